@@ -1,0 +1,139 @@
+package io.agentwire.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwire.core.ErrorCode;
+import io.agentwire.core.Publication;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/** The {@link AgentContext} of one run, and the runtime's handle on it (cancel, end). */
+final class RunContext implements AgentContext {
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private final RunRequest request;
+    private final EventPublisher events;
+    private final PendingSteps steps;
+    private final Consumer<RunContext> onEnd;
+    private final Cancellation cancellation = new Cancellation();
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+
+    /** @param onEnd removes the run from the active set; runs before {@code pipeline.completed} goes out */
+    RunContext(RunRequest request, EventPublisher events, PendingSteps steps, Consumer<RunContext> onEnd) {
+        this.request = request;
+        this.events = events;
+        this.steps = steps;
+        this.onEnd = onEnd;
+    }
+
+    @Override public String sessionId() { return request.sessionId(); }
+
+    @Override public String runId() { return request.runId(); }
+
+    @Override
+    public Publication emit(String event, String stepId, JsonNode content, ObjectNode metadata, String showContent) {
+        cancellation.shield();
+        try {
+            return events.publish(event, stepId, content, metadata, showContent, this::leave);
+        } finally {
+            cancellation.unshield();
+        }
+    }
+
+    @Override
+    public JsonNode confirm(String stepId, String prompt, List<String> options, String defaultOption,
+                            Duration timeout) {
+        Objects.requireNonNull(stepId, "stepId");
+        Objects.requireNonNull(prompt, "prompt");
+        Objects.requireNonNull(timeout, "timeout");
+        List<String> choices = List.copyOf(options == null ? List.of() : options);
+        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
+        if (!choices.isEmpty() && !choices.contains(defaultOption)) {
+            throw new IllegalArgumentException("defaultOption " + defaultOption + " is not one of " + choices);
+        }
+        checkCancelled();
+        PendingSteps.Step step = steps.register(sessionId(), stepId, runId(), choices);
+        try {
+            ObjectNode content = JSON.objectNode().put("prompt", prompt);
+            choices.forEach(content.putArray("options")::add);
+            ObjectNode meta = JSON.objectNode().put("timeout_ms", timeout.toMillis());
+            meta.put("default_option", defaultOption);
+            emit("agent.user_confirm", stepId, content, meta);
+            return await(step, stepId, defaultOption, timeout);
+        } finally {
+            steps.remove(step);
+        }
+    }
+
+    private JsonNode await(PendingSteps.Step step, String stepId, String defaultOption, Duration timeout) {
+        try {
+            return step.answer().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            if (!steps.remove(step)) return step.answer().join(); // answered just as the time ran out
+            ObjectNode meta = JSON.objectNode().put("code", ErrorCode.CONFIRM_TIMEOUT.name());
+            meta.put("step_id", stepId).put("timeout_ms", timeout.toMillis());
+            emit("error.timeout", null, JSON.objectNode().put("message",
+                    "No answer within " + timeout.toMillis() + " ms; continuing with \"" + defaultOption + "\""),
+                    meta);
+            return JSON.objectNode().put("value", defaultOption).put("timed_out", true);
+        } catch (InterruptedException e) {
+            cancellation.interrupted();
+            throw new RunCancelledException(runId());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("confirmation failed", e.getCause());
+        }
+    }
+
+    @Override public boolean cancelled() { return cancellation.requested(); }
+
+    @Override
+    public void checkCancelled() {
+        if (cancelled()) throw new RunCancelledException(runId());
+    }
+
+    @Override
+    public void pause(Duration duration) {
+        checkCancelled();
+        if (duration.isZero() || duration.isNegative()) return;
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            cancellation.interrupted();
+            throw new RunCancelledException(runId());
+        }
+    }
+
+    // --- the runtime's side ---
+
+    RunRequest request() { return request; }
+
+    EventPublisher events() { return events; }
+
+    /** Requests cancellation; false if it was already requested. */
+    boolean cancel() { return cancellation.request(); }
+
+    /** Called first on the run's thread. */
+    void attach() { cancellation.attach(); }
+
+    /** Called on the run's thread once the agent has returned: no more interrupts. */
+    void detach() { cancellation.close(); }
+
+    /** Removes the run from the active set (idempotent) and signals its end. */
+    void end() {
+        leave();
+        done.complete(null);
+    }
+
+    private void leave() {
+        onEnd.accept(this);
+    }
+
+    CompletableFuture<Void> done() { return done; }
+}

@@ -1,0 +1,18 @@
+package io.agentwire.core;
+
+/** A failure with a stable {@link ErrorCode}, meant to reach the client in its dialect's shape. */
+public class AgentWireException extends RuntimeException {
+    private final ErrorCode code;
+
+    public AgentWireException(ErrorCode code, String message) {
+        super(message);
+        this.code = code;
+    }
+
+    public AgentWireException(ErrorCode code, String message, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+    }
+
+    public ErrorCode code() { return code; }
+}

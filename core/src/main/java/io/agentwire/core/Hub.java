@@ -1,0 +1,43 @@
+package io.agentwire.core;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Local fan-out: the subscriptions of this node per stream. The broker hands every publication to
+ * {@link #dispatch}, per stream in offset order; each subscription forwards it to its subscriber, which
+ * encodes it through {@link Publication#encoded} (once per wire format for all subscribers).
+ */
+final class Hub {
+    private final ConcurrentHashMap<String, Set<Subscription>> byStream = new ConcurrentHashMap<>();
+
+    void dispatch(Publication publication) {
+        Set<Subscription> subs = byStream.get(publication.stream());
+        if (subs == null) return;
+        for (Subscription s : subs) s.offer(publication);
+    }
+
+    void add(Subscription subscription) {
+        byStream.compute(subscription.stream(), (k, set) -> {
+            Set<Subscription> s = set != null ? set : ConcurrentHashMap.newKeySet();
+            s.add(subscription);
+            return s;
+        });
+    }
+
+    void remove(Subscription subscription) {
+        byStream.computeIfPresent(subscription.stream(), (k, set) -> {
+            set.remove(subscription);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    int subscribers(String stream) {
+        Set<Subscription> s = byStream.get(stream);
+        return s == null ? 0 : s.size();
+    }
+
+    int streams() {
+        return byStream.size();
+    }
+}
