@@ -27,8 +27,8 @@ final class RunDriver implements Runnable {
     @Override
     public void run() {
         RunRequest request = ctx.request();
-        ctx.attach();
         log.info("run started session={} run={} agent={}", request.sessionId(), request.runId(), agent.name());
+        ctx.attach(); // from here on a cancel may interrupt this thread
         String status = "failed";
         try {
             status = finish(execute(request));

@@ -33,7 +33,7 @@ final class RunRegistry {
 
     /** The session's runs, oldest first. */
     List<RunContext> of(String sessionId) {
-        return bySession.getOrDefault(sessionId, List.of());
+        return sessionId == null ? List.of() : bySession.getOrDefault(sessionId, List.of());
     }
 
     /** Every run in progress. */

@@ -32,7 +32,8 @@ class FailedBatchTest {
                  Statement s = c.createStatement()) {
                 s.execute("PRAGMA busy_timeout = 10000");
                 s.execute("CREATE TRIGGER poison BEFORE INSERT ON events "
-                        + "WHEN json_extract(NEW.data, '$.poison') IS NOT NULL BEGIN SELECT RAISE(ABORT, 'poisoned'); END");
+                        + "WHEN json_extract(NEW.data, '$.poison') IS NOT NULL "
+                        + "BEGIN SELECT RAISE(ABORT, 'poisoned'); END");
             }
 
             Fixtures.Gate gate = new Fixtures.Gate();

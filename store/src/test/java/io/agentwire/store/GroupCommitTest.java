@@ -56,7 +56,9 @@ class GroupCommitTest {
                     Publication p = f.join();
                     acked.computeIfAbsent(p.stream(), s -> new ArrayList<>()).add(p.offset());
                     Long last = lastOfThisThread.put(p.stream(), p.offset());
-                    if (last != null) assertThat(p.offset()).as("one producer's appends keep their order").isGreaterThan(last);
+                    if (last != null) {
+                        assertThat(p.offset()).as("one producer's appends keep their order").isGreaterThan(last);
+                    }
                 }
             }
 
@@ -65,13 +67,17 @@ class GroupCommitTest {
             Map<String, List<Long>> committedOrder = new HashMap<>();
             synchronized (gate.seen) {
                 assertThat(gate.seen).hasSize(total);
-                for (Publication p : gate.seen) committedOrder.computeIfAbsent(p.stream(), s -> new ArrayList<>()).add(p.offset());
+                for (Publication p : gate.seen) {
+                    committedOrder.computeIfAbsent(p.stream(), s -> new ArrayList<>()).add(p.offset());
+                }
             }
             for (String stream : acked.keySet()) {
                 List<Long> expected = LongStream.rangeClosed(1, acked.get(stream).size()).boxed().toList();
                 assertThat(acked.get(stream)).containsExactlyInAnyOrderElementsOf(expected);
-                assertThat(committedOrder.get(stream)).as("onCommit order of " + stream).containsExactlyElementsOf(expected);
-                assertThat(log.read(stream, 0, total)).extracting(Publication::offset).containsExactlyElementsOf(expected);
+                assertThat(committedOrder.get(stream)).as("onCommit order of " + stream)
+                        .containsExactlyElementsOf(expected);
+                assertThat(log.read(stream, 0, total)).extracting(Publication::offset)
+                        .containsExactlyElementsOf(expected);
                 assertThat(log.top(stream).offset()).isEqualTo(expected.size());
             }
             assertThat(store.committedBatches()).as("appends were grouped into fewer transactions")

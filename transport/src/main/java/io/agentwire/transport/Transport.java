@@ -26,8 +26,8 @@ public final class Transport implements AutoCloseable {
     private Transport(int ioThreads) {
         if (ioThreads < 0) throw new IllegalArgumentException("ioThreads must not be negative, was " + ioThreads);
         this.epoll = Epoll.isAvailable();
-        DefaultThreadFactory acceptorThreads = new DefaultThreadFactory("aw-accept", true);
-        DefaultThreadFactory ioThreadFactory = new DefaultThreadFactory("aw-io", true);
+        DefaultThreadFactory acceptorThreads = new DefaultThreadFactory("aw-accept");
+        DefaultThreadFactory ioThreadFactory = new DefaultThreadFactory("aw-io");
         if (epoll) {
             acceptors = new EpollEventLoopGroup(1, acceptorThreads);
             workers = new EpollEventLoopGroup(ioThreads, ioThreadFactory);

@@ -1,0 +1,155 @@
+package io.agentwire.transport;
+
+import io.agentwire.core.Authenticator;
+import io.agentwire.core.DisconnectReason;
+import io.agentwire.core.Principal;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link WsConnection} over a Netty channel and the closing handshake's state. The close state is confined to
+ * the event loop; {@code closing} is published for other threads.
+ */
+final class ChannelWsConnection implements WsConnection {
+    private static final Logger log = LoggerFactory.getLogger(ChannelWsConnection.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    static final int NO_STATUS = 1005;
+    static final int ABNORMAL = 1006;
+
+    private final String id = "conn_" + HexFormat.of().toHexDigits(RANDOM.nextLong());
+    private final Channel channel;
+    private final Principal principal;
+    private final Authenticator.Request request;
+    private final String path;
+    private final WriterLimits limits;
+    private final ConnectionWriter writer;
+    private volatile long lastReadNanos = System.nanoTime();
+    private volatile boolean closing;
+    private int closeCode = ABNORMAL;
+    private String closeReason = "connection lost";
+    private ScheduledFuture<?> forceClose;
+
+    ChannelWsConnection(Channel channel, Principal principal, Authenticator.Request request, String path,
+                        WriterLimits limits) {
+        this.channel = channel;
+        this.principal = principal;
+        this.request = request;
+        this.path = path;
+        this.limits = limits;
+        this.writer = new ConnectionWriter(channel, limits, this::overflowed);
+    }
+
+    @Override public String id() { return id; }
+    @Override public Principal principal() { return principal; }
+    @Override public Authenticator.Request request() { return request; }
+    @Override public String path() { return path; }
+    @Override public ScheduledExecutorService executor() { return channel.eventLoop(); }
+    @Override public long lastReadNanos() { return lastReadNanos; }
+    @Override public int queuedMessages() { return writer.queuedMessages(); }
+    @Override public boolean isOpen() { return !closing && channel.isActive(); }
+
+    @Override
+    public boolean send(String text) {
+        return !closing && writer.send(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Override
+    public boolean send(byte[]... utf8Parts) {
+        return !closing && writer.send(Unpooled.wrappedBuffer(utf8Parts));
+    }
+
+    @Override
+    public void close(DisconnectReason reason) {
+        close(reason.closeCode(), reason.text());
+    }
+
+    /** Starts the server's closing handshake with any close code (e.g. 1007, which has no DisconnectReason). */
+    void close(int code, String reason) {
+        if (!channel.eventLoop().inEventLoop()) {
+            try {
+                channel.eventLoop().execute(() -> close(code, reason));
+            } catch (RejectedExecutionException e) {
+                channel.close();
+            }
+            return;
+        }
+        if (closing || !channel.isActive()) return;
+        begin(code, reason);
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(f -> {
+            if (!f.isSuccess()) {
+                channel.close();
+            } else if (channel instanceof DuplexChannel duplex) {
+                // nothing may follow a close frame: send FIN, keep reading until the peer answers or hangs up
+                // (after a protocol violation its answer can not even be decoded), so no RST destroys our frame
+                duplex.shutdownOutput();
+            }
+        });
+        // the socket closes when the peer answers (peerClosed) or hangs up, or when the grace runs out
+    }
+
+    /** Event loop: the peer sent a close frame ({@code code} -1: none). Answers it, or ends our handshake. */
+    void peerClosed(int code, String reason) {
+        if (closing) {
+            channel.close();
+            return;
+        }
+        begin(code < 0 ? NO_STATUS : code, reason == null ? "" : reason);
+        CloseWebSocketFrame echo = code < 0 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+        channel.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** Event loop: the channel is closed. Returns the final close code and reason, as the handler is told. */
+    CloseStatus closed() {
+        closing = true;
+        writer.discard();
+        if (forceClose != null) forceClose.cancel(false);
+        log.debug("ws {} closed: {} {}", id, closeCode, closeReason);
+        return new CloseStatus(closeCode, closeReason);
+    }
+
+    record CloseStatus(int code, String reason) { }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    void touch() {
+        lastReadNanos = System.nanoTime();
+    }
+
+    ConnectionWriter writer() {
+        return writer;
+    }
+
+    private void begin(int code, String reason) {
+        closing = true;
+        closeCode = code;
+        closeReason = reason;
+        writer.discard();
+        forceClose = channel.eventLoop().schedule(() -> {
+            if (channel.isOpen()) {
+                log.debug("ws {}: close handshake not done within {}, closing the socket", id, limits.closeGrace());
+                channel.close();
+            }
+        }, limits.closeGrace().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void overflowed(int queuedMessages, long queuedBytes) {
+        log.warn("ws {} slow consumer: send queue overflow at {} messages / {} bytes (limits {} / {}); closing with {}",
+                id, queuedMessages, queuedBytes, limits.maxQueuedMessages(), limits.maxQueuedBytes(),
+                DisconnectReason.SLOW_CONSUMER.closeCode());
+        close(DisconnectReason.SLOW_CONSUMER);
+    }
+}

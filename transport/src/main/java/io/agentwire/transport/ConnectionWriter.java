@@ -1,0 +1,136 @@
+package io.agentwire.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.internal.PlatformDependent;
+import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bounded send queue of one connection (rules 4 and 7 of DESIGN.md). {@link #send} may be called from any
+ * thread and never blocks: it enqueues (MPSC) and schedules one drain on the event loop if none is pending. A
+ * drain writes queued frames while the channel is writable and flushes once; an unwritable channel pauses the
+ * queue until {@link #writabilityChanged()}. A queue over its {@link WriterLimits} is an overflow: the writer
+ * refuses every further message and reports it once, and the owner closes the connection.
+ */
+final class ConnectionWriter {
+
+    /** Told once, on the sending thread, when the queue overflows. */
+    interface Overflow {
+        void overflowed(int queuedMessages, long queuedBytes);
+    }
+
+    private final Channel channel;
+    private final WriterLimits limits;
+    private final Overflow overflow;
+    private final Queue<ByteBuf> queue = PlatformDependent.newMpscQueue();
+    private final AtomicInteger queuedMessages = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private final AtomicBoolean overflowed = new AtomicBoolean();
+    private final Runnable drainTask = this::drain;
+    private volatile boolean closed;
+    private volatile long flushes;
+
+    ConnectionWriter(Channel channel, WriterLimits limits, Overflow overflow) {
+        this.channel = channel;
+        this.limits = limits;
+        this.overflow = overflow;
+    }
+
+    /** Queues {@code payload} (ownership passes to the writer) as one text frame; {@code false}: refused. */
+    boolean send(ByteBuf payload) {
+        if (closed) {
+            payload.release();
+            return false;
+        }
+        int size = payload.readableBytes();
+        int messages = queuedMessages.incrementAndGet();
+        long bytes = queuedBytes.addAndGet(size);
+        if (messages > limits.maxQueuedMessages() || bytes > limits.maxQueuedBytes()) {
+            queuedMessages.decrementAndGet();
+            queuedBytes.addAndGet(-size);
+            payload.release();
+            closed = true;
+            if (overflowed.compareAndSet(false, true)) overflow.overflowed(messages - 1, bytes - size);
+            scheduleDrain();
+            return false;
+        }
+        queue.offer(payload);
+        scheduleDrain();
+        return true;
+    }
+
+    /** Event loop: the channel's writability changed; resume if it is writable and frames wait. */
+    void writabilityChanged() {
+        if (channel.isWritable() && !queue.isEmpty()) scheduleDrain();
+    }
+
+    /** Event loop: refuse further sends and release what is queued (on close). */
+    void discard() {
+        closed = true;
+        releaseQueued();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    int queuedMessages() {
+        return queuedMessages.get();
+    }
+
+    long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    /** How many times a drain flushed the channel (one per batch). */
+    long flushes() {
+        return flushes;
+    }
+
+    private void scheduleDrain() {
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(drainTask);
+            } catch (RejectedExecutionException e) { // event loop shut down: nothing will write any more
+                closed = true;
+                drainScheduled.set(false);
+            }
+        }
+    }
+
+    private void drain() {
+        drainScheduled.set(false); // before polling: a send that lands after this schedules the next drain
+        if (closed) {
+            releaseQueued();
+            return;
+        }
+        boolean wrote = false;
+        while (channel.isWritable()) {
+            ByteBuf payload = queue.poll();
+            if (payload == null) break;
+            queuedMessages.decrementAndGet();
+            queuedBytes.addAndGet(-payload.readableBytes());
+            channel.write(new TextWebSocketFrame(payload), channel.voidPromise());
+            wrote = true;
+        }
+        if (wrote) {
+            flushes++;
+            channel.flush();
+        }
+    }
+
+    private void releaseQueued() {
+        ByteBuf payload;
+        while ((payload = queue.poll()) != null) {
+            queuedMessages.decrementAndGet();
+            queuedBytes.addAndGet(-payload.readableBytes());
+            payload.release();
+        }
+    }
+}

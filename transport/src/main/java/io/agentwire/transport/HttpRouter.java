@@ -1,0 +1,115 @@
+package io.agentwire.transport;
+
+import io.agentwire.core.ErrorCode;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers HTTP requests from {@link Routes} and hands WebSocket upgrades to {@link WebSocketUpgrade}. Replies are
+ * written in request order even when handlers complete out of order (pipelining), and the connection stops
+ * reading while a reply is pending, so a client that does not read its responses is not read either.
+ */
+final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+
+    private final Routes routes;
+    private final ServerConfig config;
+    /** Completes when the previous reply has been handed to the channel; event loop only. */
+    private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
+    private int inFlight;
+
+    HttpRouter(Routes routes, ServerConfig config) {
+        this.routes = routes;
+        this.config = config;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        QueryStringDecoder uri;
+        try {
+            if (req.decoderResult().isFailure()) throw new IllegalArgumentException("malformed HTTP request");
+            uri = new QueryStringDecoder(req.uri());
+            uri.parameters();
+        } catch (IllegalArgumentException e) {
+            HttpResponses.writeAndClose(ctx, 400, "BAD_REQUEST", "the request could not be read: " + e.getMessage());
+            return;
+        }
+        if (isUpgrade(req)) {
+            Optional<WebSocketEndpoint> endpoint = routes.webSocket(uri.path());
+            if (endpoint.isPresent()) {
+                if (inFlight > 0) {
+                    HttpResponses.writeAndClose(ctx, 400, "BAD_REQUEST", "upgrade while replies are pending");
+                } else {
+                    WebSocketUpgrade.upgrade(ctx, req, uri, endpoint.get(), config);
+                }
+                return;
+            }
+        }
+        HttpRequestData data = HttpRequests.data(req, uri, ctx.channel());
+        reply(ctx, data, dispatch(data), HttpUtil.isKeepAlive(req), req.protocolVersion());
+    }
+
+    private CompletableFuture<HttpReply> dispatch(HttpRequestData data) {
+        return switch (routes.http(data.method(), data.path())) {
+            case Routes.Found found -> invoke(found.handler(), data);
+            case Routes.MethodNotAllowed m -> CompletableFuture.completedFuture(HttpReply.error(405,
+                    "METHOD_NOT_ALLOWED", data.method() + " is not allowed on " + data.path())
+                    .withHeader("allow", m.allow()));
+            case Routes.NotFound n -> CompletableFuture.completedFuture(routes.webSocket(data.path()).isPresent()
+                    ? HttpReply.error(426, "UPGRADE_REQUIRED", data.path() + " is a WebSocket endpoint")
+                            .withHeader("upgrade", "websocket")
+                    : HttpReply.error(404, "NOT_FOUND", "no route for " + data.method() + " " + data.path()));
+        };
+    }
+
+    private static CompletableFuture<HttpReply> invoke(HttpHandler handler, HttpRequestData data) {
+        try {
+            CompletableFuture<HttpReply> reply = handler.handle(data);
+            return reply != null ? reply : CompletableFuture.failedFuture(new NullPointerException("null reply"));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private void reply(ChannelHandlerContext ctx, HttpRequestData data, CompletableFuture<HttpReply> reply,
+                       boolean keepAlive, HttpVersion version) {
+        inFlight++;
+        ctx.channel().config().setAutoRead(false);
+        CompletableFuture<HttpReply> safe = reply.handle((r, e) -> {
+            if (e == null && r != null) return r;
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            log.error("HTTP handler for {} {} failed", data.method(), data.path(), cause);
+            return HttpReply.error(500, ErrorCode.INTERNAL_ERROR.name(), ErrorCode.INTERNAL_ERROR.defaultMessage());
+        });
+        previous = previous.thenCompose(v -> safe).thenAcceptAsync(r ->
+                HttpResponses.write(ctx, r, keepAlive, version).addListener(f -> {
+                    if (--inFlight == 0 && f.isSuccess()) ctx.channel().config().setAutoRead(true);
+                }), ctx.executor());
+    }
+
+    private static boolean isUpgrade(FullHttpRequest req) {
+        return req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("HTTP connection {} failed", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,83 @@
+package io.agentwire.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.util.AttributeKey;
+
+/**
+ * The table of contents of the network pipeline (style rule 2). Every connection starts as HTTP:
+ *
+ * <pre>
+ *  socket ─▶ http-codec       HttpServerCodec: bytes ⇄ HTTP messages
+ *         ─▶ http-aggregator  HttpBodyLimit: one FullHttpRequest, body ≤ maxHttpBodyBytes, else 413 JSON
+ *         ─▶ router           HttpRouter: routes (404/405/500 JSON, keep-alive, replies in request order)
+ *                             or, for an upgrade to a WebSocket endpoint, WebSocketUpgrade (authenticate: 401
+ *                             JSON, or handshake) followed by {@link #switchToWebSocket}
+ * </pre>
+ *
+ * After a WebSocket handshake Netty's handshaker swaps http-codec and http-aggregator for {@code wsdecoder}
+ * (WebSocket13FrameDecoder with {@link #decoderConfig}: frame payload ≤ maxFrameBytes, else close 1009) and
+ * {@code wsencoder}, and the router is replaced by the WebSocket stages:
+ *
+ * <pre>
+ *  socket ─▶ wsdecoder / wsencoder   frames ⇄ bytes
+ *         ─▶ ws-utf8       Utf8FrameValidator: text must be UTF-8, else close 1007
+ *         ─▶ ws-control    WsControlHandler: liveness stamp, ping → pong, the closing handshake
+ *         ─▶ ws-aggregator WebSocketFrameAggregator: one message, ≤ maxFrameBytes, else close 1009
+ *         ─▶ ws-endpoint   WsEndpointHandler: the endpoint's WsHandler callbacks, errors → close codes,
+ *                          writability → the connection's ConnectionWriter (bounded queue, one flush per batch)
+ * </pre>
+ */
+final class PipelineInitializer extends ChannelInitializer<Channel> {
+    /** Outbound bytes pending in the channel above which it turns unwritable and the writer pauses. */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+    static final AttributeKey<ChannelWsConnection> CONNECTION = AttributeKey.valueOf("agentwire.ws.connection");
+
+    private final ServerConfig config;
+    private final Routes routes;
+    private final ChannelGroup channels;
+
+    PipelineInitializer(ServerConfig config, Routes routes, ChannelGroup channels) {
+        this.config = config;
+        this.routes = routes;
+        this.channels = channels;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        channels.add(ch);
+        ch.pipeline()
+                .addLast("http-codec", new HttpServerCodec())
+                .addLast("http-aggregator", new HttpBodyLimit(config.maxHttpBodyBytes()))
+                .addLast("router", new HttpRouter(routes, config));
+    }
+
+    /** How the handshaker's {@code wsdecoder} reads frames; violations are closed by ws-endpoint, not by Netty. */
+    static WebSocketDecoderConfig decoderConfig(int maxFrameBytes) {
+        return WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxFrameBytes)
+                .expectMaskedFrames(true)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(false)
+                .withUTF8Validator(false)
+                .build();
+    }
+
+    /** Replaces the router with the WebSocket stages; returns the last one, which opens the connection. */
+    static WsEndpointHandler switchToWebSocket(ChannelPipeline p, ChannelWsConnection connection, WsHandler handler,
+                                               int maxFrameBytes) {
+        WsEndpointHandler endpoint = new WsEndpointHandler(connection, handler);
+        p.replace("router", "ws-utf8", new Utf8FrameValidator(false));
+        p.addAfter("ws-utf8", "ws-control", new WsControlHandler(connection));
+        p.addAfter("ws-control", "ws-aggregator", new WebSocketFrameAggregator(maxFrameBytes));
+        p.addAfter("ws-aggregator", "ws-endpoint", endpoint);
+        return endpoint;
+    }
+}

@@ -1,0 +1,128 @@
+package io.agentwire.transport;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * What one {@link NettyServer} answers: HTTP routes by method and exact path (or path prefix) and WebSocket
+ * endpoints. Immutable; build it with {@link #builder()}. Exact paths win over prefixes, longer prefixes over
+ * shorter ones.
+ */
+public final class Routes {
+    private final Map<String, Map<String, HttpHandler>> exact;
+    private final List<Map.Entry<String, Map<String, HttpHandler>>> prefixes;
+    private final List<WebSocketEndpoint> webSockets;
+
+    private Routes(Builder b) {
+        exact = copy(b.exact);
+        List<Map.Entry<String, Map<String, HttpHandler>>> p = new ArrayList<>();
+        b.prefixes.forEach((prefix, byMethod) -> p.add(Map.entry(prefix, Map.copyOf(byMethod))));
+        p.sort(Comparator.comparingInt((Map.Entry<String, ?> e) -> e.getKey().length()).reversed());
+        prefixes = List.copyOf(p);
+        List<WebSocketEndpoint> ws = new ArrayList<>(b.webSockets);
+        ws.sort(Comparator.comparing(WebSocketEndpoint::prefix).thenComparing(e -> -e.path().length()));
+        webSockets = List.copyOf(ws);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The result of looking up an HTTP request. */
+    sealed interface Lookup permits Found, MethodNotAllowed, NotFound { }
+
+    record Found(HttpHandler handler) implements Lookup { }
+
+    record MethodNotAllowed(String allow) implements Lookup { }
+
+    record NotFound() implements Lookup { }
+
+    Lookup http(String method, String path) {
+        Map<String, HttpHandler> byMethod = exact.get(path);
+        if (byMethod == null) {
+            byMethod = prefixes.stream().filter(e -> path.startsWith(e.getKey()))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+        }
+        if (byMethod == null) return new NotFound();
+        HttpHandler h = byMethod.get(method);
+        return h != null ? new Found(h) : new MethodNotAllowed(String.join(", ", new TreeSet<>(byMethod.keySet())));
+    }
+
+    Optional<WebSocketEndpoint> webSocket(String path) {
+        return webSockets.stream().filter(e -> e.matches(path)).findFirst();
+    }
+
+    static void checkPath(String path) {
+        Objects.requireNonNull(path, "path");
+        if (!path.startsWith("/")) throw new IllegalArgumentException("path must start with '/', was " + path);
+        if (path.indexOf('?') >= 0) throw new IllegalArgumentException("path must not hold a query, was " + path);
+    }
+
+    private static Map<String, Map<String, HttpHandler>> copy(Map<String, Map<String, HttpHandler>> m) {
+        Map<String, Map<String, HttpHandler>> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, Map.copyOf(v)));
+        return Map.copyOf(out);
+    }
+
+    /** Collects routes; registering the same method and path (or endpoint path) twice is an error. */
+    public static final class Builder {
+        private final Map<String, Map<String, HttpHandler>> exact = new LinkedHashMap<>();
+        private final Map<String, Map<String, HttpHandler>> prefixes = new LinkedHashMap<>();
+        private final List<WebSocketEndpoint> webSockets = new ArrayList<>();
+
+        private Builder() { }
+
+        /** {@code method} (e.g. {@code GET}) on exactly {@code path}. */
+        public Builder route(String method, String path, HttpHandler handler) {
+            return add(exact, method, path, handler);
+        }
+
+        /** {@code method} on every path starting with {@code prefix}, e.g. {@code /socket.io/}. */
+        public Builder prefixRoute(String method, String prefix, HttpHandler handler) {
+            return add(prefixes, method, prefix, handler);
+        }
+
+        public Builder get(String path, HttpHandler handler) {
+            return route("GET", path, handler);
+        }
+
+        public Builder post(String path, HttpHandler handler) {
+            return route("POST", path, handler);
+        }
+
+        public Builder webSocket(WebSocketEndpoint endpoint) {
+            Objects.requireNonNull(endpoint, "endpoint");
+            for (WebSocketEndpoint e : webSockets) {
+                if (e.path().equals(endpoint.path()) && e.prefix() == endpoint.prefix()) {
+                    throw new IllegalArgumentException("a WebSocket endpoint is already registered at " + e.path());
+                }
+            }
+            webSockets.add(endpoint);
+            return this;
+        }
+
+        public Routes build() {
+            return new Routes(this);
+        }
+
+        private Builder add(Map<String, Map<String, HttpHandler>> table, String method, String path,
+                            HttpHandler handler) {
+            Objects.requireNonNull(method, "method");
+            if (method.isBlank()) throw new IllegalArgumentException("method must not be blank");
+            checkPath(path);
+            Objects.requireNonNull(handler, "handler");
+            String m = method.toUpperCase(Locale.ROOT);
+            if (table.computeIfAbsent(path, p -> new LinkedHashMap<>()).putIfAbsent(m, handler) != null) {
+                throw new IllegalArgumentException("a route is already registered for " + m + " " + path);
+            }
+            return this;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.agentwire.transport;
+
+import io.agentwire.core.Authenticator;
+import io.agentwire.core.ErrorCode;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An upgrade request to a WebSocket endpoint: authenticate it (rejected: 401 JSON, no upgrade), then do the
+ * handshake, switch the pipeline to the WebSocket stages and open the connection.
+ */
+final class WebSocketUpgrade {
+    private static final Logger log = LoggerFactory.getLogger(WebSocketUpgrade.class);
+
+    private WebSocketUpgrade() { }
+
+    static void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri,
+                        WebSocketEndpoint endpoint, ServerConfig config) {
+        String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, config.host()) + req.uri();
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null,
+                PipelineInitializer.decoderConfig(config.maxFrameBytes())).newHandshaker(req);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        Authenticator.Request request = HttpRequests.authRequest(req, uri, ctx.channel());
+        Authenticator.Result result;
+        try {
+            result = endpoint.authenticator().authenticate(request);
+        } catch (RuntimeException e) {
+            log.error("authenticator of {} failed", endpoint.path(), e);
+            HttpResponses.writeAndClose(ctx, 500, ErrorCode.INTERNAL_ERROR.name(),
+                    ErrorCode.INTERNAL_ERROR.defaultMessage());
+            return;
+        }
+        switch (result) {
+            case Authenticator.Rejected rejected -> {
+                ErrorCode code = rejected.code() != null ? rejected.code() : ErrorCode.AUTH_FAILED;
+                String message = rejected.message() != null ? rejected.message() : code.defaultMessage();
+                HttpResponses.write(ctx, HttpReply.error(401, code.name(), message),
+                        HttpUtil.isKeepAlive(req), req.protocolVersion());
+            }
+            case Authenticator.Accepted accepted -> {
+                try {
+                    handshaker.handshake(ctx.channel(), req).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+                } catch (WebSocketHandshakeException e) {
+                    HttpResponses.writeAndClose(ctx, 400, "BAD_REQUEST", e.getMessage());
+                    return;
+                }
+                ChannelWsConnection connection = new ChannelWsConnection(ctx.channel(), accepted.principal(),
+                        request, uri.path(), config.writer());
+                ctx.channel().attr(PipelineInitializer.CONNECTION).set(connection);
+                PipelineInitializer.switchToWebSocket(ctx.pipeline(), connection, endpoint.handler(),
+                        config.maxFrameBytes()).open();
+            }
+        }
+    }
+}

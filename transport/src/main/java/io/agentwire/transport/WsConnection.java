@@ -1,0 +1,56 @@
+package io.agentwire.transport;
+
+import io.agentwire.core.Authenticator;
+import io.agentwire.core.DisconnectReason;
+import io.agentwire.core.Principal;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * One open WebSocket connection. Thread-safe: {@code send} and {@code close} may be called from any thread and
+ * never block. Sends go through a bounded queue that is flushed once per batch; when the queue overflows
+ * ({@link WriterLimits}) the connection is closed with {@link DisconnectReason#SLOW_CONSUMER} and every further
+ * send returns {@code false}.
+ */
+public interface WsConnection {
+
+    /** {@code conn_} followed by 16 random hex digits. */
+    String id();
+
+    /** Who the endpoint's authenticator accepted. */
+    Principal principal();
+
+    /** The upgrade request as the authenticator saw it (lower-case headers, query parameters, remote address). */
+    Authenticator.Request request();
+
+    /** The path of the upgrade request, without the query string (useful for prefix endpoints). */
+    String path();
+
+    /** Queues one text frame; {@code false} if the connection is closing or closed, or the queue overflowed. */
+    boolean send(String text);
+
+    /**
+     * Queues ONE text frame whose payload is the UTF-8 parts concatenated, without copying them: a dialect can
+     * send a body encoded once for all subscribers behind a per-connection prefix. The arrays must not change
+     * afterwards. Returns {@code false} as {@link #send(String)} does.
+     */
+    boolean send(byte[]... utf8Parts);
+
+    /**
+     * Starts the closing handshake: drops the queue, sends a close frame with {@code reason}'s code and text, and
+     * closes the socket once the peer answers, or after {@link WriterLimits#closeGrace()} at the latest (a peer
+     * that does not read). Only the first close counts.
+     */
+    void close(DisconnectReason reason);
+
+    /** {@code true} until a close started or the socket went away. */
+    boolean isOpen();
+
+    /** The connection's event loop: timers scheduled here run on the thread of the handler callbacks. */
+    ScheduledExecutorService executor();
+
+    /** {@link System#nanoTime()} of the last frame received, of any kind (data, ping, pong, close). */
+    long lastReadNanos();
+
+    /** Messages waiting in the send queue (not yet handed to the socket). */
+    int queuedMessages();
+}

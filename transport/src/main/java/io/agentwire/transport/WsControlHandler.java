@@ -1,0 +1,52 @@
+package io.agentwire.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+
+/**
+ * The control frames of one connection: stamps every frame as liveness, answers pings with pongs (dropped, not
+ * queued, while the peer is not reading: a ping flood can not grow the outbound buffer), drops pongs, hands close
+ * frames to the connection's closing handshake, and drops data frames once a close has started.
+ */
+final class WsControlHandler extends ChannelInboundHandlerAdapter {
+    private final ChannelWsConnection connection;
+
+    WsControlHandler(ChannelWsConnection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof WebSocketFrame frame)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        connection.touch();
+        switch (frame) {
+            case PingWebSocketFrame ping -> {
+                if (!connection.isClosing() && ctx.channel().isWritable()) {
+                    ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+                }
+                ping.release();
+            }
+            case PongWebSocketFrame pong -> pong.release();
+            case CloseWebSocketFrame close -> {
+                int code = close.statusCode();
+                String reason = close.reasonText();
+                close.release();
+                connection.peerClosed(code, reason);
+            }
+            default -> {
+                if (connection.isClosing()) {
+                    frame.release();
+                } else {
+                    ctx.fireChannelRead(frame);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.agentwire.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ConnectionWriterTest {
+    private final AtomicInteger flushes = new AtomicInteger();
+    private final List<long[]> overflows = new ArrayList<>();
+    private EmbeddedChannel channel;
+    private ConnectionWriter writer;
+
+    @BeforeEach
+    void setUp() {
+        channel = new EmbeddedChannel();
+        writer = new ConnectionWriter(channel, new WriterLimits(5, 1_000, Duration.ofSeconds(1)),
+                (messages, bytes) -> overflows.add(new long[] {messages, bytes}));
+        channel.pipeline().addLast(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        }, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                writer.writabilityChanged();
+            }
+        });
+    }
+
+    @Test
+    void manySendsAreWrittenInOrderWithOneFlush() {
+        for (int i = 0; i < 5; i++) assertThat(writer.send(text("m" + i))).isTrue();
+        assertThat(channel.outboundMessages()).isEmpty();
+        assertThat(writer.queuedMessages()).isEqualTo(5);
+
+        channel.runPendingTasks();
+
+        assertThat(received()).containsExactly("m0", "m1", "m2", "m3", "m4");
+        assertThat(flushes.get()).isEqualTo(1);
+        assertThat(writer.flushes()).isEqualTo(1);
+        assertThat(writer.queuedMessages()).isZero();
+        assertThat(writer.queuedBytes()).isZero();
+    }
+
+    @Test
+    void sendsFromOtherThreadsAreBatchedIntoOneDrain() throws Exception {
+        Thread t1 = new Thread(() -> { writer.send(text("a")); writer.send(text("b")); });
+        t1.start();
+        t1.join();
+        assertThat(writer.send(text("c"))).isTrue();
+
+        channel.runPendingTasks();
+
+        assertThat(received()).containsExactly("a", "b", "c");
+        assertThat(flushes.get()).isEqualTo(1);
+    }
+
+    @Test
+    void unwritableChannelStopsTheDrainAndWritabilityResumesIt() {
+        setWritable(false);
+        writer.send(text("x"));
+        writer.send(text("y"));
+        channel.runPendingTasks();
+        assertThat(channel.outboundMessages()).isEmpty();
+        assertThat(flushes.get()).isZero();
+        assertThat(writer.queuedMessages()).isEqualTo(2);
+
+        setWritable(true);
+        channel.runPendingTasks();
+
+        assertThat(received()).containsExactly("x", "y");
+        assertThat(flushes.get()).isEqualTo(1);
+        assertThat(writer.queuedMessages()).isZero();
+    }
+
+    @Test
+    void drainStopsWhenTheChannelTurnsUnwritableMidBatch() {
+        // writes past the high water mark (64 KiB) without a flush turn the channel unwritable
+        byte[] big = new byte[40 * 1024];
+        WriterLimits roomy = new WriterLimits(100, 10_000_000, Duration.ofSeconds(1));
+        ConnectionWriter w = new ConnectionWriter(channel, roomy, (m, b) -> { });
+        channel.config().setWriteBufferWaterMark(PipelineInitializer.WATER_MARK);
+        for (int i = 0; i < 5; i++) w.send(Unpooled.wrappedBuffer(big));
+
+        channel.runPendingTasks();
+
+        // two 40 KiB frames reach the high water mark; the rest waits for the next drain
+        assertThat(w.flushes()).isEqualTo(1);
+        assertThat(channel.outboundMessages()).hasSize(2);
+        assertThat(w.queuedMessages()).isEqualTo(3);
+        w.writabilityChanged(); // writable again after the flush
+        channel.runPendingTasks();
+        assertThat(channel.outboundMessages()).hasSize(4);
+        w.writabilityChanged();
+        channel.runPendingTasks();
+        assertThat(channel.outboundMessages()).hasSize(5);
+        assertThat(w.queuedBytes()).isZero();
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void overflowByCountRefusesReportsOnceAndReleasesEveryBuffer() {
+        setWritable(false);
+        List<ByteBuf> sent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ByteBuf b = text("q" + i);
+            sent.add(b);
+            assertThat(writer.send(b)).isTrue();
+        }
+        ByteBuf sixth = text("q5");
+        assertThat(writer.send(sixth)).isFalse();
+        assertThat(sixth.refCnt()).isZero();
+        assertThat(overflows).hasSize(1);
+        assertThat(overflows.get(0)[0]).isEqualTo(5);
+
+        ByteBuf later = text("later");
+        assertThat(writer.send(later)).isFalse();
+        assertThat(later.refCnt()).isZero();
+        assertThat(overflows).hasSize(1);
+
+        channel.runPendingTasks();
+        assertThat(sent).allSatisfy(b -> assertThat(b.refCnt()).isZero());
+        assertThat(writer.queuedMessages()).isZero();
+        assertThat(writer.queuedBytes()).isZero();
+        assertThat(channel.outboundMessages()).isEmpty();
+    }
+
+    @Test
+    void overflowByBytes() {
+        setWritable(false);
+        assertThat(writer.send(Unpooled.wrappedBuffer(new byte[600]))).isTrue();
+        assertThat(writer.send(Unpooled.wrappedBuffer(new byte[600]))).isFalse();
+        assertThat(overflows).hasSize(1);
+        assertThat(overflows.get(0)[1]).isEqualTo(600);
+    }
+
+    @Test
+    void discardReleasesQueuedAndRefusesLaterSends() {
+        setWritable(false);
+        ByteBuf queued = text("queued");
+        writer.send(queued);
+
+        writer.discard();
+
+        assertThat(queued.refCnt()).isZero();
+        ByteBuf after = text("after");
+        assertThat(writer.send(after)).isFalse();
+        assertThat(after.refCnt()).isZero();
+        assertThat(writer.isClosed()).isTrue();
+        assertThat(overflows).isEmpty();
+    }
+
+    private void setWritable(boolean writable) {
+        channel.unsafe().outboundBuffer().setUserDefinedWritability(1, writable);
+    }
+
+    private static ByteBuf text(String s) {
+        return Unpooled.wrappedBuffer(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private List<String> received() {
+        List<String> out = new ArrayList<>();
+        for (Object o; (o = channel.readOutbound()) != null; ) {
+            TextWebSocketFrame f = (TextWebSocketFrame) o;
+            out.add(f.text());
+            f.release();
+        }
+        return out;
+    }
+}

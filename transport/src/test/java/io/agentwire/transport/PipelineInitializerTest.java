@@ -1,0 +1,51 @@
+package io.agentwire.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agentwire.core.Authenticator;
+import io.agentwire.core.Principal;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The table of contents: the stages of a connection before and after the WebSocket upgrade. */
+class PipelineInitializerTest {
+    private final RecordingHandler handler = new RecordingHandler(false);
+    private final Routes routes = Routes.builder()
+            .webSocket(WebSocketEndpoint.at("/ws", r -> new Authenticator.Accepted(Principal.user("ada")), handler))
+            .build();
+    private final EmbeddedChannel channel = new EmbeddedChannel(new PipelineInitializer(
+            ServerConfig.of("127.0.0.1", 0), routes, new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
+
+    @Test
+    void httpStages() {
+        assertThat(stages()).containsExactly("http-codec", "http-aggregator", "router");
+    }
+
+    @Test
+    void webSocketStagesAfterTheUpgrade() {
+        channel.writeInbound(Unpooled.copiedBuffer("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n", StandardCharsets.US_ASCII));
+
+        ByteBuf response = channel.readOutbound();
+        assertThat(response.toString(StandardCharsets.US_ASCII))
+                .startsWith("HTTP/1.1 101 Switching Protocols")
+                .contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="); // RFC 6455's sample accept key
+        response.release();
+        assertThat(stages()).containsExactly(
+                "wsencoder", "wsdecoder", "ws-utf8", "ws-control", "ws-aggregator", "ws-endpoint");
+        assertThat(handler.opened).hasSize(1);
+        assertThat(channel.attr(PipelineInitializer.CONNECTION).get()).isSameAs(handler.opened.peek());
+        channel.finishAndReleaseAll();
+    }
+
+    private List<String> stages() {
+        return channel.pipeline().names().stream().filter(n -> !n.startsWith("DefaultChannelPipeline")).toList();
+    }
+}
