@@ -117,7 +117,7 @@ public final class AgentRuntime implements AgentGateway {
                 count++;
             }
         }
-        return new Reply(true, runId, count, null, null);
+        return Reply.accepted(runId, count);
     }
 
     @Override

@@ -58,7 +58,7 @@ final class PendingSteps {
         if (invalid != null) return Reply.refused(ErrorCode.INVALID_FIELD, invalid);
         if (!remove(step)) return unknown(stepId);
         step.answer.complete(content.deepCopy());
-        return new Reply(true, step.runId, 1, null, null);
+        return Reply.accepted(step.runId, 1);
     }
 
     private static Reply unknown(String stepId) {

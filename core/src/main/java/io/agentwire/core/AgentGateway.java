@@ -36,6 +36,7 @@ public interface AgentGateway {
     record Reply(boolean accepted, String runId, int count, ErrorCode code, String message) {
         public static Reply started(String runId) { return new Reply(true, runId, 1, null, null); }
         public static Reply accepted(int count) { return new Reply(true, null, count, null, null); }
+        public static Reply accepted(String runId, int count) { return new Reply(true, runId, count, null, null); }
         public static Reply refused(ErrorCode code, String message) { return new Reply(false, null, 0, code, message); }
     }
 }

@@ -13,9 +13,10 @@ public interface Authenticator {
 
     Result authenticate(Request request);
 
-    /** What a client presented. Header names are lower case. */
-    record Request(Map<String, List<String>> headers, Map<String, List<String>> query, String remoteAddress) {
+    /** What a client presented: the request path, headers (names in lower case), query parameters, peer. */
+    record Request(String path, Map<String, List<String>> headers, Map<String, List<String>> query, String remoteAddress) {
         public Request {
+            java.util.Objects.requireNonNull(path, "path");
             headers = Map.copyOf(headers);
             query = Map.copyOf(query);
         }
@@ -43,5 +44,10 @@ public interface Authenticator {
 
     record Accepted(Principal principal) implements Result { }
 
-    record Rejected(ErrorCode code, String message) implements Result { }
+    record Rejected(ErrorCode code, String message) implements Result {
+        public Rejected {
+            java.util.Objects.requireNonNull(code, "code");
+            if (message == null || message.isBlank()) message = code.defaultMessage();
+        }
+    }
 }

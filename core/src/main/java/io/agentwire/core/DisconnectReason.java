@@ -9,6 +9,7 @@ public enum DisconnectReason {
     SHUTDOWN(1001, "server shutting down", ErrorCode.SERVER_SHUTDOWN),
     HEARTBEAT_TIMEOUT(1001, "heartbeat timeout", ErrorCode.HEARTBEAT_TIMEOUT),
     PROTOCOL_ERROR(1002, "protocol error", null),
+    INVALID_PAYLOAD(1007, "invalid UTF-8 in text message", ErrorCode.INVALID_JSON),
     UNSUPPORTED_DATA(1003, "binary frames are not supported", ErrorCode.UNSUPPORTED_FRAME),
     POLICY_VIOLATION(1008, "policy violation", null),
     MESSAGE_TOO_BIG(1009, "message too big", ErrorCode.PAYLOAD_TOO_LARGE),

@@ -41,7 +41,7 @@ public record HttpRequestData(String method, String path, Map<String, List<Strin
 
     /** What an {@link Authenticator} needs from this request. */
     public Authenticator.Request authRequest() {
-        return new Authenticator.Request(headers, query, remoteAddress);
+        return new Authenticator.Request(path, headers, query, remoteAddress);
     }
 
     private static Optional<String> first(List<String> values) {

@@ -24,7 +24,7 @@ final class HttpRequests {
     }
 
     static Authenticator.Request authRequest(FullHttpRequest req, QueryStringDecoder uri, Channel channel) {
-        return new Authenticator.Request(headers(req), uri.parameters(), remoteAddress(channel));
+        return new Authenticator.Request(uri.path(), headers(req), uri.parameters(), remoteAddress(channel));
     }
 
     /** Header names in lower case, each with its values in the order received. */

@@ -32,7 +32,7 @@ class WsConnectionTest {
     void setUp() {
         channel = new EmbeddedChannel();
         connection = new ChannelWsConnection(channel, Principal.user("ada"),
-                new Authenticator.Request(Map.of(), Map.of(), "127.0.0.1"), "/ws",
+                new Authenticator.Request("/ws", Map.of(), Map.of(), "127.0.0.1"), "/ws",
                 new WriterLimits(3, 1_000_000, GRACE));
         channel.pipeline().addLast(new WsControlHandler(connection));
         WsEndpointHandler endpoint = new WsEndpointHandler(connection, handler);
