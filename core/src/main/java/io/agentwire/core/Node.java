@@ -102,7 +102,10 @@ public final class Node implements EventSink, AutoCloseable {
         String stream = sub.stream();
         int limit = config.history().size();
         return broker.history(stream, since, limit).thenCompose(h -> {
-            if (h.complete()) {
+            // For a durable stream the broker's window only covers what it saw since this process started; a
+            // broker that knows nothing of the stream (top 0) can not speak for the log.
+            boolean brokerKnowsStream = h.top().offset() > 0 || !isDurable(stream);
+            if (h.complete() && brokerKnowsStream) {
                 return CompletableFuture.completedFuture(deliver(sub, since, h.publications(), Resume.Source.WINDOW));
             }
             if (isDurable(stream) && h.reason() != History.Gap.LIMIT) return recoverFromLog(sub, since);

@@ -219,6 +219,21 @@ class NodeTest {
     }
 
     @Test
+    void afterARestartAClientThatSawNothingGetsTheWholeDurableStream() throws Exception {
+        MemoryEventLog log = new MemoryEventLog();
+        toClose.add(log);
+        Node before = new Node(new MemoryBroker(HistoryConfig.DEFAULT), log, NodeConfig.DEFAULT);
+        for (int i = 1; i <= 3; i++) before.publish("session:s3", data(i)).join();
+        before.broker().close();
+        Node after = new Node(new MemoryBroker(HistoryConfig.DEFAULT), log, NodeConfig.DEFAULT);
+        Recorder r = new Recorder();
+        Resume res = after.subscribe("session:s3", r, new StreamPosition(0, "")).join();
+        assertThat(res.outcome()).isEqualTo(Resume.Outcome.RECOVERED);
+        assertThat(res.source()).isEqualTo(Resume.Source.LOG);
+        assertThat(r.offsets()).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
     void aPositionBeyondTheDurableTopIsNotRecoveredRatherThanSkippingEvents() throws Exception {
         MemoryEventLog log = new MemoryEventLog();
         Node node = new Node(new MemoryBroker(HistoryConfig.DEFAULT), log, NodeConfig.DEFAULT);

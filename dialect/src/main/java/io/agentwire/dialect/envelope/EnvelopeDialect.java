@@ -2,38 +2,67 @@ package io.agentwire.dialect.envelope;
 
 import io.agentwire.core.AgentGateway;
 import io.agentwire.core.Authenticator;
+import io.agentwire.core.DisconnectReason;
 import io.agentwire.core.Node;
 import io.agentwire.core.Sessions;
 import io.agentwire.transport.WebSocketEndpoint;
+import io.agentwire.transport.WsConnection;
+import io.agentwire.transport.WsHandler;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code envelope} dialect (specs/envelope.md): JSON envelopes in WebSocket text frames, sessions with
- * sequenced, resumable streams, heartbeats, runs of agents.
+ * sequenced, resumable streams, heartbeats, rate limits, and runs of agents. It maps wire messages to core
+ * calls ({@link Node}, {@link Sessions}, {@link AgentGateway}) and session events to wire messages, and nothing
+ * else. docs/envelope.md describes the protocol as implemented.
  */
 public final class EnvelopeDialect implements AutoCloseable {
-    private final Node node;
-    private final Sessions sessions;
-    private final AgentGateway agents;
     private final EnvelopeConfig config;
+    private final Commands commands;
+    private final ConcurrentHashMap<String, EnvelopeConnection> connections = new ConcurrentHashMap<>();
 
     public EnvelopeDialect(Node node, Sessions sessions, AgentGateway agents, EnvelopeConfig config) {
-        this.node = node;
-        this.sessions = sessions;
-        this.agents = agents;
         this.config = config;
+        Resumer resumer = new Resumer(node, sessions.ttl(), node.config().history().size() + 10_000);
+        this.commands = new Commands(node, sessions, agents, resumer);
+        resumer.commands(commands);
     }
 
     public EnvelopeConfig config() { return config; }
 
     /** The WebSocket endpoint to register on a server, authenticating connections with {@code authenticator}. */
     public WebSocketEndpoint endpoint(Authenticator authenticator) {
-        throw new UnsupportedOperationException("being written");
+        return WebSocketEndpoint.at(config.path(), authenticator, new Handler());
     }
 
     /** Open connections of this dialect. */
-    public int connections() { return 0; }
+    public int connections() { return connections.size(); }
 
-    /** Closes every connection with 1001 and stops the heartbeat timers. */
+    /** Closes every connection with 1001 (server shutting down); their sessions live on. */
     @Override
-    public void close() { }
+    public void close() {
+        for (EnvelopeConnection c : connections.values()) c.close(DisconnectReason.SHUTDOWN);
+    }
+
+    /** Transport callbacks, on each connection's event loop. */
+    private final class Handler implements WsHandler {
+        @Override
+        public void onOpen(WsConnection ws) {
+            EnvelopeConnection c = new EnvelopeConnection(ws, config, commands);
+            connections.put(ws.id(), c);
+            c.open();
+        }
+
+        @Override
+        public void onText(WsConnection ws, String text) {
+            EnvelopeConnection c = connections.get(ws.id());
+            if (c != null) c.onText(text);
+        }
+
+        @Override
+        public void onClose(WsConnection ws, int code, String reason) {
+            EnvelopeConnection c = connections.remove(ws.id());
+            if (c != null) c.onClosed(code, reason);
+        }
+    }
 }

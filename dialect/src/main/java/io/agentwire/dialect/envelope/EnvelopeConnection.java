@@ -1,0 +1,126 @@
+package io.agentwire.dialect.envelope;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwire.core.DisconnectReason;
+import io.agentwire.core.Principal;
+import io.agentwire.core.Publication;
+import io.agentwire.core.TokenBucket;
+import io.agentwire.protocol.envelope.EnvelopeCodec;
+import io.agentwire.protocol.envelope.EnvelopeDecodeResult;
+import io.agentwire.transport.WsConnection;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection of the envelope dialect: its heartbeat, its rate limit, the session it is attached to,
+ * and sending. Its methods run on the connection's event loop unless they say otherwise.
+ */
+final class EnvelopeConnection {
+    private static final Logger log = LoggerFactory.getLogger(EnvelopeConnection.class);
+
+    private final WsConnection ws;
+    private final EnvelopeConfig config;
+    private final Commands commands;
+    private final byte[] prefix;
+    private final TokenBucket rate;
+    private ScheduledFuture<?> heartbeat;
+    private ScheduledFuture<?> liveness;
+    private volatile SessionAttachment attachment;
+    private long droppedSinceNotice;
+    private long nextRateNoticeNanos;
+
+    EnvelopeConnection(WsConnection ws, EnvelopeConfig config, Commands commands) {
+        this.ws = ws;
+        this.config = config;
+        this.commands = commands;
+        this.prefix = EnvelopeCodec.connectionPrefix(ws.id());
+        this.rate = new TokenBucket(config.ratePerSecond(), config.rateBurst());
+    }
+
+    String id() { return ws.id(); }
+
+    Principal principal() { return ws.principal(); }
+
+    WsConnection ws() { return ws; }
+
+    void open() {
+        sendControl(Messages.connected(ws.id(), config));
+        long interval = config.heartbeatInterval().toMillis();
+        long check = Math.clamp(Math.min(interval, config.heartbeatTimeout().toMillis()) / 4, 10, 5_000);
+        heartbeat = ws.executor().scheduleAtFixedRate(() -> sendControl(Messages.heartbeat()), interval, interval, TimeUnit.MILLISECONDS);
+        liveness = ws.executor().scheduleAtFixedRate(this::checkLiveness, check, check, TimeUnit.MILLISECONDS);
+    }
+
+    private void checkLiveness() {
+        long silentNanos = System.nanoTime() - ws.lastReadNanos();
+        if (silentNanos > config.heartbeatTimeout().toNanos() && ws.isOpen()) {
+            log.info("closing {} ({}): silent for {} ms, heartbeat timeout", ws.id(), ws.principal().id(),
+                    TimeUnit.NANOSECONDS.toMillis(silentNanos));
+            ws.close(DisconnectReason.HEARTBEAT_TIMEOUT);
+        }
+    }
+
+    void onText(String text) {
+        if (!rate.tryAcquire()) {
+            droppedSinceNotice++;
+            long now = System.nanoTime();
+            if (now - nextRateNoticeNanos >= 0) {
+                long retryAfter = Math.max(rate.retryAfterMillis(), 1);
+                sendControl(Messages.rateLimited(retryAfter, droppedSinceNotice));
+                droppedSinceNotice = 0;
+                nextRateNoticeNanos = now + TimeUnit.MILLISECONDS.toNanos(Math.max(retryAfter, 1_000));
+            }
+            return;
+        }
+        switch (EnvelopeCodec.decode(text)) {
+            case EnvelopeDecodeResult.Ok ok -> commands.handle(this, ok.envelope());
+            case EnvelopeDecodeResult.Invalid bad -> sendControl(Messages.validation(null, null, bad.code(), bad.field(), bad.detail()));
+        }
+    }
+
+    SessionAttachment attachment() { return attachment; }
+
+    /** Attaches this connection to a session, detaching it from the previous one. */
+    void attach(SessionAttachment next) {
+        SessionAttachment prev = attachment;
+        attachment = next;
+        if (prev != null) {
+            prev.detach();
+            commands.detached(this, prev.sessionId());
+        }
+    }
+
+    void onClosed(int code, String reason) {
+        if (heartbeat != null) heartbeat.cancel(false);
+        if (liveness != null) liveness.cancel(false);
+        SessionAttachment a = attachment;
+        attachment = null;
+        if (a != null) {
+            a.detach();
+            commands.detached(this, a.sessionId());
+            if (code != 1000) commands.connectionLost(this, a.sessionId());
+        }
+        log.debug("envelope connection {} closed: {} {}", ws.id(), code, reason);
+    }
+
+    /** Sends a session event: the shared, once-encoded body behind this connection's prefix. Any thread. */
+    void sendEvent(Publication p) {
+        ws.send(prefix, p.encoded(EnvelopeWire.SESSION_EVENT));
+    }
+
+    /** Sends a per-connection envelope (system.*, error answers). Any thread. */
+    void sendControl(ObjectNode envelope) {
+        ws.send(EnvelopeCodec.encode(envelope, ws.id()));
+    }
+
+    void close(DisconnectReason reason) {
+        ws.close(reason);
+    }
+
+    /** Runs {@code task} on this connection's event loop. */
+    void onLoop(Runnable task) {
+        ws.executor().execute(task);
+    }
+}

@@ -1,0 +1,118 @@
+package io.agentwire.dialect.envelope;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwire.core.HistoryConfig;
+import io.agentwire.core.Node;
+import io.agentwire.core.Publication;
+import io.agentwire.core.Resume;
+import io.agentwire.core.Session;
+import io.agentwire.core.StreamPosition;
+import io.agentwire.protocol.envelope.EnvelopeCodec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Attaches connections to session streams: a new session from its first event, a resumed one by envelope.md's
+ * three flows — quick (replay from the window, then {@code system.notice RESUMED}), extended (state snapshot,
+ * the events after it, then RESUMED with {@code mode: "snapshot"}); the expired/unknown flow is answered before
+ * the attach, by {@link Commands}.
+ */
+final class Resumer {
+    private static final Logger log = LoggerFactory.getLogger(Resumer.class);
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    private static final int PAGE = 5_000;
+
+    private final Node node;
+    private final HistoryConfig window;
+    private final java.time.Duration sessionTtl;
+    private final int maxHeld;
+    private Commands commands;
+
+    Resumer(Node node, java.time.Duration sessionTtl, int maxHeld) {
+        this.node = node;
+        this.window = node.config().history();
+        this.sessionTtl = sessionTtl;
+        this.maxHeld = maxHeld;
+    }
+
+    void commands(Commands c) { this.commands = c; }
+
+    /** Attaches {@code c} to a session it just created and publishes {@code agent.session_created} (seq 1). */
+    void attachNew(EnvelopeConnection c, Session s) {
+        SessionAttachment a = attach(c, s);
+        node.subscribe(s.stream(), a, new StreamPosition(0, "")).thenCompose(res -> {
+            a.subscription(res.subscription());
+            a.release(null, Long.MAX_VALUE, null);
+            ObjectNode content = JSON.objectNode().put("session_id", s.id());
+            ObjectNode meta = JSON.objectNode().put("ttl_ms", sessionTtl.toMillis()).put("resume_window_ms", window.ttl().toMillis())
+                    .put("resume_window_events", window.size());
+            return node.publish(s.stream(), EnvelopeCodec.envelope("agent.session_created", s.id(), null, content, meta));
+        }).whenComplete((p, err) -> {
+            if (err != null) Commands.failedAsync(c, s.id(), "create the session", err);
+        });
+    }
+
+    /** Resumes {@code s} on {@code c} after {@code lastSeq}. */
+    void resume(EnvelopeConnection c, Session s, long lastSeq) {
+        SessionAttachment a = attach(c, s);
+        node.top(s.stream())
+                .thenCompose(top -> node.subscribe(s.stream(), a, new StreamPosition(lastSeq, top.epoch())))
+                .thenCompose(res -> {
+                    a.subscription(res.subscription());
+                    if (res.recovered()) {
+                        long to = res.top().offset();
+                        ObjectNode meta = JSON.objectNode().put("mode", "replay").put("replayed", res.replayed())
+                                .put("from_seq", lastSeq + 1).put("to_seq", to);
+                        a.release(null, to, Messages.notice(s.id(), "RESUMED", "resumed: " + res.replayed() + " missed events replayed", meta));
+                        log.info("session {} resumed on {} after seq {}: {} replayed from {}", s.id(), c.id(), lastSeq, res.replayed(), res.source());
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    long snapshotSeq = res.top().offset();
+                    return snapshot(s, snapshotSeq).thenAccept(state -> {
+                        ObjectNode meta = JSON.objectNode().put("mode", "snapshot").put("snapshot_seq", snapshotSeq)
+                                .put("from_seq", snapshotSeq + 1).put("reason", res.gap().name());
+                        a.release(Messages.stateExported(s.id(), state), Long.MAX_VALUE,
+                                Messages.notice(s.id(), "RESUMED", "resumed from a state snapshot: the missed events are older than the replay window", meta));
+                        log.info("session {} resumed on {} after seq {} from a snapshot at seq {} ({})", s.id(), c.id(), lastSeq, snapshotSeq, res.gap());
+                    });
+                }).whenComplete((x, err) -> {
+                    if (err != null) {
+                        Commands.failedAsync(c, s.id(), "resume the session", err);
+                        c.close(io.agentwire.core.DisconnectReason.INTERNAL_ERROR);
+                    }
+                });
+    }
+
+    /** Answers {@code user.export_state}: the session's state as of its current top. */
+    void exportState(EnvelopeConnection c, Session s) {
+        node.top(s.stream()).thenCompose(top -> snapshot(s, top.offset())).whenComplete((state, err) -> {
+            if (err != null) Commands.failedAsync(c, s.id(), "export the state", err);
+            else c.sendControl(Messages.stateExported(s.id(), state));
+        });
+    }
+
+    private SessionAttachment attach(EnvelopeConnection c, Session s) {
+        SessionAttachment a = new SessionAttachment(s.id(), c, maxHeld);
+        c.attach(a);
+        commands.attached(c, s.id());
+        return a;
+    }
+
+    /** Folds the session's durable events up to {@code throughSeq} into a {@link StateSnapshot}. */
+    CompletableFuture<ObjectNode> snapshot(Session s, long throughSeq) {
+        return readAll(s.stream(), 0, throughSeq, new ArrayList<>()).thenApply(events -> StateSnapshot.of(s, events, throughSeq));
+    }
+
+    private CompletableFuture<List<Publication>> readAll(String stream, long after, long through, List<Publication> acc) {
+        if (after >= through) return CompletableFuture.completedFuture(acc);
+        return node.durableHistory(stream, after, PAGE).thenCompose(page -> {
+            for (Publication p : page) if (p.offset() <= through) acc.add(p);
+            if (page.isEmpty() || page.get(page.size() - 1).offset() >= through) return CompletableFuture.completedFuture(acc);
+            return readAll(stream, page.get(page.size() - 1).offset(), through, acc);
+        });
+    }
+}

@@ -1,0 +1,91 @@
+package io.agentwire.dialect.envelope;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwire.core.DisconnectReason;
+import io.agentwire.core.ErrorCode;
+import io.agentwire.core.Publication;
+import io.agentwire.core.Subscriber;
+import io.agentwire.core.Subscription;
+import java.util.ArrayDeque;
+
+/**
+ * One connection's view of one session's stream. It starts held: the core delivers the replay and any live
+ * events into it, and {@link #release} sends them with the dialect's own messages in the order envelope.md
+ * prescribes (replayed events, then {@code system.notice RESUMED}, then live events; or the snapshot first).
+ * After the release it forwards every event at once. Thread-safe: core threads deliver, the event loop releases.
+ */
+final class SessionAttachment implements Subscriber {
+    private final String sessionId;
+    private final EnvelopeConnection connection;
+    private final int maxHeld;
+    private final Object lock = new Object();
+    private ArrayDeque<Publication> held = new ArrayDeque<>();
+    private boolean detached;
+    private volatile Subscription subscription;
+    private volatile long lastSentSeq;
+
+    SessionAttachment(String sessionId, EnvelopeConnection connection, int maxHeld) {
+        this.sessionId = sessionId;
+        this.connection = connection;
+        this.maxHeld = maxHeld;
+    }
+
+    String sessionId() { return sessionId; }
+
+    long lastSentSeq() { return lastSentSeq; }
+
+    void subscription(Subscription s) { this.subscription = s; }
+
+    @Override
+    public void onPublication(Publication p) {
+        synchronized (lock) {
+            if (detached) return;
+            if (held != null) {
+                if (held.size() >= maxHeld) {
+                    held = new ArrayDeque<>();
+                    connection.close(DisconnectReason.SLOW_CONSUMER);
+                    return;
+                }
+                held.add(p);
+                return;
+            }
+            send(p);
+        }
+    }
+
+    @Override
+    public void onTerminated(ErrorCode reason) {
+        // The core could not keep this subscription exact (it fell too far behind while recovering, or history
+        // was lost): close the connection so the client reconnects and resumes from what it has.
+        connection.close(reason == ErrorCode.SLOW_CONSUMER ? DisconnectReason.SLOW_CONSUMER : DisconnectReason.INTERNAL_ERROR);
+    }
+
+    /**
+     * Sends {@code first} (if any), the held events up to {@code noticeAfterSeq}, {@code notice} (if any), the
+     * remaining held events, and switches to direct delivery.
+     */
+    void release(ObjectNode first, long noticeAfterSeq, ObjectNode notice) {
+        synchronized (lock) {
+            if (held == null || detached) return;
+            if (first != null) connection.sendControl(first);
+            while (!held.isEmpty() && held.peekFirst().offset() <= noticeAfterSeq) send(held.pollFirst());
+            if (notice != null) connection.sendControl(notice);
+            while (!held.isEmpty()) send(held.pollFirst());
+            held = null;
+        }
+    }
+
+    private void send(Publication p) {
+        lastSentSeq = p.offset();
+        connection.sendEvent(p);
+    }
+
+    void detach() {
+        Subscription s = subscription;
+        if (s != null) s.close();
+        synchronized (lock) {
+            detached = true;
+            held = null;
+        }
+    }
+}
