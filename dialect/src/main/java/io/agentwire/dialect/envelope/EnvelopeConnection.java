@@ -119,8 +119,13 @@ final class EnvelopeConnection {
         ws.close(reason);
     }
 
-    /** Runs {@code task} on this connection's event loop. */
-    void onLoop(Runnable task) {
-        ws.executor().execute(task);
+    /** Runs {@code task} on this connection's event loop after {@code millis}. */
+    void schedule(Runnable task, long millis) {
+        if (ws.isOpen()) ws.executor().schedule(task, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Messages waiting in this connection's send queue. */
+    int queuedMessages() {
+        return ws.queuedMessages();
     }
 }

@@ -21,6 +21,10 @@ final class SessionAttachment implements Subscriber {
     private final Object lock = new Object();
     private ArrayDeque<Publication> held = new ArrayDeque<>();
     private boolean detached;
+    private long noticeAfterSeq;
+    private ObjectNode notice;
+    /** Queued messages above which a replay waits for the client to read. */
+    static final int REPLAY_BUDGET = 256;
     private volatile Subscription subscription;
     private volatile long lastSentSeq;
 
@@ -62,17 +66,40 @@ final class SessionAttachment implements Subscriber {
 
     /**
      * Sends {@code first} (if any), the held events up to {@code noticeAfterSeq}, {@code notice} (if any), the
-     * remaining held events, and switches to direct delivery.
+     * remaining held events, and then switches to direct delivery. The held events are paced by the connection's
+     * send queue (at most {@link #REPLAY_BUDGET} queued at a time), so a long replay never overflows it: back-
+     * pressure applies to a replay as to live traffic. Events that arrive meanwhile stay held, in order.
      */
     void release(ObjectNode first, long noticeAfterSeq, ObjectNode notice) {
         synchronized (lock) {
             if (held == null || detached) return;
             if (first != null) connection.sendControl(first);
-            while (!held.isEmpty() && held.peekFirst().offset() <= noticeAfterSeq) send(held.pollFirst());
-            if (notice != null) connection.sendControl(notice);
-            while (!held.isEmpty()) send(held.pollFirst());
+            this.noticeAfterSeq = noticeAfterSeq;
+            this.notice = notice;
+        }
+        pump();
+    }
+
+    /** Sends held events while the send queue has room; reschedules itself until all are sent. */
+    private void pump() {
+        synchronized (lock) {
+            if (held == null || detached) return;
+            while (!held.isEmpty()) {
+                if (connection.queuedMessages() >= REPLAY_BUDGET) {
+                    connection.schedule(this::pump, 1);
+                    return;
+                }
+                if (notice != null && held.peekFirst().offset() > noticeAfterSeq) sendNotice();
+                else send(held.pollFirst());
+            }
+            if (notice != null) sendNotice();
             held = null;
         }
+    }
+
+    private void sendNotice() {
+        connection.sendControl(notice);
+        notice = null;
     }
 
     private void send(Publication p) {

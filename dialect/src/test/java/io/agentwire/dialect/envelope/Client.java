@@ -49,8 +49,8 @@ final class Client implements AutoCloseable {
             if (last) {
                 try {
                     JsonNode n = JSON.readTree(partial.toString());
+                    all.add(n); // before the inbox: a test that took n from the inbox finds it in all
                     inbox.add(n);
-                    all.add(n);
                 } catch (Exception e) {
                     throw new AssertionError("server sent invalid JSON: " + partial, e);
                 }
@@ -112,9 +112,14 @@ final class Client implements AutoCloseable {
         }
     }
 
-    /** Creates a session and returns its id (after checking seq 1). */
+    /** Waits for system.connected, creates a session and returns its id (after checking seq 1). */
     String createSession() throws InterruptedException {
         await("system.connected");
+        return newSession();
+    }
+
+    /** Creates a session on an already greeted connection and returns its id (after checking seq 1). */
+    String newSession() throws InterruptedException {
         send(envelope("user.create_session"));
         JsonNode created = await("agent.session_created");
         assertThat(created.get("seq").asLong()).isEqualTo(1);
@@ -123,6 +128,11 @@ final class Client implements AutoCloseable {
 
     int awaitClose() {
         return closed.orTimeout(30, TimeUnit.SECONDS).join()[0];
+    }
+
+    /** A client created with {@link #connectNotReading} starts reading again (whatever was left on the wire). */
+    void resumeReading() {
+        ws.request(Long.MAX_VALUE);
     }
 
     void sendBinary(byte[] b) {
