@@ -71,6 +71,11 @@ final class ChannelWsConnection implements WsConnection {
     }
 
     @Override
+    public boolean sendBinary(byte[] data) {
+        return !closing && writer.sendBinary(Unpooled.wrappedBuffer(data));
+    }
+
+    @Override
     public void close(DisconnectReason reason) {
         close(reason.closeCode(), reason.text());
     }

@@ -2,7 +2,9 @@ package io.agentwire.transport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.internal.PlatformDependent;
 import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,7 +29,7 @@ final class ConnectionWriter {
     private final Channel channel;
     private final WriterLimits limits;
     private final Overflow overflow;
-    private final Queue<ByteBuf> queue = PlatformDependent.newMpscQueue();
+    private final Queue<WebSocketFrame> queue = PlatformDependent.newMpscQueue();
     private final AtomicInteger queuedMessages = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -44,23 +46,32 @@ final class ConnectionWriter {
 
     /** Queues {@code payload} (ownership passes to the writer) as one text frame; {@code false}: refused. */
     boolean send(ByteBuf payload) {
+        return enqueue(new TextWebSocketFrame(payload));
+    }
+
+    /** Queues {@code payload} (ownership passes to the writer) as one binary frame; {@code false}: refused. */
+    boolean sendBinary(ByteBuf payload) {
+        return enqueue(new BinaryWebSocketFrame(payload));
+    }
+
+    private boolean enqueue(WebSocketFrame frame) {
         if (closed) {
-            payload.release();
+            frame.release();
             return false;
         }
-        int size = payload.readableBytes();
+        int size = frame.content().readableBytes();
         int messages = queuedMessages.incrementAndGet();
         long bytes = queuedBytes.addAndGet(size);
         if (messages > limits.maxQueuedMessages() || bytes > limits.maxQueuedBytes()) {
             queuedMessages.decrementAndGet();
             queuedBytes.addAndGet(-size);
-            payload.release();
+            frame.release();
             closed = true;
             if (overflowed.compareAndSet(false, true)) overflow.overflowed(messages - 1, bytes - size);
             scheduleDrain();
             return false;
         }
-        queue.offer(payload);
+        queue.offer(frame);
         scheduleDrain();
         return true;
     }
@@ -112,11 +123,11 @@ final class ConnectionWriter {
         }
         boolean wrote = false;
         while (channel.isWritable()) {
-            ByteBuf payload = queue.poll();
-            if (payload == null) break;
+            WebSocketFrame frame = queue.poll();
+            if (frame == null) break;
             queuedMessages.decrementAndGet();
-            queuedBytes.addAndGet(-payload.readableBytes());
-            channel.write(new TextWebSocketFrame(payload), channel.voidPromise());
+            queuedBytes.addAndGet(-frame.content().readableBytes());
+            channel.write(frame, channel.voidPromise());
             wrote = true;
         }
         if (wrote) {
@@ -126,11 +137,11 @@ final class ConnectionWriter {
     }
 
     private void releaseQueued() {
-        ByteBuf payload;
-        while ((payload = queue.poll()) != null) {
+        WebSocketFrame frame;
+        while ((frame = queue.poll()) != null) {
             queuedMessages.decrementAndGet();
-            queuedBytes.addAndGet(-payload.readableBytes());
-            payload.release();
+            queuedBytes.addAndGet(-frame.content().readableBytes());
+            frame.release();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.agentwire.transport;
 
 import io.agentwire.core.ErrorCode;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,12 +60,15 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
         }
         HttpRequestData data = HttpRequests.data(req, uri, ctx.channel());
-        reply(ctx, data, dispatch(data), HttpUtil.isKeepAlive(req), req.protocolVersion());
+        ChannelExchange exchange = new ChannelExchange(ctx.channel());
+        reply(ctx, data, exchange, dispatch(data, exchange), HttpUtil.isKeepAlive(req), req.protocolVersion());
+        if (exchange.held() && inFlight == 1) ctx.channel().config().setAutoRead(true); // to see a hang-up
     }
 
-    private CompletableFuture<HttpReply> dispatch(HttpRequestData data) {
+    private CompletableFuture<HttpReply> dispatch(HttpRequestData data, ChannelExchange exchange) {
         return switch (routes.http(data.method(), data.path())) {
             case Routes.Found found -> invoke(found.handler(), data);
+            case Routes.FoundExchange found -> invoke(r -> found.handler().handle(r, exchange), data);
             case Routes.MethodNotAllowed m -> CompletableFuture.completedFuture(HttpReply.error(405,
                     "METHOD_NOT_ALLOWED", data.method() + " is not allowed on " + data.path())
                     .withHeader("allow", m.allow()));
@@ -83,8 +88,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    private void reply(ChannelHandlerContext ctx, HttpRequestData data, CompletableFuture<HttpReply> reply,
-                       boolean keepAlive, HttpVersion version) {
+    private void reply(ChannelHandlerContext ctx, HttpRequestData data, ChannelExchange exchange,
+                       CompletableFuture<HttpReply> reply, boolean keepAlive, HttpVersion version) {
         inFlight++;
         ctx.channel().config().setAutoRead(false);
         CompletableFuture<HttpReply> safe = reply.handle((r, e) -> {
@@ -95,8 +100,46 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         });
         previous = previous.thenCompose(v -> safe).thenAcceptAsync(r ->
                 HttpResponses.write(ctx, r, keepAlive, version).addListener(f -> {
+                    exchange.replied();
                     if (--inFlight == 0 && f.isSuccess()) ctx.channel().config().setAutoRead(true);
                 }), ctx.executor());
+    }
+
+    /** The {@link HttpExchange} of one request on a channel: close callbacks until its reply is written. */
+    private static final class ChannelExchange implements HttpExchange {
+        private final Channel channel;
+        private boolean held;
+        private boolean replied;
+
+        ChannelExchange(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public ScheduledExecutorService executor() {
+            return channel.eventLoop();
+        }
+
+        @Override
+        public void onClosed(Runnable callback) {
+            held = true;
+            channel.closeFuture().addListener(f -> {
+                if (!replied) callback.run();
+            });
+        }
+
+        @Override
+        public boolean isOpen() {
+            return channel.isActive();
+        }
+
+        boolean held() {
+            return held;
+        }
+
+        void replied() {
+            replied = true;
+        }
     }
 
     private static boolean isUpgrade(FullHttpRequest req) {

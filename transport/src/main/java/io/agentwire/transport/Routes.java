@@ -16,13 +16,13 @@ import java.util.TreeSet;
  * shorter ones.
  */
 public final class Routes {
-    private final Map<String, Map<String, HttpHandler>> exact;
-    private final List<Map.Entry<String, Map<String, HttpHandler>>> prefixes;
+    private final Map<String, Map<String, Object>> exact;
+    private final List<Map.Entry<String, Map<String, Object>>> prefixes;
     private final List<WebSocketEndpoint> webSockets;
 
     private Routes(Builder b) {
         exact = copy(b.exact);
-        List<Map.Entry<String, Map<String, HttpHandler>>> p = new ArrayList<>();
+        List<Map.Entry<String, Map<String, Object>>> p = new ArrayList<>();
         b.prefixes.forEach((prefix, byMethod) -> p.add(Map.entry(prefix, Map.copyOf(byMethod))));
         p.sort(Comparator.comparingInt((Map.Entry<String, ?> e) -> e.getKey().length()).reversed());
         prefixes = List.copyOf(p);
@@ -36,23 +36,27 @@ public final class Routes {
     }
 
     /** The result of looking up an HTTP request. */
-    sealed interface Lookup permits Found, MethodNotAllowed, NotFound { }
+    sealed interface Lookup permits Found, FoundExchange, MethodNotAllowed, NotFound { }
 
     record Found(HttpHandler handler) implements Lookup { }
+
+    record FoundExchange(ExchangeHandler handler) implements Lookup { }
 
     record MethodNotAllowed(String allow) implements Lookup { }
 
     record NotFound() implements Lookup { }
 
     Lookup http(String method, String path) {
-        Map<String, HttpHandler> byMethod = exact.get(path);
+        Map<String, Object> byMethod = exact.get(path);
         if (byMethod == null) {
             byMethod = prefixes.stream().filter(e -> path.startsWith(e.getKey()))
                     .map(Map.Entry::getValue).findFirst().orElse(null);
         }
         if (byMethod == null) return new NotFound();
-        HttpHandler h = byMethod.get(method);
-        return h != null ? new Found(h) : new MethodNotAllowed(String.join(", ", new TreeSet<>(byMethod.keySet())));
+        Object h = byMethod.get(method);
+        if (h instanceof HttpHandler plain) return new Found(plain);
+        if (h instanceof ExchangeHandler exchange) return new FoundExchange(exchange);
+        return new MethodNotAllowed(String.join(", ", new TreeSet<>(byMethod.keySet())));
     }
 
     Optional<WebSocketEndpoint> webSocket(String path) {
@@ -65,16 +69,16 @@ public final class Routes {
         if (path.indexOf('?') >= 0) throw new IllegalArgumentException("path must not hold a query, was " + path);
     }
 
-    private static Map<String, Map<String, HttpHandler>> copy(Map<String, Map<String, HttpHandler>> m) {
-        Map<String, Map<String, HttpHandler>> out = new LinkedHashMap<>();
+    private static Map<String, Map<String, Object>> copy(Map<String, Map<String, Object>> m) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(k, Map.copyOf(v)));
         return Map.copyOf(out);
     }
 
     /** Collects routes; registering the same method and path (or endpoint path) twice is an error. */
     public static final class Builder {
-        private final Map<String, Map<String, HttpHandler>> exact = new LinkedHashMap<>();
-        private final Map<String, Map<String, HttpHandler>> prefixes = new LinkedHashMap<>();
+        private final Map<String, Map<String, Object>> exact = new LinkedHashMap<>();
+        private final Map<String, Map<String, Object>> prefixes = new LinkedHashMap<>();
         private final List<WebSocketEndpoint> webSockets = new ArrayList<>();
 
         private Builder() { }
@@ -87,6 +91,11 @@ public final class Routes {
         /** {@code method} on every path starting with {@code prefix}, e.g. {@code /socket.io/}. */
         public Builder prefixRoute(String method, String prefix, HttpHandler handler) {
             return add(prefixes, method, prefix, handler);
+        }
+
+        /** {@code method} on exactly {@code path}, answered by a handler that sees the {@link HttpExchange}. */
+        public Builder exchange(String method, String path, ExchangeHandler handler) {
+            return add(exact, method, path, handler);
         }
 
         public Builder get(String path, HttpHandler handler) {
@@ -112,8 +121,7 @@ public final class Routes {
             return new Routes(this);
         }
 
-        private Builder add(Map<String, Map<String, HttpHandler>> table, String method, String path,
-                            HttpHandler handler) {
+        private Builder add(Map<String, Map<String, Object>> table, String method, String path, Object handler) {
             Objects.requireNonNull(method, "method");
             if (method.isBlank()) throw new IllegalArgumentException("method must not be blank");
             checkPath(path);

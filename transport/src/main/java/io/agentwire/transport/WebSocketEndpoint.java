@@ -5,15 +5,39 @@ import java.util.Objects;
 
 /**
  * A WebSocket endpoint: upgrade requests to {@code path} (exactly, any query string allowed; or, if
- * {@code prefix}, every path starting with it) are authenticated by {@code authenticator} — a rejection is an
- * HTTP 401 with the transport's JSON error and no upgrade — and the accepted connections are given to
- * {@code handler}.
+ * {@code prefix}, every path starting with it) are first shown to {@code upgradeCheck} (a protocol's own checks
+ * of the request, e.g. Engine.IO's session id: a reply refuses the upgrade with it), then authenticated by
+ * {@code authenticator} — a rejection is an HTTP 401 with the transport's JSON error and no upgrade — and the
+ * accepted connections are given to {@code handler}.
  */
-public record WebSocketEndpoint(String path, boolean prefix, Authenticator authenticator, WsHandler handler) {
+public record WebSocketEndpoint(String path, boolean prefix, Authenticator authenticator, WsHandler handler,
+                                UpgradeCheck upgradeCheck) {
+
+    /** Looks at an upgrade request before the handshake. */
+    @FunctionalInterface
+    public interface UpgradeCheck {
+        /** Accepts all. */
+        UpgradeCheck NONE = request -> null;
+
+        /** {@code null} to go on with the upgrade, or the HTTP reply that refuses it. Runs on the event loop. */
+        HttpReply check(Authenticator.Request request);
+    }
+
     public WebSocketEndpoint {
         Routes.checkPath(path);
         Objects.requireNonNull(authenticator, "authenticator");
         Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(upgradeCheck, "upgradeCheck");
+    }
+
+    /** An endpoint without an upgrade check. */
+    public WebSocketEndpoint(String path, boolean prefix, Authenticator authenticator, WsHandler handler) {
+        this(path, prefix, authenticator, handler, UpgradeCheck.NONE);
+    }
+
+    /** This endpoint with {@code check} looking at upgrade requests first. */
+    public WebSocketEndpoint withUpgradeCheck(UpgradeCheck check) {
+        return new WebSocketEndpoint(path, prefix, authenticator, handler, check);
     }
 
     /** An endpoint at exactly {@code path}. */

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An upgrade request to a WebSocket endpoint: authenticate it (rejected: 401 JSON, no upgrade), then do the
+ * An upgrade request to a WebSocket endpoint: its upgrade check may refuse it (the check's reply), then authenticate it (rejected: 401 JSON, no upgrade), then do the
  * handshake, switch the pipeline to the WebSocket stages and open the connection.
  */
 final class WebSocketUpgrade {
@@ -36,6 +36,11 @@ final class WebSocketUpgrade {
         Authenticator.Request request = HttpRequests.authRequest(req, uri, ctx.channel());
         Authenticator.Result result;
         try {
+            HttpReply refused = endpoint.upgradeCheck().check(request);
+            if (refused != null) {
+                HttpResponses.write(ctx, refused.withHeader("connection", "close"), false, req.protocolVersion());
+                return;
+            }
             result = endpoint.authenticator().authenticate(request);
         } catch (RuntimeException e) {
             log.error("authenticator of {} failed", endpoint.path(), e);

@@ -36,6 +36,14 @@ public interface WsConnection {
     boolean send(byte[]... utf8Parts);
 
     /**
+     * Queues one binary frame holding {@code data} (not copied: it must not change afterwards). Returns
+     * {@code false} as {@link #send(String)} does. The default refuses: connections of the transport support it.
+     */
+    default boolean sendBinary(byte[] data) {
+        throw new UnsupportedOperationException("binary frames are not supported by " + getClass().getName());
+    }
+
+    /**
      * Starts the closing handshake: drops the queue, sends a close frame with {@code reason}'s code and text, and
      * closes the socket once the peer answers, or after {@link WriterLimits#closeGrace()} at the latest (a peer
      * that does not read). Only the first close counts.

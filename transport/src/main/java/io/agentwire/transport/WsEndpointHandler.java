@@ -1,6 +1,7 @@
 package io.agentwire.transport;
 
 import io.agentwire.core.DisconnectReason;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last stage of a WebSocket connection: calls the endpoint's {@link WsHandler} (onOpen, one onText or
- * onBinary per complete message, onClose exactly once when the channel goes inactive), turns errors into close
+ * onBinary (with the bytes) per complete message, onClose exactly once when the channel goes inactive), turns errors into close
  * codes (1009 too big, 1007 bad UTF-8, 1002 protocol, 1011 internal), and tells the writer about writability.
  */
 final class WsEndpointHandler extends ChannelInboundHandlerAdapter {
@@ -47,8 +48,12 @@ final class WsEndpointHandler extends ChannelInboundHandlerAdapter {
             }
             call("onText", () -> handler.onText(connection, s));
         } else if (msg instanceof BinaryWebSocketFrame binary) {
-            int bytes = binary.content().readableBytes();
-            binary.release();
+            byte[] bytes;
+            try {
+                bytes = ByteBufUtil.getBytes(binary.content());
+            } finally {
+                binary.release();
+            }
             call("onBinary", () -> handler.onBinary(connection, bytes));
         } else {
             ctx.fireChannelRead(msg);

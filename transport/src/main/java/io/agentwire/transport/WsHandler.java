@@ -25,6 +25,14 @@ public interface WsHandler {
     }
 
     /**
+     * One complete binary message with its bytes (the array is the handler's to keep). The default hands the size to
+     * {@link #onBinary(WsConnection, int)}, so handlers that refuse binary messages need not override this one.
+     */
+    default void onBinary(WsConnection connection, byte[] data) {
+        onBinary(connection, data.length);
+    }
+
+    /**
      * The connection is gone; called exactly once per opened connection, however it ended. {@code code} is the
      * close code the server sent, or the one the client sent if it closed first (1005 if its close frame had none),
      * or 1006 if the socket dropped without a closing handshake.

@@ -1,0 +1,32 @@
+package io.agentwire.transport.engineio;
+
+import io.agentwire.transport.HttpReply;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The Engine.IO server's error answers: status 400 (403 for {@link #FORBIDDEN}) with the JSON body
+ * {@code {"code":<n>,"message":"…"}} that engine.io clients and the reference server use.
+ */
+final class EngineIoErrors {
+    static final int UNKNOWN_TRANSPORT = 0;
+    static final int UNKNOWN_SID = 1;
+    static final int BAD_HANDSHAKE_METHOD = 2;
+    static final int BAD_REQUEST = 3;
+    static final int FORBIDDEN = 4;
+    static final int UNSUPPORTED_PROTOCOL_VERSION = 5;
+    private static final String[] MESSAGES = {"Transport unknown", "Session ID unknown", "Bad handshake method",
+            "Bad request", "Forbidden", "Unsupported protocol version"};
+
+    private EngineIoErrors() { }
+
+    static HttpReply reply(int code, Map<String, String> headers) {
+        String body = "{\"code\":" + code + ",\"message\":\"" + MESSAGES[code] + "\"}";
+        return new HttpReply(code == FORBIDDEN ? 403 : 400, "application/json",
+                body.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    static String message(int code) {
+        return MESSAGES[code];
+    }
+}

@@ -1,0 +1,438 @@
+package io.agentwire.transport.engineio;
+
+import io.agentwire.core.Authenticator;
+import io.agentwire.core.DisconnectReason;
+import io.agentwire.core.Principal;
+import io.agentwire.protocol.engineio.EngineIo4Codec;
+import io.agentwire.protocol.engineio.EngineIo4Packet;
+import io.agentwire.protocol.engineio.EngineIo4ParseException;
+import io.agentwire.transport.HttpExchange;
+import io.agentwire.transport.HttpReply;
+import io.agentwire.transport.HttpRequestData;
+import io.agentwire.transport.WsConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Engine.IO v4 session: the state machine of its transports (long-polling, WebSocket, the upgrade from one to
+ * the other), its heartbeat and its outgoing buffer. All state is confined to one event loop ({@link #executor()});
+ * the public methods may be called from any thread and hop onto it, so nothing ever blocks and nothing is locked.
+ *
+ * <p>Close reasons, as the reference server names them: {@code transport close} (the client closed),
+ * {@code transport error} (a dropped poll, overlapping polls, a client ping, a too large payload, a full buffer),
+ * {@code parse error}, {@code ping timeout}, {@code forced close} (the server closed it), {@code server shutting
+ * down}.
+ */
+public final class EngineIoSession {
+    private static final Logger log = LoggerFactory.getLogger(EngineIoSession.class);
+
+    /** What the layer above (Socket.IO) does with a session's messages. Called on the session's event loop. */
+    public interface Listener {
+        void onMessage(String text);
+
+        void onBinary(byte[] data);
+
+        /** Once, when the session ends. */
+        void onClose(String reason);
+    }
+
+    private enum State { OPEN, CLOSING, CLOSED }
+
+    private static final Listener NO_LISTENER = new Listener() {
+        @Override public void onMessage(String text) { }
+        @Override public void onBinary(byte[] data) { }
+        @Override public void onClose(String reason) { }
+    };
+
+    private final String id;
+    private final EngineIoServer server;
+    private final EngineIoConfig config;
+    private final ScheduledExecutorService loop;
+    private final Authenticator.Request request;
+    private final Principal principal;
+    private Listener listener = NO_LISTENER;
+    private State state = State.OPEN;
+    private WsConnection ws;
+    private final ArrayDeque<EngineIo4Packet> buffer = new ArrayDeque<>();
+    private CompletableFuture<HttpReply> pendingGet;
+    private Map<String, String> pendingGetHeaders;
+    private WsConnection probe;
+    private boolean probed;
+    private ScheduledFuture<?> upgradeTimer;
+    private ScheduledFuture<?> pingTimer;
+    private ScheduledFuture<?> pongTimer;
+    private ScheduledFuture<?> closingTimer;
+
+    EngineIoSession(String id, EngineIoServer server, ScheduledExecutorService loop, Authenticator.Request request,
+                    Principal principal, WsConnection ws) {
+        this.id = id;
+        this.server = server;
+        this.config = server.config();
+        this.loop = loop;
+        this.request = request;
+        this.principal = principal;
+        this.ws = ws;
+    }
+
+    /** The session id ({@code sid}). */
+    public String id() { return id; }
+
+    /** The handshake request (headers in lower case, query parameters, remote address). */
+    public Authenticator.Request request() { return request; }
+
+    /** Who the server's authenticator accepted at the handshake. */
+    public Principal principal() { return principal; }
+
+    /** The session's event loop: listener callbacks run on it. */
+    public ScheduledExecutorService executor() { return loop; }
+
+    /** Sets the listener (on the event loop, before any message can arrive: in the server's open callback). */
+    public void listener(Listener l) { listener = l == null ? NO_LISTENER : l; }
+
+    /** {@code polling} or {@code websocket} (the current transport). Event loop only. */
+    public String transportName() { return ws != null ? EngineIoConfig.WEBSOCKET : EngineIoConfig.POLLING; }
+
+    /** Whether a packet sent now would go out at once (a WebSocket, or a poll waiting). Event loop only. */
+    public boolean writable() { return state == State.OPEN && (ws != null ? ws.isOpen() : pendingGet != null); }
+
+    /** Whether the session is open. Event loop only. */
+    public boolean isOpen() { return state == State.OPEN; }
+
+    /** Sends a text message. Any thread. */
+    public void send(String text) { execute(() -> enqueue(EngineIo4Packet.message(text))); }
+
+    /** Sends a binary message (the array is not copied). Any thread. */
+    public void sendBinary(byte[] data) { execute(() -> enqueue(EngineIo4Packet.binary(data))); }
+
+    /** Sends several messages in order, as one batch. Any thread. */
+    public void sendAll(List<EngineIo4Packet> packets) { execute(() -> packets.forEach(this::enqueue)); }
+
+    /** Closes the session ("forced close"): what is queued is delivered first where the transport allows. Any thread. */
+    public void close() { execute(() -> closeNow("forced close")); }
+
+    void close(String reason) { execute(() -> closeNow(reason)); }
+
+    /** Runs {@code task} on the session's event loop (now if already there). */
+    public void execute(Runnable task) {
+        if (loop instanceof io.netty.util.concurrent.EventExecutor ee && ee.inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.debug("eio {}: event loop gone, task dropped", id);
+        }
+    }
+
+    // ---- opening ----
+
+    /** Event loop: the handshake was answered; start the heartbeat. */
+    void opened() {
+        schedulePing();
+    }
+
+    String openPacket() {
+        String upgrades = ws == null && config.allows(EngineIoConfig.WEBSOCKET) ? "[\"websocket\"]" : "[]";
+        return EngineIo4Codec.encodePacket(EngineIo4Packet.of(EngineIo4Packet.Type.OPEN, "{\"sid\":\"" + id
+                + "\",\"upgrades\":" + upgrades + ",\"pingInterval\":" + config.pingInterval().toMillis()
+                + ",\"pingTimeout\":" + config.pingTimeout().toMillis() + ",\"maxPayload\":" + config.maxPayload() + "}"));
+    }
+
+    // ---- outgoing ----
+
+    private void enqueue(EngineIo4Packet p) {
+        if (state != State.OPEN) return;
+        if (ws != null) {
+            if (p.isBinary()) ws.sendBinary(p.binary()); else ws.send(EngineIo4Codec.encodePacket(p));
+            return;
+        }
+        if (buffer.size() >= config.maxBufferedPackets()) {
+            log.warn("eio {}: {} packets buffered for a client that does not poll; closing", id, buffer.size());
+            closeNow("transport error");
+            return;
+        }
+        buffer.add(p);
+        flushPoll();
+    }
+
+    private void flushPoll() {
+        if (pendingGet != null && !buffer.isEmpty()) answerPoll(drain(List.of()));
+    }
+
+    private List<EngineIo4Packet> drain(List<EngineIo4Packet> tail) {
+        List<EngineIo4Packet> out = new ArrayList<>(buffer);
+        buffer.clear();
+        out.addAll(tail);
+        return out;
+    }
+
+    private void answerPoll(List<EngineIo4Packet> packets) {
+        CompletableFuture<HttpReply> get = pendingGet;
+        Map<String, String> headers = pendingGetHeaders;
+        pendingGet = null;
+        pendingGetHeaders = null;
+        get.complete(payloadReply(packets, headers));
+    }
+
+    private static HttpReply payloadReply(List<EngineIo4Packet> packets, Map<String, String> headers) {
+        return new HttpReply(200, "text/plain; charset=UTF-8",
+                EngineIo4Codec.encodePayload(packets).getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    // ---- long-polling ----
+
+    /** Event loop: a GET. Answered at once when packets wait, else held until some do. */
+    CompletableFuture<HttpReply> onPoll(HttpRequestData req, HttpExchange exchange, Map<String, String> headers) {
+        Map<String, String> h = new HashMap<>(headers);
+        h.put("cache-control", "no-store");
+        if (state == State.CLOSING) {
+            List<EngineIo4Packet> last = drain(List.of(EngineIo4Packet.CLOSE));
+            finishClose();
+            return CompletableFuture.completedFuture(payloadReply(last, h));
+        }
+        if (state == State.CLOSED || ws != null) return CompletableFuture.completedFuture(EngineIoErrors.reply(EngineIoErrors.BAD_REQUEST, headers));
+        if (pendingGet != null) {
+            log.debug("eio {}: overlapping polls", id);
+            closeNow("transport error");
+            return CompletableFuture.completedFuture(EngineIoErrors.reply(EngineIoErrors.BAD_REQUEST, headers));
+        }
+        if (!buffer.isEmpty()) return CompletableFuture.completedFuture(payloadReply(drain(List.of()), h));
+        if (probed) return CompletableFuture.completedFuture(payloadReply(List.of(EngineIo4Packet.NOOP), h));
+        CompletableFuture<HttpReply> get = new CompletableFuture<>();
+        pendingGet = get;
+        pendingGetHeaders = h;
+        exchange.onClosed(() -> execute(() -> {
+            if (pendingGet != get) return;
+            pendingGet = null;
+            if (probe == null) {
+                log.debug("eio {}: poll connection closed prematurely", id);
+                closeNow("transport error");
+            }
+        }));
+        return get;
+    }
+
+    /** Event loop: a POST with a payload. */
+    HttpReply onData(HttpRequestData req, Map<String, String> headers) {
+        if (state != State.OPEN || ws != null) return EngineIoErrors.reply(EngineIoErrors.BAD_REQUEST, headers);
+        if (req.body().length > config.maxPayload()) {
+            closeNow("transport error");
+            return new HttpReply(413, "application/json",
+                    "{\"code\":3,\"message\":\"Payload too large\"}".getBytes(StandardCharsets.UTF_8), headers);
+        }
+        List<EngineIo4Packet> packets;
+        try {
+            packets = EngineIo4Codec.decodePayload(req.bodyText());
+        } catch (EngineIo4ParseException e) {
+            log.debug("eio {}: {}", id, e.getMessage());
+            closeNow("parse error");
+            packets = List.of();
+        }
+        for (EngineIo4Packet p : packets) {
+            if (state != State.OPEN) break;
+            onPacket(p);
+        }
+        Map<String, String> h = new HashMap<>(headers);
+        h.put("cache-control", "no-store");
+        return new HttpReply(200, "text/html", "ok".getBytes(StandardCharsets.US_ASCII), h);
+    }
+
+    // ---- WebSocket and the upgrade ----
+
+    /** Event loop: a WebSocket arrived for this polling session: it becomes the upgrade probe. */
+    void onProbeOpen(WsConnection conn) {
+        if (state != State.OPEN || ws != null || probe != null) {
+            conn.close(DisconnectReason.NORMAL);
+            return;
+        }
+        probe = conn;
+        upgradeTimer = loop.schedule(() -> {
+            if (probe == conn) {
+                log.debug("eio {}: upgrade timed out", id);
+                dropProbe();
+            }
+        }, config.upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Event loop: a text frame from a WebSocket of this session. */
+    void onWsText(WsConnection conn, String text) {
+        if (text.length() > config.maxPayload()) {
+            if (conn == ws) closeNow("transport error"); else if (conn == probe) dropProbe();
+            return;
+        }
+        EngineIo4Packet p;
+        try {
+            p = EngineIo4Codec.decodePacket(text);
+        } catch (EngineIo4ParseException e) {
+            log.debug("eio {}: {}", id, e.getMessage());
+            if (conn == ws) closeNow("parse error"); else if (conn == probe) dropProbe();
+            return;
+        }
+        if (conn == ws) {
+            onPacket(p);
+        } else if (conn == probe) {
+            onProbePacket(p);
+        }
+    }
+
+    /** Event loop: a binary frame from a WebSocket of this session. */
+    void onWsBinary(WsConnection conn, byte[] data) {
+        if (conn != ws) {
+            if (conn == probe) dropProbe();
+            return;
+        }
+        if (data.length > config.maxPayload()) {
+            closeNow("transport error");
+            return;
+        }
+        onPacket(EngineIo4Codec.decodeBinaryFrame(data));
+    }
+
+    /** Event loop: a WebSocket of this session closed. */
+    void onWsClose(WsConnection conn) {
+        if (conn == probe) {
+            probe = null;
+            probed = false;
+            cancel(upgradeTimer);
+        } else if (conn == ws && state == State.OPEN) {
+            closeNow("transport close");
+        }
+    }
+
+    private void onProbePacket(EngineIo4Packet p) {
+        if (p.type() == EngineIo4Packet.Type.PING && "probe".equals(p.text()) && !probed) {
+            probed = true;
+            probe.send("3probe");
+            if (pendingGet != null) answerPoll(drain(List.of(EngineIo4Packet.NOOP)));
+        } else if (p.type() == EngineIo4Packet.Type.UPGRADE && probed && state == State.OPEN) {
+            cancel(upgradeTimer);
+            WsConnection next = probe;
+            probe = null;
+            probed = false;
+            if (pendingGet != null) answerPoll(drain(List.of(EngineIo4Packet.NOOP)));
+            List<EngineIo4Packet> waiting = drain(List.of());
+            ws = next;
+            log.debug("eio {}: upgraded to websocket", id);
+            waiting.forEach(this::enqueue);
+        } else {
+            dropProbe();
+        }
+    }
+
+    private void dropProbe() {
+        WsConnection p = probe;
+        probe = null;
+        probed = false;
+        cancel(upgradeTimer);
+        if (p != null) p.close(DisconnectReason.NORMAL);
+    }
+
+    // ---- incoming packets on the active transport ----
+
+    private void onPacket(EngineIo4Packet p) {
+        if (state != State.OPEN) return;
+        switch (p.type()) {
+            case PONG -> {
+                cancel(pongTimer);
+                pongTimer = null;
+                schedulePing();
+            }
+            case PING -> {
+                log.debug("eio {}: invalid heartbeat direction", id);
+                closeNow("transport error");
+            }
+            case MESSAGE -> {
+                if (p.isBinary()) listener.onBinary(p.binary()); else listener.onMessage(p.text());
+            }
+            case CLOSE -> closeNow("transport close");
+            default -> { } // open, upgrade and noop mean nothing here
+        }
+    }
+
+    // ---- heartbeat ----
+
+    private void schedulePing() {
+        cancel(pingTimer);
+        pingTimer = loop.schedule(() -> {
+            if (state != State.OPEN) return;
+            enqueue(EngineIo4Packet.PING);
+            cancel(pongTimer);
+            pongTimer = loop.schedule(() -> closeNow("ping timeout"), config.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }, config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    // ---- closing ----
+
+    private void closeNow(String reason) {
+        if (state != State.OPEN) return;
+        log.debug("eio {} closing: {}", id, reason);
+        cancel(pingTimer);
+        cancel(pongTimer);
+        dropProbe();
+        boolean byServer = reason.equals("forced close") || reason.equals("server shutting down");
+        if (ws != null) {
+            state = State.CLOSED;
+            WsConnection conn = ws;
+            // the frames queued so far are drained first (same event loop, earlier task), then the close frame
+            DisconnectReason code = closeCode(reason);
+            conn.executor().execute(() -> conn.close(code));
+            server.remove(this);
+        } else if (pendingGet != null) {
+            state = State.CLOSED;
+            answerPoll(drain(List.of(reason.equals("transport close") ? EngineIo4Packet.NOOP : EngineIo4Packet.CLOSE)));
+            server.remove(this);
+        } else if (byServer) {
+            state = State.CLOSING; // the next poll collects what is left and the close packet
+            closingTimer = loop.schedule(this::finishClose,
+                    config.pingInterval().plus(config.pingTimeout()).toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            state = State.CLOSED;
+            buffer.clear();
+            server.remove(this);
+        }
+        Listener l = listener;
+        listener = NO_LISTENER;
+        try {
+            l.onClose(reason);
+        } catch (RuntimeException e) {
+            log.error("eio {}: onClose failed", id, e);
+        }
+    }
+
+    private static DisconnectReason closeCode(String reason) {
+        return switch (reason) {
+            case "ping timeout" -> DisconnectReason.HEARTBEAT_TIMEOUT;
+            case "server shutting down" -> DisconnectReason.SHUTDOWN;
+            case "parse error" -> DisconnectReason.PROTOCOL_ERROR;
+            default -> DisconnectReason.NORMAL;
+        };
+    }
+
+    private void finishClose() {
+        cancel(closingTimer);
+        state = State.CLOSED;
+        buffer.clear();
+        server.remove(this);
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) f.cancel(false);
+    }
+
+    @Override
+    public String toString() {
+        return "EngineIoSession[" + id + "]";
+    }
+}

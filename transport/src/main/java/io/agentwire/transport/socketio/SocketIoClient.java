@@ -1,0 +1,171 @@
+package io.agentwire.transport.socketio;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwire.protocol.engineio.EngineIo4Packet;
+import io.agentwire.protocol.socketio.SocketIo5Decoder;
+import io.agentwire.protocol.socketio.SocketIo5Packet;
+import io.agentwire.protocol.socketio.SocketIo5ParseException;
+import io.agentwire.transport.engineio.EngineIoSession;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Socket.IO side of one Engine.IO session: decodes its messages into packets and routes them to the sockets of
+ * its namespaces (one per namespace). As the reference server: a packet that does not decode, or that does not fit
+ * the connection's state (an event for a namespace it did not join, a second CONNECT), closes the whole connection;
+ * a CONNECT to an unknown namespace is answered CONNECT_ERROR "Invalid namespace" and the connection stays.
+ * Everything runs on the session's event loop.
+ */
+final class SocketIoClient implements EngineIoSession.Listener {
+    private static final Logger log = LoggerFactory.getLogger(SocketIoClient.class);
+
+    private final SocketIoServer server;
+    private final EngineIoSession session;
+    private final SocketIo5Decoder decoder = new SocketIo5Decoder();
+    private final Map<String, Socket> sockets = new HashMap<>();
+    private ScheduledFuture<?> connectTimer;
+    private boolean closed;
+
+    SocketIoClient(SocketIoServer server, EngineIoSession session) {
+        this.server = server;
+        this.session = session;
+        connectTimer = session.executor().schedule(() -> {
+            if (sockets.isEmpty() && !closed) {
+                log.debug("sio {}: no namespace joined in time, closing", session.id());
+                session.close();
+            }
+        }, server.config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    EngineIoSession session() {
+        return session;
+    }
+
+    void execute(Runnable task) {
+        session.execute(task);
+    }
+
+    void send(List<EngineIo4Packet> packets) {
+        if (!closed) session.sendAll(packets);
+    }
+
+    @Override
+    public void onMessage(String text) {
+        try {
+            SocketIo5Packet p = decoder.add(text);
+            if (p != null) route(p);
+        } catch (SocketIo5ParseException e) {
+            protocolError(e.getMessage());
+        }
+    }
+
+    @Override
+    public void onBinary(byte[] data) {
+        try {
+            SocketIo5Packet p = decoder.add(data);
+            if (p != null) route(p);
+        } catch (SocketIo5ParseException e) {
+            protocolError(e.getMessage());
+        }
+    }
+
+    @Override
+    public void onClose(String reason) {
+        closed = true;
+        if (connectTimer != null) connectTimer.cancel(false);
+        decoder.reset();
+        List.copyOf(sockets.values()).forEach(s -> s.closed(reason));
+        sockets.clear();
+    }
+
+    private void route(SocketIo5Packet p) {
+        Socket socket = sockets.get(p.namespace());
+        switch (p.type()) {
+            case CONNECT -> {
+                if (socket != null) protocolError("already connected to " + p.namespace()); else connect(p);
+            }
+            case EVENT, ACK, DISCONNECT -> {
+                if (socket == null || !socket.connected()) {
+                    protocolError(p.type() + " for " + p.namespace() + ", which is not connected");
+                } else if (p.type() == SocketIo5Packet.Type.EVENT) {
+                    socket.onEvent(p);
+                } else if (p.type() == SocketIo5Packet.Type.ACK) {
+                    socket.onAck(p);
+                } else {
+                    socket.closed("client namespace disconnect");
+                }
+            }
+            default -> protocolError("unexpected " + p.type());
+        }
+    }
+
+    private void connect(SocketIo5Packet p) {
+        Namespace ns = server.namespaceIfPresent(p.namespace());
+        if (ns == null) {
+            sendError(p.namespace(), "Invalid namespace", null);
+            return;
+        }
+        ObjectNode auth = p.data() instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode();
+        String pid = auth.path("pid").isTextual() ? auth.get("pid").textValue() : null;
+        String offset = auth.path("offset").isTextual() ? auth.get("offset").textValue() : null;
+        boolean recovering = pid != null && server.config().recovery().enabled();
+        ConnectRequest request = new ConnectRequest(ns.name(), auth, session.request(), session.principal(), recovering);
+        Socket socket = new Socket(this, ns, request);
+        sockets.put(ns.name(), socket);
+        RecoveryStore.Saved saved = recovering ? ns.recovery().take(pid, System.currentTimeMillis()) : null;
+        if (saved != null && server.config().recovery().skipMiddlewares()) {
+            socket.accepted(null, saved, offset);
+            return;
+        }
+        RecoveryStore.Saved keep = saved;
+        ns.admit(request).whenComplete((reply, error) -> execute(() -> {
+            if (closed || sockets.get(ns.name()) != socket) return;
+            if (error != null) {
+                log.warn("sio {}: middleware of {} failed", session.id(), ns.name(), error);
+                connectFailed(socket, "server error", null);
+            } else if (reply instanceof ConnectReply.Reject r) {
+                connectFailed(socket, r.message(), r.data());
+            } else {
+                socket.accepted(reply instanceof ConnectReply.Accept a ? a.data() : null, keep, offset);
+            }
+        }));
+    }
+
+    /** The socket could not join: CONNECT_ERROR to the client, the connection stays. */
+    void connectFailed(Socket socket, String message, JsonNode data) {
+        sockets.remove(socket.namespace().name(), socket);
+        socket.closed("connect error");
+        sendError(socket.namespace().name(), message, data);
+    }
+
+    private void sendError(String namespace, String message, JsonNode data) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("message", message);
+        if (data != null) body.set("data", data);
+        send(Socket.packets(SocketIo5Packet.of(SocketIo5Packet.Type.CONNECT_ERROR, namespace, body)));
+    }
+
+    void removed(Socket socket) {
+        sockets.remove(socket.namespace().name(), socket);
+    }
+
+    /** Every socket leaves (DISCONNECT to each), then the connection closes. */
+    void disconnectAll() {
+        for (Socket s : List.copyOf(sockets.values())) {
+            if (s.connected()) send(Socket.packets(SocketIo5Packet.of(SocketIo5Packet.Type.DISCONNECT, s.namespace().name(), null)));
+            s.closed("server namespace disconnect");
+        }
+        session.close();
+    }
+
+    private void protocolError(String what) {
+        log.debug("sio {}: {}; closing the connection", session.id(), what);
+        session.close();
+    }
+}

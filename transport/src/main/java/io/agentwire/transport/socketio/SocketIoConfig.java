@@ -1,0 +1,45 @@
+package io.agentwire.transport.socketio;
+
+import io.agentwire.transport.engineio.EngineIoConfig;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of one Socket.IO server. Immutable and validated.
+ *
+ * @param name names this server's core streams ({@code sio:<name>:<namespace>}): servers sharing a Node (or, in
+ *     cluster mode, a broker) and a name share their broadcasts; give each server of a process its own name
+ * @param engineIo the Engine.IO settings (path, heartbeat, payload limit, transports, CORS)
+ * @param connectTimeout how long a connection may stay without joining a namespace before it is closed
+ * @param recovery connection state recovery; {@link SocketIoRecovery#DISABLED} to turn it off
+ */
+public record SocketIoConfig(String name, EngineIoConfig engineIo, Duration connectTimeout, SocketIoRecovery recovery) {
+    /** socket.io's defaults: path {@code /socket.io/}, 45 s to connect, recovery on for 2 minutes. */
+    public static final SocketIoConfig DEFAULTS = new SocketIoConfig("default", EngineIoConfig.DEFAULTS,
+            Duration.ofSeconds(45), SocketIoRecovery.DEFAULTS);
+
+    public SocketIoConfig {
+        Objects.requireNonNull(name, "name");
+        if (name.isBlank() || name.indexOf(':') >= 0) throw new IllegalArgumentException("invalid server name " + name);
+        Objects.requireNonNull(engineIo, "engineIo");
+        Objects.requireNonNull(connectTimeout, "connectTimeout");
+        if (connectTimeout.isNegative() || connectTimeout.isZero()) throw new IllegalArgumentException("connectTimeout must be positive");
+        Objects.requireNonNull(recovery, "recovery");
+    }
+
+    public SocketIoConfig withName(String n) {
+        return new SocketIoConfig(n, engineIo, connectTimeout, recovery);
+    }
+
+    public SocketIoConfig withEngineIo(EngineIoConfig e) {
+        return new SocketIoConfig(name, e, connectTimeout, recovery);
+    }
+
+    public SocketIoConfig withConnectTimeout(Duration d) {
+        return new SocketIoConfig(name, engineIo, d, recovery);
+    }
+
+    public SocketIoConfig withRecovery(SocketIoRecovery r) {
+        return new SocketIoConfig(name, engineIo, connectTimeout, r);
+    }
+}

@@ -1,0 +1,113 @@
+package io.agentwire.transport.socketio;
+
+import io.agentwire.core.Authenticator;
+import io.agentwire.core.Node;
+import io.agentwire.core.Publication;
+import io.agentwire.transport.Routes;
+import io.agentwire.transport.engineio.EngineIoServer;
+import io.agentwire.transport.engineio.EngineIoSession;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A Socket.IO v4 server (Engine.IO v4, Socket.IO protocol v5, connection state recovery) on AgentWire's transport and
+ * core, shaped like socket.io's {@code Server}:
+ *
+ * <pre>{@code
+ * SocketIoServer io = SocketIoServer.create(node, SocketIoConfig.DEFAULTS);
+ * io.namespace("/ws").use(Middleware.of(req -> req.auth().has("token") ? ConnectReply.accept() : ConnectReply.reject("no token")))
+ *   .onConnection(socket -> socket.on("subscribe", (args, ack) -> {
+ *       socket.join(args.get(0).asText());
+ *       ack.send("ok");
+ *   }));
+ * io.to("room-1").except(someSocketId).emit("news", Map.of("title", "hello"));
+ * NettyServer http = new NettyServer(transport, ServerConfig.of("0.0.0.0", 3000), io.install(Routes.builder(), auth).build());
+ * }</pre>
+ *
+ * Namespaces exist once {@link #namespace} named them; a client asking for another gets "Invalid namespace". Several
+ * servers (ports, paths) may live in one process; give each its own {@link SocketIoConfig#name()}.
+ */
+public final class SocketIoServer implements AutoCloseable {
+    private final Node node;
+    private final SocketIoConfig config;
+    private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    private volatile EngineIoServer engine;
+
+    private SocketIoServer(Node node, SocketIoConfig config) {
+        this.node = Objects.requireNonNull(node, "node");
+        this.config = Objects.requireNonNull(config, "config");
+        namespace("/");
+    }
+
+    public static SocketIoServer create(Node node, SocketIoConfig config) {
+        return new SocketIoServer(node, config);
+    }
+
+    public SocketIoConfig config() {
+        return config;
+    }
+
+    /** The namespace {@code name} ({@code /chat}), created on first use. */
+    public Namespace namespace(String name) {
+        Objects.requireNonNull(name, "name");
+        if (!name.startsWith("/") || name.indexOf(',') >= 0) throw new IllegalArgumentException("invalid namespace " + name);
+        return namespaces.computeIfAbsent(name, n -> new Namespace(this, n));
+    }
+
+    /** The main namespace {@code /}. */
+    public Namespace sockets() {
+        return namespace("/");
+    }
+
+    /** A broadcast to the sockets of the main namespace in {@code rooms}. */
+    public Broadcast to(String... rooms) {
+        return sockets().to(rooms);
+    }
+
+    /** A broadcast to every socket of the main namespace except those in {@code rooms}. */
+    public Broadcast except(String... rooms) {
+        return sockets().except(rooms);
+    }
+
+    /** Broadcasts to every socket of the main namespace. */
+    public CompletableFuture<Publication> emit(String event, Object... args) {
+        return sockets().emit(event, args);
+    }
+
+    /**
+     * Adds the Engine.IO routes (long-polling and WebSocket at the configured path) to {@code routes}. The
+     * {@code authenticator} runs once per connection at the Engine.IO handshake (a rejection: 403 for
+     * long-polling, 401 for a WebSocket); namespaces decide with their middleware.
+     */
+    public synchronized Routes.Builder install(Routes.Builder routes, Authenticator authenticator) {
+        if (engine != null) throw new IllegalStateException("already installed");
+        engine = new EngineIoServer(config.engineIo(), authenticator, this::opened);
+        return engine.install(routes);
+    }
+
+    /** Open Engine.IO sessions. */
+    public int connectionCount() {
+        EngineIoServer e = engine;
+        return e == null ? 0 : e.sessionCount();
+    }
+
+    /** Closes every connection ("server shutting down"; their state is kept for recovery). */
+    @Override
+    public void close() {
+        EngineIoServer e = engine;
+        if (e != null) e.close();
+    }
+
+    Node node() {
+        return node;
+    }
+
+    Namespace namespaceIfPresent(String name) {
+        return namespaces.get(name);
+    }
+
+    private void opened(EngineIoSession session) {
+        session.listener(new SocketIoClient(this, session));
+    }
+}
