@@ -1,0 +1,153 @@
+package io.agentwire.server;
+
+import io.agentwire.agent.AgentRuntime;
+import io.agentwire.agent.DemoAgent;
+import io.agentwire.core.MemoryBroker;
+import io.agentwire.core.Node;
+import io.agentwire.core.NodeConfig;
+import io.agentwire.core.Sessions;
+import io.agentwire.dialect.envelope.EnvelopeDialect;
+import io.agentwire.store.SqliteStore;
+import io.agentwire.transport.HealthRoutes;
+import io.agentwire.transport.NettyServer;
+import io.agentwire.transport.Routes;
+import io.agentwire.transport.Transport;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One AgentWire server: wires transport, store, broker, node, sessions, agents and the dialects from an
+ * {@link AgentWireConfig} and serves them on one HTTP port ({@code /ws}, {@code /healthz}, {@code /readyz},
+ * {@code /metrics}).
+ *
+ * <pre>{@code
+ * try (AgentWireServer server = new AgentWireServer(config)) {
+ *     int port = server.start();   // port 0 in the config: an ephemeral port
+ *     ...
+ * }                                // close(): stop accepting, close connections (1001), stop agents, flush, close
+ * }</pre>
+ *
+ * {@link #start()} either starts everything or closes what it opened and throws ({@link StartupException} for an
+ * operator's problem: port taken, data directory in use). {@link #close()} is idempotent. Neither may be called
+ * from an event loop.
+ */
+public final class AgentWireServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AgentWireServer.class);
+    static final Duration ACK_FLUSH_INTERVAL = Duration.ofSeconds(1);
+    static final Duration AGENT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    static final Duration PURGE_EVERY = Duration.ofHours(1);
+    static final Duration FIRST_PURGE_AFTER = Duration.ofMinutes(1);
+
+    private final AgentWireConfig config;
+    private final CloseStack opened = new CloseStack();
+    private NettyServer http;
+    private boolean started;
+    private boolean closed;
+
+    public AgentWireServer(AgentWireConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    public AgentWireConfig config() {
+        return config;
+    }
+
+    /**
+     * Opens everything and starts listening; returns the bound port.
+     *
+     * @throws StartupException if the port can not be bound or the store can not be opened (nothing stays open)
+     * @throws IllegalStateException if already started or closed
+     */
+    public synchronized int start() {
+        if (started || closed) throw new IllegalStateException(closed ? "server closed" : "server already started");
+        started = true;
+        long t0 = System.nanoTime();
+        try {
+            DevCredentials creds = DevCredentials.resolve(config, Clock.systemUTC());
+            Transport transport = opened.push("transport", Transport.create());
+            SqliteStore store = opened.push("store", openStore());
+            Node node = opened.push("node", new Node(new MemoryBroker(config.history()), store.eventLog(),
+                    new NodeConfig(config.history(), NodeConfig.DEFAULT.recoveryBufferLimit(),
+                            NodeConfig.DEFAULT.durablePrefixes())));
+            Sessions sessions = opened.push("sessions", new Sessions(store.sessions(), config.sessions().ttl(),
+                    ACK_FLUSH_INTERVAL, Clock.systemUTC()));
+            opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
+            AgentRuntime agents = new AgentRuntime(node, List.of(new DemoAgent(config.agents().demo())),
+                    config.agents().defaultAgent(), config.agents().runtime());
+            opened.onClose("agents", () -> agents.shutdown(AGENT_SHUTDOWN_GRACE));
+            EnvelopeDialect envelope = opened.push("envelope dialect",
+                    new EnvelopeDialect(node, sessions, agents, config.envelope()));
+            JwtAuthenticator authenticator = new JwtAuthenticator(new JwtAuthenticator.Settings(creds.jwtSecret(),
+                    config.auth().jwtIssuer(), config.auth().jwtAudience(), config.dev()), Clock.systemUTC());
+            Metrics metrics = opened.push("metrics", new Metrics());
+            metrics.gauge("agentwire.envelope.connections", "open envelope WebSocket connections",
+                    envelope::connections);
+            metrics.counter("agentwire.store.commits", "transactions of appends committed by the store",
+                    store::committedBatches);
+            Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
+            checks.put("store", store.eventLog()::ready);
+            checks.put("broker", node.broker()::ready);
+            Routes routes = HealthRoutes.install(Routes.builder(), checks)
+                    .get("/metrics", metrics.handler())
+                    .webSocket(envelope.endpoint(authenticator))
+                    .build();
+            NettyServer server = new NettyServer(transport, config.http(), routes);
+            metrics.gauge("agentwire.http.connections", "open HTTP and WebSocket connections",
+                    server::connectionCount);
+            int port = listen(server);
+            http = opened.push("http server", server);
+            StartupBanner banner = new StartupBanner(VersionInfo.version(), config.dev(), config.dataDir(),
+                    store.databaseFile(), transport.kind(), config.http().host(), port, config.envelope().path(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            log.info(banner.text());
+            if (config.dev()) log.warn(banner.devText(creds));
+            return port;
+        } catch (RuntimeException | Error e) {
+            opened.closeAll();
+            closed = true;
+            throw e;
+        }
+    }
+
+    /** The bound port; -1 before {@link #start()} and after {@link #close()}. */
+    public synchronized int port() {
+        return http == null || closed ? -1 : http.port();
+    }
+
+    private SqliteStore openStore() {
+        try {
+            return SqliteStore.open(config.store());
+        } catch (RuntimeException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private static int listen(NettyServer server) {
+        try {
+            return server.start();
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stops in reverse order of start: stop accepting and close connections (1001), close the dialect, stop the
+     * agents (up to 5 s), flush sessions, close the node and the store, stop the event loops. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        if (opened.isEmpty()) return;
+        log.info("AgentWire stopping");
+        boolean clean = opened.closeAll();
+        log.info(clean ? "AgentWire stopped" : "AgentWire stopped (with errors, see above)");
+    }
+}

@@ -1,0 +1,72 @@
+package io.agentwire.server;
+
+import io.agentwire.core.Blocking;
+import io.agentwire.transport.HttpHandler;
+import io.agentwire.transport.HttpReply;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * The server's meters in Prometheus form: JVM and process binders plus AgentWire's own gauges and counters, served
+ * by {@link #handler()} as the Prometheus text format (scraped at the {@code Blocking} boundary, off the event loop).
+ */
+final class Metrics implements AutoCloseable {
+    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    /** Micrometer holds a function counter's source weakly: these references keep the suppliers alive. */
+    private final List<Supplier<Number>> counterSources = new CopyOnWriteArrayList<>();
+
+    Metrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+    }
+
+    /** A gauge read at every scrape; {@code value} must be cheap and must not block. */
+    void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).strongReference(true).register(registry);
+    }
+
+    /** A monotonic counter read at every scrape (Prometheus adds {@code _total}). */
+    void counter(String name, String description, Supplier<Number> value) {
+        counterSources.add(value);
+        FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).register(registry);
+    }
+
+    /** The current scrape, in the Prometheus text format. */
+    String scrape() {
+        return registry.scrape();
+    }
+
+    /** {@code GET /metrics}. */
+    HttpHandler handler() {
+        return request -> Blocking.supply(() -> new HttpReply(200, CONTENT_TYPE,
+                scrape().getBytes(StandardCharsets.UTF_8), Map.of()));
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

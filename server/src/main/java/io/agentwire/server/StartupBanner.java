@@ -1,0 +1,54 @@
+package io.agentwire.server;
+
+import java.nio.file.Path;
+
+/**
+ * The block logged once the server listens: version, mode, where the data is, the transport, and where each
+ * dialect and the operational endpoints are. In dev mode a second block shows the generated credentials.
+ */
+record StartupBanner(String version, boolean dev, Path dataDir, Path databaseFile, String transport, String host,
+                     int port, String envelopePath, long startMillis) {
+
+    String text() {
+        String http = "http://" + hostPort();
+        return "AgentWire " + version + " started in " + startMillis + " ms (" + (dev ? "DEV" : "production")
+                + " mode)\n"
+                + line("data dir", dataDir.toAbsolutePath().normalize() + " (database "
+                        + databaseFile.toAbsolutePath().normalize() + ")")
+                + line("transport", transport)
+                + line("envelope", "ws://" + hostPort() + envelopePath)
+                + line("health", http + "/healthz  " + http + "/readyz")
+                + line("metrics", http + "/metrics").stripTrailing();
+    }
+
+    /** The dev-mode warning with the generated credentials (shown only in dev mode). */
+    String devText(DevCredentials creds) {
+        StringBuilder b = new StringBuilder("DEV MODE: connections without a token are accepted as anonymous");
+        if (creds.generatedSecret() || creds.generatedApiKey()) {
+            b.append("; the credentials below are generated, valid for this run only");
+        }
+        b.append(". Never use --dev in production.\n");
+        if (creds.generatedSecret()) {
+            b.append(line("jwt secret", creds.jwtSecret() + "  (set AGENTWIRE_JWT_SECRET to keep one)"));
+        }
+        if (creds.generatedApiKey()) b.append(line("api key", creds.apiKey().orElseThrow()));
+        creds.sampleToken().ifPresent(t -> b
+                .append(line("sample token", t + "  (user \"" + DevCredentials.SAMPLE_USER + "\", expires "
+                        + creds.sampleTokenExpiry().orElseThrow() + ")"))
+                .append(line("try", "ws://" + localHost() + ":" + port + envelopePath + "?token=" + t)));
+        return b.toString().stripTrailing();
+    }
+
+    private String hostPort() {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private String localHost() {
+        boolean wildcard = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+        return wildcard ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    private static String line(String label, String value) {
+        return String.format("  %-13s %s%n", label, value);
+    }
+}

@@ -1,0 +1,43 @@
+package io.agentwire.server;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Configurations for tests: loopback, an ephemeral port, a temporary data directory. */
+final class TestConfigs {
+    static final String SECRET = "test-secret-0123456789abcdef-0123456789";
+
+    private TestConfigs() { }
+
+    static Map<String, Object> local(Path dataDir) {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put("agentwire.http.host", "127.0.0.1");
+        flags.put("agentwire.http.port", 0);
+        flags.put("agentwire.data-dir", dataDir.toString());
+        return flags;
+    }
+
+    /** Production mode with {@link #SECRET}. */
+    static AgentWireConfig production(Path dataDir) {
+        return AgentWireConfig.load(null, Map.of("AGENTWIRE_JWT_SECRET", SECRET), local(dataDir));
+    }
+
+    /** Dev mode, no secrets configured. */
+    static AgentWireConfig dev(Path dataDir) {
+        Map<String, Object> flags = local(dataDir);
+        flags.put("agentwire.dev", true);
+        return AgentWireConfig.load(null, Map.of(), flags);
+    }
+
+    static Path file(Path dir, String hocon) throws IOException {
+        return Files.writeString(dir.resolve("agentwire.conf"), hocon);
+    }
+
+    /** Loads in dev mode (so no secret is needed) with {@code hocon} as the --config file. */
+    static AgentWireConfig devWithFile(Path dir, String hocon, Map<String, String> env) throws IOException {
+        return AgentWireConfig.load(file(dir, hocon), env, Map.of("agentwire.dev", true));
+    }
+}
