@@ -125,6 +125,11 @@ public final class AgentRuntime implements AgentGateway {
         return runs.of(sessionId).stream().map(RunContext::runId).toList();
     }
 
+    /** Runs in progress, all sessions together (cheap: for metrics). */
+    public int activeRunCount() {
+        return runs.all().size();
+    }
+
     /**
      * Refuses new runs ({@code SERVER_SHUTDOWN}), cancels every run in progress and waits up to {@code grace}
      * for them to end (each publishing its {@code pipeline.completed}).

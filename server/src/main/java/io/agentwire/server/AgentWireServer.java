@@ -89,6 +89,7 @@ public final class AgentWireServer implements AutoCloseable {
             Metrics metrics = opened.push("metrics", new Metrics());
             metrics.gauge("agentwire.envelope.connections", "open envelope WebSocket connections",
                     envelope::connections);
+            metrics.gauge("agentwire.agent.runs.active", "agent runs in progress", agents::activeRunCount);
             metrics.counter("agentwire.store.commits", "transactions of appends committed by the store",
                     store::committedBatches);
             Map<String, BooleanSupplier> checks = new LinkedHashMap<>();

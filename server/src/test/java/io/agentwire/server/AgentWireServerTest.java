@@ -62,7 +62,7 @@ class AgentWireServerTest {
             assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(
                     t -> assertThat(t).startsWith("text/plain"));
             assertThat(metrics.body()).contains("agentwire_envelope_connections ", "agentwire_http_connections ",
-                    "agentwire_store_commits_total ", "jvm_memory_used_bytes");
+                    "agentwire_store_commits_total ", "agentwire_agent_runs_active ", "jvm_memory_used_bytes");
 
             assertThatThrownBy(() -> connect(port, ""))
                     .cause().isInstanceOf(WebSocketHandshakeException.class)
