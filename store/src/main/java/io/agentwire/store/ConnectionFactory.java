@@ -18,11 +18,11 @@ final class ConnectionFactory {
 
     ConnectionFactory(SqliteStoreConfig config) {
         this.config = config;
-        this.url = "jdbc:sqlite:" + config.databaseFile().toAbsolutePath();
+        this.url = "jdbc:sqlite:" + config.databaseFile().toAbsolutePath().normalize();
     }
 
     Path file() {
-        return config.databaseFile().toAbsolutePath();
+        return config.databaseFile().toAbsolutePath().normalize();
     }
 
     /** The connection that writes (the only one per process); auto-commit, transactions are explicit. */
