@@ -10,11 +10,24 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Hub {
     private final ConcurrentHashMap<String, Set<Subscription>> byStream = new ConcurrentHashMap<>();
+    private final java.util.concurrent.CopyOnWriteArrayList<Tap> taps = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** An observer of every stream whose name starts with a prefix (see {@link Node#tap}). */
+    record Tap(String prefix, Subscriber subscriber) { }
 
     void dispatch(Publication publication) {
+        for (Tap t : taps) {
+            if (publication.stream().startsWith(t.prefix())) t.subscriber().onPublication(publication);
+        }
         Set<Subscription> subs = byStream.get(publication.stream());
         if (subs == null) return;
         for (Subscription s : subs) s.offer(publication);
+    }
+
+    AutoCloseable tap(String prefix, Subscriber subscriber) {
+        Tap t = new Tap(prefix, subscriber);
+        taps.add(t);
+        return () -> taps.remove(t);
     }
 
     void add(Subscription subscription) {

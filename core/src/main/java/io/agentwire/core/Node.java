@@ -82,6 +82,18 @@ public final class Node implements EventSink, AutoCloseable {
         return Blocking.supply(() -> eventLog.read(stream, afterOffset, limit));
     }
 
+    /**
+     * Observes, live, every publication delivered on this node to a stream whose name starts with {@code prefix}
+     * (e.g. {@code "session:"} for every session): for observers such as dashboards and metrics that follow
+     * activity rather than one stream. No history and no resume; per stream in offset order; the subscriber must
+     * not block. Close the returned handle to stop.
+     */
+    public AutoCloseable tap(String prefix, Subscriber subscriber) {
+        Objects.requireNonNull(prefix, "prefix");
+        Objects.requireNonNull(subscriber, "subscriber");
+        return hub.tap(prefix, subscriber);
+    }
+
     /** Local subscriber count of a stream (this node only). */
     public int localSubscribers(String stream) {
         return hub.subscribers(stream);

@@ -46,6 +46,26 @@ class NodeTest {
     }
 
     @Test
+    void aTapSeesEveryStreamWithItsPrefixInOffsetOrderUntilClosed() throws Exception {
+        MemoryEventLog log = new MemoryEventLog();
+        Node node = new Node(new MemoryBroker(HistoryConfig.DEFAULT), log, NodeConfig.DEFAULT);
+        toClose.add(node);
+        Recorder sessions = new Recorder();
+        AutoCloseable tap = node.tap("session:", sessions);
+        node.publish("session:a", data(1)).join();
+        node.publish("room:x", data(2)).join();
+        node.publish("session:b", data(3)).join();
+        node.publish("session:a", data(4)).join();
+        sessions.awaitCount(3);
+        assertThat(sessions.received).extracting(p -> p.stream() + "@" + p.offset())
+                .containsExactly("session:a@1", "session:b@1", "session:a@2");
+        tap.close();
+        node.publish("session:a", data(5)).join();
+        Thread.sleep(50);
+        assertThat(sessions.received).hasSize(3);
+    }
+
+    @Test
     void fanOutEncodesOncePerWireFormatWhateverTheSubscriberCount() throws Exception {
         Node node = memoryNode(HistoryConfig.DEFAULT);
         AtomicInteger jsonEncodings = new AtomicInteger();
