@@ -28,6 +28,7 @@ final class EnvelopeConnection {
     private ScheduledFuture<?> heartbeat;
     private ScheduledFuture<?> liveness;
     private volatile SessionAttachment attachment;
+    private volatile boolean closed;
     private long droppedSinceNotice;
     private long nextRateNoticeNanos;
 
@@ -82,17 +83,26 @@ final class EnvelopeConnection {
 
     SessionAttachment attachment() { return attachment; }
 
-    /** Attaches this connection to a session, detaching it from the previous one. */
-    void attach(SessionAttachment next) {
+    /**
+     * Attaches this connection to a session, detaching it from the previous one. Refused (false) once the
+     * connection has closed: an answer that arrives after the client left must not leave a subscription behind.
+     */
+    boolean attach(SessionAttachment next) {
+        if (closed) {
+            next.detach();
+            return false;
+        }
         SessionAttachment prev = attachment;
         attachment = next;
         if (prev != null) {
             prev.detach();
             commands.detached(this, prev.sessionId());
         }
+        return true;
     }
 
     void onClosed(int code, String reason) {
+        closed = true;
         if (heartbeat != null) heartbeat.cancel(false);
         if (liveness != null) liveness.cancel(false);
         SessionAttachment a = attachment;

@@ -44,6 +44,7 @@ final class Resumer {
     /** Attaches {@code c} to a session it just created and publishes {@code agent.session_created} (seq 1). */
     void attachNew(EnvelopeConnection c, Session s) {
         SessionAttachment a = attach(c, s);
+        if (a == null) return; // the client left; the session stays, as after any disconnect
         node.subscribe(s.stream(), a, new StreamPosition(0, "")).thenCompose(res -> {
             a.subscription(res.subscription());
             a.release(null, Long.MAX_VALUE, null);
@@ -59,6 +60,7 @@ final class Resumer {
     /** Resumes {@code s} on {@code c} after {@code lastSeq}. */
     void resume(EnvelopeConnection c, Session s, long lastSeq) {
         SessionAttachment a = attach(c, s);
+        if (a == null) return;
         node.top(s.stream())
                 .thenCompose(top -> node.subscribe(s.stream(), a, new StreamPosition(lastSeq, top.epoch())))
                 .thenCompose(res -> {
@@ -95,9 +97,10 @@ final class Resumer {
         });
     }
 
+    /** The new attachment, or null if the connection has closed meanwhile. */
     private SessionAttachment attach(EnvelopeConnection c, Session s) {
         SessionAttachment a = new SessionAttachment(s.id(), c, maxHeld);
-        c.attach(a);
+        if (!c.attach(a)) return null;
         commands.attached(c, s.id());
         return a;
     }

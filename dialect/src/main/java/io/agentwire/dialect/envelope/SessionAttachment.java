@@ -38,7 +38,15 @@ final class SessionAttachment implements Subscriber {
 
     long lastSentSeq() { return lastSentSeq; }
 
-    void subscription(Subscription s) { this.subscription = s; }
+    /** Keeps the core subscription; if the connection went away while it was being set up, ends it at once. */
+    void subscription(Subscription s) {
+        boolean gone;
+        synchronized (lock) {
+            this.subscription = s;
+            gone = detached;
+        }
+        if (gone) s.close();
+    }
 
     @Override
     public void onPublication(Publication p) {
@@ -108,11 +116,12 @@ final class SessionAttachment implements Subscriber {
     }
 
     void detach() {
-        Subscription s = subscription;
-        if (s != null) s.close();
+        Subscription s;
         synchronized (lock) {
             detached = true;
             held = null;
+            s = subscription;
         }
+        if (s != null) s.close();
     }
 }

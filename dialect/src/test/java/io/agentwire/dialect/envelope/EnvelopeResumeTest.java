@@ -194,6 +194,32 @@ class EnvelopeResumeTest {
     }
 
     @Test
+    void connectionsThatDropWhileResumingLeaveNoSubscriptionBehind() throws Exception {
+        try (Harness server = new Harness(dir, Harness.Settings.defaults())) {
+            String sid;
+            try (Client c = Client.connect(server.uri("alice"))) {
+                sid = c.createSession();
+            }
+            for (int i = 0; i < 50; i++) {
+                Client c = Client.connect(server.uri("alice"));
+                c.send(reconnect(sid, 0L).toString());
+                if (i % 2 == 0) c.abort(); // drop at once, before or while the resume is set up
+                else {
+                    c.await("system.notice");
+                    c.close();
+                }
+            }
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while ((server.dialect.connections() > 0 || server.node.localSubscribers(Session.streamOf(sid)) > 0)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(server.dialect.connections()).isZero();
+            assertThat(server.node.localSubscribers(Session.streamOf(sid))).isZero();
+        }
+    }
+
+    @Test
     void anExpiredSessionIsSessionExpired() throws Exception {
         try (Harness server = new Harness(dir, Harness.Settings.defaults().withSessionTtl(Duration.ofMillis(300)))) {
             String sid;
