@@ -1,6 +1,7 @@
 package io.agentwire.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.agentwire.core.AgentGateway;
 import io.agentwire.core.Blocking;
 import io.agentwire.core.ErrorCode;
@@ -123,6 +124,21 @@ public final class AgentRuntime implements AgentGateway {
     @Override
     public List<String> activeRuns(String sessionId) {
         return runs.of(sessionId).stream().map(RunContext::runId).toList();
+    }
+
+    /**
+     * Ends a run that a previous server process left unfinished (it stopped without a graceful shutdown, e.g.
+     * {@code kill -9}): publishes {@code agent.error {metadata:{code:"RUN_INTERRUPTED"}}} and
+     * {@code pipeline.completed {metadata:{status:"interrupted"}}} to the session, so its clients stop waiting.
+     * Blocks until both are durable; call it at start-up, before clients connect.
+     */
+    public void endInterrupted(String sessionId, String runId) {
+        EventPublisher events = new EventPublisher(sink, sessionId, runId, config.publishTimeout(), Clock.systemUTC());
+        JsonNodeFactory json = JsonNodeFactory.instance;
+        events.publish("agent.error", null, json.objectNode().put("message", ErrorCode.RUN_INTERRUPTED.defaultMessage()),
+                json.objectNode().put("code", ErrorCode.RUN_INTERRUPTED.name()), null, () -> { });
+        events.publish(EventPublisher.COMPLETED, null, json.objectNode(), json.objectNode().put("status", "interrupted"), null, () -> { });
+        log.info("run {} of session {} was left unfinished by the previous process: ended as interrupted", runId, sessionId);
     }
 
     /** Runs in progress, all sessions together (cheap: for metrics). */

@@ -36,6 +36,7 @@ public enum ErrorCode {
     // permanent
     AGENT_NOT_FOUND(ErrorClass.PERMANENT, "no agent with this name is registered"),
     AGENT_FAILED(ErrorClass.PERMANENT, "the agent failed"),
+    RUN_INTERRUPTED(ErrorClass.PERMANENT, "the server stopped while the run was in progress"),
     INTERNAL_ERROR(ErrorClass.PERMANENT, "an internal error occurred"),
     // connection
     HEARTBEAT_TIMEOUT(ErrorClass.CONNECTION, "the connection was silent for longer than the heartbeat timeout"),

@@ -8,6 +8,7 @@ import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Sessions;
 import io.agentwire.dialect.envelope.EnvelopeDialect;
 import io.agentwire.store.SqliteStore;
+import io.agentwire.store.UnfinishedRun;
 import io.agentwire.transport.HealthRoutes;
 import io.agentwire.transport.NettyServer;
 import io.agentwire.transport.Routes;
@@ -82,6 +83,7 @@ public final class AgentWireServer implements AutoCloseable {
             AgentRuntime agents = new AgentRuntime(node, List.of(new DemoAgent(config.agents().demo())),
                     config.agents().defaultAgent(), config.agents().runtime());
             opened.onClose("agents", () -> agents.shutdown(AGENT_SHUTDOWN_GRACE));
+            endInterruptedRuns(store, agents);
             EnvelopeDialect envelope = opened.push("envelope dialect",
                     new EnvelopeDialect(node, sessions, agents, config.envelope()));
             JwtAuthenticator authenticator = new JwtAuthenticator(new JwtAuthenticator.Settings(creds.jwtSecret(),
@@ -150,5 +152,12 @@ public final class AgentWireServer implements AutoCloseable {
         log.info("AgentWire stopping");
         boolean clean = opened.closeAll();
         log.info(clean ? "AgentWire stopped" : "AgentWire stopped (with errors, see above)");
+    }
+
+    /** Runs the previous process left unfinished (it was killed) end as interrupted, before clients connect. */
+    private static void endInterruptedRuns(SqliteStore store, AgentRuntime agents) {
+        for (UnfinishedRun run : store.unfinishedRuns()) {
+            agents.endInterrupted(run.sessionId(), run.runId());
+        }
     }
 }

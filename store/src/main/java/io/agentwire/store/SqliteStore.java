@@ -30,11 +30,13 @@ public final class SqliteStore implements AutoCloseable {
     private final String epoch;
     private final SqliteEventLog eventLog;
     private final SqliteSessionStore sessions;
+    private final ReadPool reads;
     private final List<AutoCloseable> resources; // closed in reverse order
     private boolean closed;
 
     private SqliteStore(Path file, String epoch, SqliteEventLog eventLog, SqliteSessionStore sessions,
-                        List<AutoCloseable> resources) {
+                        ReadPool reads, List<AutoCloseable> resources) {
+        this.reads = reads;
         this.file = file;
         this.epoch = epoch;
         this.eventLog = eventLog;
@@ -68,12 +70,21 @@ public final class SqliteStore implements AutoCloseable {
             log.info("store open: {} (epoch {}, journal_mode {}, synchronous {}, maxBatch {}, maxPending {})",
                     factory.file(), facts[0], facts[1], facts[2], config.maxBatch(), config.maxPending());
             return new SqliteStore(factory.file(), facts[0], new SqliteEventLog(writer, reads, json, facts[0]),
-                    new SqliteSessionStore(write, reads, tops, json), opened);
+                    new SqliteSessionStore(write, reads, tops, json), reads, opened);
         } catch (Exception e) {
             closeAll(opened, e);
             throw new AgentWireException(ErrorCode.STORE_UNAVAILABLE,
                     "can not open the store in " + config.dataDir() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Runs that a previous process left unfinished: a session event with {@code metadata.run_id} and no
+     * {@code pipeline.completed} for that run, in sessions that have not expired. The server ends them at start-up
+     * (see {@code AgentRuntime.endInterrupted}). Scans the stored events once: run it at start-up only. Blocking.
+     */
+    public List<UnfinishedRun> unfinishedRuns() {
+        return reads.read(UnfinishedRun::query);
     }
 
     /** Durable history of streams; offsets and the epoch are assigned by this log. */

@@ -54,6 +54,12 @@ class KillAndRestartTest {
             assertThat(replayed).isNotEmpty();
             for (int i = 0; i < replayed.size(); i++) assertThat(replayed.get(i)).isEqualTo(from + 1 + i);
             long stored = replayed.get(replayed.size() - 1);
+            // the run the kill interrupted was ended at start-up, so the client is not left waiting for it
+            List<String> names = c.all.stream().filter(n -> n.has("seq")).map(n -> n.path("event").asText()).toList();
+            assertThat(names).endsWith("agent.error", "pipeline.completed");
+            JsonNode last = c.all.stream().filter(n -> n.has("seq")).reduce((a, b) -> b).orElseThrow();
+            assertThat(last.path("metadata").path("status").asText()).isEqualTo("interrupted");
+            assertThat(c.all).anyMatch(n -> "RUN_INTERRUPTED".equals(n.path("metadata").path("code").asText()));
             assertThat(stored).as("every event the client saw was stored").isGreaterThanOrEqualTo(lastSeen);
             assertThat(notice.path("metadata").path("to_seq").asLong()).isEqualTo(stored);
 
