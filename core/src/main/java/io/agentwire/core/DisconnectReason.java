@@ -12,6 +12,8 @@ public enum DisconnectReason {
     INVALID_PAYLOAD(1007, "invalid UTF-8 in text message", ErrorCode.INVALID_JSON),
     UNSUPPORTED_DATA(1003, "binary frames are not supported", ErrorCode.UNSUPPORTED_FRAME),
     POLICY_VIOLATION(1008, "policy violation", null),
+    /** The {@code tracking} dialect's answer to a client id that fails its check (spec 002 names the text). */
+    INVALID_CLIENT_ID(1008, "Invalid client ID", ErrorCode.INVALID_FIELD),
     MESSAGE_TOO_BIG(1009, "message too big", ErrorCode.PAYLOAD_TOO_LARGE),
     INTERNAL_ERROR(1011, "internal error", ErrorCode.INTERNAL_ERROR),
     SLOW_CONSUMER(4008, "slow consumer: send queue overflow", ErrorCode.SLOW_CONSUMER);

@@ -5,6 +5,7 @@ import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.dialect.envelope.EnvelopeConfig;
+import io.agentwire.dialect.tracking.TrackingConfig;
 import io.agentwire.store.SqliteStoreConfig;
 import io.agentwire.transport.ServerConfig;
 import java.nio.charset.StandardCharsets;
@@ -24,19 +25,21 @@ import java.util.Set;
  *     writer limits from {@code agentwire.transport.writer})
  * @param auth secrets and claims checks ({@code agentwire.auth})
  * @param envelope the envelope dialect ({@code agentwire.envelope}, the default agent from {@code agents.default})
+ * @param tracking the tracking dialect and its port ({@code agentwire.tracking})
  * @param history the resume window ({@code agentwire.history})
  * @param sessions session lifetime ({@code agentwire.sessions})
  * @param store the embedded store ({@code agentwire.data-dir}, {@code agentwire.store.sqlite})
  * @param agents the agent runtime and the agents ({@code agentwire.agents})
  */
 public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, EnvelopeConfig envelope,
-                              HistoryConfig history, SessionsConfig sessions, SqliteStoreConfig store,
-                              Agents agents) {
+                              Tracking tracking, HistoryConfig history, SessionsConfig sessions,
+                              SqliteStoreConfig store, Agents agents) {
 
     public AgentWireConfig {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(envelope, "envelope");
+        Objects.requireNonNull(tracking, "tracking");
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(store, "store");
@@ -48,6 +51,14 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
         if (!envelope.defaultAgent().equals(agents.defaultAgent())) {
             throw new IllegalArgumentException("the envelope dialect's default agent (" + envelope.defaultAgent()
                     + ") must be agentwire.agents.default (" + agents.defaultAgent() + ")");
+        }
+        if (!tracking.dialect().agentName().equals(agents.defaultAgent())) {
+            throw new IllegalArgumentException("the tracking dialect's agent name (" + tracking.dialect().agentName()
+                    + ") must be agentwire.agents.default (" + agents.defaultAgent() + ")");
+        }
+        if (tracking.enabled() && tracking.listener().port() != 0 && tracking.listener().port() == http.port()) {
+            throw new IllegalArgumentException("agentwire.tracking.port and agentwire.http.port must differ, both are "
+                    + http.port());
         }
     }
 
@@ -100,6 +111,25 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
             return "Auth[jwtSecret=" + jwtSecret.map(s -> "<" + s.getBytes(StandardCharsets.UTF_8).length + " bytes>")
                     .orElse("<none>") + ", jwtIssuer=" + jwtIssuer.orElse("<any>") + ", jwtAudience="
                     + jwtAudience.orElse("<any>") + ", apiKey=" + apiKey.map(k -> "<set>").orElse("<none>") + "]";
+        }
+    }
+
+    /**
+     * The tracking dialect ({@code agentwire.tracking}, docs/tracking.md).
+     *
+     * @param enabled whether the tracking port and the tracking HTTP API are served
+     * @param listener the tracking port ({@code host}, {@code port}; the frame limit from {@code max-payload}, the
+     *     writer limits from {@code agentwire.transport.writer})
+     * @param requireToken whether dashboards must present the envelope dialect's JWT (spec 002 has none)
+     * @param dialect the dialect's own settings
+     */
+    public record Tracking(boolean enabled, ServerConfig listener, boolean requireToken, TrackingConfig dialect) {
+        public static final Tracking DEFAULT = new Tracking(true, ServerConfig.of("0.0.0.0", 8000)
+                .withMaxFrameBytes(TrackingConfig.DEFAULT.maxPayloadBytes()), false, TrackingConfig.DEFAULT);
+
+        public Tracking {
+            Objects.requireNonNull(listener, "listener");
+            Objects.requireNonNull(dialect, "dialect");
         }
     }
 

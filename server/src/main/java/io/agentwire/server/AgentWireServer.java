@@ -2,11 +2,14 @@ package io.agentwire.server;
 
 import io.agentwire.agent.AgentRuntime;
 import io.agentwire.agent.DemoAgent;
+import io.agentwire.core.Authenticator;
 import io.agentwire.core.MemoryBroker;
 import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
+import io.agentwire.core.Principal;
 import io.agentwire.core.Sessions;
 import io.agentwire.dialect.envelope.EnvelopeDialect;
+import io.agentwire.dialect.tracking.TrackingDialect;
 import io.agentwire.store.SqliteStore;
 import io.agentwire.store.UnfinishedRun;
 import io.agentwire.transport.HealthRoutes;
@@ -25,8 +28,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One AgentWire server: wires transport, store, broker, node, sessions, agents and the dialects from an
- * {@link AgentWireConfig} and serves them on one HTTP port ({@code /ws}, {@code /healthz}, {@code /readyz},
- * {@code /metrics}).
+ * {@link AgentWireConfig} and serves them: the HTTP port ({@code /ws}, {@code /healthz}, {@code /readyz},
+ * {@code /metrics}, the tracking API under {@code /api/v1/tracking/}) and, unless disabled, the tracking port
+ * ({@code /ws/agent-tracking/{client_id}}, 8000 by default).
  *
  * <pre>{@code
  * try (AgentWireServer server = new AgentWireServer(config)) {
@@ -49,6 +53,7 @@ public final class AgentWireServer implements AutoCloseable {
     private final AgentWireConfig config;
     private final CloseStack opened = new CloseStack();
     private NettyServer http;
+    private NettyServer trackingServer;
     private boolean started;
     private boolean closed;
 
@@ -80,6 +85,8 @@ public final class AgentWireServer implements AutoCloseable {
             Sessions sessions = opened.push("sessions", new Sessions(store.sessions(), config.sessions().ttl(),
                     ACK_FLUSH_INTERVAL, Clock.systemUTC()));
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
+            TrackingDialect tracking = config.tracking().enabled()
+                    ? opened.push("tracking dialect", new TrackingDialect(node, config.tracking().dialect())) : null;
             AgentRuntime agents = new AgentRuntime(node, List.of(new DemoAgent(config.agents().demo())),
                     config.agents().defaultAgent(), config.agents().runtime());
             opened.onClose("agents", () -> agents.shutdown(AGENT_SHUTDOWN_GRACE));
@@ -94,21 +101,28 @@ public final class AgentWireServer implements AutoCloseable {
             metrics.gauge("agentwire.agent.runs.active", "agent runs in progress", agents::activeRunCount);
             metrics.counter("agentwire.store.commits", "transactions of appends committed by the store",
                     store::committedBatches);
+            if (tracking != null) {
+                metrics.gauge("agentwire.tracking.connections", "open tracking (dashboard) WebSocket connections",
+                        tracking::connections);
+                metrics.gauge("agentwire.tracking.sessions", "sessions the tracking dialect tracks",
+                        tracking::trackedSessions);
+            }
             Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
             checks.put("store", store.eventLog()::ready);
             checks.put("broker", node.broker()::ready);
-            Routes routes = HealthRoutes.install(Routes.builder(), checks)
+            Routes.Builder mainRoutes = HealthRoutes.install(Routes.builder(), checks)
                     .get("/metrics", metrics.handler())
-                    .webSocket(envelope.endpoint(authenticator))
-                    .build();
-            NettyServer server = new NettyServer(transport, config.http(), routes);
+                    .webSocket(envelope.endpoint(authenticator));
+            if (tracking != null) new TrackingApi(tracking, new ApiKeyCheck(creds.apiKey())).install(mainRoutes);
+            NettyServer server = new NettyServer(transport, config.http(), mainRoutes.build());
             metrics.gauge("agentwire.http.connections", "open HTTP and WebSocket connections",
                     server::connectionCount);
             int port = listen(server);
             http = opened.push("http server", server);
+            int trackingPort = tracking == null ? -1 : listenTracking(transport, tracking, authenticator);
             StartupBanner banner = new StartupBanner(VersionInfo.version(), config.dev(), config.dataDir(),
                     store.databaseFile(), transport.kind(), config.http().host(), port, config.envelope().path(),
-                    (System.nanoTime() - t0) / 1_000_000);
+                    config.tracking().listener().host(), trackingPort, (System.nanoTime() - t0) / 1_000_000);
             log.info(banner.text());
             if (config.dev()) log.warn(banner.devText(creds));
             return port;
@@ -122,6 +136,25 @@ public final class AgentWireServer implements AutoCloseable {
     /** The bound port; -1 before {@link #start()} and after {@link #close()}. */
     public synchronized int port() {
         return http == null || closed ? -1 : http.port();
+    }
+
+    /** The bound port of the tracking dialect; -1 when it is disabled, before {@link #start()}, after {@link #close()}. */
+    public synchronized int trackingPort() {
+        return trackingServer == null || closed ? -1 : trackingServer.port();
+    }
+
+    /**
+     * The tracking dialect on its own port. Spec 002's dashboards send no credentials: they are accepted as the
+     * anonymous principal unless {@code agentwire.tracking.require-token} asks for the envelope dialect's JWT.
+     */
+    private int listenTracking(Transport transport, TrackingDialect tracking, Authenticator jwt) {
+        Authenticator anyone = request -> new Authenticator.Accepted(Principal.ANONYMOUS);
+        Authenticator auth = config.tracking().requireToken() ? jwt : anyone;
+        NettyServer server = new NettyServer(transport, config.tracking().listener(),
+                Routes.builder().webSocket(tracking.endpoint(auth)).build());
+        int port = listen(server);
+        trackingServer = opened.push("tracking server", server);
+        return port;
     }
 
     private SqliteStore openStore() {

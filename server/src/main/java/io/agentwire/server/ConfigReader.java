@@ -7,6 +7,7 @@ import io.agentwire.agent.AgentRuntimeConfig;
 import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.dialect.envelope.EnvelopeConfig;
+import io.agentwire.dialect.tracking.TrackingConfig;
 import io.agentwire.store.SqliteStoreConfig;
 import io.agentwire.transport.ServerConfig;
 import io.agentwire.transport.WriterLimits;
@@ -60,6 +61,7 @@ final class ConfigReader {
                 .derive("maxFrameBytes", envelope.maxPayloadBytes())
                 .derive("writer", writer)
                 .build();
+        AgentWireConfig.Tracking tracking = tracking(writer, defaultAgent);
         Setting ttl = duration("history.ttl");
         Duration idle = ((Duration) ttl.value()).compareTo(MIN_IDLE_STREAM_TIMEOUT) > 0
                 ? (Duration) ttl.value() : MIN_IDLE_STREAM_TIMEOUT;
@@ -98,10 +100,33 @@ final class ConfigReader {
                 .build();
         boolean dev = (Boolean) bool("dev").value();
         try {
-            return new AgentWireConfig(dev, http, auth, envelope, history, sessions, store, agents);
+            return new AgentWireConfig(dev, http, auth, envelope, tracking, history, sessions, store, agents);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }
+    }
+
+    private AgentWireConfig.Tracking tracking(WriterLimits writer, Setting defaultAgent) {
+        TrackingConfig dialect = RecordBinder.from(TrackingConfig.DEFAULT)
+                .bind("clientIdPattern", string("tracking.client-id-pattern"))
+                .bind("pingInterval", duration("tracking.ping-interval"))
+                .bind("pongTimeout", duration("tracking.pong-timeout"))
+                .bind("rateLimitMessages", integer("tracking.rate-limit.messages"))
+                .bind("rateLimitWindow", duration("tracking.rate-limit.window"))
+                .bind("maxPayloadBytes", intBytes("tracking.max-payload"))
+                .bind("logLinesPerSession", integer("tracking.log-lines"))
+                .bind("sessionRetention", duration("tracking.session-retention"))
+                .bind("maxSessions", integer("tracking.max-sessions"))
+                .bind("agentName", defaultAgent)
+                .build();
+        ServerConfig listener = RecordBinder.from(AgentWireConfig.Tracking.DEFAULT.listener())
+                .bind("host", string("tracking.host"))
+                .bind("port", integer("tracking.port"))
+                .derive("maxFrameBytes", dialect.maxPayloadBytes())
+                .derive("writer", writer)
+                .build();
+        return new AgentWireConfig.Tracking((Boolean) bool("tracking.enabled").value(), listener,
+                (Boolean) bool("tracking.require-token").value(), dialect);
     }
 
     private Setting string(String key) {

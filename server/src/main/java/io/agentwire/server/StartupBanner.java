@@ -7,7 +7,13 @@ import java.nio.file.Path;
  * dialect and the operational endpoints are. In dev mode a second block shows the generated credentials.
  */
 record StartupBanner(String version, boolean dev, Path dataDir, Path databaseFile, String transport, String host,
-                     int port, String envelopePath, long startMillis) {
+                     int port, String envelopePath, String trackingHost, int trackingPort, long startMillis) {
+
+    /** The banner of a server without the tracking port. */
+    StartupBanner(String version, boolean dev, Path dataDir, Path databaseFile, String transport, String host,
+                  int port, String envelopePath, long startMillis) {
+        this(version, dev, dataDir, databaseFile, transport, host, port, envelopePath, null, -1, startMillis);
+    }
 
     String text() {
         String http = "http://" + hostPort();
@@ -17,6 +23,9 @@ record StartupBanner(String version, boolean dev, Path dataDir, Path databaseFil
                         + databaseFile.toAbsolutePath().normalize() + ")")
                 + line("transport", transport)
                 + line("envelope", "ws://" + hostPort() + envelopePath)
+                + (trackingPort < 0 ? "" : line("tracking", "ws://" + hostPort(trackingHost, trackingPort)
+                        + "/ws/agent-tracking/{client_id}")
+                        + line("tracking api", http + TrackingApi.BASE + "/{agent-status,collaboration,logs}"))
                 + line("health", http + "/healthz  " + http + "/readyz")
                 + line("metrics", http + "/metrics").stripTrailing();
     }
@@ -40,6 +49,10 @@ record StartupBanner(String version, boolean dev, Path dataDir, Path databaseFil
     }
 
     private String hostPort() {
+        return hostPort(host, port);
+    }
+
+    private static String hostPort(String host, int port) {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 

@@ -103,6 +103,7 @@ class CliTest {
         Map<String, String> env = new HashMap<>();
         env.put("AGENTWIRE_JWT_SECRET", TestConfigs.SECRET);
         env.put("AGENTWIRE_HTTP_PORT", "1"); // the flag wins
+        env.put("AGENTWIRE_TRACKING_PORT", "0");
         int code = run(env, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dir.toString());
         assertThat(code).as(errLines()).isZero();
         assertThat(served.get()).isPositive();

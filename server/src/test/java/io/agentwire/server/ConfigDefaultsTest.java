@@ -8,6 +8,7 @@ import io.agentwire.agent.AgentRuntimeConfig;
 import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.dialect.envelope.EnvelopeConfig;
+import io.agentwire.dialect.tracking.TrackingConfig;
 import io.agentwire.store.SqliteStoreConfig;
 import io.agentwire.transport.ServerConfig;
 import io.agentwire.transport.WriterLimits;
@@ -43,6 +44,9 @@ class ConfigDefaultsTest {
         assertThat(c.agents().runtime()).isEqualTo(AgentRuntimeConfig.defaults());
         assertThat(c.agents().demo()).isEqualTo(DemoAgentConfig.defaults());
         assertThat(c.auth()).isEqualTo(AgentWireConfig.Auth.NONE);
+        assertThat(c.tracking()).isEqualTo(AgentWireConfig.Tracking.DEFAULT);
+        assertThat(c.tracking().dialect()).isEqualTo(TrackingConfig.DEFAULT);
+        assertThat(c.tracking().listener().port()).isEqualTo(8000);
     }
 
     @Test
@@ -76,7 +80,7 @@ class ConfigDefaultsTest {
                 "agentwire.auth.api-key", "AGENTWIRE_API_KEY");
         bindings.forEach((key, variable) -> assertThat(variable).as(key)
                 .isEqualTo(exceptions.getOrDefault(key, key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'))));
-        assertThat(bindings).hasSize(28);
+        assertThat(bindings).hasSize(41);
     }
 
     @Test

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Configurations for tests: loopback, an ephemeral port, a temporary data directory. */
+/** Configurations for tests: loopback, ephemeral ports (HTTP and tracking), a temporary data directory. */
 final class TestConfigs {
     static final String SECRET = "test-secret-0123456789abcdef-0123456789";
 
@@ -17,6 +17,7 @@ final class TestConfigs {
         flags.put("agentwire.http.host", "127.0.0.1");
         flags.put("agentwire.http.port", 0);
         flags.put("agentwire.data-dir", dataDir.toString());
+        flags.put("agentwire.tracking.port", 0); // never the documented 8000 in tests
         return flags;
     }
 

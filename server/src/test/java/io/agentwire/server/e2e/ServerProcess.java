@@ -39,7 +39,9 @@ final class ServerProcess implements AutoCloseable {
                 "io.agentwire.server.Main", "serve", "--dev",
                 "--host", "127.0.0.1", "--port", String.valueOf(port),
                 "--data-dir", dataDir.toString(), "--config", config.toString()));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
+        pb.environment().put("AGENTWIRE_TRACKING_PORT", "0"); // not the documented 8000, which may be taken
+        Process p = pb.start();
         ServerProcess sp = new ServerProcess(p, port, logFile);
         sp.awaitHealthy();
         return sp;

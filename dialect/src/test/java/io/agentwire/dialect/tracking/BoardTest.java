@@ -1,0 +1,152 @@
+package io.agentwire.dialect.tracking;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agentwire.core.Authenticator;
+import io.agentwire.core.DisconnectReason;
+import io.agentwire.core.Principal;
+import io.agentwire.transport.WsConnection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The board on its own (no sockets, no thread): fan-out of shared bytes, bounds, coalescing. */
+class BoardTest {
+    private final AtomicLong clock = new AtomicLong(1_700_000_000_000L);
+    private final List<Runnable> queued = new ArrayList<>();
+    private Board board;
+
+    @BeforeEach
+    void setUp() {
+        TrackingConfig config = TrackingConfig.DEFAULT.withRetention(Duration.ofMinutes(1), 2, 3);
+        board = new Board(new SessionBook(config), new RunMapper("demo"), clock::get,
+                () -> queued.add(() -> board.flushActiveSessions()));
+    }
+
+    private void runQueued() {
+        List<Runnable> now = new ArrayList<>(queued);
+        queued.clear();
+        now.forEach(Runnable::run);
+    }
+
+    private static AgentStatusReport status(String agent, AgentStatus s, String session) {
+        return new AgentStatusReport(agent, "Agent " + agent, s, s == AgentStatus.COMPLETED ? 100 : 50, "m",
+                session, "query of " + session, null);
+    }
+
+    @Test
+    void everyDashboardIsSentTheSameEncodedBytes() {
+        List<FakeWs> sockets = List.of(new FakeWs(), new FakeWs(), new FakeWs());
+        for (FakeWs ws : sockets) board.register(new Dashboard(ws, "c", TrackingConfig.DEFAULT, null, clock::get));
+        assertThat(board.onStatus(status("a1", AgentStatus.PROCESSING, null))).isEqualTo(3);
+        byte[] first = sockets.get(0).sent.getLast();
+        assertThat(sockets).allSatisfy(ws -> assertThat(ws.sent.getLast()).isSameAs(first));
+        assertThat(sockets).allSatisfy(ws -> assertThat(ws.sent.getFirst()).isSameAs(sockets.get(0).sent.getFirst()));
+        assertThat(new String(first, java.nio.charset.StandardCharsets.UTF_8)).startsWith("{\"type\":\"agent_status\"");
+    }
+
+    @Test
+    void activeSessionsChangesAreCoalescedIntoOneMessage() throws Exception {
+        FakeWs ws = new FakeWs();
+        board.register(new Dashboard(ws, "c", TrackingConfig.DEFAULT, null, clock::get));
+        board.onStatus(status("a1", AgentStatus.PROCESSING, "s1"));
+        board.onStatus(status("a2", AgentStatus.PROCESSING, "s1"));
+        board.onStatus(status("a3", AgentStatus.PROCESSING, "s2"));
+        assertThat(queued).hasSize(1);
+        runQueued();
+        List<JsonNode> active = ws.messages("active_sessions");
+        assertThat(active).hasSize(2); // on connect, then once for the three changes
+        JsonNode data = active.getLast().path("data");
+        assertThat(data.path("total_sessions").asInt()).isEqualTo(2);
+        assertThat(data.path("sessions").get(0).path("agents_active").asInt()).isEqualTo(2);
+        board.onStatus(status("a1", AgentStatus.PROCESSING, "s1")); // nothing visible changed
+        assertThat(queued).isEmpty();
+    }
+
+    @Test
+    void endedSessionsAreForgottenAfterTheRetentionAndTheBookIsBounded() {
+        board.onStatus(status("a1", AgentStatus.PROCESSING, "s1"));
+        clock.addAndGet(10);
+        board.onStatus(status("a2", AgentStatus.COMPLETED, "s2"));
+        clock.addAndGet(10);
+        board.onStatus(status("a3", AgentStatus.COMPLETED, "s3")); // over 2: s2 (idle) goes, not the older s1 (active)
+        assertThat(board.sessions()).isEqualTo(2);
+        FakeWs ws = new FakeWs();
+        Dashboard d = new Dashboard(ws, "c", TrackingConfig.DEFAULT, null, clock::get);
+        board.register(d);
+        board.sendState(d, "s2");
+        assertThat(ws.messages("error").getFirst().path("code").asText()).isEqualTo("SESSION_NOT_FOUND");
+        clock.addAndGet(Duration.ofMinutes(1).toMillis());
+        board.sweep();
+        runQueued();
+        assertThat(board.sessions()).isEqualTo(1); // s3 ended a minute ago; s1 is still active
+        JsonNode last = ws.messages("active_sessions").getLast().path("data");
+        assertThat(last.path("sessions").get(0).path("session_id").asText()).isEqualTo("s1");
+        clock.addAndGet(SessionBook.STALE_AFTER.toMillis());
+        board.sweep();
+        assertThat(board.sessions()).isZero(); // an active session nobody updates for an hour is stale
+    }
+
+    @Test
+    void logLinesAreBoundedAndStreamedOnlyToDashboardsThatAsked() {
+        FakeWs watching = new FakeWs();
+        FakeWs other = new FakeWs();
+        Dashboard w = new Dashboard(watching, "c", TrackingConfig.DEFAULT, null, clock::get);
+        board.register(w);
+        board.register(new Dashboard(other, "d", TrackingConfig.DEFAULT, null, clock::get));
+        board.startStreaming(w, "s1");
+        for (int i = 0; i < 5; i++) {
+            board.onLogs(new LogReport("s1", List.of(new LogReport.Line("info", "A", "line " + i, null))));
+        }
+        assertThat(watching.messages("session_logs")).hasSize(5);
+        assertThat(other.messages("session_logs")).isEmpty();
+        board.stopStreaming(w);
+        board.onLogs(new LogReport("s1", List.of(new LogReport.Line("info", "A", "line 5", null))));
+        assertThat(watching.messages("session_logs")).hasSize(5);
+        board.sendLogs(w, "s1");
+        JsonNode kept = watching.messages("session_logs").getLast().path("logs");
+        assertThat(kept).hasSize(3); // log-lines = 3: the oldest were dropped
+        assertThat(kept.get(2).path("message").asText()).isEqualTo("line 5");
+    }
+
+    /** A WsConnection that records what is sent (by reference). */
+    static final class FakeWs implements WsConnection {
+        final List<byte[]> sent = new CopyOnWriteArrayList<>();
+
+        List<JsonNode> messages(String type) {
+            List<JsonNode> out = new ArrayList<>();
+            for (byte[] b : sent) {
+                try {
+                    JsonNode n = WsClient.JSON.readTree(b);
+                    if (n.path("type").asText().equals(type)) out.add(n);
+                } catch (java.io.IOException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            return out;
+        }
+
+        @Override public String id() { return "conn_fake"; }
+        @Override public Principal principal() { return Principal.ANONYMOUS; }
+        @Override public Authenticator.Request request() { return new Authenticator.Request("/", Map.of(), Map.of(), "test"); }
+        @Override public String path() { return "/ws/agent-tracking/c"; }
+        @Override public boolean send(String text) { return send(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)); }
+        @Override public boolean send(byte[]... parts) {
+            if (parts.length != 1) throw new AssertionError("the tracking dialect sends whole messages");
+            sent.add(parts[0]);
+            return true;
+        }
+        @Override public void close(DisconnectReason reason) { }
+        @Override public boolean isOpen() { return true; }
+        @Override public ScheduledExecutorService executor() { throw new UnsupportedOperationException(); }
+        @Override public long lastReadNanos() { return System.nanoTime(); }
+        @Override public int queuedMessages() { return 0; }
+    }
+}
