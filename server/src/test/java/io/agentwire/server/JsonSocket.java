@@ -14,16 +14,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A JSON-over-WebSocket client on the JDK's WebSocket (a tracking dashboard or an envelope user). */
-final class JsonSocket implements AutoCloseable {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class JsonSocket implements AutoCloseable {
+    public static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
-    final List<JsonNode> all = new CopyOnWriteArrayList<>();
+    public final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+    public final List<JsonNode> all = new CopyOnWriteArrayList<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     final WebSocket ws;
 
-    JsonSocket(URI uri) {
+    public JsonSocket(URI uri) {
         StringBuilder partial = new StringBuilder();
         ws = HTTP.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
             @Override
@@ -55,7 +55,7 @@ final class JsonSocket implements AutoCloseable {
         return new JsonSocket(URI.create("ws://127.0.0.1:" + port + "/ws/agent-tracking/" + clientId));
     }
 
-    synchronized void send(String json) {
+    public synchronized void send(String json) {
         ws.sendText(json, true).join();
     }
 
@@ -73,7 +73,7 @@ final class JsonSocket implements AutoCloseable {
         return await(n -> type.equals(n.path("type").asText()), "type " + type);
     }
 
-    JsonNode awaitEvent(String event) throws InterruptedException {
+    public JsonNode awaitEvent(String event) throws InterruptedException {
         return await(n -> event.equals(n.path("event").asText()), "event " + event);
     }
 

@@ -3,6 +3,7 @@ package io.agentwire.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentwire.server.JsonSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +31,7 @@ class ExampleClientTest {
             assertThat(node.waitFor(90, TimeUnit.SECONDS)).as("client finished").isTrue();
             List<String> lines = Files.readAllLines(out);
             assertThat(node.exitValue()).as(String.join("\n", lines)).isZero();
-            JsonNode summary = Ws.JSON.readTree(lines.stream().filter(l -> l.contains("\"summary\"")).findFirst().orElseThrow());
+            JsonNode summary = JsonSocket.JSON.readTree(lines.stream().filter(l -> l.contains("\"summary\"")).findFirst().orElseThrow());
             assertThat(summary.path("status").asText()).isEqualTo("completed");
             assertThat(summary.path("resumed").asBoolean()).isTrue();
             assertThat(summary.path("problems").asInt()).isZero();

@@ -3,6 +3,7 @@ package io.agentwire.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentwire.server.JsonSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,12 +30,12 @@ class KillAndRestartTest {
         long lastSeen;
         List<Long> seen = new ArrayList<>();
         try (ServerProcess first = ServerProcess.start(data, conf, dir.resolve("first.log"));
-             Ws c = new Ws(first.ws())) {
-            c.await("system.connected");
+             JsonSocket c = new JsonSocket(first.ws())) {
+            c.awaitEvent("system.connected");
             c.send("{\"event\":\"user.create_session\"}");
-            sid = c.await("agent.session_created").path("content").path("session_id").asText();
+            sid = c.awaitEvent("agent.session_created").path("content").path("session_id").asText();
             c.send("{\"event\":\"user.message\",\"session_id\":\"" + sid + "\",\"content\":{\"text\":\"survive a crash\"}}");
-            c.await("solver.start");
+            c.awaitEvent("solver.start");
             first.kill(); // mid-run
             for (JsonNode n : c.all) if (n.has("seq")) seen.add(n.get("seq").asLong());
             lastSeen = seen.get(seen.size() - 1);
@@ -42,12 +43,12 @@ class KillAndRestartTest {
         for (int i = 0; i < seen.size(); i++) assertThat(seen.get(i)).isEqualTo(i + 1L);
 
         try (ServerProcess second = ServerProcess.start(data, conf, dir.resolve("second.log"));
-             Ws c = new Ws(second.ws())) {
-            c.await("system.connected");
+             JsonSocket c = new JsonSocket(second.ws())) {
+            c.awaitEvent("system.connected");
             // resume from the middle of what we saw: everything after it that was stored comes back, in order
             long from = lastSeen / 2;
             c.send("{\"event\":\"user.reconnect\",\"session_id\":\"" + sid + "\",\"content\":{\"last_seq\":" + from + "}}");
-            JsonNode notice = c.await("system.notice");
+            JsonNode notice = c.awaitEvent("system.notice");
             assertThat(notice.path("content").path("code").asText()).isEqualTo("RESUMED");
             List<Long> replayed = new ArrayList<>();
             for (JsonNode n : c.all) if (n.has("seq")) replayed.add(n.get("seq").asLong());
@@ -64,9 +65,9 @@ class KillAndRestartTest {
             assertThat(notice.path("metadata").path("to_seq").asLong()).isEqualTo(stored);
 
             c.send("{\"event\":\"user.message\",\"session_id\":\"" + sid + "\",\"content\":{\"text\":\"and go on\"}}");
-            JsonNode next = c.await("plan.start");
+            JsonNode next = c.awaitEvent("plan.start");
             assertThat(next.get("seq").asLong()).as("seq continues above the stored ones").isEqualTo(stored + 1);
-            c.await("pipeline.completed");
+            c.awaitEvent("pipeline.completed");
         }
     }
 }
