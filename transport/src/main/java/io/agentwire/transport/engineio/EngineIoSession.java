@@ -118,6 +118,9 @@ public final class EngineIoSession {
     /** Sends several messages in order, as one batch. Any thread. */
     public void sendAll(List<EngineIo4Packet> packets) { execute(() -> packets.forEach(this::enqueue)); }
 
+    /** Sends packets whose WebSocket frames were encoded once for many sessions. Any thread. */
+    public void send(Outgoing out) { execute(() -> enqueue(out)); }
+
     /** Closes the session ("forced close"): what is queued is delivered first where the transport allows. Any thread. */
     public void close() { execute(() -> closeNow("forced close")); }
 
@@ -165,6 +168,17 @@ public final class EngineIoSession {
         }
         buffer.add(p);
         flushPoll();
+    }
+
+    private void enqueue(Outgoing out) {
+        if (state != State.OPEN) return;
+        if (ws == null) {
+            out.packets().forEach(this::enqueue);
+            return;
+        }
+        for (int i = 0; i < out.size(); i++) {
+            if (out.isBinary(i)) ws.sendBinary(out.frame(i)); else ws.send(out.frame(i));
+        }
     }
 
     private void flushPoll() {

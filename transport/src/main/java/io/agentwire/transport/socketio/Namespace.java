@@ -9,6 +9,7 @@ import io.agentwire.core.WireFormat;
 import io.agentwire.protocol.engineio.EngineIo4Packet;
 import io.agentwire.protocol.socketio.SocketIo5Codec;
 import io.agentwire.protocol.socketio.SocketIo5Packet;
+import io.agentwire.transport.engineio.Outgoing;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -22,9 +23,10 @@ import java.util.function.Consumer;
 
 /**
  * One Socket.IO namespace ({@code /}, {@code /chat} …): its middleware, its connection handlers, its local sockets,
- * and its core stream {@code sio:<server>:<name>}, which carries every broadcast of the namespace with its target
- * rooms. Each socket subscribes to that stream and keeps what is aimed at it; the stream's offsets are the offsets
- * Socket.IO clients resume from.
+ * and its core stream {@code sio:<server>:<name>}, which carries every broadcast of the namespace (and, with
+ * recovery, every direct emit) with its target rooms. One subscription per namespace and server ({@link
+ * NamespaceFeed}) hands each entry to the local sockets of its rooms ({@link RoomIndex}); the stream's offsets are
+ * the offsets Socket.IO clients resume from.
  */
 public final class Namespace {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -36,16 +38,19 @@ public final class Namespace {
     private final List<Consumer<Socket>> connectionHandlers = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Socket> sockets = new ConcurrentHashMap<>();
     private final RecoveryStore recovery;
+    private final RoomIndex index = new RoomIndex();
+    private final NamespaceFeed feed;
     /** The rooms a publication aims at, read once per publication. */
     final WireFormat<Target> target = Target::of;
-    /** A publication as Engine.IO packets (text, then attachments), encoded once per publication. */
-    final WireFormat<List<EngineIo4Packet>> wire = this::encode;
+    /** A publication as Engine.IO packets (text, then attachments) and their frames, encoded once per publication. */
+    final WireFormat<Outgoing> wire = this::encode;
 
     Namespace(SocketIoServer server, String name) {
         this.server = server;
         this.name = name;
         this.stream = "sio:" + server.config().name() + ":" + name;
         this.recovery = new RecoveryStore(server.config().recovery().maxDisconnectionDuration());
+        this.feed = new NamespaceFeed(this, server.node(), index);
     }
 
     public String name() {
@@ -111,6 +116,14 @@ public final class Namespace {
         return recovery;
     }
 
+    RoomIndex index() {
+        return index;
+    }
+
+    NamespaceFeed feed() {
+        return feed;
+    }
+
     void added(Socket s) {
         sockets.put(s.id(), s);
     }
@@ -156,13 +169,13 @@ public final class Namespace {
         return server.node().publish(stream, entry);
     }
 
-    private List<EngineIo4Packet> encode(Publication p) {
+    private Outgoing encode(Publication p) {
         JsonNode d = p.data().get("d");
         ArrayNode args = d != null && d.isArray() ? ((ArrayNode) d).deepCopy() : NODES.arrayNode();
         if (server.config().recovery().enabled() && !p.encoded(target).isVolatile()) {
             args.add(RecoveryStore.offset(p.position()));
         }
-        return Socket.packets(SocketIo5Packet.of(SocketIo5Packet.Type.EVENT, name, args));
+        return Outgoing.of(Socket.packets(SocketIo5Packet.of(SocketIo5Packet.Type.EVENT, name, args)));
     }
 
     /** Who a publication is for. */

@@ -8,12 +8,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The state of disconnected sockets of one namespace, by private session id ({@code pid}), for connection state
- * recovery: id, rooms, data and the stream position the socket had reached. An entry lives
+ * recovery: id, rooms, data and the stream position its delivery started from. An entry lives
  * {@code maxDisconnectionDuration} and can be taken once. (In memory: in cluster mode it belongs in the shared
  * store; see docs/socketio.md.)
  */
 final class RecoveryStore {
-    /** A disconnected socket. {@code start} is where its subscription began (used when the client has no offset). */
+    /**
+     * A disconnected socket. {@code start} is where its delivery began (its registration in the room index, or the
+     * position it recovered from): the replay starts there when the client has no offset (it received nothing stored).
+     */
     record Saved(String sid, String pid, Set<String> rooms, ObjectNode data, StreamPosition start,
                  long disconnectedAtMillis) { }
 

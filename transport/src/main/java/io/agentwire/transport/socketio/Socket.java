@@ -3,29 +3,19 @@ package io.agentwire.transport.socketio;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.agentwire.core.ErrorCode;
 import io.agentwire.core.Ids;
 import io.agentwire.core.Publication;
-import io.agentwire.core.Resume;
 import io.agentwire.core.StreamPosition;
-import io.agentwire.core.Subscriber;
-import io.agentwire.core.Subscription;
 import io.agentwire.protocol.engineio.EngineIo4Packet;
 import io.agentwire.protocol.socketio.SocketIo5Codec;
 import io.agentwire.protocol.socketio.SocketIo5Packet;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * or without an acknowledgement), rooms, per-socket {@link #data()}, {@link #disconnect()}.
  *
  * <p>Its state is confined to its connection's event loop; the public methods may be called from any thread and
- * hop onto it, except those marked "event loop only" (handlers run there, so they may use them freely). Its
- * subscription to the namespace's core stream delivers the broadcasts aimed at it, in offset order, and tracks the
- * position it has reached; connection state recovery resumes that subscription.
+ * hop onto it, except those marked "event loop only" (handlers run there, so they may use them freely). Its rooms
+ * live in the namespace's {@link RoomIndex}, through which the namespace's one core subscription hands it what is
+ * aimed at it, in offset order. With connection state recovery, {@link #emit} is a broadcast to the socket's own
+ * room, as in socket.io: stored in the namespace's stream and replayed to a recovering client.
  */
 public final class Socket {
     private static final Logger log = LoggerFactory.getLogger(Socket.class);
@@ -48,25 +39,27 @@ public final class Socket {
     private final SocketIoClient client;
     private final Namespace namespace;
     private final ConnectRequest handshake;
+    private final LoopInbox inbox;
     private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
     private final List<Consumer<String>> disconnectHandlers = new CopyOnWriteArrayList<>();
-    private final Map<Long, CompletableFuture<ArrayNode>> acks = new HashMap<>();
-    private final Set<String> rooms = new LinkedHashSet<>();
-    private final List<Runnable> beforeConnect = new ArrayList<>();
+    private final PendingAcks acks = new PendingAcks();
     private volatile String id;
     private volatile boolean recovered;
     private volatile State state = State.CONNECTING;
+    private volatile RoomIndex.Member member;
+    private volatile boolean resumable;
     private String pid;
     private ObjectNode data = NODES.objectNode();
-    private long nextAckId;
-    private Feed feed;
-    private StreamPosition position;
     private StreamPosition start;
+    private StreamPosition position;
+    private Recovery recovery;
+    private ObjectNode admitted;
 
     Socket(SocketIoClient client, Namespace namespace, ConnectRequest handshake) {
         this.client = client;
         this.namespace = namespace;
         this.handshake = handshake;
+        this.inbox = namespace.server().inbox(client.session().executor());
     }
 
     /** The socket id (a room holding this socket only). Stable once connected, and kept by a recovery. */
@@ -85,8 +78,11 @@ public final class Socket {
     /** Arbitrary per-socket data, kept by a recovery. Event loop only. */
     public ObjectNode data() { return data; }
 
-    /** The rooms this socket is in (always including its id). Event loop only. */
-    public Set<String> rooms() { return Set.copyOf(rooms); }
+    /** The rooms this socket is in (always including its id). Any thread. */
+    public Set<String> rooms() {
+        RoomIndex.Member m = member;
+        return m == null ? Set.of() : namespace.index().rooms(m);
+    }
 
     /** {@code polling} or {@code websocket}. Event loop only. */
     public String transport() { return client.session().transportName(); }
@@ -103,9 +99,17 @@ public final class Socket {
         return this;
     }
 
-    public void join(String... names) { client.execute(() -> { if (state != State.DISCONNECTED) rooms.addAll(List.of(names)); }); }
+    /** Joins rooms, effective for the broadcasts published after this call returns. Any thread. */
+    public void join(String... names) {
+        RoomIndex.Member m = member;
+        if (m != null && state != State.DISCONNECTED) namespace.index().join(m, List.of(names));
+    }
 
-    public void leave(String room) { client.execute(() -> rooms.remove(room)); }
+    /** Leaves a room, effective for the broadcasts published after this call returns. Any thread. */
+    public void leave(String room) {
+        RoomIndex.Member m = member;
+        if (m != null) namespace.index().leave(m, room);
+    }
 
     /** A broadcast to the sockets in {@code rooms}, except this one. */
     public Broadcast to(String... targets) { return namespace.all().except(id).to(targets); }
@@ -113,25 +117,38 @@ public final class Socket {
     /** A broadcast to every socket of the namespace except this one. */
     public Broadcast broadcast() { return namespace.all().except(id); }
 
-    /** Sends an event to this client only. Any thread. */
-    public void emit(String event, Object... args) { emit(event, false, args); }
+    /**
+     * Sends an event to this client only. With recovery on, it is published to the namespace's stream for the
+     * socket's own room (stored, given an offset, replayed to the client if it missed it — even when emitted while
+     * the client is away, as socket.io does). Any thread.
+     */
+    public void emit(String event, Object... args) {
+        checkEvent(event);
+        ArrayNode a = Args.array(event, args);
+        String sid = id;
+        if (!recoveryEnabled()) {
+            client.execute(() -> { if (state == State.CONNECTED) send(packets(event(SocketIo5Packet.NO_ACK, a))); });
+        } else if (sid != null && (state != State.DISCONNECTED || resumable)) {
+            namespace.publish(Set.of(sid), Set.of(), false, a).exceptionally(e -> {
+                log.warn("sio {}: emit of '{}' was not published", sid, event, e);
+                return null;
+            });
+        }
+    }
 
-    /** Sends an event that is dropped if the client can not take it right now. Any thread. */
-    public void volatileEmit(String event, Object... args) { emit(event, true, args); }
-
-    private void emit(String event, boolean isVolatile, Object... args) {
+    /** Sends an event that is dropped if the client can not take it right now; never stored. Any thread. */
+    public void volatileEmit(String event, Object... args) {
         checkEvent(event);
         ArrayNode a = Args.array(event, args);
         client.execute(() -> {
-            if (state != State.CONNECTED) return;
-            if (isVolatile && !client.session().writable()) return;
-            // the client takes the last string argument as its offset: give it the position it has reached
-            if (!isVolatile && recoveryEnabled()) a.add(RecoveryStore.offset(position));
-            client.send(packets(SocketIo5Packet.of(SocketIo5Packet.Type.EVENT, namespace.name(), a)));
+            if (state == State.CONNECTED && client.session().writable()) send(packets(event(SocketIo5Packet.NO_ACK, a)));
         });
     }
 
-    /** Sends an event and completes with the client's acknowledgement arguments, or a TimeoutException. Any thread. */
+    /**
+     * Sends an event and completes with the client's acknowledgement arguments, or a TimeoutException. Not stored
+     * for recovery (an acknowledgement can not outlive its connection), as in socket.io. Any thread.
+     */
     public CompletableFuture<ArrayNode> emitWithAck(Duration timeout, String event, Object... args) {
         checkEvent(event);
         ArrayNode a = Args.array(event, args);
@@ -141,13 +158,8 @@ public final class Socket {
                 result.completeExceptionally(new IllegalStateException("socket is not connected"));
                 return;
             }
-            long ackId = nextAckId++;
-            acks.put(ackId, result);
-            ScheduledFuture<?> timer = client.session().executor().schedule(() -> {
-                if (acks.remove(ackId) != null) result.completeExceptionally(new TimeoutException("operation has timed out"));
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-            result.whenComplete((r, e) -> timer.cancel(false));
-            client.send(packets(new SocketIo5Packet(SocketIo5Packet.Type.EVENT, namespace.name(), ackId, a)));
+            long ackId = acks.add(result, timeout, client.session().executor());
+            send(packets(event(ackId, a)));
         });
         return result;
     }
@@ -160,82 +172,111 @@ public final class Socket {
     /** Leaves the namespace; with {@code close}, closes the whole connection. Any thread. */
     public void disconnect(boolean close) {
         client.execute(() -> {
-            if (close) {
-                client.disconnectAll();
-            } else if (state == State.CONNECTED) {
-                client.send(packets(SocketIo5Packet.of(SocketIo5Packet.Type.DISCONNECT, namespace.name(), null)));
-                closed("server namespace disconnect");
-            }
+            if (close) client.disconnectAll(); else serverDisconnect();
         });
     }
 
     // ---- connecting (event loop) ----
 
-    /** The middleware accepted: restore or start the socket's state and subscribe to the namespace's stream. */
+    /**
+     * The middleware accepted: restore the saved state (rooms, data, missed events) or start a fresh one, once the
+     * namespace's feed is live.
+     */
     void accepted(ObjectNode extraData, RecoveryStore.Saved saved, String clientOffset) {
-        StreamPosition since = null;
-        if (saved != null) {
-            since = clientOffset != null ? RecoveryStore.parse(clientOffset) : saved.start();
-            if (since == null) saved = null;
-        }
-        if (saved != null) {
-            id = saved.sid();
-            pid = saved.pid();
-            rooms.addAll(saved.rooms());
-            data = saved.data();
+        StreamPosition since = saved == null ? null : clientOffset != null ? RecoveryStore.parse(clientOffset) : saved.start();
+        RecoveryStore.Saved restore = since == null ? null : saved;
+        if (restore != null) {
+            id = restore.sid();
+            pid = restore.pid();
+            data = restore.data();
         } else {
             fresh();
         }
+        admitted = extraData;
         if (extraData != null) data.setAll(extraData);
-        subscribe(since);
+        namespace.feed().ready().whenComplete((v, error) -> client.execute(() -> {
+            if (state != State.CONNECTING) return;
+            if (error != null) {
+                log.warn("sio {}: the feed of {} is not available", id, namespace.stream(), error);
+                client.connectFailed(this, "server error", null);
+            } else if (restore != null) {
+                recover(restore, since);
+            } else {
+                connectFresh();
+            }
+        }));
     }
 
     private void fresh() {
         id = Ids.random(10);
         pid = recoveryEnabled() ? Ids.random(16) : null;
-        rooms.clear();
-        rooms.add(id);
         data = NODES.objectNode();
+        if (admitted != null) data.setAll(admitted);
     }
 
-    private void subscribe(StreamPosition since) {
-        Feed f = new Feed();
-        feed = f;
-        namespace.server().node().subscribe(namespace.stream(), f, since).whenComplete((resume, error) -> client.execute(() -> {
-            if (feed != f || state != State.CONNECTING) {
-                if (resume != null) resume.subscription().close();
-                return;
-            }
-            if (error != null) {
-                log.warn("sio {}: subscribing to {} failed", id, namespace.stream(), error);
-                feed = null;
-                client.connectFailed(this, "server error", null);
-                return;
-            }
-            if (since != null && !resume.recovered()) {
-                resume.subscription().close(); // a fresh socket: nothing of the old one is kept
-                beforeConnect.clear();
-                fresh();
-                subscribe(null);
-                return;
-            }
-            f.subscription = resume.subscription();
-            connected(resume, since);
-        }));
+    private void connectFresh() {
+        RoomIndex.Member m = namespace.index().register(this, inbox, List.of(id));
+        if (m == null) {
+            client.connectFailed(this, "server error", null);
+            return;
+        }
+        member = m;
+        connected(false, m.start);
+        runConnectionHandlers();
     }
 
-    private void connected(Resume resume, StreamPosition since) {
+    /** Registers with the saved rooms (the hand-over point), then replays up to it: see {@link Recovery}. */
+    private void recover(RecoveryStore.Saved saved, StreamPosition since) {
+        RoomIndex.Member m = namespace.index().register(this, inbox, saved.rooms());
+        if (m == null) {
+            namespace.recovery().save(saved); // the client may try again
+            client.connectFailed(this, "server error", null);
+            return;
+        }
+        member = m;
+        Recovery r = new Recovery(namespace, saved, m);
+        recovery = r;
+        r.replay(namespace.server().node(), since)
+                .whenComplete((missed, error) -> client.execute(() -> recovered(r, since, missed, error)));
+    }
+
+    private void recovered(Recovery r, StreamPosition since, List<Publication> missed, Throwable error) {
+        if (state != State.CONNECTING || recovery != r) return;
+        recovery = null;
+        if (error != null) {
+            log.warn("sio {}: replaying {} failed", id, namespace.stream(), error);
+            namespace.recovery().save(r.saved); // the client may try again
+            client.connectFailed(this, "server error", null);
+            return;
+        }
+        List<Publication> held = r.release();
+        if (missed == null) { // beyond the window, or another epoch: a fresh socket, nothing of the old one kept
+            namespace.index().remove(r.member);
+            member = null;
+            fresh();
+            connectFresh();
+            return;
+        }
+        log.debug("sio {}: recovered after {}: {} replayed, {} held at the hand-over ({})", id, since.offset(),
+                missed.size(), held.size(), r.member.start.offset());
+        connected(true, since);
+        missed.forEach(p -> deliverNow(p, true));
+        held.forEach(p -> deliverNow(p, true));
+        runConnectionHandlers();
+    }
+
+    private void connected(boolean isRecovered, StreamPosition from) {
         state = State.CONNECTED;
-        recovered = since != null;
-        start = recovered ? since : resume.top();
-        position = start;
+        recovered = isRecovered;
+        start = from;
+        position = from;
         namespace.added(this);
         ObjectNode reply = NODES.objectNode().put("sid", id);
         if (pid != null) reply.put("pid", pid);
         client.send(packets(SocketIo5Packet.of(SocketIo5Packet.Type.CONNECT, namespace.name(), reply)));
-        List<Runnable> missed = new ArrayList<>(beforeConnect);
-        beforeConnect.clear();
-        missed.forEach(Runnable::run);
+    }
+
+    private void runConnectionHandlers() {
         for (Consumer<Socket> h : namespace.connectionHandlers()) {
             try {
                 h.accept(this);
@@ -252,7 +293,7 @@ public final class Socket {
         String event = all.get(0).asText();
         ArrayNode args = NODES.arrayNode(all.size());
         for (int i = 1; i < all.size(); i++) args.add(all.get(i));
-        Ack ack = p.hasAck() ? new ClientAck(p.ackId()) : Ack.NONE;
+        Ack ack = p.hasAck() ? new ClientAck(this, p.ackId()) : Ack.NONE;
         EventHandler h = handlers.get(event);
         if (h == null) return;
         try {
@@ -263,26 +304,46 @@ public final class Socket {
     }
 
     void onAck(SocketIo5Packet p) {
-        CompletableFuture<ArrayNode> f = acks.remove(p.ackId());
-        if (f != null) f.complete(p.data() == null ? NODES.arrayNode() : (ArrayNode) p.data());
+        acks.complete(p.ackId(), p.data() == null ? NODES.arrayNode() : (ArrayNode) p.data());
     }
 
-    /** The socket is gone, for {@code reason}: unsubscribe, keep its state if the reason allows a recovery. */
+    /** Answers the client's event {@code ackId}. Any thread. */
+    void sendAck(long ackId, ArrayNode args) {
+        client.execute(() -> {
+            if (state == State.CONNECTED) send(packets(new SocketIo5Packet(SocketIo5Packet.Type.ACK, namespace.name(), ackId, args)));
+        });
+    }
+
+    /** Event loop: DISCONNECT to the client (after what was dispatched before), then gone. */
+    void serverDisconnect() {
+        if (state == State.CONNECTED) send(packets(SocketIo5Packet.of(SocketIo5Packet.Type.DISCONNECT, namespace.name(), null)));
+        closed("server namespace disconnect");
+    }
+
+    /** Closes the whole connection (the client will try to recover). Any thread. */
+    void closeConnection() {
+        client.execute(() -> client.session().close());
+    }
+
+    /** The socket is gone, for {@code reason}: unregister, keep its state if the reason allows a recovery. */
     void closed(String reason) {
         State was = state;
         if (was == State.DISCONNECTED) return;
+        boolean keep = was == State.CONNECTED && recoveryEnabled() && SocketIoNames.RECOVERABLE.contains(reason);
+        resumable = keep; // before the state: an emit that sees DISCONNECTED sees whether it is still worth storing
         state = State.DISCONNECTED;
-        if (feed != null && feed.subscription != null) feed.subscription.close();
-        feed = null;
-        beforeConnect.clear();
+        RoomIndex.Member m = member;
+        Set<String> rooms = m == null ? Set.of() : namespace.index().remove(m);
         client.removed(this);
-        if (was != State.CONNECTED) return;
+        if (was != State.CONNECTED) {
+            if (recovery != null) namespace.recovery().save(recovery.saved); // interrupted: the client may try again
+            recovery = null;
+            return;
+        }
         namespace.removed(this);
-        acks.values().forEach(f -> f.completeExceptionally(new IllegalStateException("socket has been disconnected")));
-        acks.clear();
-        if (recoveryEnabled() && SocketIoNames.RECOVERABLE.contains(reason)) {
-            namespace.recovery().save(new RecoveryStore.Saved(id, pid, Set.copyOf(rooms), data, position,
-                    System.currentTimeMillis()));
+        acks.failAll();
+        if (keep) {
+            namespace.recovery().save(new RecoveryStore.Saved(id, pid, rooms, data, start, System.currentTimeMillis()));
         }
         for (Consumer<String> h : disconnectHandlers) {
             try {
@@ -293,63 +354,35 @@ public final class Socket {
         }
     }
 
-    // ---- the namespace's stream (subscriber threads → event loop) ----
+    // ---- from the namespace's feed (event loop, through the LoopInbox) ----
 
-    private void deliver(Feed f, Publication p, Namespace.Target target, List<EngineIo4Packet> wire, boolean queued) {
-        if (feed != f) return;
-        if (state == State.CONNECTING) {
-            beforeConnect.add(() -> deliver(f, p, target, wire, true));
-            return;
+    /** A publication the index found aimed at registration {@code m}, in offset order. */
+    void deliver(RoomIndex.Member m, Publication p) {
+        if (m != member) return;
+        if (state == State.CONNECTED) {
+            deliverNow(p, false);
+        } else if (state == State.CONNECTING && recovery != null && !recovery.hold(p)) {
+            log.warn("sio {}: too many events held while recovering; closing", id);
+            client.session().close();
         }
-        if (state != State.CONNECTED) return;
+    }
+
+    /** Sends a publication unless already sent; volatile ones only live and only if the client can take them now. */
+    private void deliverNow(Publication p, boolean wasHeld) {
         if (position != null && position.epoch().equals(p.epoch()) && p.offset() <= position.offset()) return;
         position = p.position();
-        if (!target.matches(rooms)) return;
-        // volatile broadcasts are not replayed (nor held while the socket connects), as socket.io does not store them
-        if (target.isVolatile() && (queued || !client.session().writable())) return;
-        client.send(wire);
+        if (p.encoded(namespace.target).isVolatile() && (wasHeld || !client.session().writable())) return;
+        client.send(p.encoded(namespace.wire));
     }
 
-    /** This socket's subscription to the namespace's stream: encodes once per publication, then hops. */
-    private final class Feed implements Subscriber {
-        volatile Subscription subscription;
-
-        @Override
-        public void onPublication(Publication p) {
-            Namespace.Target t = p.encoded(namespace.target);
-            List<EngineIo4Packet> wire = p.encoded(namespace.wire);
-            client.execute(() -> deliver(this, p, t, wire, false));
-        }
-
-        @Override
-        public void onTerminated(ErrorCode reason) {
-            log.warn("sio {}: stream {} ended ({}); closing the connection so the client resumes", id, namespace.stream(), reason);
-            client.execute(() -> { if (feed == this) client.session().close(); });
-        }
+    /** Event loop: a packet of this socket's own, after the publications dispatched before it. */
+    private void send(List<EngineIo4Packet> packets) {
+        inbox.drain();
+        client.send(packets);
     }
 
-    private final class ClientAck implements Ack {
-        private final long ackId;
-        private boolean sent;
-
-        ClientAck(long ackId) {
-            this.ackId = ackId;
-        }
-
-        @Override
-        public void send(Object... args) {
-            ArrayNode a = Args.array(null, args);
-            client.execute(() -> {
-                if (sent || state != State.CONNECTED) return;
-                sent = true;
-                client.send(packets(new SocketIo5Packet(SocketIo5Packet.Type.ACK, namespace.name(), ackId, a)));
-            });
-        }
-
-        @Override
-        public boolean requested() {
-            return true;
-        }
+    private SocketIo5Packet event(long ackId, ArrayNode a) {
+        return new SocketIo5Packet(SocketIo5Packet.Type.EVENT, namespace.name(), ackId, a);
     }
 
     private boolean recoveryEnabled() {

@@ -8,6 +8,7 @@ import io.agentwire.protocol.socketio.SocketIo5Decoder;
 import io.agentwire.protocol.socketio.SocketIo5Packet;
 import io.agentwire.protocol.socketio.SocketIo5ParseException;
 import io.agentwire.transport.engineio.EngineIoSession;
+import io.agentwire.transport.engineio.Outgoing;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +55,10 @@ final class SocketIoClient implements EngineIoSession.Listener {
 
     void send(List<EngineIo4Packet> packets) {
         if (!closed) session.sendAll(packets);
+    }
+
+    void send(Outgoing out) {
+        if (!closed) session.send(out);
     }
 
     @Override
@@ -126,7 +131,10 @@ final class SocketIoClient implements EngineIoSession.Listener {
         }
         RecoveryStore.Saved keep = saved;
         ns.admit(request).whenComplete((reply, error) -> execute(() -> {
-            if (closed || sockets.get(ns.name()) != socket) return;
+            if (closed || sockets.get(ns.name()) != socket) {
+                if (keep != null) ns.recovery().save(keep); // gone before the middleware answered: may try again
+                return;
+            }
             if (error != null) {
                 log.warn("sio {}: middleware of {} failed", session.id(), ns.name(), error);
                 connectFailed(socket, "server error", null);
@@ -157,10 +165,7 @@ final class SocketIoClient implements EngineIoSession.Listener {
 
     /** Every socket leaves (DISCONNECT to each), then the connection closes. */
     void disconnectAll() {
-        for (Socket s : List.copyOf(sockets.values())) {
-            if (s.connected()) send(Socket.packets(SocketIo5Packet.of(SocketIo5Packet.Type.DISCONNECT, s.namespace().name(), null)));
-            s.closed("server namespace disconnect");
-        }
+        for (Socket s : List.copyOf(sockets.values())) s.serverDisconnect();
         session.close();
     }
 

@@ -5,11 +5,13 @@ import java.util.Objects;
 
 /**
  * Connection state recovery (socket.io-client 4.6 and later): after a temporary disconnection the client comes
- * back with the same socket id, rooms and data, and receives the broadcasts it missed, exactly once and in order.
- * The missed broadcasts come from the core's stream history, so they are also bounded by the Node's history window
- * ({@code NodeConfig.history()}: count and age); beyond either bound the client gets {@code recovered == false}.
+ * back with the same socket id, rooms and data, and receives the events it missed — broadcasts and, as in socket.io,
+ * the socket's own {@code emit}s — exactly once and in the order they were sent. They come from the namespace's core
+ * stream, so they are also bounded by the Node's history window ({@code NodeConfig.history()}: count and age, shared
+ * by every stored event of the namespace); beyond either bound the client gets {@code recovered == false}.
  *
- * @param enabled whether sockets get a private session id ({@code pid}) and broadcasts an offset
+ * @param enabled whether sockets get a private session id ({@code pid}), stored events an offset, and
+ *     {@code socket.emit} is stored
  * @param maxDisconnectionDuration how long a disconnected socket's state is kept
  * @param skipMiddlewares whether a recovered socket skips the namespace's middleware
  */

@@ -9,6 +9,7 @@ import io.agentwire.transport.engineio.EngineIoSession;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * A Socket.IO v4 server (Engine.IO v4, Socket.IO protocol v5, connection state recovery) on AgentWire's transport and
@@ -32,6 +33,7 @@ public final class SocketIoServer implements AutoCloseable {
     private final Node node;
     private final SocketIoConfig config;
     private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ScheduledExecutorService, LoopInbox> inboxes = new ConcurrentHashMap<>();
     private volatile EngineIoServer engine;
 
     private SocketIoServer(Node node, SocketIoConfig config) {
@@ -92,15 +94,24 @@ public final class SocketIoServer implements AutoCloseable {
         return e == null ? 0 : e.sessionCount();
     }
 
-    /** Closes every connection ("server shutting down"; their state is kept for recovery). */
+    /**
+     * Closes every connection ("server shutting down"; their state is kept for recovery) and the namespaces' core
+     * subscriptions (a later connection starts them again).
+     */
     @Override
     public void close() {
         EngineIoServer e = engine;
         if (e != null) e.close();
+        namespaces.values().forEach(ns -> ns.feed().stop());
     }
 
     Node node() {
         return node;
+    }
+
+    /** The deliveries to the sockets of {@code loop} (one queue per event loop). */
+    LoopInbox inbox(ScheduledExecutorService loop) {
+        return inboxes.computeIfAbsent(loop, LoopInbox::new);
     }
 
     Namespace namespaceIfPresent(String name) {

@@ -20,12 +20,17 @@ final class NodeHarness {
     private NodeHarness() { }
 
     static JsonNode run(String scenario, int port) throws IOException, InterruptedException {
-        if (!Files.isDirectory(DIR.resolve("node_modules").resolve("socket.io-client"))) {
-            throw new AssertionError("socket.io-client is not installed for the Socket.IO tests: run "
-                    + "`npm ci --prefix transport/src/test/js` (Node.js 20+) first");
+        return run(DIR, scenario, port);
+    }
+
+    /** Runs {@code harness.mjs} of {@code dir}; fails (never skips) when its {@code node_modules} is missing. */
+    static JsonNode run(Path dir, String scenario, int port) throws IOException, InterruptedException {
+        if (!Files.isDirectory(dir.resolve("node_modules").resolve("socket.io-client"))) {
+            throw new AssertionError("socket.io-client is not installed in " + dir.toAbsolutePath() + " for the "
+                    + "Socket.IO tests: run `npm ci --prefix transport/src/test/js` (Node.js 20+) first");
         }
         Process p = new ProcessBuilder("node", "harness.mjs", scenario, "http://127.0.0.1:" + port)
-                .directory(DIR.toFile())
+                .directory(dir.toFile())
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         try {

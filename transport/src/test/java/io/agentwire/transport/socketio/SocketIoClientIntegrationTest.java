@@ -16,18 +16,21 @@ class SocketIoClientIntegrationTest {
     static Transport transport;
     static TestApp app;
     static TestApp shortRecovery;
+    static TestApp slowHistory;
 
     @BeforeAll
     static void start() {
         transport = Transport.create(2);
         app = new TestApp(transport, "main", SocketIoRecovery.DEFAULTS);
         shortRecovery = new TestApp(transport, "short", SocketIoRecovery.within(Duration.ofMillis(400)));
+        slowHistory = new TestApp(transport, "slow", SocketIoRecovery.DEFAULTS, new SlowHistoryBroker(Duration.ofMillis(150)));
     }
 
     @AfterAll
     static void stop() {
         app.close();
         shortRecovery.close();
+        slowHistory.close();
         transport.close();
     }
 
@@ -87,6 +90,55 @@ class SocketIoClientIntegrationTest {
         assertThat(who.get(1).asBoolean()).isTrue();
         assertThat(who.get(2).get("note").asText()).isEqualTo("remember me");
         assertThat(who.get(3).toString()).contains("\"club\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"recoveryDirect", "recoveryDirectPolling"})
+    void recoveredClientGetsMissedDirectEmitsAndBroadcastsOnceInTheOrderSent(String scenario) throws Exception {
+        JsonNode r = NodeHarness.run(scenario, app.port);
+        assertThat(r.get("recovered").asBoolean()).isTrue();
+        assertThat(r.get("sameId").asBoolean()).isTrue();
+        // 0 live; 1-8 missed (5 went to b, 7 to an empty room); 9-11 live again
+        assertThat(r.get("got").toString()).isEqualTo("[0,1,2,3,4,6,8,9,10,11]");
+        assertThat(r.get("bGot").toString()).isEqualTo("[2,5,8,10]");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "slow history"})
+    void eventsEmittedWhileTheClientDropsAndRecoversArriveExactlyOnceInOrder(String broker) throws Exception {
+        // with a slow history read, the events dispatched during the replay are held, then delivered after it
+        JsonNode r = NodeHarness.run("handover", (broker.equals("memory") ? app : slowHistory).port);
+        assertThat(r.get("recovered").asBoolean()).isTrue();
+        assertThat(r.get("inOrder").asBoolean()).as("in order, from the first event out of place: %s", r).isTrue();
+        assertThat(r.get("count").asInt()).isEqualTo(1500);
+        assertThat(r.get("last").asInt()).isEqualTo(1500);
+    }
+
+    @Test
+    void aClientReceivesWhatIsAimedAtItsRoomsAndIdAndNothingElse() throws Exception {
+        JsonNode r = NodeHarness.run("notInRoom", app.port);
+        assertThat(r.get("a").toString()).isEqualTo("[\"to r1\",\"to a\",\"to all\"]");
+        assertThat(r.get("b").toString()).isEqualTo("[\"to r2\",\"to all\"]");
+        assertThat(r.get("c").toString()).isEqualTo("[\"to all\"]");
+    }
+
+    @Test
+    void twoHundredSocketsEachGetExactlyTheirOwnDirectEmits() throws Exception {
+        JsonNode r = NodeHarness.run("many", app.port);
+        assertThat(r.get("sockets").asInt()).isEqualTo(200);
+        assertThat(r.get("wrong").toString()).isEqualTo("[]");
+        assertThat(r.get("received").asInt()).isEqualTo(200 * 5);
+    }
+
+    @Test
+    void droppingAHeldPollClosesTheSessionAndTheSocketSeesTheDisconnect() throws Exception {
+        JsonNode r = NodeHarness.run("dropPoll", app.port);
+        assertThat(r.get("outcome").asText()).isEqualTo("dropped");
+        assertThat(r.get("afterStatus").asInt()).isEqualTo(400);
+        assertThat(r.get("afterBody").asText()).isEqualTo("{\"code\":1,\"message\":\"Session ID unknown\"}");
+        String socketId = r.get("socketId").asText();
+        for (int i = 0; i < 100 && !app.disconnects.containsKey(socketId); i++) Thread.sleep(50);
+        assertThat(app.disconnects.get(socketId)).isEqualTo("transport error");
     }
 
     @Test

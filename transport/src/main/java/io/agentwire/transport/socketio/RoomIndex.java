@@ -1,0 +1,161 @@
+package io.agentwire.transport.socketio;
+
+import io.agentwire.core.StreamPosition;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The local sockets of one namespace by room, as socket.io's in-memory adapter keeps them (room → sockets, socket →
+ * rooms), and the position of the namespace's stream that the shared dispatch has reached. One lock guards both: a
+ * socket registered at position P is a recipient of exactly the publications after P (the hand-over point of a
+ * recovery), and a join or leave takes effect between two publications. The lock is held for lookups only, never
+ * while delivering. A publication's recipients cost one lookup per target room plus the recipients themselves, not
+ * a check per socket of the namespace.
+ */
+final class RoomIndex {
+
+    /** One registration of a socket: its rooms and where its delivery starts. A recovery that fails re-registers. */
+    static final class Member {
+        final Socket socket;
+        final LoopInbox inbox;
+        final StreamPosition start;
+        private final Set<String> rooms = new LinkedHashSet<>(); // guarded by the index's lock
+        private boolean removed;                                 // guarded by the index's lock
+
+        private Member(Socket socket, LoopInbox inbox, StreamPosition start) {
+            this.socket = socket;
+            this.inbox = inbox;
+            this.start = start;
+        }
+    }
+
+    private final Object lock = new Object();
+    private final Map<String, Set<Member>> rooms = new HashMap<>();
+    private final Set<Member> members = new LinkedHashSet<>();
+    private StreamPosition position;
+    private int generation;
+
+    /**
+     * Registers {@code socket} in {@code initialRooms}; it receives every publication dispatched after the current
+     * position ({@link Member#start}). Null when the feed is not live (no position yet).
+     */
+    Member register(Socket socket, LoopInbox inbox, Collection<String> initialRooms) {
+        synchronized (lock) {
+            if (position == null) return null;
+            Member m = new Member(socket, inbox, position);
+            members.add(m);
+            addLocked(m, initialRooms);
+            return m;
+        }
+    }
+
+    /** Adds {@code m} to rooms; false if it was removed meanwhile. */
+    boolean join(Member m, Collection<String> names) {
+        synchronized (lock) {
+            if (m.removed) return false;
+            addLocked(m, names);
+            return true;
+        }
+    }
+
+    void leave(Member m, String room) {
+        synchronized (lock) {
+            if (m.removed || !m.rooms.remove(room)) return;
+            removeFromRoomLocked(m, room);
+        }
+    }
+
+    Set<String> rooms(Member m) {
+        synchronized (lock) {
+            return Set.copyOf(m.rooms);
+        }
+    }
+
+    /** Unregisters {@code m} (idempotent) and returns the rooms it was in. */
+    Set<String> remove(Member m) {
+        synchronized (lock) {
+            if (!m.removed) {
+                m.removed = true;
+                members.remove(m);
+                for (String room : m.rooms) removeFromRoomLocked(m, room);
+            }
+            return Set.copyOf(m.rooms);
+        }
+    }
+
+    /** Forgets every member and the position (the feed starts again); returns a token for the new feed. */
+    int reset(List<Member> dropped) {
+        synchronized (lock) {
+            for (Member m : members) m.removed = true;
+            dropped.addAll(members);
+            members.clear();
+            rooms.clear();
+            position = null;
+            return ++generation;
+        }
+    }
+
+    /** The feed of {@code token} went live after {@code top}: sockets may register from here. */
+    void liveAt(int token, StreamPosition top) {
+        synchronized (lock) {
+            if (token == generation && position == null) position = top;
+        }
+    }
+
+    /** Moves the position to {@code at} and returns the publication's recipients (none for a stale feed token). */
+    List<Member> dispatch(int token, StreamPosition at, Namespace.Target target) {
+        synchronized (lock) {
+            if (token != generation) return List.of();
+            position = at;
+            return recipientsLocked(target);
+        }
+    }
+
+    int size() {
+        synchronized (lock) {
+            return members.size();
+        }
+    }
+
+    private List<Member> recipientsLocked(Namespace.Target t) {
+        Set<Member> excluded = t.except().isEmpty() ? Set.of() : membersOf(t.except());
+        if (t.rooms().isEmpty()) return without(members, excluded);
+        if (t.rooms().size() == 1) {
+            Set<Member> in = rooms.get(t.rooms().iterator().next());
+            return in == null ? List.of() : without(in, excluded);
+        }
+        return without(membersOf(t.rooms()), excluded);
+    }
+
+    private Set<Member> membersOf(Set<String> names) {
+        Set<Member> out = new LinkedHashSet<>();
+        for (String room : names) {
+            Set<Member> in = rooms.get(room);
+            if (in != null) out.addAll(in);
+        }
+        return out;
+    }
+
+    private static List<Member> without(Set<Member> from, Set<Member> excluded) {
+        List<Member> out = new ArrayList<>(from.size());
+        for (Member m : from) if (!excluded.contains(m)) out.add(m);
+        return out;
+    }
+
+    private void addLocked(Member m, Collection<String> names) {
+        for (String room : names) {
+            if (m.rooms.add(room)) rooms.computeIfAbsent(room, r -> new HashSet<>()).add(m);
+        }
+    }
+
+    private void removeFromRoomLocked(Member m, String room) {
+        Set<Member> in = rooms.get(room);
+        if (in != null && in.remove(m) && in.isEmpty()) rooms.remove(room);
+    }
+}

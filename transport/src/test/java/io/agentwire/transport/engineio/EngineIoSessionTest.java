@@ -1,0 +1,248 @@
+package io.agentwire.transport.engineio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentwire.core.Authenticator;
+import io.agentwire.core.DisconnectReason;
+import io.agentwire.core.Principal;
+import io.agentwire.transport.HttpReply;
+import io.agentwire.transport.HttpRequestData;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Engine.IO session state machine without sockets: its event loop is an {@link EmbeddedChannel}'s, with frozen
+ * time, and its transports are fakes (long-polling requests, WebSockets).
+ */
+class EngineIoSessionTest {
+    static final Duration PING_INTERVAL = Duration.ofMillis(1000);
+    static final Duration PING_TIMEOUT = Duration.ofMillis(500);
+
+    final EmbeddedChannel channel = new EmbeddedChannel();
+    final List<String> messages = new ArrayList<>();
+    final List<String> closes = new ArrayList<>();
+    final EngineIoServer server = new EngineIoServer(
+            EngineIoConfig.DEFAULTS.withHeartbeat(PING_INTERVAL, PING_TIMEOUT).withMaxPayload(1000),
+            request -> new Authenticator.Accepted(Principal.ANONYMOUS),
+            s -> s.listener(new EngineIoSession.Listener() {
+                @Override public void onMessage(String text) { messages.add(text); }
+                @Override public void onBinary(byte[] data) { messages.add("binary " + data.length); }
+                @Override public void onClose(String reason) { closes.add(reason); }
+            }));
+
+    {
+        channel.freezeTime();
+    }
+
+    @AfterEach
+    void finish() {
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void handshakeAnnouncesTheSessionAndRefusesBadRequests() throws Exception {
+        EngineIoSession polling = polling();
+        JsonNode open = new ObjectMapper().readTree(polling.openPacket().substring(1));
+        assertThat(polling.openPacket()).startsWith("0");
+        assertThat(open.get("sid").asText()).isEqualTo(polling.id());
+        assertThat(open.get("upgrades").toString()).isEqualTo("[\"websocket\"]");
+        assertThat(open.get("pingInterval").asInt()).isEqualTo(1000);
+        assertThat(open.get("pingTimeout").asInt()).isEqualTo(500);
+        assertThat(open.get("maxPayload").asInt()).isEqualTo(1000);
+        assertThat(polling.transportName()).isEqualTo("polling");
+        assertThat(server.sessionCount()).isEqualTo(1);
+
+        EngineIoSession ws = server.open(channel.eventLoop(), request(Map.of()), Principal.ANONYMOUS, fakeWs(Map.of()));
+        assertThat(ws.openPacket()).contains("\"upgrades\":[]");
+        assertThat(ws.transportName()).isEqualTo("websocket");
+
+        assertThat(server.verify(query("EIO", "3", "transport", "polling"), "GET", false)).isEqualTo(EngineIoErrors.UNSUPPORTED_PROTOCOL_VERSION);
+        assertThat(server.verify(query("EIO", "4"), "GET", false)).isEqualTo(EngineIoErrors.UNKNOWN_TRANSPORT);
+        assertThat(server.verify(query("EIO", "4", "transport", "polling"), "POST", false)).isEqualTo(EngineIoErrors.BAD_HANDSHAKE_METHOD);
+        assertThat(server.verify(query("EIO", "4", "transport", "polling", "sid", "nope"), "GET", false)).isEqualTo(EngineIoErrors.UNKNOWN_SID);
+        assertThat(server.verify(query("EIO", "4", "transport", "websocket"), "GET", false)).isEqualTo(EngineIoErrors.BAD_REQUEST);
+        assertThat(server.verify(query("EIO", "4", "transport", "polling", "sid", polling.id()), "GET", false)).isEqualTo(-1);
+    }
+
+    @Test
+    void packetsWaitForThePollAndAPostIsDeliveredToTheListener() {
+        EngineIoSession s = polling();
+        s.send("hello");
+        s.sendBinary(new byte[] {1, 2});
+        assertThat(body(poll(s))).isEqualTo("4hello\u001ebAQI=");
+        CompletableFuture<HttpReply> held = poll(s);
+        assertThat(held).isNotDone();
+        s.send("later");
+        assertThat(body(held)).isEqualTo("4later");
+        HttpReply ok = post(s, "4one\u001e4two");
+        assertThat(new String(ok.body(), StandardCharsets.US_ASCII)).isEqualTo("ok");
+        assertThat(messages).containsExactly("one", "two");
+    }
+
+    @Test
+    void aPongInTimeKeepsTheSessionAndAMissingOneClosesIt() {
+        EngineIoSession s = polling();
+        CompletableFuture<HttpReply> held = poll(s);
+        advance(PING_INTERVAL);
+        assertThat(body(held)).isEqualTo("2");
+        advance(PING_TIMEOUT.minusMillis(100));
+        post(s, "3");
+        advance(Duration.ofMillis(200));
+        assertThat(closes).isEmpty();
+        assertThat(s.isOpen()).isTrue();
+
+        advance(PING_INTERVAL.minusMillis(200)); // the next ping, never answered
+        assertThat(body(poll(s))).isEqualTo("2");
+        advance(PING_TIMEOUT);
+        assertThat(closes).containsExactly("ping timeout");
+        assertThat(server.sessionCount()).isZero();
+    }
+
+    @Test
+    void aWebSocketSessionIsPingedOnItsSocketAndClosedWithTheHeartbeatCode() {
+        FakeWs ws = fakeWs(Map.of());
+        EngineIoSession s = server.open(channel.eventLoop(), request(Map.of()), Principal.ANONYMOUS, ws);
+        s.opened();
+        advance(PING_INTERVAL);
+        assertThat(ws.sent).containsExactly("2");
+        s.onWsText(ws, "3");
+        advance(PING_INTERVAL);
+        advance(PING_TIMEOUT);
+        assertThat(closes).containsExactly("ping timeout");
+        assertThat(ws.closedWith).isEqualTo(DisconnectReason.HEARTBEAT_TIMEOUT);
+    }
+
+    @Test
+    void upgradeProbesThenSwitchesAndFlushesWhatWaited() {
+        EngineIoSession s = polling();
+        CompletableFuture<HttpReply> held = poll(s);
+        FakeWs probe = fakeWs(Map.of("sid", List.of(s.id())));
+        s.onProbeOpen(probe);
+        s.onWsText(probe, "2probe");
+        assertThat(probe.sent).containsExactly("3probe");
+        assertThat(body(held)).isEqualTo("6"); // the pending poll is released with a noop
+        s.send("while upgrading");
+        assertThat(s.transportName()).isEqualTo("polling");
+
+        s.onWsText(probe, "5");
+        channel.runPendingTasks();
+        assertThat(s.transportName()).isEqualTo("websocket");
+        assertThat(probe.sent).containsExactly("3probe", "4while upgrading");
+        s.send("after");
+        assertThat(probe.sent).endsWith("4after");
+        s.onWsText(probe, "4from client");
+        assertThat(messages).containsExactly("from client");
+        assertThat(status(poll(s))).isEqualTo(400);
+        assertThat(post(s, "4late").status()).isEqualTo(400);
+        assertThat(closes).isEmpty();
+    }
+
+    @Test
+    void anUpgradeThatNeverCompletesDropsTheProbeAndKeepsPolling() {
+        EngineIoSession s = polling();
+        FakeWs probe = fakeWs(Map.of("sid", List.of(s.id())));
+        s.onProbeOpen(probe);
+        s.onWsText(probe, "2probe");
+        advance(EngineIoConfig.DEFAULTS.upgradeTimeout());
+        assertThat(probe.closedWith).isEqualTo(DisconnectReason.NORMAL);
+        assertThat(s.transportName()).isEqualTo("polling");
+        s.send("still polling");
+        // the heartbeat (due after 1 s of the 10 s) went out over polling too
+        assertThat(body(poll(s))).isEqualTo("2\u001e4still polling");
+        assertThat(closes).isEmpty();
+    }
+
+    @Test
+    void aSecondConcurrentGetIsRefusedAndClosesTheSession() {
+        EngineIoSession s = polling();
+        CompletableFuture<HttpReply> first = poll(s);
+        CompletableFuture<HttpReply> second = poll(s);
+        assertThat(status(second)).isEqualTo(400);
+        assertThat(body(first)).isEqualTo("1");
+        assertThat(closes).containsExactly("transport error");
+        assertThat(server.sessionCount()).isZero();
+        assertThat(status(poll(s))).isEqualTo(400);
+    }
+
+    @Test
+    void aHeldPollWhoseConnectionDropsClosesTheSession() {
+        EngineIoSession s = polling();
+        FakeExchange exchange = new FakeExchange(channel.eventLoop());
+        CompletableFuture<HttpReply> held = s.onPoll(request("GET", s, ""), exchange, Map.of());
+        exchange.drop();
+        assertThat(held).isNotDone();
+        assertThat(closes).containsExactly("transport error");
+        assertThat(server.sessionCount()).isZero();
+    }
+
+    @Test
+    void aPostOverMaxPayloadIsRefusedWith413AndClosesTheSession() {
+        EngineIoSession s = polling();
+        assertThat(post(s, "4" + "x".repeat(1000)).status()).isEqualTo(413);
+        assertThat(closes).containsExactly("transport error");
+    }
+
+    // ---- helpers ----
+
+    private EngineIoSession polling() {
+        EngineIoSession s = server.open(channel.eventLoop(), request(Map.of()), Principal.ANONYMOUS, null);
+        s.opened();
+        return s;
+    }
+
+    private CompletableFuture<HttpReply> poll(EngineIoSession s) {
+        return s.onPoll(request("GET", s, ""), new FakeExchange(channel.eventLoop()), Map.of());
+    }
+
+    private HttpReply post(EngineIoSession s, String payload) {
+        return s.onData(request("POST", s, payload), Map.of());
+    }
+
+    private void advance(Duration d) {
+        channel.advanceTimeBy(d.toNanos(), TimeUnit.NANOSECONDS);
+        channel.runPendingTasks();
+        channel.runScheduledPendingTasks();
+        channel.runPendingTasks();
+    }
+
+    private FakeWs fakeWs(Map<String, List<String>> query) {
+        return new FakeWs(channel.eventLoop(), query);
+    }
+
+    private static String body(CompletableFuture<HttpReply> reply) {
+        assertThat(reply).isDone();
+        HttpReply r = reply.join();
+        assertThat(r.status()).isEqualTo(200);
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    private static int status(CompletableFuture<HttpReply> reply) {
+        assertThat(reply).isDone();
+        return reply.join().status();
+    }
+
+    private static HttpRequestData request(String method, EngineIoSession s, String body) {
+        return new HttpRequestData(method, "/socket.io/", query("EIO", "4", "transport", "polling", "sid", s.id()), Map.of(),
+                body.getBytes(StandardCharsets.UTF_8), "127.0.0.1");
+    }
+
+    private static Authenticator.Request request(Map<String, List<String>> query) {
+        return new Authenticator.Request("/socket.io/", Map.of(), query, "127.0.0.1");
+    }
+
+    private static Map<String, List<String>> query(String... pairs) {
+        Map<String, List<String>> q = new java.util.HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) q.put(pairs[i], List.of(pairs[i + 1]));
+        return q;
+    }
+}

@@ -1,0 +1,89 @@
+package io.agentwire.transport.socketio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agentwire.core.StreamPosition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The local room index: who receives a publication, and from which position a registered socket does. */
+class RoomIndexTest {
+    RoomIndex index;
+    int token;
+
+    @BeforeEach
+    void live() {
+        index = new RoomIndex();
+        token = index.reset(new ArrayList<>());
+        index.liveAt(token, new StreamPosition(10, "e"));
+    }
+
+    @Test
+    void noSocketRegistersBeforeTheFeedIsLive() {
+        RoomIndex fresh = new RoomIndex();
+        fresh.reset(new ArrayList<>());
+        assertThat(fresh.register(null, null, List.of("id"))).isNull();
+    }
+
+    @Test
+    void aRegistrationStartsAtTheLastDispatchedPosition() {
+        RoomIndex.Member a = index.register(null, null, List.of("a"));
+        index.dispatch(token, new StreamPosition(11, "e"), target(Set.of(), Set.of()));
+        RoomIndex.Member b = index.register(null, null, List.of("b"));
+        assertThat(a.start).isEqualTo(new StreamPosition(10, "e"));
+        assertThat(b.start).isEqualTo(new StreamPosition(11, "e"));
+    }
+
+    @Test
+    void recipientsAreTheMembersOfTheTargetRoomsOnceEachMinusTheExcepted() {
+        RoomIndex.Member a = index.register(null, null, List.of("a", "red", "blue"));
+        RoomIndex.Member b = index.register(null, null, List.of("b", "red"));
+        RoomIndex.Member c = index.register(null, null, List.of("c"));
+        assertThat(to(Set.of("red"), Set.of())).containsExactlyInAnyOrder(a, b);
+        assertThat(to(Set.of("red", "blue"), Set.of())).containsExactlyInAnyOrder(a, b);
+        assertThat(to(Set.of("red"), Set.of("a"))).containsExactly(b);
+        assertThat(to(Set.of(), Set.of("blue"))).containsExactlyInAnyOrder(b, c);
+        assertThat(to(Set.of(), Set.of())).containsExactlyInAnyOrder(a, b, c);
+        assertThat(to(Set.of("c"), Set.of())).containsExactly(c);
+        assertThat(to(Set.of("nobody"), Set.of())).isEmpty();
+    }
+
+    @Test
+    void joinLeaveAndRemoveTakeEffectForTheNextPublication() {
+        RoomIndex.Member a = index.register(null, null, List.of("a"));
+        assertThat(to(Set.of("club"), Set.of())).isEmpty();
+        index.join(a, List.of("club"));
+        assertThat(to(Set.of("club"), Set.of())).containsExactly(a);
+        index.leave(a, "club");
+        assertThat(to(Set.of("club"), Set.of())).isEmpty();
+        index.join(a, List.of("club"));
+        assertThat(index.remove(a)).containsExactlyInAnyOrder("a", "club");
+        assertThat(to(Set.of("club"), Set.of())).isEmpty();
+        assertThat(index.join(a, List.of("late"))).isFalse();
+        assertThat(index.rooms(a)).containsExactlyInAnyOrder("a", "club");
+        assertThat(index.size()).isZero();
+    }
+
+    @Test
+    void aResetDropsEveryMemberAndIgnoresTheOldFeed() {
+        RoomIndex.Member a = index.register(null, null, List.of("a"));
+        List<RoomIndex.Member> dropped = new ArrayList<>();
+        int next = index.reset(dropped);
+        assertThat(dropped).containsExactly(a);
+        assertThat(index.dispatch(token, new StreamPosition(11, "e"), target(Set.of(), Set.of()))).isEmpty();
+        assertThat(index.register(null, null, List.of("b"))).isNull();
+        index.liveAt(next, new StreamPosition(3, "f"));
+        assertThat(index.register(null, null, List.of("b")).start).isEqualTo(new StreamPosition(3, "f"));
+    }
+
+    private List<RoomIndex.Member> to(Set<String> rooms, Set<String> except) {
+        return index.dispatch(token, new StreamPosition(10, "e"), target(rooms, except));
+    }
+
+    private static Namespace.Target target(Set<String> rooms, Set<String> except) {
+        return new Namespace.Target(rooms, except, false);
+    }
+}
