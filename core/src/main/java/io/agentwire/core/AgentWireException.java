@@ -15,4 +15,12 @@ public class AgentWireException extends RuntimeException {
     }
 
     public ErrorCode code() { return code; }
+
+    /** The code of {@code error} or of the AgentWireException it wraps (completion, execution), or null. */
+    public static ErrorCode codeOf(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof AgentWireException e) return e.code;
+        }
+        return null;
+    }
 }

@@ -39,6 +39,12 @@ public interface Broker extends AutoCloseable {
     /** The stream's current top (offset of its last publication, 0 if none) and epoch. */
     CompletableFuture<StreamPosition> top(String stream);
 
+    /**
+     * Tells the broker which streams have subscribers on this node, so that it keeps their state (epoch, top)
+     * while they are idle. Called once, by the Node. The default ignores it.
+     */
+    default void retainWhile(java.util.function.Predicate<String> inUse) { }
+
     /** Whether the broker can take publications now (for readiness). */
     default boolean ready() { return true; }
 

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -12,6 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * keeps the last {@link HistoryConfig#size()} publications that are younger than {@link HistoryConfig#ttl()}.
  *
  * <p>Each stream gets a random epoch when this broker first sees it; a stream idle (no publication, empty
- * window) for {@link HistoryConfig#idleStreamTimeout()} is forgotten, and if it is used again it starts with a
+ * window, no local subscriber) for {@link HistoryConfig#idleStreamTimeout()} is forgotten, and if it is used again it starts with a
  * new epoch, so an old position is answered "not recovered", never with a wrong history.
  */
 public final class MemoryBroker implements Broker {
@@ -32,6 +34,7 @@ public final class MemoryBroker implements Broker {
     private final ConcurrentHashMap<String, StreamState> streams = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper;
     private volatile Consumer<Publication> delivery = p -> { };
+    private volatile Predicate<String> inUse = stream -> false;
 
     public MemoryBroker(HistoryConfig config) {
         this(config, System::currentTimeMillis, true);
@@ -53,6 +56,11 @@ public final class MemoryBroker implements Broker {
     @Override
     public void onDelivery(Consumer<Publication> delivery) {
         this.delivery = delivery;
+    }
+
+    @Override
+    public void retainWhile(Predicate<String> inUse) {
+        this.inUse = inUse;
     }
 
     @Override
@@ -133,15 +141,19 @@ public final class MemoryBroker implements Broker {
         return streams.size();
     }
 
-    /** Drops expired window entries and forgets idle streams. Runs periodically; public for tests. */
+    /**
+     * Drops expired window entries and forgets idle streams — never one that has subscribers on this node, whose
+     * positions must stay valid. Runs periodically; package-private for tests.
+     */
     void sweep() {
         long now = clock.getAsLong();
         long idle = config.idleStreamTimeout().toMillis();
-        for (Iterator<StreamState> it = streams.values().iterator(); it.hasNext(); ) {
-            StreamState s = it.next();
+        for (Iterator<Map.Entry<String, StreamState>> it = streams.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<String, StreamState> e = it.next();
+            StreamState s = e.getValue();
             synchronized (s) {
                 s.evictOld(now);
-                if (s.window.isEmpty() && now - s.lastPublishMillis >= idle) it.remove();
+                if (s.window.isEmpty() && now - s.lastPublishMillis >= idle && !inUse.test(e.getKey())) it.remove();
             }
         }
     }

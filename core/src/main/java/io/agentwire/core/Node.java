@@ -39,6 +39,7 @@ public final class Node implements EventSink, AutoCloseable {
         this.eventLog = eventLog;
         this.config = Objects.requireNonNull(config, "config");
         broker.onDelivery(hub::dispatch);
+        broker.retainWhile(stream -> hub.subscribers(stream) > 0);
         if (eventLog != null) eventLog.onCommit(broker::append);
     }
 
@@ -106,6 +107,7 @@ public final class Node implements EventSink, AutoCloseable {
     private CompletableFuture<Resume> goLiveAtTop(Subscription sub) {
         return top(sub.stream()).thenApply(top -> {
             if (!sub.goLive(top, List.of())) throw new IllegalStateException("fresh subscription can not have a gap");
+            requireOpen(sub);
             return new Resume(sub, Resume.Outcome.LIVE, top, 0, Resume.Source.NONE, History.Gap.NONE);
         });
     }
@@ -148,6 +150,7 @@ public final class Node implements EventSink, AutoCloseable {
             throw new CompletionException(new AgentWireException(ErrorCode.BROKER_UNAVAILABLE,
                     "history of " + sub.stream() + " after " + since.offset() + " is not contiguous"));
         }
+        requireOpen(sub);
         StreamPosition top = missed.isEmpty() ? since : missed.get(missed.size() - 1).position();
         return new Resume(sub, Resume.Outcome.RECOVERED, top, missed.size(), source, History.Gap.NONE);
     }
@@ -155,8 +158,21 @@ public final class Node implements EventSink, AutoCloseable {
     private CompletableFuture<Resume> notRecovered(Subscription sub, History.Gap gap) {
         return top(sub.stream()).thenApply(top -> {
             if (!sub.goLive(top, List.of())) throw new IllegalStateException("subscription at top can not have a gap");
+            requireOpen(sub);
             return new Resume(sub, Resume.Outcome.NOT_RECOVERED, top, 0, Resume.Source.NONE, gap);
         });
+    }
+
+    /**
+     * A subscription can end while it recovers (its buffer overflowed: SLOW_CONSUMER; or its owner closed it);
+     * then the subscribe future fails with that reason instead of reporting a closed subscription as live.
+     */
+    private static void requireOpen(Subscription sub) {
+        if (sub.isOpen()) return;
+        ErrorCode reason = sub.terminatedBy();
+        throw new CompletionException(reason == null
+                ? new AgentWireException(ErrorCode.INTERNAL_ERROR, "subscription to " + sub.stream() + " was closed while it recovered")
+                : new AgentWireException(reason, "subscription to " + sub.stream() + " ended while it recovered: " + reason));
     }
 
     /** A live subscription saw offsets skip: read the missing ones from history, or end it. */

@@ -25,6 +25,7 @@ public final class Subscription implements AutoCloseable {
     private List<Publication> buffer = new ArrayList<>();
     private long lastOffset;
     private String epoch;
+    private ErrorCode terminatedBy;
 
     Subscription(String stream, Subscriber subscriber, Hub hub, int maxBuffered, Consumer<Subscription> gapHandler) {
         this.stream = stream;
@@ -48,6 +49,11 @@ public final class Subscription implements AutoCloseable {
 
     public boolean isOpen() {
         synchronized (lock) { return state != State.CLOSED; }
+    }
+
+    /** Why the subscription was ended by the node (e.g. {@code SLOW_CONSUMER}), or null if open or closed by its owner. */
+    public ErrorCode terminatedBy() {
+        synchronized (lock) { return terminatedBy; }
     }
 
     /** Called by the hub for every live publication of the stream. */
@@ -91,7 +97,7 @@ public final class Subscription implements AutoCloseable {
      *
      * @param from the position delivery continues from: history must start right after it
      * @return false if the history does not continue from {@code from} without a gap (the subscription then stays
-     *     buffering and the caller decides), true once live
+     *     buffering and the caller decides), true once live or closed (the caller checks {@link #isOpen})
      */
     boolean goLive(StreamPosition from, List<Publication> history) {
         synchronized (lock) {
@@ -142,6 +148,7 @@ public final class Subscription implements AutoCloseable {
     private void terminateLocked(ErrorCode reason) {
         if (state == State.CLOSED) return;
         state = State.CLOSED;
+        terminatedBy = reason;
         buffer = null;
         hub.remove(this);
         subscriber.onTerminated(reason);

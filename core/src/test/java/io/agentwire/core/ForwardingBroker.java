@@ -15,5 +15,6 @@ class ForwardingBroker implements Broker {
     @Override public CompletableFuture<Publication> append(Publication committed) { return delegate.append(committed); }
     @Override public CompletableFuture<History> history(String stream, StreamPosition since, int limit) { return delegate.history(stream, since, limit); }
     @Override public CompletableFuture<StreamPosition> top(String stream) { return delegate.top(stream); }
+    @Override public void retainWhile(java.util.function.Predicate<String> inUse) { delegate.retainWhile(inUse); }
     @Override public void close() { delegate.close(); }
 }

@@ -1,6 +1,7 @@
 package io.agentwire.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -307,8 +308,33 @@ class NodeTest {
         for (int i = 2; i <= 10; i++) node.publish("room:b", data(i)).join();
         assertThat(r.terminated).isEqualTo(ErrorCode.SLOW_CONSUMER);
         gate.complete(null);
-        pending.join();
+        // The subscribe future fails with the reason instead of reporting a closed subscription as recovered.
+        assertThatThrownBy(pending::join).hasCauseInstanceOf(AgentWireException.class)
+                .cause().satisfies(e -> assertThat(((AgentWireException) e).code()).isEqualTo(ErrorCode.SLOW_CONSUMER));
         assertThat(r.received).isEmpty();
         assertThat(node.localSubscribers("room:b")).isZero();
+    }
+
+    @Test
+    void anIdleStreamWithASubscriberKeepsItsEpochSoTheSubscriberStaysLive() throws Exception {
+        AtomicLong clock = new AtomicLong(1_000_000);
+        HistoryConfig history = new HistoryConfig(100, Duration.ofSeconds(10), Duration.ofSeconds(20));
+        MemoryBroker broker = new MemoryBroker(history, clock::get, false);
+        Node node = new Node(broker, null, new NodeConfig(history, 1_000, List.of()));
+        toClose.add(node);
+        Recorder kept = new Recorder();
+        node.subscribe("room:quiet", kept, null).join();
+        node.subscribe("room:unwatched", new Recorder(), null).join().subscription().close();
+        Publication first = node.publish("room:quiet", data(1)).join();
+        node.publish("room:unwatched", data(1)).join();
+        clock.addAndGet(60_000); // past the window's age and the idle timeout
+        broker.sweep();
+        assertThat(broker.streamCount()).isEqualTo(1); // only the stream nobody listens to is forgotten
+        Publication second = node.publish("room:quiet", data(2)).join();
+        assertThat(second.epoch()).isEqualTo(first.epoch());
+        assertThat(second.offset()).isEqualTo(2);
+        kept.awaitCount(2);
+        assertThat(kept.offsets()).containsExactly(1L, 2L);
+        assertThat(kept.terminated).isNull();
     }
 }

@@ -2,6 +2,8 @@ package io.agentwire.dialect.envelope;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwire.core.AgentWireException;
+import io.agentwire.core.ErrorCode;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.core.Node;
 import io.agentwire.core.Publication;
@@ -82,7 +84,8 @@ final class Resumer {
                         log.info("session {} resumed on {} after seq {} from a snapshot at seq {} ({})", s.id(), c.id(), lastSeq, snapshotSeq, res.gap());
                     });
                 }).whenComplete((x, err) -> {
-                    if (err != null) {
+                    // SLOW_CONSUMER: the attachment was already cut off (4008) while the replay was read
+                    if (err != null && AgentWireException.codeOf(err) != ErrorCode.SLOW_CONSUMER) {
                         Commands.failedAsync(c, s.id(), "resume the session", err);
                         c.close(io.agentwire.core.DisconnectReason.INTERNAL_ERROR);
                     }

@@ -1,5 +1,7 @@
 package io.agentwire.transport.socketio;
 
+import io.agentwire.core.AgentWireException;
+import io.agentwire.core.ErrorCode;
 import io.agentwire.core.Node;
 import io.agentwire.core.Publication;
 import io.agentwire.core.StreamPosition;
@@ -8,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * One socket recovering its state (connection state recovery). The socket is registered in the namespace's
@@ -38,11 +41,14 @@ final class Recovery implements Subscriber {
      * the window, another epoch).
      */
     CompletableFuture<List<Publication>> replay(Node node, StreamPosition since) {
-        return node.subscribe(namespace.stream(), this, since).thenApply(resume -> {
-            // a subscription the core ended while it buffered reports its history as delivered: not trusted
-            boolean intact = resume.subscription().isOpen();
+        return node.subscribe(namespace.stream(), this, since).handle((resume, error) -> {
+            if (error != null) {
+                // the core ended the subscription while it buffered (too much arrived meanwhile): not recovered
+                if (ErrorCode.SLOW_CONSUMER.equals(AgentWireException.codeOf(error))) return null;
+                throw error instanceof CompletionException ce ? ce : new CompletionException(error);
+            }
             resume.subscription().close();
-            return resume.recovered() && intact ? replayed() : null;
+            return resume.recovered() ? replayed() : null;
         });
     }
 
