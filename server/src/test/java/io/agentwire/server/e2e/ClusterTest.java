@@ -145,6 +145,40 @@ class ClusterTest {
         for (int i = 0; i < events.size(); i++) assertThat(events.get(i)).startsWith((i + 1) + " ");
     }
 
+    @Test
+    void redisKilledMidRunLosesNoEventAnyClientSawAndTheClientsAreTold() throws Exception {
+        AgentWireServer a = node("a", "30ms");
+        AgentWireServer b = node("b", "30ms");
+        JsonSocket onA = client(a);
+        String sid = sessionId(onA);
+        JsonSocket onB = client(b);
+        onB.send("{\"event\":\"user.reconnect\",\"session_id\":\"" + sid + "\",\"content\":{\"last_seq\":0}}");
+        onB.awaitEvent("system.notice");
+        onA.send("{\"event\":\"user.message\",\"session_id\":\"" + sid + "\",\"content\":{\"text\":\"long\"}}");
+        await(() -> sessionEvents(onB).size() >= 4, "the run is streaming");
+
+        redis.kill(); // mid-run
+        assertThat(onA.closed.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1011);
+        assertThat(onB.closed.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1011);
+        Map<Long, String> seen = new java.util.TreeMap<>(ClusterKillTest.events(onA));
+        ClusterKillTest.events(onB).forEach((seq, event) -> {
+            String before = seen.putIfAbsent(seq, event);
+            if (before != null) assertThat(event).as("seq " + seq + " is the same event on both nodes").isEqualTo(before);
+        });
+
+        redis.restart();
+        await(() -> status(a) == 200 && status(b) == 200, "both nodes ready again");
+        JsonSocket after = client(b);
+        after.send("{\"event\":\"user.reconnect\",\"session_id\":\"" + sid + "\",\"content\":{\"last_seq\":0}}");
+        after.awaitEvent("system.notice");
+        Map<Long, String> history = ClusterKillTest.events(after);
+        for (Map.Entry<Long, String> e : seen.entrySet()) {
+            assertThat(history.get(e.getKey())).as("event " + e.getKey() + " survived Redis' restart").isEqualTo(e.getValue());
+        }
+        List<Long> seqs = new ArrayList<>(history.keySet());
+        for (int i = 0; i < seqs.size(); i++) assertThat(seqs.get(i)).isEqualTo(i + 1L);
+    }
+
     private static int status(AgentWireServer s) {
         try {
             return readyz(s.port());
