@@ -230,6 +230,16 @@ public final class RedisCluster implements AutoCloseable {
         return scheduler;
     }
 
+    /** For tests: stops as a killed process would, leaving its presence entries to expire. */
+    void crash() {
+        closed = true;
+        scheduler.shutdownNow();
+        pubsub.close();
+        commands.close();
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
+    }
+
     /** Removes this node's presence entries, closes the connections and Lettuce's threads. */
     @Override
     public void close() {

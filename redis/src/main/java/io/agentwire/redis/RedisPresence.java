@@ -40,6 +40,7 @@ final class RedisPresence implements Presence {
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private volatile ScheduledExecutorService scheduler;
+    private volatile boolean closed;
 
     RedisPresence(RedisCluster cluster, Keys keys, String nodeId, Duration heartbeat) {
         this.cluster = cluster;
@@ -132,6 +133,7 @@ final class RedisPresence implements Presence {
     }
 
     private void write(String scope) {
+        if (closed) return;
         Snapshot s = local.snapshot(scope).join();
         ObjectNode json = Entries.JSON.createObjectNode();
         json.put("c", s.connections());
@@ -152,6 +154,7 @@ final class RedisPresence implements Presence {
     /** Deletes this node's entries (a clean stop: its connections leave the counts at once). */
     @Override
     public void close() {
+        closed = true;
         for (String scope : scopes) {
             try {
                 cluster.call(ErrorCode.BROKER_UNAVAILABLE, r -> r.del(keys.presence(scope, nodeId)).toCompletableFuture())
