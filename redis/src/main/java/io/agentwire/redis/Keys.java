@@ -12,6 +12,7 @@ package io.agentwire.redis;
  *   <li>{@code P:epoch} — the durable log's epoch; {@code P:pub} — the fan-out channel</li>
  *   <li>{@code P:session:ID} — hash: a session record; {@code P:sessions:expiry} — sorted set by expiry</li>
  *   <li>{@code P:presence:SCOPE:NODE} — one node's presence counts of a scope, with a time to live</li>
+ *   <li>{@code P:recovery:SCOPE:KEY} — a recovery record (Socket.IO socket state), with a time to live</li>
  * </ul>
  */
 record Keys(String prefix) {
@@ -23,5 +24,5 @@ record Keys(String prefix) {
     String sessionExpiry() { return prefix + ":sessions:expiry"; }
     String presence(String scope, String nodeId) { return prefix + ":presence:" + scope + ":" + nodeId; }
     String presenceNodes(String scope) { return prefix + ":presence:" + scope + ":nodes"; }
-    String recovery(String namespace, String pid) { return prefix + ":sio:" + namespace + ":" + pid; }
+    String recovery(String scope, String key) { return prefix + ":recovery:" + scope + ":" + key; }
 }

@@ -6,6 +6,7 @@ import io.agentwire.core.EventLog;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.core.Ids;
 import io.agentwire.core.Presence;
+import io.agentwire.core.RecoveryRecords;
 import io.agentwire.core.SessionStore;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -36,8 +37,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Cluster mode on one Redis: the connections (one for commands, one for the fan-out channel, both reconnecting by
  * themselves) and what runs on them — the {@link RedisBroker}, the durable {@link RedisEventLog}, the
- * {@link RedisSessionStore} and the cluster-wide {@link RedisPresence}. Every AgentWire node of a cluster opens one
- * on the same Redis (and key prefix).
+ * {@link RedisSessionStore}, the cluster-wide {@link RedisPresence} and the Socket.IO {@link RedisRecoveryRecords}.
+ * Every AgentWire node of a cluster opens one on the same Redis (and key prefix).
  *
  * <pre>{@code
  * RedisCluster redis = RedisCluster.open(RedisConfig.of("redis://10.0.0.5:6379"), history);
@@ -63,6 +64,7 @@ public final class RedisCluster implements AutoCloseable {
     private final RedisEventLog eventLog;
     private final RedisSessionStore sessions;
     private final RedisPresence presence;
+    private final RedisRecoveryRecords recoveryRecords;
     private volatile Runnable onInterruption = () -> { };
     private volatile boolean subscribedBefore;
     private volatile boolean closed;
@@ -86,6 +88,7 @@ public final class RedisCluster implements AutoCloseable {
         this.eventLog = new RedisEventLog(this, broker, keys);
         this.sessions = new RedisSessionStore(this, keys);
         this.presence = new RedisPresence(this, keys, nodeId, config.presenceHeartbeat());
+        this.recoveryRecords = new RedisRecoveryRecords(this, keys);
         this.commands = new RedisLink<>("command", config, () -> client.connectAsync(StringCodec.UTF8, uri),
                 c -> {
                     eventLog.forgetEpoch();
@@ -125,6 +128,9 @@ public final class RedisCluster implements AutoCloseable {
     public SessionStore sessions() { return sessions; }
 
     public Presence presence() { return presence; }
+
+    /** Socket.IO connection state recovery records, readable by every node. */
+    public RecoveryRecords recoveryRecords() { return recoveryRecords; }
 
     public RedisConfig config() { return config; }
 

@@ -8,6 +8,7 @@ import io.agentwire.core.LocalPresence;
 import io.agentwire.core.MemoryBroker;
 import io.agentwire.core.Node;
 import io.agentwire.core.Presence;
+import io.agentwire.core.RecoveryRecords;
 import io.agentwire.core.SessionStore;
 import io.agentwire.redis.RedisCluster;
 import io.agentwire.redis.RedisConfig;
@@ -15,6 +16,7 @@ import io.agentwire.store.SqliteStore;
 import io.agentwire.store.UnfinishedRun;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -31,6 +33,12 @@ sealed interface Backend extends AutoCloseable permits Backend.Embedded, Backend
 
     /** Connection and room counts: this node's, or the whole cluster's. */
     Presence presence();
+
+    /**
+     * Shared Socket.IO recovery records for {@code SocketIoServer.create(node, config, records)} in cluster mode;
+     * empty on one node (the server keeps them in memory).
+     */
+    default Optional<RecoveryRecords> recoveryRecords() { return Optional.empty(); }
 
     /** Connects the node (cluster mode: a lost fan-out connection interrupts the node's subscriptions). */
     default void attach(Node node) { }
@@ -114,6 +122,7 @@ sealed interface Backend extends AutoCloseable permits Backend.Embedded, Backend
         @Override public SessionStore sessionStore() { return redis.sessions(); }
         @Override public Presence presence() { return redis.presence(); }
         @Override public List<UnfinishedRun> unfinishedRuns() { return List.of(); }
+        @Override public Optional<RecoveryRecords> recoveryRecords() { return Optional.of(redis.recoveryRecords()); }
 
         @Override
         public String clusterDescription() {
