@@ -109,8 +109,9 @@ final class Fanout implements AutoCloseable {
         }
     }
 
-    synchronized int streams() {
-        return seen.size();
+    /** The streams delivered recently. */
+    synchronized List<String> streams() {
+        return new ArrayList<>(seen.keySet());
     }
 
     @Override

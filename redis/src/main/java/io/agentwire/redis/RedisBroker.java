@@ -8,7 +8,11 @@ import io.agentwire.core.HistoryConfig;
 import io.agentwire.core.Ids;
 import io.agentwire.core.Publication;
 import io.agentwire.core.StreamPosition;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -35,6 +39,8 @@ public final class RedisBroker implements Broker {
     private final Keys keys;
     private final HistoryConfig window;
     final Fanout fanout;
+    private final Set<String> asked = ConcurrentHashMap.newKeySet();
+    private volatile Predicate<String> inUse = s -> false;
 
     RedisBroker(RedisCluster cluster, Keys keys, HistoryConfig window) {
         this.cluster = cluster;
@@ -83,8 +89,32 @@ public final class RedisBroker implements Broker {
                         (String) reply.get(1), Entries.number(reply.get(2)), data));
     }
 
+    /**
+     * Keeps the state of streams with subscribers on this node while they are idle (the core's
+     * {@code Broker.retainWhile}): {@link #retain} pushes back the expiry of their keys, so an idle stream that is
+     * still subscribed keeps its epoch.
+     */
+    public void retainWhile(Predicate<String> inUse) {
+        this.inUse = inUse;
+    }
+
+    /** Runs periodically (a third of the idle timeout): renews the expiry of the streams in use here. */
+    void retain() {
+        Set<String> candidates = new HashSet<>(asked);
+        candidates.addAll(fanout.streams());
+        String ttl = Long.toString(window.idleStreamTimeout().toMillis());
+        for (String stream : candidates) {
+            if (!inUse.test(stream)) {
+                asked.remove(stream);
+                continue;
+            }
+            cluster.call(r -> Script.KEEPALIVE.run(r, new String[] {keys.meta(stream), keys.stream(stream)}, ttl));
+        }
+    }
+
     @Override
     public CompletableFuture<History> history(String stream, StreamPosition since, int limit) {
+        asked.add(stream);
         return read(stream, since.offset(), Math.min(limit, window.size()), ErrorCode.BROKER_UNAVAILABLE).thenApply(r -> answer(r, since, limit));
     }
 
@@ -111,6 +141,7 @@ public final class RedisBroker implements Broker {
 
     @Override
     public CompletableFuture<StreamPosition> top(String stream) {
+        asked.add(stream);
         return read(stream, 0, 0, ErrorCode.BROKER_UNAVAILABLE).thenApply(r -> new StreamPosition(r.top(), r.epoch()));
     }
 

@@ -117,6 +117,8 @@ public final class RedisCluster implements AutoCloseable {
         boolean up = c.commands.start(config.commandTimeout()) & c.pubsub.start(config.commandTimeout());
         if (!up) log.warn("Redis at {} is unreachable: not ready until it is (reconnecting with backoff)", config.address());
         c.scheduler.scheduleWithFixedDelay(c.broker.fanout::sweep, 60, 60, TimeUnit.SECONDS);
+        long retainEvery = Math.max(50, history.idleStreamTimeout().toMillis() / 3);
+        c.scheduler.scheduleWithFixedDelay(c.broker::retain, retainEvery, retainEvery, TimeUnit.MILLISECONDS);
         c.presence.start(c.scheduler);
         return c;
     }

@@ -23,6 +23,7 @@ final class Script {
     static final Script SESSION = load("session.lua");
     static final Script PURGE = load("purge.lua");
     static final Script PRESENCE = load("presence.lua");
+    static final Script KEEPALIVE = load("keepalive.lua");
 
     private final String name;
     private final String text;

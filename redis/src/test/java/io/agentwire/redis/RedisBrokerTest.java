@@ -101,6 +101,24 @@ class RedisBrokerTest {
     }
 
     @Test
+    void anIdleStreamKeepsItsEpochWhileSubscribedAndIsForgottenOtherwise() throws Exception {
+        HistoryConfig h = new HistoryConfig(100, Duration.ofMillis(150), Duration.ofMillis(300));
+        RedisCluster c = cluster(h);
+        Node node = node(c, h);
+        c.broker().retainWhile(stream -> node.localSubscribers(stream) > 0);
+        node.publish("room:kept", data(1)).join();
+        StreamPosition unwatched = node.publish("room:free", data(1)).join().position();
+        Received r = new Received();
+        node.subscribe("room:kept", r, null).join();
+        Thread.sleep(1_000); // idle for more than three idle timeouts: the behaviour under test
+        Publication next = node.publish("room:kept", data(2)).join();
+        assertThat(next.offset()).as("same stream, not restarted").isEqualTo(2);
+        r.awaitCount(1);
+        assertThat(r.terminated).isNull();
+        assertThat(node.publish("room:free", data(2)).join().epoch()).as("forgotten, new epoch").isNotEqualTo(unwatched.epoch());
+    }
+
+    @Test
     void twoNodesSeeTheSameEventsInTheSameOrderWhoeverPublishes() {
         HistoryConfig h = HistoryConfig.DEFAULT;
         Node a = node(cluster(h), h);

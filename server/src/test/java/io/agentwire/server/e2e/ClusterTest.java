@@ -85,6 +85,14 @@ class ClusterTest {
         }
     }
 
+    /** A client on {@code node} that follows session {@code sid} from its start. */
+    private JsonSocket follower(AgentWireServer node, String sid) throws InterruptedException {
+        JsonSocket c = client(node);
+        c.send("{\"event\":\"user.reconnect\",\"session_id\":\"" + sid + "\",\"content\":{\"last_seq\":0}}");
+        c.awaitEvent("system.notice");
+        return c;
+    }
+
     static String sessionId(JsonSocket c) throws InterruptedException {
         c.send("{\"event\":\"user.create_session\"}");
         return c.awaitEvent("agent.session_created").path("content").path("session_id").asText();
@@ -96,9 +104,7 @@ class ClusterTest {
         AgentWireServer b = node("b", "5ms");
         JsonSocket onA = client(a);
         String sid = sessionId(onA);
-        JsonSocket onB = client(b);
-        onB.send("{\"event\":\"user.reconnect\",\"session_id\":\"" + sid + "\",\"content\":{\"last_seq\":0}}");
-        onB.awaitEvent("system.notice");
+        JsonSocket onB = follower(b, sid);
         onA.send("{\"event\":\"user.message\",\"session_id\":\"" + sid + "\",\"content\":{\"text\":\"first\"}}");
         onA.awaitEvent("pipeline.completed");
         onB.awaitEvent("pipeline.completed");
@@ -120,9 +126,7 @@ class ClusterTest {
         assertThat(readyz(a.port())).isEqualTo(200);
         JsonSocket onA = client(a);
         String sid = sessionId(onA);
-        JsonSocket onB = client(b);
-        onB.send("{\"event\":\"user.reconnect\",\"session_id\":\"" + sid + "\",\"content\":{\"last_seq\":0}}");
-        onB.awaitEvent("system.notice");
+        JsonSocket onB = follower(b, sid);
 
         redis.kill();
         await(() -> status(a) == 503 && status(b) == 503, "both nodes not ready");
@@ -135,9 +139,7 @@ class ClusterTest {
 
         redis.restart();
         await(() -> status(a) == 200 && status(b) == 200, "both nodes ready again");
-        JsonSocket resumed = client(b);
-        resumed.send("{\"event\":\"user.reconnect\",\"session_id\":\"" + sid + "\",\"content\":{\"last_seq\":0}}");
-        resumed.awaitEvent("system.notice");
+        JsonSocket resumed = follower(b, sid);
         resumed.send("{\"event\":\"user.message\",\"session_id\":\"" + sid + "\",\"content\":{\"text\":\"after\"}}");
         resumed.awaitEvent("pipeline.completed");
         List<String> events = sessionEvents(resumed);
@@ -151,9 +153,7 @@ class ClusterTest {
         AgentWireServer b = node("b", "30ms");
         JsonSocket onA = client(a);
         String sid = sessionId(onA);
-        JsonSocket onB = client(b);
-        onB.send("{\"event\":\"user.reconnect\",\"session_id\":\"" + sid + "\",\"content\":{\"last_seq\":0}}");
-        onB.awaitEvent("system.notice");
+        JsonSocket onB = follower(b, sid);
         onA.send("{\"event\":\"user.message\",\"session_id\":\"" + sid + "\",\"content\":{\"text\":\"long\"}}");
         await(() -> sessionEvents(onB).size() >= 4, "the run is streaming");
 
@@ -168,9 +168,7 @@ class ClusterTest {
 
         redis.restart();
         await(() -> status(a) == 200 && status(b) == 200, "both nodes ready again");
-        JsonSocket after = client(b);
-        after.send("{\"event\":\"user.reconnect\",\"session_id\":\"" + sid + "\",\"content\":{\"last_seq\":0}}");
-        after.awaitEvent("system.notice");
+        JsonSocket after = follower(b, sid);
         Map<Long, String> history = ClusterKillTest.events(after);
         for (Map.Entry<Long, String> e : seen.entrySet()) {
             assertThat(history.get(e.getKey())).as("event " + e.getKey() + " survived Redis' restart").isEqualTo(e.getValue());
