@@ -89,6 +89,26 @@ class RedisBrokerTest {
     }
 
     @Test
+    void appendKeepsTheOffsetsOfADurableLogAndRestartsTheWindowWhenTheyDoNotFollow() {
+        HistoryConfig h = HistoryConfig.DEFAULT;
+        RedisCluster c = cluster(h);
+        Node other = node(cluster(h), h);
+        Received r = new Received();
+        other.subscribe("room:log", r, null).join();
+        for (int i = 1; i <= 3; i++) c.broker().append(new Publication("room:log", i, "e1", 1_000L * i, data(i))).join();
+        c.broker().append(new Publication("room:log", 2, "e1", 2_000L, data(2))).join(); // again: ignored
+        assertThat(c.broker().top("room:log").join()).isEqualTo(new StreamPosition(3, "e1"));
+        r.awaitCount(3);
+        assertThat(r.offsets()).containsExactly(1L, 2L, 3L);
+        c.broker().append(new Publication("room:log", 7, "e2", System.currentTimeMillis(), data(7))).join();
+        assertThat(c.broker().top("room:log").join()).isEqualTo(new StreamPosition(7, "e2"));
+        assertThat(c.broker().history("room:log", new StreamPosition(6, "e2"), 10).join().publications())
+                .extracting(Publication::offset).containsExactly(7L);
+        assertThat(c.broker().history("room:log", new StreamPosition(2, "e1"), 10).join().reason())
+                .isEqualTo(History.Gap.EPOCH_CHANGED);
+    }
+
+    @Test
     void publicationsOlderThanTheWindowAreNotReplayed() throws Exception {
         HistoryConfig h = new HistoryConfig(100, Duration.ofMillis(300), Duration.ofMinutes(10));
         RedisBroker b = cluster(h).broker();

@@ -32,16 +32,28 @@ class ClusterKillTest {
                     """.formatted(redis.uri()));
             try (ServerProcess first = ServerProcess.start(dir.resolve("a"), conf, dir.resolve("a.log"));
                  ServerProcess second = ServerProcess.start(dir.resolve("b"), conf, dir.resolve("b.log"));
-                 JsonSocket onFirst = new JsonSocket(first.ws())) {
+                 JsonSocket onFirst = new JsonSocket(first.ws());
+                 JsonSocket watcher = new JsonSocket(second.ws())) {
                 onFirst.awaitEvent("system.connected");
                 onFirst.send("{\"event\":\"user.create_session\"}");
                 String sid = onFirst.awaitEvent("agent.session_created").path("content").path("session_id").asText();
+                // a client of the same session on the other process, live
+                watcher.awaitEvent("system.connected");
+                watcher.send("{\"event\":\"user.reconnect\",\"session_id\":\"" + sid + "\",\"content\":{\"last_seq\":0}}");
+                watcher.awaitEvent("system.notice");
                 onFirst.send("{\"event\":\"user.message\",\"session_id\":\"" + sid + "\",\"content\":{\"text\":\"survive a node\"}}");
                 onFirst.awaitEvent("solver.start");
                 first.kill(); // mid-run: no goodbye
                 Map<Long, String> seen = events(onFirst);
                 long lastSeen = seen.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
                 assertThat(seen.keySet()).as("contiguous before the kill").hasSize((int) lastSeen);
+                // the other process's client saw the same events in the same order, up to where it got
+                long lastSeenByWatcher = lastSeen;
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+                while (events(watcher).size() < lastSeenByWatcher && System.nanoTime() < deadline) Thread.sleep(20);
+                Map<Long, String> watched = events(watcher);
+                assertThat(new ArrayList<>(watched.keySet()).subList(0, (int) lastSeen)).isEqualTo(new ArrayList<>(seen.keySet()));
+                for (Map.Entry<Long, String> e : seen.entrySet()) assertThat(watched.get(e.getKey())).isEqualTo(e.getValue());
 
                 try (JsonSocket onSecond = new JsonSocket(second.ws())) {
                     onSecond.awaitEvent("system.connected");
