@@ -12,6 +12,8 @@ package io.agentwire.redis;
  *   <li>{@code P:epoch} — the durable log's epoch; {@code P:pub} — the fan-out channel</li>
  *   <li>{@code P:session:ID} — hash: a session record; {@code P:sessions:expiry} — sorted set by expiry</li>
  *   <li>{@code P:presence:SCOPE:NODE} — one node's presence counts of a scope, with a time to live</li>
+ *   <li>{@code P:node:NODE} — a node's liveness (time to live: three heartbeats); {@code P:nodes} — the nodes;
+ *       {@code P:runs:NODE} — the agent runs in progress on a node</li>
  *   <li>{@code P:recovery:SCOPE:KEY} — a recovery record (Socket.IO socket state), with a time to live</li>
  * </ul>
  */
@@ -24,5 +26,8 @@ record Keys(String prefix) {
     String sessionExpiry() { return prefix + ":sessions:expiry"; }
     String presence(String scope, String nodeId) { return prefix + ":presence:" + scope + ":" + nodeId; }
     String presenceNodes(String scope) { return prefix + ":presence:" + scope + ":nodes"; }
+    String node(String nodeId) { return prefix + ":node:" + nodeId; }
+    String nodes() { return prefix + ":nodes"; }
+    String runs(String nodeId) { return prefix + ":runs:" + nodeId; }
     String recovery(String scope, String key) { return prefix + ":recovery:" + scope + ":" + key; }
 }

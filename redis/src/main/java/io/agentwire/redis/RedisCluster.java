@@ -65,6 +65,8 @@ public final class RedisCluster implements AutoCloseable {
     private final RedisSessionStore sessions;
     private final RedisPresence presence;
     private final RedisRecoveryRecords recoveryRecords;
+    private final RunLeases runLeases;
+    private volatile long upSinceNanos = Long.MAX_VALUE;
     private volatile Runnable onInterruption = () -> { };
     private volatile boolean subscribedBefore;
     private volatile boolean closed;
@@ -89,12 +91,14 @@ public final class RedisCluster implements AutoCloseable {
         this.sessions = new RedisSessionStore(this, keys);
         this.presence = new RedisPresence(this, keys, nodeId, config.presenceHeartbeat());
         this.recoveryRecords = new RedisRecoveryRecords(this, keys);
+        this.runLeases = new RunLeases(this, keys, nodeId, config.presenceHeartbeat());
         this.commands = new RedisLink<>("command", config, () -> client.connectAsync(StringCodec.UTF8, uri),
                 c -> {
+                    upSinceNanos = System.nanoTime();
                     eventLog.forgetEpoch();
                     presence.rewriteAll();
                     return CompletableFuture.completedFuture(null);
-                }, () -> { }, scheduler);
+                }, () -> upSinceNanos = Long.MAX_VALUE, scheduler);
         this.pubsub = new RedisLink<>("fan-out", config, () -> client.connectPubSubAsync(StringCodec.UTF8, uri),
                 this::subscribe, this::interrupted, scheduler);
         client.addListener(new io.lettuce.core.RedisConnectionStateListener() {
@@ -120,6 +124,8 @@ public final class RedisCluster implements AutoCloseable {
         long retainEvery = Math.max(50, history.idleStreamTimeout().toMillis() / 3);
         c.scheduler.scheduleWithFixedDelay(c.broker::retain, retainEvery, retainEvery, TimeUnit.MILLISECONDS);
         c.presence.start(c.scheduler);
+        long beat = config.presenceHeartbeat().toMillis();
+        c.scheduler.scheduleWithFixedDelay(c.runLeases::heartbeat, 0, beat, TimeUnit.MILLISECONDS);
         return c;
     }
 
@@ -130,6 +136,9 @@ public final class RedisCluster implements AutoCloseable {
     public SessionStore sessions() { return sessions; }
 
     public Presence presence() { return presence; }
+
+    /** The agent runs in progress on this node, so that another node ends them if this one dies. */
+    public RunLeases runLeases() { return runLeases; }
 
     /** Socket.IO connection state recovery records, readable by every node. */
     public RecoveryRecords recoveryRecords() { return recoveryRecords; }
@@ -234,6 +243,12 @@ public final class RedisCluster implements AutoCloseable {
         return new AgentWireException(code, "Redis at " + config.address() + " is unavailable: " + why, c);
     }
 
+    /** How long the command connection has been up without interruption (0 while it is down). */
+    long upForMillis() {
+        long since = upSinceNanos;
+        return since == Long.MAX_VALUE ? 0 : (System.nanoTime() - since) / 1_000_000;
+    }
+
     ScheduledExecutorService scheduler() {
         return scheduler;
     }
@@ -253,6 +268,7 @@ public final class RedisCluster implements AutoCloseable {
     public void close() {
         if (closed) return;
         presence.close();
+        runLeases.close();
         closed = true;
         scheduler.shutdownNow();
         broker.close();

@@ -24,6 +24,7 @@ final class Script {
     static final Script PURGE = load("purge.lua");
     static final Script PRESENCE = load("presence.lua");
     static final Script KEEPALIVE = load("keepalive.lua");
+    static final Script REAP = load("reap.lua");
 
     private final String name;
     private final String text;

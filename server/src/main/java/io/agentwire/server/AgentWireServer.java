@@ -86,8 +86,9 @@ public final class AgentWireServer implements AutoCloseable {
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
             TrackingDialect tracking = config.tracking().enabled()
                     ? opened.push("tracking dialect", new TrackingDialect(node, config.tracking().dialect())) : null;
-            AgentRuntime agents = new AgentRuntime(node, List.of(new DemoAgent(config.agents().demo())),
+            AgentRuntime agents = new AgentRuntime(backend.agentSink(node), List.of(new DemoAgent(config.agents().demo())),
                     config.agents().defaultAgent(), config.agents().runtime());
+            backend.attachAgents(agents);
             opened.onClose("agents", () -> agents.shutdown(AGENT_SHUTDOWN_GRACE));
             endInterruptedRuns(backend, agents);
             EnvelopeDialect envelope = opened.push("envelope dialect",

@@ -1,8 +1,11 @@
 package io.agentwire.server;
 
+import io.agentwire.agent.AgentRuntime;
+import io.agentwire.core.Blocking;
 import io.agentwire.core.Broker;
 import io.agentwire.core.ErrorCode;
 import io.agentwire.core.EventLog;
+import io.agentwire.core.EventSink;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.core.LocalPresence;
 import io.agentwire.core.MemoryBroker;
@@ -42,6 +45,12 @@ sealed interface Backend extends AutoCloseable permits Backend.Embedded, Backend
 
     /** Connects the node (cluster mode: a lost fan-out connection interrupts the node's subscriptions). */
     default void attach(Node node) { }
+
+    /** Where the agent runtime publishes: the node (cluster mode: through {@link RunLeaseSink}). */
+    default EventSink agentSink(Node node) { return node; }
+
+    /** Cluster mode: the runs of nodes that died are ended (as interrupted) by this node's runtime. */
+    default void attachAgents(AgentRuntime agents) { }
 
     /** Adds the backend's readiness checks. */
     void checks(Map<String, BooleanSupplier> checks);
@@ -133,6 +142,16 @@ sealed interface Backend extends AutoCloseable permits Backend.Embedded, Backend
         @Override
         public void attach(Node node) {
             redis.onInterruption(() -> node.interrupt(ErrorCode.BROKER_UNAVAILABLE));
+        }
+
+        @Override
+        public EventSink agentSink(Node node) {
+            return new RunLeaseSink(node, redis.runLeases());
+        }
+
+        @Override
+        public void attachAgents(AgentRuntime agents) {
+            redis.runLeases().onOrphans((session, run) -> Blocking.run(() -> agents.endInterrupted(session, run)));
         }
 
         @Override

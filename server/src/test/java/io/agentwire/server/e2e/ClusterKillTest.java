@@ -29,6 +29,7 @@ class ClusterKillTest {
                     agentwire.cluster.redis = "%s"
                     agentwire.agents.demo.step-delay = 40ms
                     agentwire.agents.demo.confirm-plan = false
+                    agentwire.cluster.presence-heartbeat = 300ms
                     """.formatted(redis.uri()));
             try (ServerProcess first = ServerProcess.start(dir.resolve("a"), conf, dir.resolve("a.log"));
                  ServerProcess second = ServerProcess.start(dir.resolve("b"), conf, dir.resolve("b.log"));
@@ -62,10 +63,16 @@ class ClusterKillTest {
                     assertThat(notice.path("content").path("code").asText()).isEqualTo("RESUMED");
                     long stored = notice.path("metadata").path("to_seq").asLong();
                     assertThat(stored).as("every event the client saw is stored").isGreaterThanOrEqualTo(lastSeen);
-                    List<Long> replayed = seqs(onSecond);
+                    // the surviving node ends the dead node's run, so the client is not left waiting for it
+                    JsonNode completed = onSecond.awaitEvent("pipeline.completed");
+                    assertThat(completed.path("metadata").path("status").asText()).isEqualTo("interrupted");
+                    assertThat(onSecond.all).anyMatch(n -> "RUN_INTERRUPTED".equals(n.path("metadata").path("code").asText()));
+                    List<Long> after = seqs(onSecond);
                     List<Long> expected = new ArrayList<>();
-                    for (long s = lastSeen + 1; s <= stored; s++) expected.add(s);
-                    assertThat(replayed).as("exactly the events after the last one seen").isEqualTo(expected);
+                    for (long s = lastSeen + 1; s <= lastSeen + after.size(); s++) expected.add(s);
+                    assertThat(after).as("exactly the events after the last one seen, then the interruption").isEqualTo(expected);
+                    assertThat(after.get(after.size() - 1)).isGreaterThanOrEqualTo(stored);
+                    stored = after.get(after.size() - 1);
 
                     // the whole history, read from the surviving node, holds what the first client saw, unchanged
                     try (JsonSocket full = new JsonSocket(second.ws())) {
