@@ -13,8 +13,8 @@ import java.util.Objects;
  * @param reconnectMin first delay before reconnecting after the connection was lost (doubles up to
  *     {@code reconnectMax})
  * @param reconnectMax longest delay between reconnection attempts
- * @param presenceHeartbeat how often a node rewrites its presence entries; they expire after three heartbeats, so a
- *     dead node's connections leave the counts within that time
+ * @param presenceHeartbeat how often a node rewrites its presence entries and its liveness; they expire after three
+ *     heartbeats, so a dead node's connections leave the counts, and its runs are ended, within that time
  */
 public record RedisConfig(String uri, String keyPrefix, Duration commandTimeout, Duration reconnectMin,
                           Duration reconnectMax, Duration presenceHeartbeat) {
