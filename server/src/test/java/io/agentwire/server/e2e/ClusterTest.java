@@ -44,7 +44,11 @@ class ClusterTest {
     }
 
     private AgentWireServer node(String name, String stepDelay) {
-        Map<String, Object> flags = new LinkedHashMap<>();
+        return node(name, stepDelay, Map.of());
+    }
+
+    private AgentWireServer node(String name, String stepDelay, Map<String, Object> more) {
+        Map<String, Object> flags = new LinkedHashMap<>(more);
         flags.put("agentwire.dev", true);
         flags.put("agentwire.http.host", "127.0.0.1");
         flags.put("agentwire.http.port", 0);
@@ -175,6 +179,20 @@ class ClusterTest {
         }
         List<Long> seqs = new ArrayList<>(history.keySet());
         for (int i = 0; i < seqs.size(); i++) assertThat(seqs.get(i)).isEqualTo(i + 1L);
+    }
+
+    @Test
+    void aNodeStartedWhileRedisIsDownBecomesReadyByItselfWhenRedisComesUp() throws Exception {
+        redis.kill();
+        AgentWireServer a = node("a", "5ms", Map.of("agentwire.cluster.command-timeout", "500ms",
+                "agentwire.cluster.reconnect-max-delay", "500ms"));
+        assertThat(readyz(a.port())).isEqualTo(503);
+        redis.restart();
+        await(() -> status(a) == 200, "ready once Redis is up");
+        JsonSocket c = client(a);
+        String sid = sessionId(c);
+        c.send("{\"event\":\"user.message\",\"session_id\":\"" + sid + "\",\"content\":{\"text\":\"late\"}}");
+        c.awaitEvent("pipeline.completed");
     }
 
     private static int status(AgentWireServer s) {
