@@ -19,47 +19,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Redis broker against a real redis-server: offsets, window, order across nodes, Redis going away. */
 class RedisBrokerTest {
-    private static RedisServer redis;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension
+    static final RedisExtension REDIS = new RedisExtension();
     private final String prefix = "t" + System.nanoTime();
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) toClose.get(i).close();
-        if (!redis.running()) redis.restart();
-    }
 
     static ObjectNode data(long i) {
         return JsonNodeFactory.instance.objectNode().put("i", i);
     }
 
     private RedisCluster cluster(HistoryConfig history) {
-        RedisCluster c = RedisCluster.open(RedisConfig.of(redis.uri()).withKeyPrefix(prefix), history);
-        toClose.add(c);
-        return c;
+        return REDIS.cluster(prefix, history, Duration.ofSeconds(2));
     }
 
     private Node node(RedisCluster c, HistoryConfig history) {
-        Node n = new Node(c.broker(), c.eventLog(), new NodeConfig(history, 100_000, List.of("session:")));
-        toClose.add(n);
-        return n;
+        return REDIS.closeAfter(new Node(c.broker(), c.eventLog(), new NodeConfig(history, 100_000, List.of("session:"))));
     }
 
     @Test
@@ -203,12 +181,12 @@ class RedisBrokerTest {
         onB.awaitCount(5);
         durableOnB.awaitCount(5);
 
-        redis.kill();
+        REDIS.server().kill();
         Received.await(() -> !ca.ready() && !cb.ready(), "nodes not ready while Redis is down");
         assertThat(a.ready()).isFalse();
         assertThatThrownBy(() -> a.publish("room:r", data(99)).join())
                 .isInstanceOf(CompletionException.class).cause().isInstanceOf(AgentWireException.class)
-                .hasMessageContaining("127.0.0.1:" + redis.port())
+                .hasMessageContaining("127.0.0.1:" + REDIS.server().port())
                 .satisfies(e -> assertThat(((AgentWireException) e).code()).isEqualTo(ErrorCode.BROKER_UNAVAILABLE));
         assertThatThrownBy(() -> a.publish("session:d", data(99)).join()).cause()
                 .satisfies(e -> assertThat(((AgentWireException) e).code()).isEqualTo(ErrorCode.STORE_UNAVAILABLE));
@@ -216,7 +194,7 @@ class RedisBrokerTest {
             assertThat(interruptions).isNotEmpty();
         }
 
-        redis.restart();
+        REDIS.server().restart();
         Received.await(() -> ca.ready() && cb.ready(), "nodes ready again after Redis restarted");
         assertThat(ca.reconnects()).isGreaterThanOrEqualTo(2);
         // acknowledged durable events survived (appendfsync always); the stream goes on with the next offset

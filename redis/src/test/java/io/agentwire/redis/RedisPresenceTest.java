@@ -6,27 +6,16 @@ import io.agentwire.core.HistoryConfig;
 import io.agentwire.core.Presence;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Presence across nodes: counts are the cluster's, a stopped node leaves them at once, a dead one after its TTL. */
 class RedisPresenceTest {
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisExtension REDIS = new RedisExtension();
 
     private static RedisCluster node(String prefix) {
-        return RedisCluster.open(RedisConfig.of(redis.uri()).withKeyPrefix(prefix).withPresenceHeartbeat(Duration.ofMillis(200)),
-                HistoryConfig.DEFAULT);
+        return REDIS.cluster(prefix, HistoryConfig.DEFAULT, Duration.ofMillis(200));
     }
 
     private static Presence.Snapshot snapshot(RedisCluster c, String scope) {
@@ -75,7 +64,7 @@ class RedisPresenceTest {
             b.presence().connected("s", "2");
             Received.await(() -> snapshot(a, "s").connections() == 2, "both counted");
             a.broker().publish("room:z", RedisBrokerTest.data(1)).join(); // (the broker shares the connection)
-            try (var conn = io.lettuce.core.RedisClient.create(redis.uri()).connect()) {
+            try (var conn = io.lettuce.core.RedisClient.create(REDIS.server().uri()).connect()) {
                 conn.sync().flushall();
             }
             Received.await(() -> snapshot(b, "s").connections() == 2, "rewritten by the heartbeat");

@@ -6,27 +6,16 @@ import io.agentwire.core.HistoryConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The runs of a node that died are handed, once, to a live node; a live node's runs are left alone. */
 class RunLeasesTest {
-    private static RedisServer redis;
-
-    @BeforeAll
-    static void startRedis() {
-        redis = RedisServer.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        redis.close();
-    }
+    @RegisterExtension
+    static final RedisExtension REDIS = new RedisExtension();
 
     private static RedisCluster node(String prefix) {
-        return RedisCluster.open(RedisConfig.of(redis.uri()).withKeyPrefix(prefix)
-                .withPresenceHeartbeat(Duration.ofMillis(100)), HistoryConfig.DEFAULT);
+        return REDIS.cluster(prefix, HistoryConfig.DEFAULT, Duration.ofMillis(100));
     }
 
     @Test

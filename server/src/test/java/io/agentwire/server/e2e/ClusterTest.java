@@ -97,6 +97,11 @@ class ClusterTest {
         return c;
     }
 
+    /** Starts a run of the demo agent in session {@code sid}. */
+    static void message(JsonSocket c, String sid, String text) {
+        c.send("{\"event\":\"user.message\",\"session_id\":\"" + sid + "\",\"content\":{\"text\":\"" + text + "\"}}");
+    }
+
     static String sessionId(JsonSocket c) throws InterruptedException {
         c.send("{\"event\":\"user.create_session\"}");
         return c.awaitEvent("agent.session_created").path("content").path("session_id").asText();
@@ -109,11 +114,11 @@ class ClusterTest {
         JsonSocket onA = client(a);
         String sid = sessionId(onA);
         JsonSocket onB = follower(b, sid);
-        onA.send("{\"event\":\"user.message\",\"session_id\":\"" + sid + "\",\"content\":{\"text\":\"first\"}}");
+        message(onA, sid, "first");
         onA.awaitEvent("pipeline.completed");
         onB.awaitEvent("pipeline.completed");
         // a second run started from the other node
-        onB.send("{\"event\":\"user.message\",\"session_id\":\"" + sid + "\",\"content\":{\"text\":\"second\"}}");
+        message(onB, sid, "second");
         onA.awaitEvent("pipeline.completed");
         onB.awaitEvent("pipeline.completed");
         List<String> seenOnA = sessionEvents(onA);
@@ -144,7 +149,7 @@ class ClusterTest {
         redis.restart();
         await(() -> status(a) == 200 && status(b) == 200, "both nodes ready again");
         JsonSocket resumed = follower(b, sid);
-        resumed.send("{\"event\":\"user.message\",\"session_id\":\"" + sid + "\",\"content\":{\"text\":\"after\"}}");
+        message(resumed, sid, "after");
         resumed.awaitEvent("pipeline.completed");
         List<String> events = sessionEvents(resumed);
         assertThat(events).anyMatch(e -> e.endsWith(" pipeline.completed"));
@@ -158,7 +163,7 @@ class ClusterTest {
         JsonSocket onA = client(a);
         String sid = sessionId(onA);
         JsonSocket onB = follower(b, sid);
-        onA.send("{\"event\":\"user.message\",\"session_id\":\"" + sid + "\",\"content\":{\"text\":\"long\"}}");
+        message(onA, sid, "long");
         await(() -> sessionEvents(onB).size() >= 4, "the run is streaming");
 
         redis.kill(); // mid-run
@@ -191,7 +196,7 @@ class ClusterTest {
         await(() -> status(a) == 200, "ready once Redis is up");
         JsonSocket c = client(a);
         String sid = sessionId(c);
-        c.send("{\"event\":\"user.message\",\"session_id\":\"" + sid + "\",\"content\":{\"text\":\"late\"}}");
+        message(c, sid, "late");
         c.awaitEvent("pipeline.completed");
     }
 
