@@ -133,7 +133,6 @@ final class RedisPresence implements Presence {
     }
 
     private void write(String scope) {
-        if (closed) return;
         Snapshot s = local.snapshot(scope).join();
         ObjectNode json = Entries.JSON.createObjectNode();
         json.put("c", s.connections());
@@ -141,6 +140,13 @@ final class RedisPresence implements Presence {
         s.rooms().forEach(rooms::put);
         String value = Entries.json(json);
         long ttl = heartbeat.toMillis() * 3;
+        synchronized (this) { // against close(): a write is either issued before its DEL (same connection) or not at all
+            if (closed) return;
+            issue(scope, value, ttl);
+        }
+    }
+
+    private void issue(String scope, String value, long ttl) {
         cluster.call(ErrorCode.BROKER_UNAVAILABLE, r -> r.set(keys.presence(scope, nodeId), value, SetArgs.Builder.px(ttl))
                 .toCompletableFuture().thenCompose(ok -> r.sadd(keys.presenceNodes(scope), nodeId).toCompletableFuture()))
                 .whenComplete((ok, e) -> {
@@ -154,7 +160,9 @@ final class RedisPresence implements Presence {
     /** Deletes this node's entries (a clean stop: its connections leave the counts at once). */
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+        }
         for (String scope : scopes) {
             try {
                 cluster.call(ErrorCode.BROKER_UNAVAILABLE, r -> r.del(keys.presence(scope, nodeId)).toCompletableFuture())

@@ -88,11 +88,11 @@ class RedisBrokerTest {
 
     @Test
     void publicationsOlderThanTheWindowAreNotReplayed() throws Exception {
-        HistoryConfig h = new HistoryConfig(100, Duration.ofMillis(300), Duration.ofMinutes(10));
+        HistoryConfig h = new HistoryConfig(100, Duration.ofSeconds(2), Duration.ofMinutes(10));
         RedisBroker b = cluster(h).broker();
         b.publish("room:old", data(1)).join();
         StreamPosition start = new StreamPosition(0, b.top("room:old").join().epoch());
-        Thread.sleep(400); // the window's age bound is the behaviour under test
+        Thread.sleep(2_100); // the window's age bound is the behaviour under test
         b.publish("room:old", data(2)).join();
         assertThat(b.history("room:old", start, 100).join().reason()).isEqualTo(History.Gap.EVICTED);
         assertThat(b.history("room:old", start.withOffset(1), 100).join().publications()).hasSize(1);
@@ -100,7 +100,7 @@ class RedisBrokerTest {
 
     @Test
     void anIdleStreamKeepsItsEpochWhileSubscribedAndIsForgottenOtherwise() throws Exception {
-        HistoryConfig h = new HistoryConfig(100, Duration.ofMillis(150), Duration.ofMillis(300));
+        HistoryConfig h = new HistoryConfig(100, Duration.ofMillis(500), Duration.ofSeconds(1));
         RedisCluster c = cluster(h);
         Node node = node(c, h);
         c.broker().retainWhile(stream -> node.localSubscribers(stream) > 0);
@@ -108,7 +108,7 @@ class RedisBrokerTest {
         StreamPosition unwatched = node.publish("room:free", data(1)).join().position();
         Received r = new Received();
         node.subscribe("room:kept", r, null).join();
-        Thread.sleep(1_000); // idle for more than three idle timeouts: the behaviour under test
+        Thread.sleep(2_500); // idle for more than two idle timeouts: the behaviour under test
         Publication next = node.publish("room:kept", data(2)).join();
         assertThat(next.offset()).as("same stream, not restarted").isEqualTo(2);
         r.awaitCount(1);

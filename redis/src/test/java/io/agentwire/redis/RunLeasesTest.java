@@ -15,7 +15,7 @@ class RunLeasesTest {
     static final RedisExtension REDIS = new RedisExtension();
 
     private static RedisCluster node(String prefix) {
-        return REDIS.cluster(prefix, HistoryConfig.DEFAULT, Duration.ofMillis(100));
+        return REDIS.cluster(prefix, HistoryConfig.DEFAULT, Duration.ofMillis(300));
     }
 
     @Test
@@ -32,7 +32,10 @@ class RunLeasesTest {
             dying.runLeases().started("s2", "run_2");
             dying.runLeases().started("s3", "run_3");
             dying.runLeases().ended("s3", "run_3");
-            Thread.sleep(300); // the dying node's heartbeats and leases reach Redis
+            try (var redis = io.lettuce.core.RedisClient.create(REDIS.server().uri()); var conn = redis.connect()) {
+                Received.await(() -> conn.sync().hlen(prefix + ":runs:" + dying.nodeId()) == 2
+                        && conn.sync().exists(prefix + ":node:" + dying.nodeId()) == 1, "the dying node's leases in Redis");
+            }
             dying.crash();
             Received.await(() -> endedByB.size() + endedByC.size() == 2, "the dead node's two runs ended");
             Thread.sleep(500); // more heartbeats: nothing is handed out twice, and the live node's run stays
