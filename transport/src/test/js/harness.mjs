@@ -326,7 +326,41 @@ async function echo() {
   return out;
 }
 
+// cluster mode: the client's node dies (it writes nothing more); the client comes back through "the load balancer"
+// on another node (OTHER_BASE) and recovers its id, rooms, data and every event it missed, exactly once
+async function failover() {
+  const other = process.env.OTHER_BASE;
+  const a = connect("/", { transports: ["websocket"] });
+  const b = io(other + "/", { forceNew: true, reconnection: false, transports: ["websocket"] });
+  await Promise.all([once(a, "connect"), once(b, "connect")]);
+  const ticks = [];
+  a.on("tick", (n) => ticks.push(n));
+  const firstId = a.id;
+  await call(a, "set-data", "remember me");
+  await call(a, "join", "club");
+  await call(b, "tick", 1); // published on the other node, delivered on this one
+  while (ticks.length < 1) await sleep(10);
+  const down = once(a, "disconnect");
+  a.emit("crash");
+  const [reason] = await down;
+  for (const n of [2, 3, 4]) await call(b, "tick", n);
+  await call(b, "club", "for members");
+  const club = [];
+  a.on("club-msg", (m) => club.push(m));
+  a.io.uri = other; // what a load balancer does when the node is gone
+  a.connect();
+  await once(a, "connect");
+  await call(b, "tick", 5);
+  while (ticks.length < 5) await sleep(10);
+  await sleep(200);
+  const who = await call(a, "whoami");
+  const r = { reason, recovered: a.recovered, sameId: a.id === firstId, ticks, club, who };
+  a.close(); b.close();
+  return r;
+}
+
 const scenarios = {
+  failover,
   echo,
   websocket: () => basic(["websocket"]),
   polling: () => basic(["polling"]),

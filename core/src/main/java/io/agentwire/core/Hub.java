@@ -45,6 +45,18 @@ final class Hub {
         });
     }
 
+    /** Terminates every subscription (their subscribers are told {@code reason}); returns how many. */
+    int terminateAll(ErrorCode reason) {
+        int n = 0;
+        for (Set<Subscription> set : byStream.values()) {
+            for (Subscription s : set.toArray(new Subscription[0])) {
+                s.terminate(reason);
+                n++;
+            }
+        }
+        return n;
+    }
+
     int subscribers(String stream) {
         Set<Subscription> s = byStream.get(stream);
         return s == null ? 0 : s.size();

@@ -95,6 +95,18 @@ public final class Node implements EventSink, AutoCloseable {
         return hub.tap(prefix, subscriber);
     }
 
+    /**
+     * Ends every subscription of this node with {@code reason}; each subscriber is told (dialects close their
+     * connections, whose clients then resume). For a cluster broker that lost its fan-out connection: live delivery
+     * stopped, and a client waiting in silence would not know. Returns how many subscriptions ended.
+     */
+    public int interrupt(ErrorCode reason) {
+        Objects.requireNonNull(reason, "reason");
+        int n = hub.terminateAll(reason);
+        if (n > 0) log.warn("ended {} subscriptions: {}", n, reason);
+        return n;
+    }
+
     /** Local subscriber count of a stream (this node only). */
     public int localSubscribers(String stream) {
         return hub.subscribers(stream);

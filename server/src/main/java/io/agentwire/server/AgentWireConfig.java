@@ -6,6 +6,7 @@ import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.dialect.envelope.EnvelopeConfig;
 import io.agentwire.dialect.tracking.TrackingConfig;
+import io.agentwire.redis.RedisConfig;
 import io.agentwire.store.SqliteStoreConfig;
 import io.agentwire.transport.ServerConfig;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +31,17 @@ import java.util.Set;
  * @param sessions session lifetime ({@code agentwire.sessions})
  * @param store the embedded store ({@code agentwire.data-dir}, {@code agentwire.store.sqlite})
  * @param agents the agent runtime and the agents ({@code agentwire.agents})
+ * @param cluster cluster mode on Redis ({@code agentwire.cluster}); empty: one node with the embedded store
  */
 public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, EnvelopeConfig envelope,
                               Tracking tracking, HistoryConfig history, SessionsConfig sessions,
-                              SqliteStoreConfig store, Agents agents) {
+                              SqliteStoreConfig store, Agents agents, Optional<RedisConfig> cluster) {
+
+    /** One node (no cluster). */
+    public AgentWireConfig(boolean dev, ServerConfig http, Auth auth, EnvelopeConfig envelope, Tracking tracking,
+                           HistoryConfig history, SessionsConfig sessions, SqliteStoreConfig store, Agents agents) {
+        this(dev, http, auth, envelope, tracking, history, sessions, store, agents, Optional.empty());
+    }
 
     public AgentWireConfig {
         Objects.requireNonNull(http, "http");
@@ -44,6 +52,7 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(agents, "agents");
+        Objects.requireNonNull(cluster, "cluster");
         if (!dev && auth.jwtSecret().isEmpty()) {
             throw new IllegalArgumentException(
                     "agentwire.auth.jwt.secret (AGENTWIRE_JWT_SECRET) is required unless --dev");

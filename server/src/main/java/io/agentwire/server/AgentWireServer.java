@@ -3,14 +3,12 @@ package io.agentwire.server;
 import io.agentwire.agent.AgentRuntime;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.core.Authenticator;
-import io.agentwire.core.MemoryBroker;
 import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Principal;
 import io.agentwire.core.Sessions;
 import io.agentwire.dialect.envelope.EnvelopeDialect;
 import io.agentwire.dialect.tracking.TrackingDialect;
-import io.agentwire.store.SqliteStore;
 import io.agentwire.store.UnfinishedRun;
 import io.agentwire.transport.HealthRoutes;
 import io.agentwire.transport.NettyServer;
@@ -78,19 +76,21 @@ public final class AgentWireServer implements AutoCloseable {
         try {
             DevCredentials creds = DevCredentials.resolve(config, Clock.systemUTC());
             Transport transport = opened.push("transport", Transport.create());
-            SqliteStore store = opened.push("store", openStore());
-            Node node = opened.push("node", new Node(new MemoryBroker(config.history()), store.eventLog(),
+            Backend backend = opened.push("store", Backend.open(config));
+            Node node = opened.push("node", new Node(backend.broker(), backend.eventLog(),
                     new NodeConfig(config.history(), NodeConfig.DEFAULT.recoveryBufferLimit(),
                             NodeConfig.DEFAULT.durablePrefixes())));
-            Sessions sessions = opened.push("sessions", new Sessions(store.sessions(), config.sessions().ttl(),
+            backend.attach(node);
+            Sessions sessions = opened.push("sessions", new Sessions(backend.sessionStore(), config.sessions().ttl(),
                     ACK_FLUSH_INTERVAL, Clock.systemUTC()));
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
             TrackingDialect tracking = config.tracking().enabled()
                     ? opened.push("tracking dialect", new TrackingDialect(node, config.tracking().dialect())) : null;
-            AgentRuntime agents = new AgentRuntime(node, List.of(new DemoAgent(config.agents().demo())),
+            AgentRuntime agents = new AgentRuntime(backend.agentSink(node), List.of(new DemoAgent(config.agents().demo())),
                     config.agents().defaultAgent(), config.agents().runtime());
+            backend.attachAgents(agents);
             opened.onClose("agents", () -> agents.shutdown(AGENT_SHUTDOWN_GRACE));
-            endInterruptedRuns(store, agents);
+            endInterruptedRuns(backend, agents);
             EnvelopeDialect envelope = opened.push("envelope dialect",
                     new EnvelopeDialect(node, sessions, agents, config.envelope()));
             JwtAuthenticator authenticator = new JwtAuthenticator(new JwtAuthenticator.Settings(creds.jwtSecret(),
@@ -99,8 +99,7 @@ public final class AgentWireServer implements AutoCloseable {
             metrics.gauge("agentwire.envelope.connections", "open envelope WebSocket connections",
                     envelope::connections);
             metrics.gauge("agentwire.agent.runs.active", "agent runs in progress", agents::activeRunCount);
-            metrics.counter("agentwire.store.commits", "transactions of appends committed by the store",
-                    store::committedBatches);
+            backend.metrics(metrics);
             if (tracking != null) {
                 metrics.gauge("agentwire.tracking.connections", "open tracking (dashboard) WebSocket connections",
                         tracking::connections);
@@ -108,8 +107,7 @@ public final class AgentWireServer implements AutoCloseable {
                         tracking::trackedSessions);
             }
             Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
-            checks.put("store", store.eventLog()::ready);
-            checks.put("broker", node.broker()::ready);
+            backend.checks(checks);
             Routes.Builder mainRoutes = HealthRoutes.install(Routes.builder(), checks)
                     .get("/metrics", metrics.handler())
                     .webSocket(envelope.endpoint(authenticator));
@@ -121,9 +119,9 @@ public final class AgentWireServer implements AutoCloseable {
             http = opened.push("http server", server);
             int trackingPort = tracking == null ? -1 : listenTracking(transport, tracking, authenticator);
             StartupBanner banner = new StartupBanner(VersionInfo.version(), config.dev(), config.dataDir(),
-                    store.databaseFile(), transport.kind(), config.http().host(), port, config.envelope().path(),
+                    backend instanceof Backend.Embedded e ? e.store().databaseFile() : null, transport.kind(), config.http().host(), port, config.envelope().path(),
                     config.tracking().listener().host(), trackingPort, (System.nanoTime() - t0) / 1_000_000);
-            log.info(banner.text());
+            log.info(banner.text(backend.clusterDescription()));
             if (config.dev()) log.warn(banner.devText(creds));
             return port;
         } catch (RuntimeException | Error e) {
@@ -157,14 +155,6 @@ public final class AgentWireServer implements AutoCloseable {
         return port;
     }
 
-    private SqliteStore openStore() {
-        try {
-            return SqliteStore.open(config.store());
-        } catch (RuntimeException e) {
-            throw new StartupException(e.getMessage(), e);
-        }
-    }
-
     private static int listen(NettyServer server) {
         try {
             return server.start();
@@ -188,8 +178,8 @@ public final class AgentWireServer implements AutoCloseable {
     }
 
     /** Runs the previous process left unfinished (it was killed) end as interrupted, before clients connect. */
-    private static void endInterruptedRuns(SqliteStore store, AgentRuntime agents) {
-        for (UnfinishedRun run : store.unfinishedRuns()) {
+    private static void endInterruptedRuns(Backend backend, AgentRuntime agents) {
+        for (UnfinishedRun run : backend.unfinishedRuns()) {
             agents.endInterrupted(run.sessionId(), run.runId());
         }
     }

@@ -8,6 +8,7 @@ import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.dialect.envelope.EnvelopeConfig;
 import io.agentwire.dialect.tracking.TrackingConfig;
+import io.agentwire.redis.RedisConfig;
 import io.agentwire.store.SqliteStoreConfig;
 import io.agentwire.transport.ServerConfig;
 import io.agentwire.transport.WriterLimits;
@@ -100,9 +101,31 @@ final class ConfigReader {
                 .build();
         boolean dev = (Boolean) bool("dev").value();
         try {
-            return new AgentWireConfig(dev, http, auth, envelope, tracking, history, sessions, store, agents);
+            return new AgentWireConfig(dev, http, auth, envelope, tracking, history, sessions, store, agents, cluster());
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage(), e);
+        }
+    }
+
+    /** Cluster mode: present when {@code agentwire.cluster.redis} is set (docs/cluster.md). */
+    private Optional<RedisConfig> cluster() {
+        Setting uri = optional("cluster.redis");
+        @SuppressWarnings("unchecked")
+        Optional<String> value = ((Optional<String>) uri.value()).filter(v -> !v.isBlank());
+        if (value.isEmpty()) return Optional.empty();
+        RedisConfig defaults;
+        try {
+            defaults = RedisConfig.of(value.get());
+        } catch (IllegalArgumentException e) {
+            throw refuse("cluster.redis", e.getMessage());
+        }
+        try {
+            return Optional.of(new RedisConfig(value.get(), (String) string("cluster.key-prefix").value(),
+                    (Duration) duration("cluster.command-timeout").value(), defaults.reconnectMin(),
+                    (Duration) duration("cluster.reconnect-max-delay").value(),
+                    (Duration) duration("cluster.presence-heartbeat").value()));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException("agentwire.cluster: " + e.getMessage(), e);
         }
     }
 

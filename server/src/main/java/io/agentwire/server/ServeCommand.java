@@ -64,6 +64,11 @@ final class ServeCommand implements Callable<Integer> {
             description = "Data directory of the embedded store (agentwire.data-dir, default ./data).")
     Path dataDir;
 
+    @Option(names = "--cluster", paramLabel = "redis://HOST:PORT",
+            description = "Cluster mode: streams, sessions and presence in this Redis, shared by every node "
+                    + "(agentwire.cluster.redis). See docs/cluster.md.")
+    String cluster;
+
     @Option(names = "--dev",
             description = "Development mode: anonymous connections, generated dev-only secrets. Never in production.")
     boolean dev;
@@ -104,6 +109,7 @@ final class ServeCommand implements Callable<Integer> {
         if (port != null) flags.put("agentwire.http.port", port);
         if (dataDir != null) flags.put("agentwire.data-dir", dataDir.toString());
         if (dev) flags.put("agentwire.dev", true);
+        if (cluster != null) flags.put("agentwire.cluster.redis", cluster);
         return flags;
     }
 }

@@ -16,11 +16,16 @@ record StartupBanner(String version, boolean dev, Path dataDir, Path databaseFil
     }
 
     String text() {
+        return text(null);
+    }
+
+    /** The banner; in cluster mode ({@code cluster} not null) it names the cluster instead of the data directory. */
+    String text(String cluster) {
         String http = "http://" + hostPort();
         return "AgentWire " + version + " started in " + startMillis + " ms (" + (dev ? "DEV" : "production")
                 + " mode)\n"
-                + line("data dir", dataDir.toAbsolutePath().normalize() + " (database "
-                        + databaseFile.toAbsolutePath().normalize() + ")")
+                + (cluster != null ? line("cluster", cluster) : line("data dir", dataDir.toAbsolutePath().normalize()
+                        + " (database " + databaseFile.toAbsolutePath().normalize() + ")"))
                 + line("transport", transport)
                 + line("envelope", "ws://" + hostPort() + envelopePath)
                 + (trackingPort < 0 ? "" : line("tracking", "ws://" + hostPort(trackingHost, trackingPort)

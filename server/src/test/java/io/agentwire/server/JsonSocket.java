@@ -20,7 +20,7 @@ public final class JsonSocket implements AutoCloseable {
 
     public final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
     public final List<JsonNode> all = new CopyOnWriteArrayList<>();
-    final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    public final CompletableFuture<Integer> closed = new CompletableFuture<>();
     final WebSocket ws;
 
     public JsonSocket(URI uri) {

@@ -49,7 +49,8 @@ public final class Namespace {
         this.server = server;
         this.name = name;
         this.stream = "sio:" + server.config().name() + ":" + name;
-        this.recovery = new RecoveryStore(server.config().recovery().maxDisconnectionDuration());
+        this.recovery = new RecoveryStore(server.config().recovery().maxDisconnectionDuration(), server.recoveryRecords(),
+                server.config().name() + ":" + name);
         this.feed = new NamespaceFeed(this, server.node(), index);
     }
 

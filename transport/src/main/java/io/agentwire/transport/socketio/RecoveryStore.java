@@ -1,16 +1,25 @@
 package io.agentwire.transport.socketio;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwire.core.RecoveryRecords;
 import io.agentwire.core.StreamPosition;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The state of disconnected sockets of one namespace, by private session id ({@code pid}), for connection state
  * recovery: id, rooms, data and the stream position its delivery started from. An entry lives
- * {@code maxDisconnectionDuration} and can be taken once. (In memory: in cluster mode it belongs in the shared
- * store; see docs/socketio.md.)
+ * {@code maxDisconnectionDuration} and can be taken once.
+ *
+ * <p>By default in memory (one node). With shared {@link RecoveryRecords} (cluster mode) every node reads them, so a
+ * client may recover on another node; and the state of a <em>connected</em> socket is written too ({@link #live}),
+ * when it connects, joins or leaves a room, and every half {@code maxDisconnectionDuration}, so that a socket whose
+ * node was killed (and wrote nothing at the disconnection) can still be recovered elsewhere.
  */
 final class RecoveryStore {
     /**
@@ -21,22 +30,53 @@ final class RecoveryStore {
                  long disconnectedAtMillis) { }
 
     private final Duration maxDisconnection;
+    private final RecoveryRecords shared;
+    private final String scope;
     private final ConcurrentHashMap<String, Saved> byPid = new ConcurrentHashMap<>();
 
     RecoveryStore(Duration maxDisconnection) {
+        this(maxDisconnection, null, null);
+    }
+
+    /** @param shared records every node reads, or null to keep them in this process */
+    RecoveryStore(Duration maxDisconnection, RecoveryRecords shared, String scope) {
         this.maxDisconnection = maxDisconnection;
+        this.shared = shared;
+        this.scope = scope;
+    }
+
+    /** Whether the records are shared with other nodes (and connected sockets are written too). */
+    boolean isShared() {
+        return shared != null;
     }
 
     void save(Saved s) {
+        if (shared != null) {
+            shared.put(scope, s.pid(), toJson(s), maxDisconnection);
+            return;
+        }
         sweep(s.disconnectedAtMillis());
         byPid.put(s.pid(), s);
     }
 
+    /** The state of a connected socket, in case its node dies (shared records only). */
+    void live(Saved s) {
+        if (shared != null) shared.put(scope, s.pid(), toJson(s), maxDisconnection);
+    }
+
     /** The saved state of {@code pid} if it is younger than the limit; removed either way. */
-    Saved take(String pid, long nowMillis) {
+    CompletableFuture<Saved> take(String pid, long nowMillis) {
+        if (shared != null) {
+            return shared.take(scope, pid).handle((json, e) -> {
+                Saved s = e == null && json != null ? fromJson(json) : null;
+                return s == null || nowMillis - s.disconnectedAtMillis() > maxDisconnection.toMillis() ? null : s;
+            });
+        }
         Saved s = byPid.remove(pid);
-        if (s == null || nowMillis - s.disconnectedAtMillis() > maxDisconnection.toMillis()) return null;
-        return s;
+        if (s == null || nowMillis - s.disconnectedAtMillis() > maxDisconnection.toMillis()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.completedFuture(s);
     }
 
     int size() {
@@ -46,6 +86,27 @@ final class RecoveryStore {
     private void sweep(long nowMillis) {
         long limit = maxDisconnection.toMillis();
         byPid.values().removeIf(s -> nowMillis - s.disconnectedAtMillis() > limit);
+    }
+
+    static JsonNode toJson(Saved s) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("sid", s.sid()).put("pid", s.pid()).put("at", s.disconnectedAtMillis());
+        s.rooms().forEach(o.putArray("rooms")::add);
+        o.set("data", s.data().deepCopy());
+        o.put("offset", s.start().offset()).put("epoch", s.start().epoch());
+        return o;
+    }
+
+    static Saved fromJson(JsonNode o) {
+        try {
+            Set<String> rooms = new HashSet<>();
+            o.path("rooms").forEach(r -> rooms.add(r.asText()));
+            ObjectNode data = o.get("data") instanceof ObjectNode d ? d : JsonNodeFactory.instance.objectNode();
+            return new Saved(o.get("sid").asText(), o.get("pid").asText(), rooms, data,
+                    new StreamPosition(o.get("offset").asLong(), o.get("epoch").asText()), o.get("at").asLong());
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /** The offset string a client gets with every event: {@code <epoch>:<offset>} of the namespace's stream. */

@@ -54,6 +54,7 @@ public final class Socket {
     private StreamPosition position;
     private Recovery recovery;
     private ObjectNode admitted;
+    private java.util.concurrent.ScheduledFuture<?> liveRefresh;
 
     Socket(SocketIoClient client, Namespace namespace, ConnectRequest handshake) {
         this.client = client;
@@ -102,13 +103,19 @@ public final class Socket {
     /** Joins rooms, effective for the broadcasts published after this call returns. Any thread. */
     public void join(String... names) {
         RoomIndex.Member m = member;
-        if (m != null && state != State.DISCONNECTED) namespace.index().join(m, List.of(names));
+        if (m != null && state != State.DISCONNECTED) {
+            namespace.index().join(m, List.of(names));
+            if (namespace.recovery().isShared()) client.execute(this::writeLive);
+        }
     }
 
     /** Leaves a room, effective for the broadcasts published after this call returns. Any thread. */
     public void leave(String room) {
         RoomIndex.Member m = member;
-        if (m != null) namespace.index().leave(m, room);
+        if (m != null) {
+            namespace.index().leave(m, room);
+            if (namespace.recovery().isShared()) client.execute(this::writeLive);
+        }
     }
 
     /** A broadcast to the sockets in {@code rooms}, except this one. */
@@ -223,6 +230,7 @@ public final class Socket {
         member = m;
         connected(false, m.start);
         runConnectionHandlers();
+        writeLive();
     }
 
     /** Registers with the saved rooms (the hand-over point), then replays up to it: see {@link Recovery}. */
@@ -263,6 +271,7 @@ public final class Socket {
         missed.forEach(p -> deliverNow(p, true));
         held.forEach(p -> deliverNow(p, true));
         runConnectionHandlers();
+        writeLive();
     }
 
     private void connected(boolean isRecovered, StreamPosition from) {
@@ -274,6 +283,21 @@ public final class Socket {
         ObjectNode reply = NODES.objectNode().put("sid", id);
         if (pid != null) reply.put("pid", pid);
         client.send(packets(SocketIo5Packet.of(SocketIo5Packet.Type.CONNECT, namespace.name(), reply)));
+    }
+
+    /**
+     * Event loop: with shared recovery records (cluster mode), writes this connected socket's state, so it can be
+     * recovered on another node if this one dies; rewritten every half of the recovery window while connected.
+     */
+    private void writeLive() {
+        RecoveryStore store = namespace.recovery();
+        if (!store.isShared() || state != State.CONNECTED || pid == null) return;
+        store.live(new RecoveryStore.Saved(id, pid, rooms(), data, start, System.currentTimeMillis()));
+        if (liveRefresh == null) {
+            long every = Math.max(1, namespace.server().config().recovery().maxDisconnectionDuration().toMillis() / 2);
+            liveRefresh = client.session().executor().scheduleAtFixedRate(this::writeLive, every, every,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
     }
 
     private void runConnectionHandlers() {
@@ -332,6 +356,7 @@ public final class Socket {
         boolean keep = was == State.CONNECTED && recoveryEnabled() && SocketIoNames.RECOVERABLE.contains(reason);
         resumable = keep; // before the state: an emit that sees DISCONNECTED sees whether it is still worth storing
         state = State.DISCONNECTED;
+        if (liveRefresh != null) liveRefresh.cancel(false);
         RoomIndex.Member m = member;
         Set<String> rooms = m == null ? Set.of() : namespace.index().remove(m);
         client.removed(this);
@@ -344,6 +369,8 @@ public final class Socket {
         acks.failAll();
         if (keep) {
             namespace.recovery().save(new RecoveryStore.Saved(id, pid, rooms, data, start, System.currentTimeMillis()));
+        } else if (pid != null && namespace.recovery().isShared()) {
+            namespace.recovery().take(pid, 0); // its live state: not to be recovered after this disconnection
         }
         for (Consumer<String> h : disconnectHandlers) {
             try {

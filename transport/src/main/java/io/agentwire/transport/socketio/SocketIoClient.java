@@ -124,12 +124,24 @@ final class SocketIoClient implements EngineIoSession.Listener {
         ConnectRequest request = new ConnectRequest(ns.name(), auth, session.request(), session.principal(), recovering);
         Socket socket = new Socket(this, ns, request);
         sockets.put(ns.name(), socket);
-        RecoveryStore.Saved saved = recovering ? ns.recovery().take(pid, System.currentTimeMillis()) : null;
-        if (saved != null && server.config().recovery().skipMiddlewares()) {
-            socket.accepted(null, saved, offset);
+        if (!recovering) {
+            admit(ns, request, socket, null, offset);
             return;
         }
-        RecoveryStore.Saved keep = saved;
+        ns.recovery().take(pid, System.currentTimeMillis()).whenComplete((saved, e) -> execute(() -> {
+            if (closed || sockets.get(ns.name()) != socket) {
+                if (saved != null) ns.recovery().save(saved); // gone meanwhile: may try again
+                return;
+            }
+            if (saved != null && server.config().recovery().skipMiddlewares()) {
+                socket.accepted(null, saved, offset);
+            } else {
+                admit(ns, request, socket, saved, offset);
+            }
+        }));
+    }
+
+    private void admit(Namespace ns, ConnectRequest request, Socket socket, RecoveryStore.Saved keep, String offset) {
         ns.admit(request).whenComplete((reply, error) -> execute(() -> {
             if (closed || sockets.get(ns.name()) != socket) {
                 if (keep != null) ns.recovery().save(keep); // gone before the middleware answered: may try again

@@ -2,6 +2,7 @@ package io.agentwire.transport.socketio;
 
 import io.agentwire.core.Authenticator;
 import io.agentwire.core.Node;
+import io.agentwire.core.RecoveryRecords;
 import io.agentwire.core.Publication;
 import io.agentwire.transport.Routes;
 import io.agentwire.transport.engineio.EngineIoServer;
@@ -34,16 +35,32 @@ public final class SocketIoServer implements AutoCloseable {
     private final SocketIoConfig config;
     private final ConcurrentHashMap<String, Namespace> namespaces = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<ScheduledExecutorService, LoopInbox> inboxes = new ConcurrentHashMap<>();
+    private final RecoveryRecords recoveryRecords;
     private volatile EngineIoServer engine;
 
-    private SocketIoServer(Node node, SocketIoConfig config) {
+    private SocketIoServer(Node node, SocketIoConfig config, RecoveryRecords recoveryRecords) {
         this.node = Objects.requireNonNull(node, "node");
         this.config = Objects.requireNonNull(config, "config");
+        this.recoveryRecords = recoveryRecords;
         namespace("/");
     }
 
+    /** A server whose connection state recovery records stay in this process. */
     public static SocketIoServer create(Node node, SocketIoConfig config) {
-        return new SocketIoServer(node, config);
+        return new SocketIoServer(node, config, null);
+    }
+
+    /**
+     * A server whose recovery records live in {@code records}, shared by every node of a cluster (which also share
+     * the Node's broker): a client may recover on any node, also after the one it was on was killed.
+     */
+    public static SocketIoServer create(Node node, SocketIoConfig config, RecoveryRecords records) {
+        return new SocketIoServer(node, config, Objects.requireNonNull(records, "records"));
+    }
+
+    /** The shared recovery records, or null when they are kept in memory. */
+    RecoveryRecords recoveryRecords() {
+        return recoveryRecords;
     }
 
     public SocketIoConfig config() {

@@ -1,0 +1,68 @@
+package io.agentwire.transport.socketio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwire.core.RecoveryRecords;
+import io.agentwire.core.StreamPosition;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+class RecoveryStoreTest {
+    /** Shared records as a map (what Redis does, minus the network). */
+    static final class MapRecords implements RecoveryRecords {
+        final Map<String, JsonNode> map = new ConcurrentHashMap<>();
+        final Map<String, Duration> ttls = new ConcurrentHashMap<>();
+
+        @Override public void put(String scope, String key, JsonNode record, Duration ttl) {
+            map.put(scope + "/" + key, record);
+            ttls.put(scope + "/" + key, ttl);
+        }
+
+        @Override public CompletableFuture<JsonNode> take(String scope, String key) {
+            return CompletableFuture.completedFuture(map.remove(scope + "/" + key));
+        }
+    }
+
+    private static RecoveryStore.Saved saved(String pid, long at) {
+        ObjectNode data = JsonNodeFactory.instance.objectNode().put("note", "kept");
+        return new RecoveryStore.Saved("sid1", pid, Set.of("sid1", "club"), data, new StreamPosition(41, "ep"), at);
+    }
+
+    @Test
+    void inMemoryAStateIsTakenOnceWithinTheWindowAndLiveStatesAreNotKept() {
+        RecoveryStore store = new RecoveryStore(Duration.ofSeconds(10));
+        assertThat(store.isShared()).isFalse();
+        store.live(saved("p0", 1_000));
+        assertThat(store.take("p0", 1_500).join()).isNull();
+        store.save(saved("p1", 1_000));
+        assertThat(store.take("p1", 2_000).join()).isEqualTo(saved("p1", 1_000));
+        assertThat(store.take("p1", 2_000).join()).isNull();
+        store.save(saved("p2", 1_000));
+        assertThat(store.take("p2", 11_001).join()).as("older than the window").isNull();
+    }
+
+    @Test
+    void sharedStatesRoundTripThroughJsonUnderTheirScopeWithTheWindowAsTtl() {
+        MapRecords records = new MapRecords();
+        RecoveryStore a = new RecoveryStore(Duration.ofSeconds(10), records, "default:/");
+        RecoveryStore b = new RecoveryStore(Duration.ofSeconds(10), records, "default:/");
+        RecoveryStore other = new RecoveryStore(Duration.ofSeconds(10), records, "default:/chat");
+        a.live(saved("p1", 1_000));
+        assertThat(records.ttls.get("default://p1")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(other.take("p1", 2_000).join()).isNull();
+        RecoveryStore.Saved back = b.take("p1", 2_000).join();
+        assertThat(back).isEqualTo(saved("p1", 1_000));
+        assertThat(b.take("p1", 2_000).join()).isNull();
+        a.save(saved("p2", 1_000));
+        assertThat(b.take("p2", 12_000).join()).as("older than the window").isNull();
+        records.put("default:/", "bad", JsonNodeFactory.instance.objectNode().put("sid", 1), Duration.ofSeconds(1));
+        assertThat(b.take("bad", 1_000).join()).as("unreadable: not recovered").isNull();
+    }
+}
