@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Configurations for tests: loopback, ephemeral ports (HTTP and tracking), a temporary data directory. */
+/** Configurations for tests: loopback, ephemeral ports (HTTP; tracking and rooms), a temporary data directory. */
 final class TestConfigs {
     static final String SECRET = "test-secret-0123456789abcdef-0123456789";
 
@@ -17,7 +17,8 @@ final class TestConfigs {
         flags.put("agentwire.http.host", "127.0.0.1");
         flags.put("agentwire.http.port", 0);
         flags.put("agentwire.data-dir", dataDir.toString());
-        flags.put("agentwire.tracking.port", 0); // never the documented 8000 in tests
+        flags.put("agentwire.tracking.port", 0); // never the documented 8000 in tests: one ephemeral port for both
+        flags.put("agentwire.rooms.port", 0);
         return flags;
     }
 
