@@ -63,6 +63,15 @@ final class TestTokens {
         }
     }
 
+    /** RS256 signed with {@code key} under another key's id. */
+    static String rs256Kid(RSAKey key, String kid, JWTClaimsSet claims) {
+        try {
+            return sign(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(), new RSASSASigner(key), claims);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String es256(JWTClaimsSet claims) {
         try {
             return sign(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(EC.getKeyID()).build(), new ECDSASigner(EC), claims);
