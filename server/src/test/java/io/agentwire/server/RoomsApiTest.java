@@ -241,4 +241,20 @@ class RoomsApiTest {
         assertThat(send(port, "PUT", "/api/v1/access/teams/T1", null, key).statusCode()).isEqualTo(404);
         assertThat(send(port, "POST", "/api/v1/access/projects/P1/users/u1", null, key).statusCode()).isEqualTo(405);
     }
+
+    @Test
+    void grantsSurviveARestart() throws Exception {
+        String[] key = {"X-API-Key", RoomsServerTest.KEY};
+        for (int i = 0; i < 3; i++) {
+            assertThat(send(server.port(), "PUT", "/api/v1/access/projects/P" + i + "/users/u9", null, key).statusCode()).isEqualTo(200);
+        }
+        assertThat(send(server.port(), "DELETE", "/api/v1/access/projects/P1/users/u9", null, key).statusCode()).isEqualTo(200);
+        server.close();
+        start(); // the same data directory
+        HttpResponse<String> listed = send(server.port(), "GET", "/api/v1/access/users/u9", null, key);
+        assertThat(JsonSocket.JSON.readTree(listed.body()).path("projects").toString()).isEqualTo("[\"P0\",\"P2\"]");
+        assertThat(send(server.port(), "PUT", "/api/v1/access/projects/P1/users/u9", null, key).statusCode()).isEqualTo(200);
+        assertThat(JsonSocket.JSON.readTree(send(server.port(), "GET", "/api/v1/access/users/u9", null, key).body())
+                .path("projects").toString()).isEqualTo("[\"P0\",\"P1\",\"P2\"]");
+    }
 }
