@@ -243,6 +243,28 @@ async function recovery() {
   return { reason, recovered, sameId, steps, established };
 }
 
+// A recovering client's restored rooms are checked again: a grant revoked while it was away is not restored.
+async function recoveryRecheck() {
+  const b = connect(P.tokens.bob, { transports: ["websocket"] });
+  const got = recorder(b);
+  await connected(b);
+  await api("PUT", "/api/v1/access/projects/P2/users/bob");
+  const subscribed = await call(b, "subscribe", { room: "project:P2" });
+  const down = once(b, "disconnect");
+  b.io.engine.close();
+  await down;
+  await api("DELETE", "/api/v1/access/projects/P2/users/bob");
+  b.connect();
+  await once(b, "connect");
+  const recovered = b.recovered;
+  await api("POST", "/api/v1/events", { type: "pr.created", data: { pr_id: "x", project_id: "P2", title: "after" } });
+  await api("POST", "/api/v1/events", { type: "agent.status_changed", data: { agent_id: "sentinel", status: "online" } });
+  await until(() => got.some((e) => e.event === "agent.status_changed"));
+  const stats = await api("GET", "/api/v1/websocket/stats");
+  b.close();
+  return { subscribed, recovered, prs: got.filter((e) => e.event === "pr.created").length, rooms: stats.body.rooms };
+}
+
 // The 1 MB message limit: a message under it is answered, one over it closes that client only.
 async function payload() {
   const a = connect(P.tokens.alice, { transports: ["websocket"] });
@@ -257,7 +279,7 @@ async function payload() {
   return { under, reason, bStill };
 }
 
-const scenarios = { flows, routing, tokens, fanout, recovery, payload };
+const scenarios = { flows, routing, tokens, fanout, recovery, recoveryRecheck, payload };
 if (!scenarios[scenario]) fail("unknown scenario " + scenario);
 scenarios[scenario]()
   .then((r) => { clearTimeout(deadline); console.log(JSON.stringify(r)); process.exit(0); })

@@ -223,6 +223,18 @@ class RoomsServerTest {
     }
 
     @Test
+    void aRecoveringClientKeepsOnlyTheRoomsItMayStillEnter() throws Exception {
+        try (AgentWireServer s = server(Map.of())) {
+            JsonNode r = RoomsHarness.run("recoveryRecheck", params(s, Map.of("bob", TestTokens.hs256("bob"))), LIMIT);
+            assertSuccess(r.path("subscribed"), "project:P2");
+            assertThat(r.path("recovered").asBoolean()).isTrue();
+            assertThat(r.path("prs").asInt()).isZero(); // the grant was revoked while bob was away
+            assertThat(r.path("rooms").has("project:P2")).isFalse();
+            assertThat(r.path("rooms").path("user:bob").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aMessageUpToOneMegabyteIsTakenALargerOneClosesOnlyItsConnection() throws Exception {
         try (AgentWireServer s = server(Map.of())) {
             Map<String, Object> p = params(s, Map.of("alice", TestTokens.hs256("alice"), "bob", TestTokens.hs256("bob")));

@@ -116,13 +116,6 @@ public enum EventType {
         return List.copyOf(out);
     }
 
-    /** The documented fields' names, for the docs and tests. */
-    List<String> fieldNames() {
-        List<String> names = new ArrayList<>();
-        fields.forEach(f -> names.add((f.required() ? "" : "?") + f.name()));
-        return names;
-    }
-
     private static Field[] withWorkflow(Field... more) {
         List<Field> all = new ArrayList<>(List.of(id("workflow_id")));
         List<String> named = Stream.of(more).map(Field::name).toList();
