@@ -91,6 +91,10 @@ class RoomsServerTest {
             assertThat(r.path("listedAfter").path("body").path("projects").toString()).isEqualTo("[]");
             assertThat(r.path("accessNotFound").path("status").asInt()).isEqualTo(404);
             assertThat(r.path("clientDisconnect").asText()).isEqualTo("io client disconnect");
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + s.port() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("agentwire_rooms_events_published_total 3.0");
         }
     }
 
