@@ -1,7 +1,7 @@
 package io.agentwire.server;
 
 import io.agentwire.core.ErrorCode;
-import io.agentwire.dialect.rooms.InvalidEventException;
+import io.agentwire.core.InvalidFieldException;
 import io.agentwire.dialect.rooms.RoomName;
 import io.agentwire.dialect.rooms.RoomsDialect;
 import io.agentwire.dialect.rooms.ServerEvent;
@@ -66,7 +66,7 @@ final class RoomsApi {
             event = ServerEvent.fromJson(ApiJson.body(request), clock);
         } catch (ApiJson.BadBody e) {
             return CompletableFuture.completedFuture(e.reply);
-        } catch (InvalidEventException e) {
+        } catch (InvalidFieldException e) {
             return CompletableFuture.completedFuture(ApiJson.bad(e.code(), e.field(), e.getMessage()));
         }
         return rooms.publish(event).thenApply(delivered -> {

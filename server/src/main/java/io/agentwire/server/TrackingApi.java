@@ -3,9 +3,9 @@ package io.agentwire.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentwire.core.AgentWireException;
 import io.agentwire.core.ErrorCode;
+import io.agentwire.core.InvalidFieldException;
 import io.agentwire.dialect.tracking.AgentStatusReport;
 import io.agentwire.dialect.tracking.CollaborationReport;
-import io.agentwire.dialect.tracking.InvalidReportException;
 import io.agentwire.dialect.tracking.LogReport;
 import io.agentwire.dialect.tracking.TrackingDialect;
 import io.agentwire.transport.HttpHandler;
@@ -58,7 +58,7 @@ final class TrackingApi {
                 report = parse.apply(ApiJson.body(request));
             } catch (ApiJson.BadBody e) {
                 return CompletableFuture.completedFuture(e.reply);
-            } catch (InvalidReportException e) {
+            } catch (InvalidFieldException e) {
                 return CompletableFuture.completedFuture(ApiJson.bad(e.code(), e.field(), e.getMessage()));
             }
             return deliver.apply(report).handle((dashboards, err) -> err == null ? accepted(dashboards) : failed(err));

@@ -1,6 +1,7 @@
 package io.agentwire.dialect.rooms;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentwire.core.InvalidFieldException;
 import java.util.List;
 
 /**
@@ -47,22 +48,22 @@ record Field(String name, Kind kind, boolean required, List<String> values, doub
         String path = "data." + name;
         JsonNode v = data.get(name);
         if (v == null || v.isNull()) {
-            if (required) throw InvalidEventException.missing(path);
+            if (required) throw InvalidFieldException.missing(path);
             return;
         }
         switch (kind) {
             case ID -> {
                 if (!v.isTextual() || !RoomName.validId(v.textValue())) {
-                    throw InvalidEventException.invalid(path, "'" + path + "' must be a string of 1.." + RoomName.MAX_ID
+                    throw InvalidFieldException.invalid(path, "'" + path + "' must be a string of 1.." + RoomName.MAX_ID
                             + " characters without whitespace");
                 }
             }
             case TEXT -> {
-                if (!v.isTextual()) throw InvalidEventException.invalid(path, "'" + path + "' must be a string");
+                if (!v.isTextual()) throw InvalidFieldException.invalid(path, "'" + path + "' must be a string");
             }
             case ENUM -> {
                 if (!v.isTextual() || !values.contains(v.textValue())) {
-                    throw InvalidEventException.invalid(path, "'" + path + "' must be one of " + String.join(", ", values)
+                    throw InvalidFieldException.invalid(path, "'" + path + "' must be one of " + String.join(", ", values)
                             + (v.isTextual() ? ", was '" + shorten(v.textValue()) + "'" : ""));
                 }
             }
@@ -70,24 +71,24 @@ record Field(String name, Kind kind, boolean required, List<String> values, doub
                 boolean integral = kind == Kind.INTEGER;
                 if (!v.isNumber() || (integral && !v.canConvertToExactIntegral())
                         || v.doubleValue() < min || v.doubleValue() > max) {
-                    throw InvalidEventException.invalid(path, "'" + path + "' must be " + (integral ? "an integer" : "a number")
+                    throw InvalidFieldException.invalid(path, "'" + path + "' must be " + (integral ? "an integer" : "a number")
                             + (max == Double.POSITIVE_INFINITY ? " of at least " + format(min)
                                     : " from " + format(min) + " to " + format(max)));
                 }
             }
             case OBJECT -> {
-                if (!v.isObject()) throw InvalidEventException.invalid(path, "'" + path + "' must be an object");
+                if (!v.isObject()) throw InvalidFieldException.invalid(path, "'" + path + "' must be an object");
             }
             case STRINGS -> {
-                if (!v.isArray()) throw InvalidEventException.invalid(path, "'" + path + "' must be an array of strings");
+                if (!v.isArray()) throw InvalidFieldException.invalid(path, "'" + path + "' must be an array of strings");
                 for (int i = 0; i < v.size(); i++) {
                     if (!v.get(i).isTextual()) {
-                        throw InvalidEventException.invalid(path + "[" + i + "]", "'" + path + "[" + i + "]' must be a string");
+                        throw InvalidFieldException.invalid(path + "[" + i + "]", "'" + path + "[" + i + "]' must be a string");
                     }
                 }
             }
             case ARRAY -> {
-                if (!v.isArray()) throw InvalidEventException.invalid(path, "'" + path + "' must be an array");
+                if (!v.isArray()) throw InvalidFieldException.invalid(path, "'" + path + "' must be an array");
             }
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.core.ErrorCode;
+import io.agentwire.core.InvalidFieldException;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -36,28 +37,28 @@ public record ServerEvent(EventType type, String timestamp, String source, Objec
      * {@code data} an object with the type's fields, {@code source} a string (default: the type's),
      * {@code timestamp} an ISO 8601 date-time with offset (default: now). Other members are ignored.
      *
-     * @throws InvalidEventException naming the first bad field
+     * @throws InvalidFieldException naming the first bad field
      */
     public static ServerEvent fromJson(JsonNode body, Clock clock) {
         if (body == null || !body.isObject()) {
-            throw new InvalidEventException(ErrorCode.INVALID_MESSAGE, null, "the body must be a JSON object");
+            throw new InvalidFieldException(ErrorCode.INVALID_MESSAGE, null, "the body must be a JSON object");
         }
         JsonNode t = body.get("type");
-        if (t == null || t.isNull()) throw InvalidEventException.missing("type");
-        if (!t.isTextual()) throw InvalidEventException.invalid("type", "'type' must be a string");
+        if (t == null || t.isNull()) throw InvalidFieldException.missing("type");
+        if (!t.isTextual()) throw InvalidFieldException.invalid("type", "'type' must be a string");
         EventType type = EventType.of(t.textValue());
         if (type == null) {
-            throw new InvalidEventException(ErrorCode.UNKNOWN_EVENT, "type", "'type' must be one of the events of "
+            throw new InvalidFieldException(ErrorCode.UNKNOWN_EVENT, "type", "'type' must be one of the events of "
                     + "the SWE Agent WebSocket API (project.updated, agent.status_changed, …; see docs/rooms.md)");
         }
         JsonNode d = body.get("data");
-        if (d == null || d.isNull()) throw InvalidEventException.missing("data");
-        if (!d.isObject()) throw InvalidEventException.invalid("data", "'data' must be an object");
+        if (d == null || d.isNull()) throw InvalidFieldException.missing("data");
+        if (!d.isObject()) throw InvalidFieldException.invalid("data", "'data' must be an object");
         String source = type.defaultSource();
         JsonNode s = body.get("source");
         if (s != null && !s.isNull()) {
             if (!s.isTextual() || s.textValue().isBlank() || s.textValue().length() > MAX_SOURCE) {
-                throw InvalidEventException.invalid("source", "'source' must be a non-blank string of at most "
+                throw InvalidFieldException.invalid("source", "'source' must be a non-blank string of at most "
                         + MAX_SOURCE + " characters");
             }
             source = s.textValue();
@@ -66,7 +67,7 @@ public record ServerEvent(EventType type, String timestamp, String source, Objec
         JsonNode ts = body.get("timestamp");
         if (ts != null && !ts.isNull()) {
             if (!ts.isTextual() || !isDateTime(ts.textValue())) {
-                throw InvalidEventException.invalid("timestamp",
+                throw InvalidFieldException.invalid("timestamp",
                         "'timestamp' must be an ISO 8601 date-time with an offset, e.g. 2024-11-08T10:30:00Z");
             }
             timestamp = ts.textValue();

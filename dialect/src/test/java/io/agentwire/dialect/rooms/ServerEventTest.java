@@ -1,11 +1,9 @@
 package io.agentwire.dialect.rooms;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentwire.core.ErrorCode;
+import io.agentwire.core.InvalidFieldException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -14,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Spec 004's event catalogue: the names, the rooms of each "Room:" line, the checks, the payload shape. */
 class ServerEventTest {
@@ -91,7 +91,7 @@ class ServerEventTest {
             {"type":"pr.closed","data":{"pr_id":"x","project_id":"p"},"timestamp":"today"} | INVALID_FIELD | timestamp
             """)
     void aBadEventNamesItsField(String json, ErrorCode code, String field) {
-        assertThatThrownBy(() -> parse(json)).isInstanceOfSatisfying(InvalidEventException.class, e -> {
+        assertThatThrownBy(() -> parse(json)).isInstanceOfSatisfying(InvalidFieldException.class, e -> {
             assertThat(e.code()).isEqualTo(code);
             assertThat(e.field()).isEqualTo(field);
         });
