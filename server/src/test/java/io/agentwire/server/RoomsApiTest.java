@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +30,7 @@ class RoomsApiTest {
 
     @BeforeEach
     void start() {
-        Map<String, String> env = new HashMap<>(Map.of("AGENTWIRE_JWT_SECRET", TestConfigs.SECRET,
-                "AGENTWIRE_API_KEY", RoomsServerTest.KEY));
-        server = new AgentWireServer(AgentWireConfig.load(null, env, TestConfigs.local(dir)));
+        server = new AgentWireServer(TestConfigs.production(dir, RoomsServerTest.KEY, Map.of()));
         server.start();
     }
 

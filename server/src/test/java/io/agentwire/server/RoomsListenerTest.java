@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,11 +24,7 @@ class RoomsListenerTest {
     @TempDir Path dir;
 
     private AgentWireServer server(Map<String, Object> more) {
-        Map<String, Object> flags = TestConfigs.local(dir);
-        flags.putAll(more);
-        Map<String, String> env = new HashMap<>(Map.of("AGENTWIRE_JWT_SECRET", TestConfigs.SECRET,
-                "AGENTWIRE_API_KEY", RoomsServerTest.KEY));
-        AgentWireServer s = new AgentWireServer(AgentWireConfig.load(null, env, flags));
+        AgentWireServer s = new AgentWireServer(TestConfigs.production(dir, RoomsServerTest.KEY, more));
         s.start();
         return s;
     }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +28,7 @@ class RoomsServerTest {
     @TempDir Path dir;
 
     private AgentWireServer server(Map<String, Object> more) {
-        Map<String, Object> flags = TestConfigs.local(dir);
-        flags.putAll(more);
-        Map<String, String> env = new HashMap<>(Map.of("AGENTWIRE_JWT_SECRET", TestConfigs.SECRET, "AGENTWIRE_API_KEY", KEY));
-        AgentWireServer s = new AgentWireServer(AgentWireConfig.load(null, env, flags));
+        AgentWireServer s = new AgentWireServer(TestConfigs.production(dir, RoomsServerTest.KEY, more));
         s.start();
         return s;
     }

@@ -27,6 +27,13 @@ final class TestConfigs {
         return AgentWireConfig.load(null, Map.of("AGENTWIRE_JWT_SECRET", SECRET), local(dataDir));
     }
 
+    /** Production mode with {@link #SECRET} and the HTTP API key {@code apiKey}, plus {@code more} flags. */
+    static AgentWireConfig production(Path dataDir, String apiKey, Map<String, Object> more) {
+        Map<String, Object> flags = local(dataDir);
+        flags.putAll(more);
+        return AgentWireConfig.load(null, Map.of("AGENTWIRE_JWT_SECRET", SECRET, "AGENTWIRE_API_KEY", apiKey), flags);
+    }
+
     /** Dev mode, no secrets configured. */
     static AgentWireConfig dev(Path dataDir) {
         Map<String, Object> flags = local(dataDir);
