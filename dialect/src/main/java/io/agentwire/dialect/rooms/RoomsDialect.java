@@ -173,7 +173,10 @@ public final class RoomsDialect implements AutoCloseable {
         return ConnectReply.accept(data);
     }
 
-    /** {@code auth.token}, else the {@code token} query parameter, else {@code Authorization: Bearer}; null if none. */
+    /**
+     * {@code auth.token}, else the handshake's {@code Authorization: Bearer} header or, failing that, its {@code token}
+     * query parameter (the order of the other dialects); null if none.
+     */
     private static String token(ConnectRequest request) {
         JsonNode t = request.auth().get("token");
         if (t != null && !t.isNull()) return t.isTextual() ? t.textValue() : t.toString();
