@@ -17,6 +17,7 @@ public enum ErrorCode {
     SESSION_CLOSED(ErrorClass.VALIDATION, "the session is closed and accepts no new runs"),
     RUN_IN_PROGRESS(ErrorClass.VALIDATION, "the session already has a run in progress"),
     UNSUPPORTED_FRAME(ErrorClass.VALIDATION, "binary frames are not part of this protocol"),
+    INVALID_ROOM(ErrorClass.VALIDATION, "the room name is not one this server knows"),
     // recovery
     SESSION_NOT_FOUND(ErrorClass.VALIDATION, "no such session"),
     SESSION_EXPIRED(ErrorClass.VALIDATION, "the session is past its time to live"),
@@ -27,6 +28,7 @@ public enum ErrorCode {
     // authentication
     AUTH_MISSING(ErrorClass.VALIDATION, "no credentials were given"),
     AUTH_FAILED(ErrorClass.VALIDATION, "the credentials were not accepted"),
+    ROOM_ACCESS_DENIED(ErrorClass.VALIDATION, "the principal may not join this room"),
     // transient
     TIMEOUT(ErrorClass.TRANSIENT, "the step timed out"),
     CONFIRM_TIMEOUT(ErrorClass.TRANSIENT, "the confirmation was not answered in time"),

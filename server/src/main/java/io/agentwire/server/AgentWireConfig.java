@@ -1,10 +1,12 @@
 package io.agentwire.server;
 
+import com.nimbusds.jose.jwk.JWKSet;
 import io.agentwire.agent.AgentRuntimeConfig;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.dialect.envelope.EnvelopeConfig;
+import io.agentwire.dialect.rooms.RoomsConfig;
 import io.agentwire.dialect.tracking.TrackingConfig;
 import io.agentwire.redis.RedisConfig;
 import io.agentwire.store.SqliteStoreConfig;
@@ -27,6 +29,8 @@ import java.util.Set;
  * @param auth secrets and claims checks ({@code agentwire.auth})
  * @param envelope the envelope dialect ({@code agentwire.envelope}, the default agent from {@code agents.default})
  * @param tracking the tracking dialect and its port ({@code agentwire.tracking})
+ * @param rooms the rooms dialect and its port ({@code agentwire.rooms}); it shares one listener with the tracking
+ *     dialect when both are on the same host and port (the default: 8000)
  * @param history the resume window ({@code agentwire.history})
  * @param sessions session lifetime ({@code agentwire.sessions})
  * @param store the embedded store ({@code agentwire.data-dir}, {@code agentwire.store.sqlite})
@@ -34,13 +38,14 @@ import java.util.Set;
  * @param cluster cluster mode on Redis ({@code agentwire.cluster}); empty: one node with the embedded store
  */
 public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, EnvelopeConfig envelope,
-                              Tracking tracking, HistoryConfig history, SessionsConfig sessions,
+                              Tracking tracking, Rooms rooms, HistoryConfig history, SessionsConfig sessions,
                               SqliteStoreConfig store, Agents agents, Optional<RedisConfig> cluster) {
 
     /** One node (no cluster). */
     public AgentWireConfig(boolean dev, ServerConfig http, Auth auth, EnvelopeConfig envelope, Tracking tracking,
-                           HistoryConfig history, SessionsConfig sessions, SqliteStoreConfig store, Agents agents) {
-        this(dev, http, auth, envelope, tracking, history, sessions, store, agents, Optional.empty());
+                           Rooms rooms, HistoryConfig history, SessionsConfig sessions, SqliteStoreConfig store,
+                           Agents agents) {
+        this(dev, http, auth, envelope, tracking, rooms, history, sessions, store, agents, Optional.empty());
     }
 
     public AgentWireConfig {
@@ -48,12 +53,13 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(envelope, "envelope");
         Objects.requireNonNull(tracking, "tracking");
+        Objects.requireNonNull(rooms, "rooms");
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(agents, "agents");
         Objects.requireNonNull(cluster, "cluster");
-        if (!dev && auth.jwtSecret().isEmpty()) {
+        if (!dev && auth.jwtSecret().isEmpty() && auth.jwtJwks().isEmpty()) {
             throw new IllegalArgumentException(
                     "agentwire.auth.jwt.secret (AGENTWIRE_JWT_SECRET) is required unless --dev");
         }
@@ -69,6 +75,16 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
             throw new IllegalArgumentException("agentwire.tracking.port and agentwire.http.port must differ, both are "
                     + http.port());
         }
+        if (rooms.enabled() && rooms.listener().port() != 0 && rooms.listener().port() == http.port()) {
+            throw new IllegalArgumentException("agentwire.rooms.port and agentwire.http.port must differ, both are "
+                    + http.port());
+        }
+    }
+
+    /** Whether the tracking and rooms dialects are both served, on the same host and port: one listener for both. */
+    public boolean roomsShareTrackingListener() {
+        return tracking.enabled() && rooms.enabled() && tracking.listener().port() == rooms.listener().port()
+                && tracking.listener().host().equals(rooms.listener().host());
     }
 
     /**
@@ -92,16 +108,17 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
      * Authentication settings. Secrets are never printed by {@link #toString()}.
      *
      * @param jwtSecret the HS256 secret, at least {@link JwtAuthenticator#MIN_SECRET_BYTES} bytes; empty only in
-     *     dev mode (then generated at startup)
+     *     dev mode (then generated at startup) or when a JWKS is configured (then HS256 tokens are refused)
      * @param jwtIssuer the required {@code iss}, if any
      * @param jwtAudience the required {@code aud}, if any
-     * @param apiKey the key of the HTTP API (reserved), if any
+     * @param apiKey the key of the HTTP API, if any
+     * @param jwtJwks the public keys RS256 and ES256 tokens are verified with, if any
      */
     public record Auth(Optional<String> jwtSecret, Optional<String> jwtIssuer, Optional<String> jwtAudience,
-                       Optional<String> apiKey) {
-        /** No secrets, no claims checks. */
+                       Optional<String> apiKey, Optional<JWKSet> jwtJwks) {
+        /** No secrets, no keys, no claims checks. */
         public static final Auth NONE =
-                new Auth(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+                new Auth(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
         public Auth {
             jwtSecret = nonBlank(jwtSecret);
@@ -109,6 +126,7 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
             jwtAudience = nonBlank(jwtAudience);
             apiKey = nonBlank(apiKey);
             jwtSecret.ifPresent(JwtAuthenticator::checkSecret);
+            jwtJwks = Objects.requireNonNull(jwtJwks, "jwtJwks").map(JwtAuthenticator::checkJwks);
         }
 
         private static Optional<String> nonBlank(Optional<String> s) {
@@ -119,7 +137,8 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
         public String toString() {
             return "Auth[jwtSecret=" + jwtSecret.map(s -> "<" + s.getBytes(StandardCharsets.UTF_8).length + " bytes>")
                     .orElse("<none>") + ", jwtIssuer=" + jwtIssuer.orElse("<any>") + ", jwtAudience="
-                    + jwtAudience.orElse("<any>") + ", apiKey=" + apiKey.map(k -> "<set>").orElse("<none>") + "]";
+                    + jwtAudience.orElse("<any>") + ", apiKey=" + apiKey.map(k -> "<set>").orElse("<none>") + ", jwks="
+                    + jwtJwks.map(j -> j.getKeys().size() + " keys").orElse("<none>") + "]";
         }
     }
 
@@ -137,6 +156,24 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
                 .withMaxFrameBytes(TrackingConfig.DEFAULT.maxPayloadBytes()), false, TrackingConfig.DEFAULT);
 
         public Tracking {
+            Objects.requireNonNull(listener, "listener");
+            Objects.requireNonNull(dialect, "dialect");
+        }
+    }
+
+    /**
+     * The rooms dialect ({@code agentwire.rooms}, docs/rooms.md).
+     *
+     * @param enabled whether the rooms port (Socket.IO) and the rooms HTTP API are served
+     * @param listener the rooms port ({@code host}, {@code port}; the frame limit and the largest HTTP body from
+     *     {@code max-payload}, the writer limits from {@code agentwire.transport.writer})
+     * @param dialect the dialect's own settings, the Socket.IO server's included
+     */
+    public record Rooms(boolean enabled, ServerConfig listener, RoomsConfig dialect) {
+        public static final Rooms DEFAULT = new Rooms(true, ServerConfig.of("0.0.0.0", 8000)
+                .withMaxFrameBytes(RoomsConfig.DEFAULT.socketIo().engineIo().maxPayload()), RoomsConfig.DEFAULT);
+
+        public Rooms {
             Objects.requireNonNull(listener, "listener");
             Objects.requireNonNull(dialect, "dialect");
         }

@@ -5,21 +5,29 @@ import io.agentwire.agent.DemoAgent;
 import io.agentwire.core.Authenticator;
 import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
+import io.agentwire.core.Presence;
 import io.agentwire.core.Principal;
 import io.agentwire.core.Sessions;
 import io.agentwire.dialect.envelope.EnvelopeDialect;
+import io.agentwire.dialect.rooms.RoomsDialect;
 import io.agentwire.dialect.tracking.TrackingDialect;
 import io.agentwire.store.UnfinishedRun;
 import io.agentwire.transport.HealthRoutes;
 import io.agentwire.transport.NettyServer;
 import io.agentwire.transport.Routes;
+import io.agentwire.transport.ServerConfig;
 import io.agentwire.transport.Transport;
+import io.agentwire.transport.WebSocketEndpoint;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +35,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One AgentWire server: wires transport, store, broker, node, sessions, agents and the dialects from an
  * {@link AgentWireConfig} and serves them: the HTTP port ({@code /ws}, {@code /healthz}, {@code /readyz},
- * {@code /metrics}, the tracking API under {@code /api/v1/tracking/}) and, unless disabled, the tracking port
- * ({@code /ws/agent-tracking/{client_id}}, 8000 by default).
+ * {@code /metrics}, the tracking API under {@code /api/v1/tracking/}, the rooms API) and, unless disabled, the
+ * tracking port ({@code /ws/agent-tracking/{client_id}}) and the rooms port (Socket.IO at {@code /socket.io/},
+ * namespace {@code /ws}, and the rooms API) — one listener for both on 8000 by default, two when configured on
+ * different ports.
  *
  * <pre>{@code
  * try (AgentWireServer server = new AgentWireServer(config)) {
@@ -47,11 +57,16 @@ public final class AgentWireServer implements AutoCloseable {
     static final Duration AGENT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     static final Duration PURGE_EVERY = Duration.ofHours(1);
     static final Duration FIRST_PURGE_AFTER = Duration.ofMinutes(1);
+    /** How long the rooms dialect may take to read its project grants at startup. */
+    static final Duration GRANTS_LOAD_TIMEOUT = Duration.ofSeconds(30);
+    /** Streams kept in the store beside the sessions: the rooms dialect's project grants. */
+    static final String ACCESS_STREAMS = "access:";
 
     private final AgentWireConfig config;
     private final CloseStack opened = new CloseStack();
     private NettyServer http;
     private NettyServer trackingServer;
+    private NettyServer roomsServer;
     private boolean started;
     private boolean closed;
 
@@ -77,10 +92,12 @@ public final class AgentWireServer implements AutoCloseable {
             DevCredentials creds = DevCredentials.resolve(config, Clock.systemUTC());
             Transport transport = opened.push("transport", Transport.create());
             Backend backend = opened.push("store", Backend.open(config));
+            List<String> durable = new ArrayList<>(NodeConfig.DEFAULT.durablePrefixes());
+            durable.add(ACCESS_STREAMS);
             Node node = opened.push("node", new Node(backend.broker(), backend.eventLog(),
-                    new NodeConfig(config.history(), NodeConfig.DEFAULT.recoveryBufferLimit(),
-                            NodeConfig.DEFAULT.durablePrefixes())));
+                    new NodeConfig(config.history(), NodeConfig.DEFAULT.recoveryBufferLimit(), durable)));
             backend.attach(node);
+            Presence presence = backend.presence();
             Sessions sessions = opened.push("sessions", new Sessions(backend.sessionStore(), config.sessions().ttl(),
                     ACK_FLUSH_INTERVAL, Clock.systemUTC()));
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
@@ -94,7 +111,14 @@ public final class AgentWireServer implements AutoCloseable {
             EnvelopeDialect envelope = opened.push("envelope dialect",
                     new EnvelopeDialect(node, sessions, agents, config.envelope()));
             JwtAuthenticator authenticator = new JwtAuthenticator(new JwtAuthenticator.Settings(creds.jwtSecret(),
-                    config.auth().jwtIssuer(), config.auth().jwtAudience(), config.dev()), Clock.systemUTC());
+                    config.auth().jwtJwks(), config.auth().jwtIssuer(), config.auth().jwtAudience(), config.dev()),
+                    Clock.systemUTC());
+            RoomsDialect rooms = config.rooms().enabled() ? opened.push("rooms dialect", new RoomsDialect(node,
+                    presence, authenticator::check, config.rooms().dialect(), Clock.systemUTC(),
+                    backend.recoveryRecords().orElse(null))) : null;
+            if (rooms != null) loadGrants(rooms);
+            ApiKeyCheck apiKeys = new ApiKeyCheck(creds.apiKey());
+            RoomsApi roomsApi = rooms == null ? null : new RoomsApi(rooms, apiKeys, Clock.systemUTC());
             Metrics metrics = opened.push("metrics", new Metrics());
             metrics.gauge("agentwire.envelope.connections", "open envelope WebSocket connections",
                     envelope::connections);
@@ -106,21 +130,32 @@ public final class AgentWireServer implements AutoCloseable {
                 metrics.gauge("agentwire.tracking.sessions", "sessions the tracking dialect tracks",
                         tracking::trackedSessions);
             }
+            if (rooms != null) {
+                metrics.gauge("agentwire.rooms.connections", "open rooms (Socket.IO /ws) connections on this node",
+                        rooms::connections);
+                metrics.counter("agentwire.rooms.events.published", "server events published to the rooms",
+                        rooms::published);
+            }
             Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
             backend.checks(checks);
             Routes.Builder mainRoutes = HealthRoutes.install(Routes.builder(), checks)
                     .get("/metrics", metrics.handler())
                     .webSocket(envelope.endpoint(authenticator));
-            if (tracking != null) new TrackingApi(tracking, new ApiKeyCheck(creds.apiKey())).install(mainRoutes);
+            if (tracking != null) new TrackingApi(tracking, apiKeys).install(mainRoutes);
+            if (roomsApi != null) roomsApi.install(mainRoutes);
             NettyServer server = new NettyServer(transport, config.http(), mainRoutes.build());
             metrics.gauge("agentwire.http.connections", "open HTTP and WebSocket connections",
                     server::connectionCount);
             int port = listen(server);
             http = opened.push("http server", server);
-            int trackingPort = tracking == null ? -1 : listenTracking(transport, tracking, authenticator);
+            listenSidePorts(transport, tracking, authenticator, rooms, roomsApi);
+            StartupBanner.Rooms roomsLine = rooms == null ? null : new StartupBanner.Rooms(
+                    config.rooms().listener().host(), roomsServer.port(), config.rooms().dialect().namespace(),
+                    config.rooms().dialect().socketIo().engineIo().path());
             StartupBanner banner = new StartupBanner(VersionInfo.version(), config.dev(), config.dataDir(),
                     backend instanceof Backend.Embedded e ? e.store().databaseFile() : null, transport.kind(), config.http().host(), port, config.envelope().path(),
-                    config.tracking().listener().host(), trackingPort, (System.nanoTime() - t0) / 1_000_000);
+                    config.tracking().listener().host(), trackingServer == null ? -1 : trackingServer.port(),
+                    roomsLine, (System.nanoTime() - t0) / 1_000_000);
             log.info(banner.text(backend.clusterDescription()));
             if (config.dev()) log.warn(banner.devText(creds));
             return port;
@@ -141,18 +176,63 @@ public final class AgentWireServer implements AutoCloseable {
         return trackingServer == null || closed ? -1 : trackingServer.port();
     }
 
+    /** The bound port of the rooms dialect; -1 when it is disabled, before {@link #start()}, after {@link #close()}. */
+    public synchronized int roomsPort() {
+        return roomsServer == null || closed ? -1 : roomsServer.port();
+    }
+
     /**
-     * The tracking dialect on its own port. Spec 002's dashboards send no credentials: they are accepted as the
-     * anonymous principal unless {@code agentwire.tracking.require-token} asks for the envelope dialect's JWT.
+     * The ports of the tracking and rooms dialects (spec 002 and 004 both document 8000): one listener serving both
+     * when they are configured on the same host and port (their paths do not overlap: {@code /ws/agent-tracking/…}
+     * and the Socket.IO path), else one each. Each dialect keeps its own message limit on a shared listener.
      */
-    private int listenTracking(Transport transport, TrackingDialect tracking, Authenticator jwt) {
+    private void listenSidePorts(Transport transport, TrackingDialect tracking, Authenticator jwt, RoomsDialect rooms,
+                                 RoomsApi roomsApi) {
+        if (config.roomsShareTrackingListener()) {
+            ServerConfig t = config.tracking().listener();
+            ServerConfig r = config.rooms().listener();
+            ServerConfig shared = r.withMaxFrameBytes(Math.max(t.maxFrameBytes(), r.maxFrameBytes()))
+                    .withMaxHttpBodyBytes(Math.max(t.maxHttpBodyBytes(), r.maxHttpBodyBytes()));
+            trackingServer = roomsServer = startListener("tracking and rooms server", transport, shared,
+                    roomsApi.install(rooms.install(Routes.builder().webSocket(trackingEndpoint(tracking, jwt)))));
+            return;
+        }
+        if (tracking != null) {
+            trackingServer = startListener("tracking server", transport, config.tracking().listener(),
+                    Routes.builder().webSocket(trackingEndpoint(tracking, jwt)));
+        }
+        if (rooms != null) {
+            roomsServer = startListener("rooms server", transport, config.rooms().listener(),
+                    roomsApi.install(rooms.install(Routes.builder())));
+        }
+    }
+
+    /**
+     * The tracking dialect's endpoint. Spec 002's dashboards send no credentials: they are accepted as the anonymous
+     * principal unless {@code agentwire.tracking.require-token} asks for the envelope dialect's JWT.
+     */
+    private WebSocketEndpoint trackingEndpoint(TrackingDialect tracking, Authenticator jwt) {
         Authenticator anyone = request -> new Authenticator.Accepted(Principal.ANONYMOUS);
         Authenticator auth = config.tracking().requireToken() ? jwt : anyone;
-        NettyServer server = new NettyServer(transport, config.tracking().listener(),
-                Routes.builder().webSocket(tracking.endpoint(auth)).build());
-        int port = listen(server);
-        trackingServer = opened.push("tracking server", server);
-        return port;
+        return tracking.endpoint(auth).withMaxMessageBytes(config.tracking().dialect().maxPayloadBytes());
+    }
+
+    private NettyServer startListener(String name, Transport transport, ServerConfig listener, Routes.Builder routes) {
+        NettyServer server = new NettyServer(transport, listener, routes.build());
+        listen(server);
+        return opened.push(name, server);
+    }
+
+    /** Reads the project grants before clients connect (from the store: a blocking wait, not on an event loop). */
+    private static void loadGrants(RoomsDialect rooms) {
+        try {
+            rooms.start().get(GRANTS_LOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while reading the rooms' project grants", e);
+        } catch (java.util.concurrent.ExecutionException | TimeoutException | CompletionException e) {
+            throw new StartupException("can not read the rooms' project grants: " + e.getMessage(), e);
+        }
     }
 
     private static int listen(NettyServer server) {

@@ -3,18 +3,29 @@ package io.agentwire.server;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
+import com.nimbusds.jose.jwk.JWKSet;
 import io.agentwire.agent.AgentRuntimeConfig;
 import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.dialect.envelope.EnvelopeConfig;
+import io.agentwire.dialect.rooms.RoomsConfig;
 import io.agentwire.dialect.tracking.TrackingConfig;
 import io.agentwire.redis.RedisConfig;
 import io.agentwire.store.SqliteStoreConfig;
 import io.agentwire.transport.ServerConfig;
 import io.agentwire.transport.WriterLimits;
+import io.agentwire.transport.engineio.EngineIoConfig;
+import io.agentwire.transport.engineio.EngineIoCors;
+import io.agentwire.transport.socketio.SocketIoConfig;
+import io.agentwire.transport.socketio.SocketIoRecovery;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -63,6 +74,7 @@ final class ConfigReader {
                 .derive("writer", writer)
                 .build();
         AgentWireConfig.Tracking tracking = tracking(writer, defaultAgent);
+        AgentWireConfig.Rooms rooms = rooms(writer);
         Setting ttl = duration("history.ttl");
         Duration idle = ((Duration) ttl.value()).compareTo(MIN_IDLE_STREAM_TIMEOUT) > 0
                 ? (Duration) ttl.value() : MIN_IDLE_STREAM_TIMEOUT;
@@ -98,10 +110,11 @@ final class ConfigReader {
                 .bind("jwtIssuer", optional("auth.jwt.issuer"))
                 .bind("jwtAudience", optional("auth.jwt.audience"))
                 .bind("apiKey", secret("auth.api-key"))
+                .bind("jwtJwks", jwks("auth.jwt.jwks"))
                 .build();
         boolean dev = (Boolean) bool("dev").value();
         try {
-            return new AgentWireConfig(dev, http, auth, envelope, tracking, history, sessions, store, agents, cluster());
+            return new AgentWireConfig(dev, http, auth, envelope, tracking, rooms, history, sessions, store, agents, cluster());
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }
@@ -150,6 +163,62 @@ final class ConfigReader {
                 .build();
         return new AgentWireConfig.Tracking((Boolean) bool("tracking.enabled").value(), listener,
                 (Boolean) bool("tracking.require-token").value(), dialect);
+    }
+
+    private AgentWireConfig.Rooms rooms(WriterLimits writer) {
+        EngineIoConfig engineIo = RecordBinder.from(AgentWireConfig.Rooms.DEFAULT.dialect().socketIo().engineIo())
+                .bind("path", string("rooms.path"))
+                .bind("pingInterval", duration("rooms.ping-interval"))
+                .bind("pingTimeout", duration("rooms.ping-timeout"))
+                .bind("maxPayload", intBytes("rooms.max-payload"))
+                .bind("cors", cors("rooms.cors-origins"))
+                .build();
+        SocketIoRecovery recovery = RecordBinder.from(SocketIoRecovery.DEFAULTS)
+                .bind("enabled", bool("rooms.recovery.enabled"))
+                .bind("maxDisconnectionDuration", duration("rooms.recovery.max-disconnection"))
+                .build();
+        SocketIoConfig socketIo = AgentWireConfig.Rooms.DEFAULT.dialect().socketIo()
+                .withEngineIo(engineIo).withRecovery(recovery);
+        RoomsConfig dialect = RecordBinder.from(RoomsConfig.DEFAULT)
+                .bind("namespace", string("rooms.namespace"))
+                .bind("projectsClaim", string("rooms.projects-claim"))
+                .derive("socketIo", socketIo)
+                .build();
+        ServerConfig listener = RecordBinder.from(AgentWireConfig.Rooms.DEFAULT.listener())
+                .bind("host", string("rooms.host"))
+                .bind("port", integer("rooms.port"))
+                .derive("maxFrameBytes", engineIo.maxPayload())
+                .derive("maxHttpBodyBytes", Math.max(ServerConfig.DEFAULT_MAX_HTTP_BODY_BYTES, engineIo.maxPayload()))
+                .derive("writer", writer)
+                .build();
+        return new AgentWireConfig.Rooms((Boolean) bool("rooms.enabled").value(), listener, dialect);
+    }
+
+    /** A comma-separated list of origins ({@code *}: any); empty: no CORS headers. */
+    private Setting cors(String key) {
+        String text = config.getString(full(key)).trim();
+        List<String> origins = text.isEmpty() ? List.of()
+                : Arrays.stream(text.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
+        EngineIoCors cors = origins.isEmpty() ? EngineIoCors.NONE
+                : new EngineIoCors(origins, false, Duration.ofHours(1));
+        return setting(key, cors);
+    }
+
+    /** A JWKS, inline (text starting with '{') or as the path of a JSON file; its public keys only. */
+    private Setting jwks(String key) {
+        String k = full(key);
+        if (!config.hasPath(k) || config.getString(k).isBlank()) return new Setting(k, Optional.empty(), "", "default");
+        String text = config.getString(k).trim();
+        JWKSet jwks;
+        try {
+            jwks = text.startsWith("{") ? JWKSet.parse(text) : JWKSet.parse(Files.readString(Path.of(text)));
+        } catch (ParseException e) {
+            throw new ConfigurationException(k + ": not a valid JWKS: " + e.getMessage() + " (" + origin(k) + ")");
+        } catch (IOException | InvalidPathException e) {
+            throw new ConfigurationException(k + ": can not read the JWKS file " + text + ": " + e.getMessage()
+                    + " (" + origin(k) + ")");
+        }
+        return new Setting(k, Optional.of(jwks), text.startsWith("{") ? "<inline JWKS>" : text, origin(k));
     }
 
     private Setting string(String key) {

@@ -1,22 +1,16 @@
 package io.agentwire.server;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.agentwire.core.AgentWireException;
 import io.agentwire.core.ErrorCode;
+import io.agentwire.core.InvalidFieldException;
 import io.agentwire.dialect.tracking.AgentStatusReport;
 import io.agentwire.dialect.tracking.CollaborationReport;
-import io.agentwire.dialect.tracking.InvalidReportException;
 import io.agentwire.dialect.tracking.LogReport;
 import io.agentwire.dialect.tracking.TrackingDialect;
 import io.agentwire.transport.HttpHandler;
 import io.agentwire.transport.HttpReply;
 import io.agentwire.transport.Routes;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,14 +33,6 @@ import java.util.function.Function;
  */
 final class TrackingApi {
     static final String BASE = "/api/v1/tracking";
-    private static final ObjectMapper STRICT = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .build();
-
-    static {
-        STRICT.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
-    }
 
     private final TrackingDialect tracking;
     private final ApiKeyCheck keys;
@@ -69,15 +55,11 @@ final class TrackingApi {
             if (refused != null) return CompletableFuture.completedFuture(refused);
             R report;
             try {
-                JsonNode body = STRICT.readTree(request.body());
-                if (body == null || body.isMissingNode()) {
-                    return bad(ErrorCode.INVALID_JSON, null, "the body must be a JSON object; it was empty");
-                }
-                report = parse.apply(body);
-            } catch (IOException e) {
-                return bad(ErrorCode.INVALID_JSON, null, "the body is not valid JSON");
-            } catch (InvalidReportException e) {
-                return bad(e.code(), e.field(), e.getMessage());
+                report = parse.apply(ApiJson.body(request));
+            } catch (ApiJson.BadBody e) {
+                return CompletableFuture.completedFuture(e.reply);
+            } catch (InvalidFieldException e) {
+                return CompletableFuture.completedFuture(ApiJson.bad(e.code(), e.field(), e.getMessage()));
             }
             return deliver.apply(report).handle((dashboards, err) -> err == null ? accepted(dashboards) : failed(err));
         };
@@ -88,14 +70,6 @@ final class TrackingApi {
         body.put("status", "accepted");
         body.put("dashboards", dashboards);
         return HttpReply.json(202, body);
-    }
-
-    private static CompletableFuture<HttpReply> bad(ErrorCode code, String field, String message) {
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("code", code.name());
-        error.put("message", message);
-        if (field != null) error.put("field", field);
-        return CompletableFuture.completedFuture(HttpReply.json(400, Map.of("error", error)));
     }
 
     private static HttpReply failed(Throwable err) {

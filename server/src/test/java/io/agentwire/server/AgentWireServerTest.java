@@ -62,7 +62,8 @@ class AgentWireServerTest {
             assertThat(metrics.headers().firstValue("content-type")).hasValueSatisfying(
                     t -> assertThat(t).startsWith("text/plain"));
             assertThat(metrics.body()).contains("agentwire_envelope_connections ", "agentwire_http_connections ",
-                    "agentwire_store_commits_total ", "agentwire_agent_runs_active ", "jvm_memory_used_bytes");
+                    "agentwire_store_commits_total ", "agentwire_agent_runs_active ", "jvm_memory_used_bytes",
+                    "agentwire_rooms_connections 0.0", "agentwire_rooms_events_published_total 0.0");
 
             assertThatThrownBy(() -> connect(port, ""))
                     .cause().isInstanceOf(WebSocketHandshakeException.class)

@@ -104,9 +104,59 @@ class CliTest {
         env.put("AGENTWIRE_JWT_SECRET", TestConfigs.SECRET);
         env.put("AGENTWIRE_HTTP_PORT", "1"); // the flag wins
         env.put("AGENTWIRE_TRACKING_PORT", "0");
+        env.put("AGENTWIRE_ROOMS_PORT", "0");
         int code = run(env, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dir.toString());
         assertThat(code).as(errLines()).isZero();
         assertThat(served.get()).isPositive();
         assertThat(dir.resolve("agentwire.db")).exists();
+    }
+
+    @Test
+    void tokenPrintsAJwtSignedWithTheConfiguredSecretThatTheServerAccepts() throws Exception {
+        Map<String, String> env = Map.of("AGENTWIRE_JWT_SECRET", TestConfigs.SECRET, "AGENTWIRE_JWT_ISSUER", "https://id.example");
+        assertThat(run(env, "token", "--sub", "alice", "--projects", "p1, p2", "--roles", "admin", "--ttl", "2h")).as(errLines()).isZero();
+        String token = out.toString().strip();
+        assertThat(token).doesNotContain("\n").matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
+        com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(token);
+        assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("HS256");
+        assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo("alice");
+        assertThat(jwt.getJWTClaimsSet().getIssuer()).isEqualTo("https://id.example");
+        assertThat(jwt.getJWTClaimsSet().getStringListClaim("projects")).containsExactly("p1", "p2");
+        assertThat(jwt.getJWTClaimsSet().getStringListClaim("roles")).containsExactly("admin");
+        long ttl = jwt.getJWTClaimsSet().getExpirationTime().getTime() - jwt.getJWTClaimsSet().getIssueTime().getTime();
+        assertThat(ttl).isEqualTo(java.time.Duration.ofHours(2).toMillis());
+        JwtAuthenticator server = new JwtAuthenticator(new JwtAuthenticator.Settings(TestConfigs.SECRET,
+                java.util.Optional.of("https://id.example"), java.util.Optional.empty(), false), java.time.Clock.systemUTC());
+        assertThat(server.check(token)).isInstanceOf(io.agentwire.core.Authenticator.Accepted.class);
+
+        out.getBuffer().setLength(0); // the default lifetime is an hour; the projects claim follows the configuration
+        Path conf = Files.writeString(dir.resolve("claim.conf"), "agentwire.rooms.projects-claim = teams");
+        assertThat(run(env, "token", "--sub", "bob", "--projects", "t1", "--config", conf.toString())).isZero();
+        jwt = com.nimbusds.jwt.SignedJWT.parse(out.toString().strip());
+        assertThat(jwt.getJWTClaimsSet().getStringListClaim("teams")).containsExactly("t1");
+        assertThat(jwt.getJWTClaimsSet().getClaim("projects")).isNull();
+        assertThat(jwt.getJWTClaimsSet().getExpirationTime().getTime() - jwt.getJWTClaimsSet().getIssueTime().getTime())
+                .isEqualTo(3_600_000L);
+    }
+
+    @Test
+    void tokenWithoutASecretOrWithBadOptionsExitsWith2() {
+        assertThat(run("token", "--sub", "alice")).isEqualTo(2);
+        assertThat(errLines()).isEqualTo("agentwire: no JWT secret is configured: set AGENTWIRE_JWT_SECRET (at least 32 "
+                + "bytes) or agentwire.auth.jwt.secret, the same the server uses");
+        assertThat(out.toString()).isEmpty();
+        Map<String, String> env = Map.of("AGENTWIRE_JWT_SECRET", TestConfigs.SECRET);
+        err.getBuffer().setLength(0);
+        assertThat(run(env, "token", "--sub", "alice", "--ttl", "soon")).isEqualTo(2);
+        assertThat(errLines()).isEqualTo("agentwire: --ttl must be a duration such as 30m, 1h or 7d, was 'soon'");
+        err.getBuffer().setLength(0);
+        assertThat(run(env, "token", "--sub", "alice", "--ttl", "0s")).isEqualTo(2);
+        err.getBuffer().setLength(0);
+        assertThat(run(env, "token")).isEqualTo(2);
+        assertThat(errLines()).startsWith("agentwire: Missing required option: '--sub=USER'");
+        err.getBuffer().setLength(0);
+        assertThat(run(Map.of("AGENTWIRE_JWT_SECRET", "short"), "token", "--sub", "alice")).isEqualTo(2);
+        assertThat(errLines()).startsWith("agentwire: configuration error: agentwire.auth.jwt.secret");
+        assertThat(out.toString()).isEmpty();
     }
 }

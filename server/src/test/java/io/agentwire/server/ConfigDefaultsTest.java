@@ -47,6 +47,11 @@ class ConfigDefaultsTest {
         assertThat(c.tracking()).isEqualTo(AgentWireConfig.Tracking.DEFAULT);
         assertThat(c.tracking().dialect()).isEqualTo(TrackingConfig.DEFAULT);
         assertThat(c.tracking().listener().port()).isEqualTo(8000);
+        assertThat(c.rooms()).isEqualTo(AgentWireConfig.Rooms.DEFAULT);
+        assertThat(c.rooms().listener().port()).isEqualTo(8000);
+        assertThat(c.rooms().dialect().namespace()).isEqualTo("/ws");
+        assertThat(c.rooms().dialect().socketIo().engineIo().maxPayload()).isEqualTo(1_000_000);
+        assertThat(c.roomsShareTrackingListener()).isTrue();
     }
 
     @Test
@@ -77,10 +82,11 @@ class ConfigDefaultsTest {
                 "agentwire.auth.jwt.secret", "AGENTWIRE_JWT_SECRET",
                 "agentwire.auth.jwt.issuer", "AGENTWIRE_JWT_ISSUER",
                 "agentwire.auth.jwt.audience", "AGENTWIRE_JWT_AUDIENCE",
+                "agentwire.auth.jwt.jwks", "AGENTWIRE_JWT_JWKS",
                 "agentwire.auth.api-key", "AGENTWIRE_API_KEY");
         bindings.forEach((key, variable) -> assertThat(variable).as(key)
                 .isEqualTo(exceptions.getOrDefault(key, key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'))));
-        assertThat(bindings).hasSize(46);
+        assertThat(bindings).hasSize(59);
     }
 
     @Test

@@ -204,4 +204,66 @@ class JwtAuthenticatorTest {
         assertThat(new JwtAuthenticator.Settings(SECRET, Optional.empty(), Optional.empty(), false).toString())
                 .doesNotContain(SECRET);
     }
+
+    private static JwtAuthenticator withJwks(boolean secret) {
+        try {
+            return new JwtAuthenticator(new JwtAuthenticator.Settings(secret ? Optional.of(SECRET) : Optional.empty(),
+                    Optional.of(com.nimbusds.jose.jwk.JWKSet.parse(TestTokens.JWKS)), Optional.empty(), Optional.empty(),
+                    false), CLOCK);
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void rs256AndEs256AreVerifiedWithTheJwksKeyTheirKidNames() throws JOSEException {
+        JwtAuthenticator both = withJwks(true);
+        assertThat(accepted(both.authenticate(bearer(TestTokens.rs256(TestTokens.RSA, true, claims().build())))).id()).isEqualTo("alice");
+        assertThat(accepted(both.authenticate(bearer(TestTokens.rs256(TestTokens.RSA, false, claims().build())))).id()).isEqualTo("alice");
+        assertThat(accepted(both.authenticate(bearer(TestTokens.es256(claims().build())))).id()).isEqualTo("alice");
+        assertThat(accepted(both.authenticate(bearer(hs256(b -> b)))).id()).isEqualTo("alice");
+        rejected(both.authenticate(bearer(TestTokens.rs256(TestTokens.OTHER_RSA, true, claims().build()))),
+                ErrorCode.AUTH_FAILED, "no key of the JWKS has the token's kid");
+        rejected(both.authenticate(bearer(TestTokens.rs256Kid(TestTokens.OTHER_RSA, "rsa-1", claims().build()))),
+                ErrorCode.AUTH_FAILED, "bad signature");
+        rejected(both.authenticate(bearer(TestTokens.rs256(TestTokens.RSA, true,
+                claims().expirationTime(Date.from(NOW.minusSeconds(60))).build()))), ErrorCode.AUTH_FAILED, "token expired");
+        rejected(both.authenticate(bearer(TestTokens.rs256Kid(TestTokens.RSA, "ec-1", claims().build()))),
+                ErrorCode.AUTH_FAILED, "no key of the JWKS has the token's kid"); // an RSA token can not use the EC key
+    }
+
+    @Test
+    void hsRsConfusionNeverPasses() {
+        // with a secret: the public key is not the secret
+        rejected(withJwks(true).authenticate(bearer(TestTokens.hs256WithRsaPublicKey(claims().build()))),
+                ErrorCode.AUTH_FAILED, "bad signature");
+        // without one: HS256 is not accepted at all
+        rejected(withJwks(false).authenticate(bearer(TestTokens.hs256WithRsaPublicKey(claims().build()))),
+                ErrorCode.AUTH_FAILED, "algorithm HS256 is not accepted (accepted: RS256, ES256)");
+        rejected(withJwks(false).authenticate(bearer(TestTokens.hs256WithRsaPublicKeyPem(claims().build()))),
+                ErrorCode.AUTH_FAILED, "algorithm HS256 is not accepted (accepted: RS256, ES256)");
+        // and RS256 without a JWKS is refused (the test above shows the message with the secret alone)
+        rejected(withJwks(true).authenticate(bearer(TestTokens.unsigned(claims().build()))),
+                ErrorCode.AUTH_FAILED, "unsigned tokens (alg none) are not accepted");
+    }
+
+    @Test
+    void checkTakesATokenFoundElsewhere() throws JOSEException {
+        assertThat(accepted(production.check(hs256(b -> b))).id()).isEqualTo("alice");
+        assertThat(((Authenticator.Rejected) production.check(null)).code()).isEqualTo(ErrorCode.AUTH_MISSING);
+        assertThat(((Authenticator.Rejected) production.check("")).code()).isEqualTo(ErrorCode.AUTH_MISSING);
+        assertThat(accepted(dev.check(null))).isEqualTo(Principal.ANONYMOUS);
+    }
+
+    @Test
+    void settingsNeedASecretOrAJwksAndAJwksOfPublicSigningKeys() {
+        assertThatThrownBy(() -> new JwtAuthenticator.Settings(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), false)).hasMessage("a JWT secret or a JWKS is needed");
+        assertThatThrownBy(() -> JwtAuthenticator.checkJwks(new com.nimbusds.jose.jwk.JWKSet(List.of(
+                new com.nimbusds.jose.jwk.OctetSequenceKey.Builder(SECRET.getBytes(StandardCharsets.UTF_8)).keyID("k").build()))))
+                .hasMessage("the JWKS may hold RSA and EC public keys only, not oct (kid k)");
+        assertThat(JwtAuthenticator.checkJwks(new com.nimbusds.jose.jwk.JWKSet(TestTokens.RSA)).getKeys().get(0).isPrivate())
+                .isFalse();
+        assertThat(withJwks(true).toString()).doesNotContain(SECRET);
+    }
 }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Configurations for tests: loopback, ephemeral ports (HTTP and tracking), a temporary data directory. */
+/** Configurations for tests: loopback, ephemeral ports (HTTP; tracking and rooms), a temporary data directory. */
 final class TestConfigs {
     static final String SECRET = "test-secret-0123456789abcdef-0123456789";
 
@@ -17,13 +17,21 @@ final class TestConfigs {
         flags.put("agentwire.http.host", "127.0.0.1");
         flags.put("agentwire.http.port", 0);
         flags.put("agentwire.data-dir", dataDir.toString());
-        flags.put("agentwire.tracking.port", 0); // never the documented 8000 in tests
+        flags.put("agentwire.tracking.port", 0); // never the documented 8000 in tests: one ephemeral port for both
+        flags.put("agentwire.rooms.port", 0);
         return flags;
     }
 
     /** Production mode with {@link #SECRET}. */
     static AgentWireConfig production(Path dataDir) {
         return AgentWireConfig.load(null, Map.of("AGENTWIRE_JWT_SECRET", SECRET), local(dataDir));
+    }
+
+    /** Production mode with {@link #SECRET} and the HTTP API key {@code apiKey}, plus {@code more} flags. */
+    static AgentWireConfig production(Path dataDir, String apiKey, Map<String, Object> more) {
+        Map<String, Object> flags = local(dataDir);
+        flags.putAll(more);
+        return AgentWireConfig.load(null, Map.of("AGENTWIRE_JWT_SECRET", SECRET, "AGENTWIRE_API_KEY", apiKey), flags);
     }
 
     /** Dev mode, no secrets configured. */

@@ -26,8 +26,9 @@ final class WebSocketUpgrade {
     static void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri,
                         WebSocketEndpoint endpoint, ServerConfig config) {
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, config.host()) + req.uri();
+        int frameLimit = endpoint.frameLimit(config.maxFrameBytes());
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null,
-                PipelineInitializer.decoderConfig(config.maxFrameBytes())).newHandshaker(req);
+                PipelineInitializer.decoderConfig(frameLimit)).newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
                     .addListener(ChannelFutureListener.CLOSE);
@@ -66,7 +67,7 @@ final class WebSocketUpgrade {
                         request, uri.path(), config.writer());
                 ctx.channel().attr(PipelineInitializer.CONNECTION).set(connection);
                 PipelineInitializer.switchToWebSocket(ctx.pipeline(), connection, endpoint.handler(),
-                        config.maxFrameBytes()).open();
+                        frameLimit).open();
             }
         }
     }

@@ -20,10 +20,11 @@ import org.junit.jupiter.api.Test;
 /** WebSocket endpoints over real sockets with the JDK WebSocket client. */
 class WebSocketIntegrationTest {
     private static final int MAX_FRAME = 64 * 1024;
+    private static final int TRACKING_MAX = 16 * 1024;
     private static Transport transport;
 
     private final RecordingHandler echo = new RecordingHandler(true);
-    private final RecordingHandler tracking = new RecordingHandler(false);
+    private final RecordingHandler tracking = new RecordingHandler(true);
     private TestServer server;
 
     @BeforeAll
@@ -46,7 +47,8 @@ class WebSocketIntegrationTest {
         Routes routes = Routes.builder()
                 .webSocket(WebSocketEndpoint.at("/ws", tokens, echo))
                 .webSocket(WebSocketEndpoint.under("/ws/agent-tracking/",
-                        req -> new Authenticator.Accepted(Principal.ANONYMOUS), tracking))
+                        req -> new Authenticator.Accepted(Principal.ANONYMOUS), tracking)
+                        .withMaxMessageBytes(TRACKING_MAX))
                 .build();
         server = new TestServer(transport, TestServer.config().withMaxFrameBytes(MAX_FRAME)
                 .withWriter(new WriterLimits(10_000, 16L << 20, java.time.Duration.ofSeconds(2))), routes);
@@ -118,6 +120,24 @@ class WebSocketIntegrationTest {
         RecordingHandler.Closed closed = echo.awaitClose();
         assertThat(closed.code()).isEqualTo(1009);
         assertThat(echo.texts).isEmpty();
+    }
+
+    @Test
+    void anEndpointsOwnSmallerLimitAppliesToItsConnectionsOnly() throws Exception {
+        ClientListener tracked = new ClientListener();
+        WebSocket t = server.connect("/ws/agent-tracking/client_1", tracked);
+        tracking.awaitOpen();
+        t.sendText("t".repeat(TRACKING_MAX), true).get(5, TimeUnit.SECONDS);
+        assertThat(tracked.next()).hasSize(TRACKING_MAX); // at the endpoint's limit: accepted
+        t.sendText("t".repeat(TRACKING_MAX + 1), true);
+        assertThat(tracked.awaitCloseCode()).isEqualTo(1009);
+        assertThat(tracking.awaitClose().code()).isEqualTo(1009);
+
+        ClientListener client = new ClientListener(); // the server's larger limit still holds at /ws
+        WebSocket ws = server.connect("/ws?token=good", client);
+        echo.awaitOpen();
+        ws.sendText("e".repeat(TRACKING_MAX + 1), true).get(5, TimeUnit.SECONDS);
+        assertThat(client.next()).hasSize(TRACKING_MAX + 1);
     }
 
     @Test

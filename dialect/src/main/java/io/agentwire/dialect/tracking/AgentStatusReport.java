@@ -2,13 +2,14 @@ package io.agentwire.dialect.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwire.core.InvalidFieldException;
 import java.util.Arrays;
 
 /**
  * An agent's status as a backend reports it (spec 002's {@code broadcast_agent_status}); every dashboard receives
  * it as an {@code agent_status} message. With a {@code sessionId} the agent also becomes part of that tracked
  * session (created if unknown, described by {@code query}), so it counts in {@code active_sessions} and
- * {@code session_state}. Validated on construction ({@link InvalidReportException} names the field);
+ * {@code session_state}. Validated on construction ({@link InvalidFieldException} names the field);
  * {@code metadata} is copied and must not be modified afterwards.
  *
  * @param agentId 1..200 characters; the key dashboards group updates by

@@ -2,11 +2,12 @@ package io.agentwire.dialect.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwire.core.InvalidFieldException;
 
 /**
  * Two agents working together, as a backend reports it; every dashboard receives it as an
  * {@code agent_collaboration} message. With a {@code sessionId} it is also a log line of that session (created if
- * unknown). Validated on construction ({@link InvalidReportException} names the field).
+ * unknown). Validated on construction ({@link InvalidFieldException} names the field).
  *
  * @param primaryAgent the agent handing over or asking, 1..200 characters
  * @param secondaryAgent the agent taking over or helping, 1..200 characters

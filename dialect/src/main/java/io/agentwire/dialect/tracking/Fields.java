@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.core.ErrorCode;
+import io.agentwire.core.InvalidFieldException;
 
-/** Reads and checks the fields of a backend's report, failing with {@link InvalidReportException} naming the field. */
+/** Reads and checks the fields of a backend's report, failing with {@link InvalidFieldException} naming the field. */
 final class Fields {
     static final int MAX_ID = 200;
     static final int MAX_TEXT = 10_000;
@@ -14,7 +15,7 @@ final class Fields {
 
     static ObjectNode object(JsonNode body) {
         if (!(body instanceof ObjectNode o)) {
-            throw new InvalidReportException(ErrorCode.INVALID_MESSAGE, null, "the body must be a JSON object");
+            throw new InvalidFieldException(ErrorCode.INVALID_MESSAGE, null, "the body must be a JSON object");
         }
         return o;
     }
@@ -79,11 +80,11 @@ final class Fields {
         return o == null ? JsonNodeFactory.instance.objectNode() : o.deepCopy();
     }
 
-    static InvalidReportException missing(String path) {
-        return new InvalidReportException(ErrorCode.MISSING_FIELD, path, "the field '" + path + "' is required");
+    static InvalidFieldException missing(String path) {
+        return new InvalidFieldException(ErrorCode.MISSING_FIELD, path, "the field '" + path + "' is required");
     }
 
-    static InvalidReportException invalid(String path, String message) {
-        return new InvalidReportException(ErrorCode.INVALID_FIELD, path, message);
+    static InvalidFieldException invalid(String path, String message) {
+        return new InvalidFieldException(ErrorCode.INVALID_FIELD, path, message);
     }
 }

@@ -2,6 +2,7 @@ package io.agentwire.dialect.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwire.core.InvalidFieldException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,7 +11,7 @@ import java.util.Set;
 /**
  * Log lines of a tracked session as a backend reports them: kept with the session (created if unknown; the last
  * {@code log-lines} are kept) and streamed to the dashboards that asked for this session's logs. Validated on
- * construction ({@link InvalidReportException} names the field, e.g. {@code logs[2].message}).
+ * construction ({@link InvalidFieldException} names the field, e.g. {@code logs[2].message}).
  *
  * @param sessionId the tracked session, 1..200 characters
  * @param lines 1..100 lines
@@ -66,10 +67,10 @@ public record LogReport(String sessionId, List<Line> lines) {
             try {
                 lines.add(new Line(Fields.optionalString(l, "level", at + ".level"), Fields.optionalString(l, "agent", at + ".agent"),
                         Fields.string(l, "message", at + ".message"), Fields.optionalObject(l, "details", at + ".details")));
-            } catch (InvalidReportException e) {
+            } catch (InvalidFieldException e) {
                 String field = e.field() != null && !e.field().startsWith(at) ? at + "." + e.field() : e.field();
                 String message = e.getMessage().replace("'" + e.field() + "'", "'" + field + "'");
-                throw new InvalidReportException(e.code(), field, message);
+                throw new InvalidFieldException(e.code(), field, message);
             }
         }
         return new LogReport(sessionId, lines);

@@ -1,11 +1,11 @@
 package io.agentwire.dialect.tracking;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentwire.core.ErrorCode;
+import io.agentwire.core.InvalidFieldException;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** Backends' reports: what is accepted, and that every refusal names its field. */
 class ReportsTest {
@@ -14,8 +14,8 @@ class ReportsTest {
         return WsClient.JSON.readTree(text);
     }
 
-    private static InvalidReportException refused(Runnable r) {
-        return catchThrowableOfType(InvalidReportException.class, r::run);
+    private static InvalidFieldException refused(Runnable r) {
+        return catchThrowableOfType(InvalidFieldException.class, r::run);
     }
 
     @Test
@@ -53,13 +53,13 @@ class ReportsTest {
         };
         for (String[] k : cases) {
             JsonNode body = json(k[0]);
-            InvalidReportException e = refused(() -> AgentStatusReport.fromJson(body));
+            InvalidFieldException e = refused(() -> AgentStatusReport.fromJson(body));
             assertThat(e).as(k[0]).isNotNull();
             assertThat(e.code().name()).as(k[0]).isEqualTo(k[1]);
             assertThat(e.field()).as(k[0]).isEqualTo(k[2]);
             assertThat(e.getMessage()).as(k[0]).contains(k[2]);
         }
-        InvalidReportException notObject = refused(() -> AgentStatusReport.fromJson(WsClient.JSON.createArrayNode()));
+        InvalidFieldException notObject = refused(() -> AgentStatusReport.fromJson(WsClient.JSON.createArrayNode()));
         assertThat(notObject.code()).isEqualTo(ErrorCode.INVALID_MESSAGE);
         assertThat(notObject.field()).isNull();
     }
@@ -89,7 +89,7 @@ class ReportsTest {
         };
         for (String[] k : cases) {
             JsonNode body = json(k[0]);
-            InvalidReportException e = refused(() -> LogReport.fromJson(body));
+            InvalidFieldException e = refused(() -> LogReport.fromJson(body));
             assertThat(e).as(k[0]).isNotNull();
             assertThat(e.field()).as(k[0]).isEqualTo(k[1]);
             assertThat(e.getMessage()).as(k[0]).contains(k[1]);

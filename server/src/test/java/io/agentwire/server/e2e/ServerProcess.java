@@ -41,6 +41,7 @@ final class ServerProcess implements AutoCloseable {
                 "--data-dir", dataDir.toString(), "--config", config.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
         pb.environment().put("AGENTWIRE_TRACKING_PORT", "0"); // not the documented 8000, which may be taken
+        pb.environment().put("AGENTWIRE_ROOMS_PORT", "0");
         Process p = pb.start();
         ServerProcess sp = new ServerProcess(p, port, logFile);
         sp.awaitHealthy();

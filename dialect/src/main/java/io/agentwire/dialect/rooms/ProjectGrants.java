@@ -1,0 +1,173 @@
+package io.agentwire.dialect.rooms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.agentwire.core.ErrorCode;
+import io.agentwire.core.Node;
+import io.agentwire.core.Publication;
+import io.agentwire.core.Subscription;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Project access that backends grant over the HTTP API, beside the projects of a user's JWT. Every grant and
+ * revocation is a publication on the core stream {@value #STREAM}, applied in offset order by every node that
+ * subscribes to it: in cluster mode every node sees every grant, and when the stream is durable (the server makes
+ * {@code access:} streams durable) the grants survive a restart — {@link #start()} reads the stream's whole history
+ * before live ones are applied. A change completes once it is applied on this node, so a client's subscribe that
+ * follows a grant's answer sees it.
+ */
+final class ProjectGrants implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProjectGrants.class);
+    static final String STREAM = "access:rooms";
+    private static final int PAGE = 1_000;
+
+    private final Node node;
+    private final BiConsumer<String, String> onRevoke;
+    private final Map<String, Set<String>> projectsByUser = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>(); // guarded by lock
+    private List<Publication> pending = new ArrayList<>(); // live publications while loading; null once loaded
+    private long applied;                                   // guarded by lock
+    private volatile Subscription subscription;
+
+    /** @param onRevoke called with (user, project) after a revocation was applied (outside any lock) */
+    ProjectGrants(Node node, BiConsumer<String, String> onRevoke) {
+        this.node = node;
+        this.onRevoke = onRevoke;
+    }
+
+    /** Subscribes, reads the durable history up to the subscription's start, then applies live changes. */
+    CompletableFuture<Void> start() {
+        io.agentwire.core.Subscriber subscriber = new io.agentwire.core.Subscriber() {
+            @Override
+            public void onPublication(Publication p) {
+                live(p);
+            }
+
+            @Override
+            public void onTerminated(ErrorCode reason) {
+                log.error("project grants: the subscription to {} ended ({}); grants made from now on are not seen "
+                        + "by this node until it restarts", STREAM, reason);
+            }
+        };
+        return node.subscribe(STREAM, subscriber, null).thenCompose(resume -> {
+            subscription = resume.subscription();
+            long top = resume.top().offset();
+            return node.isDurable(STREAM) && top > 0 ? load(0, top) : CompletableFuture.completedFuture(null);
+        }).thenRun(this::loaded);
+    }
+
+    /** Grants {@code user} access to {@code project}; completes once applied on this node. */
+    CompletableFuture<Void> grant(String user, String project) {
+        return change("grant", user, project);
+    }
+
+    /** Revokes a grant (not the JWT's projects); completes once applied on this node. */
+    CompletableFuture<Void> revoke(String user, String project) {
+        return change("revoke", user, project);
+    }
+
+    boolean has(String user, String project) {
+        Set<String> p = projectsByUser.get(user);
+        return p != null && p.contains(project);
+    }
+
+    /** The projects granted to {@code user} over the API. */
+    Set<String> projects(String user) {
+        Set<String> p = projectsByUser.get(user);
+        return p == null ? Set.of() : Set.copyOf(p);
+    }
+
+    @Override
+    public void close() {
+        Subscription s = subscription;
+        if (s != null) s.close();
+    }
+
+    private CompletableFuture<Void> change(String op, String user, String project) {
+        JsonNode entry = JsonNodeFactory.instance.objectNode().put("op", op).put("user", user).put("project", project);
+        return node.publish(STREAM, entry).thenCompose(p -> applied(p.offset()));
+    }
+
+    private CompletableFuture<Void> load(long after, long top) {
+        return node.durableHistory(STREAM, after, PAGE).thenCompose(page -> {
+            long last = after;
+            for (Publication p : page) {
+                if (p.offset() > top) break;
+                apply(p);
+                last = p.offset();
+            }
+            return page.size() == PAGE && last < top ? load(last, top) : CompletableFuture.completedFuture(null);
+        });
+    }
+
+    private void live(Publication p) {
+        synchronized (lock) {
+            if (pending != null) {
+                pending.add(p);
+                return;
+            }
+        }
+        apply(p);
+    }
+
+    /** Applies what arrived live while loading, batch by batch, until none is left: then live ones apply at once. */
+    private void loaded() {
+        while (true) {
+            List<Publication> held;
+            synchronized (lock) {
+                if (pending.isEmpty()) {
+                    pending = null;
+                    return;
+                }
+                held = pending;
+                pending = new ArrayList<>();
+            }
+            held.forEach(this::apply);
+        }
+    }
+
+    /** Applies one change (in offset order; an offset already applied is skipped) and wakes its waiters. */
+    private void apply(Publication p) {
+        JsonNode d = p.data();
+        String op = d.path("op").asText();
+        String user = d.path("user").asText();
+        String project = d.path("project").asText();
+        boolean revoked = false;
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        synchronized (lock) {
+            if (p.offset() <= applied) return;
+            applied = p.offset();
+            if (op.equals("grant")) {
+                projectsByUser.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet()).add(project);
+            } else if (op.equals("revoke")) {
+                Set<String> projects = projectsByUser.get(user);
+                revoked = projects != null && projects.remove(project);
+                if (projects != null && projects.isEmpty()) projectsByUser.remove(user, projects);
+            }
+            Map<Long, List<CompletableFuture<Void>>> ready = waiters.headMap(applied, true);
+            ready.values().forEach(done::addAll);
+            ready.clear();
+        }
+        if (revoked) onRevoke.accept(user, project);
+        done.forEach(f -> f.complete(null));
+    }
+
+    private CompletableFuture<Void> applied(long offset) {
+        synchronized (lock) {
+            if (applied >= offset) return CompletableFuture.completedFuture(null);
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            waiters.computeIfAbsent(offset, o -> new ArrayList<>()).add(f);
+            return f;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.agentwire.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.agentwire.dialect.rooms.RoomsConfig;
+import io.agentwire.transport.engineio.EngineIoConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The {@code agentwire.rooms} keys and {@code agentwire.auth.jwt.jwks}: defaults, layers, refusals, the banner. */
+class RoomsConfigTest {
+    @TempDir Path dir;
+
+    private static AgentWireConfig dev(Map<String, String> env, Map<String, Object> flags) {
+        Map<String, Object> all = new java.util.HashMap<>(flags);
+        all.put("agentwire.dev", true);
+        return AgentWireConfig.load(null, env, all);
+    }
+
+    @Test
+    void keysAndEnvironmentVariablesReachTheDialectAndItsSocketIoServer() {
+        AgentWireConfig c = dev(Map.of("AGENTWIRE_ROOMS_PORT", "9100", "AGENTWIRE_ROOMS_NAMESPACE", "/events",
+                "AGENTWIRE_ROOMS_PATH", "/rt/", "AGENTWIRE_ROOMS_MAX_PAYLOAD", "2MB", "AGENTWIRE_ROOMS_PING_INTERVAL", "10s",
+                "AGENTWIRE_ROOMS_PING_TIMEOUT", "5s", "AGENTWIRE_ROOMS_PROJECTS_CLAIM", "teams",
+                "AGENTWIRE_ROOMS_CORS_ORIGINS", "https://app.example.com, http://localhost:3000",
+                "AGENTWIRE_ROOMS_RECOVERY_ENABLED", "false", "AGENTWIRE_ROOMS_RECOVERY_MAX_DISCONNECTION", "30s"),
+                Map.of("agentwire.http.host", "127.0.0.1"));
+        assertThat(c.rooms().listener().host()).isEqualTo("127.0.0.1"); // follows the HTTP host
+        assertThat(c.rooms().listener().port()).isEqualTo(9100);
+        assertThat(c.rooms().listener().maxFrameBytes()).isEqualTo(2_000_000);
+        assertThat(c.rooms().listener().maxHttpBodyBytes()).isEqualTo(2_000_000);
+        RoomsConfig r = c.rooms().dialect();
+        assertThat(r.namespace()).isEqualTo("/events");
+        assertThat(r.projectsClaim()).isEqualTo("teams");
+        EngineIoConfig e = r.socketIo().engineIo();
+        assertThat(e.path()).isEqualTo("/rt/");
+        assertThat(e.maxPayload()).isEqualTo(2_000_000);
+        assertThat(e.pingInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(e.pingTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(e.cors().origins()).containsExactly("https://app.example.com", "http://localhost:3000");
+        assertThat(r.socketIo().recovery().enabled()).isFalse();
+        assertThat(r.socketIo().recovery().maxDisconnectionDuration()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(r.socketIo().name()).isEqualTo("rooms");
+        assertThat(c.roomsShareTrackingListener()).isFalse(); // 9100 vs 8000
+        assertThat(dev(Map.of("AGENTWIRE_ROOMS_CORS_ORIGINS", "*"), Map.of()).rooms().dialect().socketIo().engineIo()
+                .cors().origins()).containsExactly("*");
+    }
+
+    @Test
+    void theTrackingAndRoomsDialectsShareAListenerOnlyOnTheSameHostAndPort() {
+        assertThat(dev(Map.of(), Map.of()).roomsShareTrackingListener()).isTrue();
+        assertThat(dev(Map.of("AGENTWIRE_ROOMS_HOST", "127.0.0.1"), Map.of()).roomsShareTrackingListener()).isFalse();
+        assertThat(dev(Map.of("AGENTWIRE_ROOMS_ENABLED", "false"), Map.of()).roomsShareTrackingListener()).isFalse();
+        assertThat(dev(Map.of("AGENTWIRE_TRACKING_ENABLED", "false"), Map.of()).roomsShareTrackingListener()).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            rooms.port = 70000                    | agentwire.rooms.port: port must be 0..65535, was 70000
+            rooms.namespace = ws                  | agentwire.rooms.namespace: namespace must start with '/' and hold no ',', was ws
+            rooms.projects-claim = " "            | agentwire.rooms.projects-claim: projects claim must not be blank
+            rooms.path = "socket.io"              | agentwire.rooms.path: invalid path socket.io
+            rooms.max-payload = 10                | agentwire.rooms.max-payload: maxPayload must be at least 64 bytes, was 10
+            rooms.ping-interval = 0s              | agentwire.rooms.ping-interval: pingInterval must be positive, was 0s
+            rooms.recovery.max-disconnection = 0s | agentwire.rooms.recovery.max-disconnection: maxDisconnectionDuration must be positive
+            rooms.enabled = maybe                 | agentwire.rooms.enabled
+            rooms.typo = 1                        | agentwire.rooms.typo: unknown key
+            """)
+    void aBadRoomsValueIsReportedUnderItsKey(String hocon, String message) {
+        assertThatThrownBy(() -> TestConfigs.devWithFile(dir, "agentwire." + hocon, Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void theRoomsPortMustDifferFromTheHttpPort() {
+        assertThatThrownBy(() -> dev(Map.of("AGENTWIRE_HTTP_PORT", "9000", "AGENTWIRE_ROOMS_PORT", "9000"), Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("agentwire.rooms.port and agentwire.http.port must differ, both are 9000");
+    }
+
+    @Test
+    void aJwksIsReadInlineOrFromAFileAndReplacesTheSecretRequirement() throws Exception {
+        AgentWireConfig inline = AgentWireConfig.load(null, Map.of("AGENTWIRE_JWT_JWKS", TestTokens.JWKS), Map.of());
+        assertThat(inline.dev()).isFalse();
+        assertThat(inline.auth().jwtSecret()).isEmpty();
+        assertThat(inline.auth().jwtJwks().orElseThrow().getKeys()).hasSize(2);
+        Path file = Files.writeString(dir.resolve("jwks.json"), TestTokens.JWKS);
+        AgentWireConfig fromFile = AgentWireConfig.load(null, Map.of(), Map.of("agentwire.auth.jwt.jwks", file.toString()));
+        assertThat(fromFile.auth().jwtJwks().orElseThrow().getKeys().get(0).getKeyID()).isEqualTo("rsa-1");
+        // a JWKS with private keys is reduced to the public ones
+        String withPrivate = new com.nimbusds.jose.jwk.JWKSet(List.of(TestTokens.RSA)).toString(false);
+        AgentWireConfig reduced = AgentWireConfig.load(null, Map.of("AGENTWIRE_JWT_JWKS", withPrivate), Map.of());
+        assertThat(reduced.auth().jwtJwks().orElseThrow().getKeys().get(0).isPrivate()).isFalse();
+        assertThat(reduced.toString()).contains("jwks=1 keys");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            {not json                                        | agentwire.auth.jwt.jwks: not a valid JWKS
+            /no/such/jwks.json                               | agentwire.auth.jwt.jwks: can not read the JWKS file /no/such/jwks.json
+            {"keys":[]}                                      | agentwire.auth.jwt.jwks: the JWKS holds no key
+            {"keys":[{"kty":"oct","kid":"s","k":"c2VjcmV0"}]} | agentwire.auth.jwt.jwks: the JWKS may hold RSA and EC public keys only, not oct (kid s)
+            """)
+    void aBadJwksIsRefusedUnderItsKey(String jwks, String message) {
+        assertThatThrownBy(() -> AgentWireConfig.load(null, Map.of("AGENTWIRE_JWT_JWKS", jwks), Map.of()))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(message);
+    }
+
+    @Test
+    void theBannerShowsTheRoomsEndpointAndItsApi() {
+        StartupBanner b = new StartupBanner("1.2.3", false, Path.of("/var/aw"), Path.of("/var/aw/agentwire.db"),
+                "epoll", "0.0.0.0", 8080, "/ws", "0.0.0.0", 8000, new StartupBanner.Rooms("0.0.0.0", 8000, "/ws", "/socket.io/"), 42);
+        assertThat(b.text()).contains("  rooms         http://0.0.0.0:8000/ws  (Socket.IO, path /socket.io/)")
+                .contains("  rooms api     http://0.0.0.0:8000/api/v1/events  /api/v1/websocket/stats  /api/v1/access/…  (also on :8080)");
+        DevCredentials dev = DevCredentials.resolve(TestConfigs.dev(dir), java.time.Clock.systemUTC());
+        assertThat(b.devText(dev)).contains("  try rooms     io(\"http://localhost:8000/ws\", {auth: {token: \""
+                + dev.sampleToken().orElseThrow() + "\"}})");
+    }
+}
