@@ -3,6 +3,7 @@ package io.agentwire.server;
 import io.agentwire.agent.AgentRuntimeConfig;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.DemoAgentConfig;
+import io.agentwire.agent.remote.RemoteAgentsConfig;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.dialect.envelope.EnvelopeConfig;
 import io.agentwire.dialect.tracking.TrackingConfig;
@@ -30,10 +31,11 @@ import java.util.Set;
  * @param sessions session lifetime ({@code agentwire.sessions})
  * @param store the embedded store ({@code agentwire.data-dir}, {@code agentwire.store.sqlite})
  * @param agents the agent runtime and the agents ({@code agentwire.agents})
+ * @param remoteAgents the remote agents' endpoint ({@code agentwire.agents.remote}, docs/remote-agents.md)
  */
 public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, EnvelopeConfig envelope,
                               Tracking tracking, HistoryConfig history, SessionsConfig sessions,
-                              SqliteStoreConfig store, Agents agents) {
+                              SqliteStoreConfig store, Agents agents, RemoteAgentsConfig remoteAgents) {
 
     public AgentWireConfig {
         Objects.requireNonNull(http, "http");
@@ -44,6 +46,7 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(agents, "agents");
+        Objects.requireNonNull(remoteAgents, "remoteAgents");
         if (!dev && auth.jwtSecret().isEmpty()) {
             throw new IllegalArgumentException(
                     "agentwire.auth.jwt.secret (AGENTWIRE_JWT_SECRET) is required unless --dev");
@@ -60,6 +63,12 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
             throw new IllegalArgumentException("agentwire.tracking.port and agentwire.http.port must differ, both are "
                     + http.port());
         }
+    }
+
+    /** A configuration with the remote agents' defaults ({@link RemoteAgentsConfig#DEFAULT}). */
+    public AgentWireConfig(boolean dev, ServerConfig http, Auth auth, EnvelopeConfig envelope, Tracking tracking,
+                           HistoryConfig history, SessionsConfig sessions, SqliteStoreConfig store, Agents agents) {
+        this(dev, http, auth, envelope, tracking, history, sessions, store, agents, RemoteAgentsConfig.DEFAULT);
     }
 
     /**

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import io.agentwire.agent.AgentRuntimeConfig;
 import io.agentwire.agent.DemoAgentConfig;
+import io.agentwire.agent.remote.RemoteAgentsConfig;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.dialect.envelope.EnvelopeConfig;
 import io.agentwire.dialect.tracking.TrackingConfig;
@@ -98,9 +99,18 @@ final class ConfigReader {
                 .bind("jwtAudience", optional("auth.jwt.audience"))
                 .bind("apiKey", secret("auth.api-key"))
                 .build();
+        RemoteAgentsConfig remoteAgents = RecordBinder.from(RemoteAgentsConfig.DEFAULT)
+                .bind("enabled", bool("agents.remote.enabled"))
+                .bind("path", string("agents.remote.path"))
+                .bind("grace", duration("agents.remote.grace"))
+                .bind("cancelTimeout", duration("agents.remote.cancel-timeout"))
+                .bind("heartbeatInterval", duration("agents.remote.heartbeat-interval"))
+                .bind("heartbeatTimeout", duration("agents.remote.heartbeat-timeout"))
+                .build();
         boolean dev = (Boolean) bool("dev").value();
         try {
-            return new AgentWireConfig(dev, http, auth, envelope, tracking, history, sessions, store, agents);
+            return new AgentWireConfig(dev, http, auth, envelope, tracking, history, sessions, store, agents,
+                    remoteAgents);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }
