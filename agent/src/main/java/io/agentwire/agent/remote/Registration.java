@@ -28,12 +28,8 @@ final class Registration {
     final RemoteAgent agent;
     private final RemoteAgents owner;
     private final Map<String, RemoteRun> runs = new LinkedHashMap<>();
-    private final Map<String, Ended> ended = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Ended> eldest) {
-            return size() > ENDED_KEPT;
-        }
-    };
+    /** Shared with the registrations of this name before and after this one (see {@link #endedRuns}). */
+    private final Map<String, Ended> ended;
     private AgentLink link;
     private List<String> capabilities = List.of();
     private String version;
@@ -41,10 +37,26 @@ final class Registration {
     private long awaySince;
     private boolean gone;
 
-    Registration(String name, RemoteAgents owner) {
+    /** @param ended the runs the previous registration of this name ended, or null */
+    Registration(String name, RemoteAgents owner, Map<String, Ended> ended) {
         this.name = name;
         this.owner = owner;
+        this.ended = ended != null ? ended : endedRuns();
         this.agent = new RemoteAgent(this, owner.config());
+    }
+
+    /** A bounded, thread-safe record of ended runs, kept across registrations of one name. */
+    static Map<String, Ended> endedRuns() {
+        return java.util.Collections.synchronizedMap(new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Ended> eldest) {
+                return size() > ENDED_KEPT;
+            }
+        });
+    }
+
+    Map<String, Ended> ended() {
+        return ended;
     }
 
     /**

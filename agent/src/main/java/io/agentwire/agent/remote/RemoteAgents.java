@@ -4,6 +4,9 @@ import io.agentwire.agent.Agent;
 import io.agentwire.agent.AgentDirectory;
 import io.agentwire.core.ErrorCode;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +30,14 @@ public final class RemoteAgents implements AgentDirectory, AutoCloseable {
     private final Set<String> reserved;
     private final ConcurrentHashMap<String, Registration> byName = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Registration> byLink = new ConcurrentHashMap<>();
+    /** The ended runs of names whose registration expired, for the agent that takes the name next. */
+    private final Map<String, Map<String, Registration.Ended>> endedOfGone =
+            Collections.synchronizedMap(new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Map<String, Registration.Ended>> e) {
+                    return size() > 1_000;
+                }
+            });
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("aw-remote-agents").daemon().factory());
 
@@ -79,10 +90,10 @@ public final class RemoteAgents implements AgentDirectory, AutoCloseable {
         }
         boolean[] claimed = {false};
         Registration reg = byName.compute(r.name(), (name, existing) -> {
-            Registration candidate = existing == null ? new Registration(name, this) : existing;
+            Registration candidate = existing == null ? new Registration(name, this, endedOfGone.remove(name)) : existing;
             claimed[0] = candidate.claim(link, r);
             if (!claimed[0] && existing != null && existing.isGone()) {
-                candidate = new Registration(name, this);
+                candidate = new Registration(name, this, existing.ended());
                 claimed[0] = candidate.claim(link, r);
             }
             return candidate;
@@ -113,7 +124,7 @@ public final class RemoteAgents implements AgentDirectory, AutoCloseable {
     }
 
     void forget(Registration reg) {
-        byName.remove(reg.name, reg);
+        if (byName.remove(reg.name, reg)) endedOfGone.put(reg.name, reg.ended());
     }
 
     void schedule(Runnable task, Duration delay) {
