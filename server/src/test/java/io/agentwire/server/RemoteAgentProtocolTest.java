@@ -249,4 +249,30 @@ class RemoteAgentProtocolTest {
             assertThat(c.all.stream().filter(n -> "error.validation".equals(n.path("event").asText()))).isEmpty();
         }
     }
+
+    @Test
+    void aSilentAgentIsClosedByTheHeartbeatAndARunWaitingForAConfirmationIsLostAfterTheGrace() throws Exception {
+        try (AgentWireServer server = new AgentWireServer(RemoteAgentsTest.config(dir, "1s", Map.of(
+                "agentwire.agents.remote.heartbeat-interval", "200ms", "agentwire.agents.remote.heartbeat-timeout", "1s")));
+             JsonSocket c = RemoteAgentsTest.client(server.start());
+             JsonSocket a = agent(server.port())) {
+            register(a, "raw-silent", "");
+            String run = startRun(c, a, "raw-silent").path("run_id").asText();
+            a.send(event(run, 1, "agent.user_confirm", ",\"step_id\":\"ask\",\"content\":{\"prompt\":\"Go?\"},"
+                    + "\"metadata\":{\"timeout_ms\":600000}"));
+            JsonNode asked = c.awaitEvent("agent.user_confirm");
+            assertThat(a.awaitType("heartbeat").path("ts").asLong()).isPositive();
+            // the agent says nothing more: closed for silence, then its grace runs out while the user is asked
+            assertThat(a.closed.get(20, TimeUnit.SECONDS)).isEqualTo(1001);
+            JsonNode error = c.awaitEvent("agent.error");
+            assertThat(error.path("metadata").path("code").asText()).isEqualTo("REMOTE_AGENT_LOST");
+            assertThat(c.awaitEvent("pipeline.completed").path("metadata").path("status").asText()).isEqualTo("failed");
+            List<JsonNode> events = RemoteAgentsTest.runEvents(c, run);
+            assertThat(RemoteAgentsTest.names(events)).containsExactly("agent.user_confirm", "agent.error", "pipeline.completed");
+            RemoteAgentsTest.assertContiguous(events);
+            c.send("{\"event\":\"user.response\",\"session_id\":\"" + asked.path("session_id").asText()
+                    + "\",\"step_id\":\"ask\",\"content\":{\"approved\":true}}");
+            assertThat(c.awaitEvent("error.validation").path("metadata").path("code").asText()).isEqualTo("UNKNOWN_STEP");
+        }
+    }
 }
