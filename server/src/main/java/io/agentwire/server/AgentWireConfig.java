@@ -59,6 +59,10 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
             throw new IllegalArgumentException("the tracking dialect's agent name (" + tracking.dialect().agentName()
                     + ") must be agentwire.agents.default (" + agents.defaultAgent() + ")");
         }
+        if (remoteAgents.enabled() && remoteAgents.path().equals(envelope.path())) {
+            throw new IllegalArgumentException("agentwire.agents.remote.path and agentwire.envelope.path must differ, both are "
+                    + envelope.path());
+        }
         if (tracking.enabled() && tracking.listener().port() != 0 && tracking.listener().port() == http.port()) {
             throw new IllegalArgumentException("agentwire.tracking.port and agentwire.http.port must differ, both are "
                     + http.port());

@@ -67,6 +67,15 @@ class RemoteAgentProtocolTest {
         return a == null ? null : a.awaitType("run.start");
     }
 
+    /** Registers {@code a} as {@code name}, starts a run of it and publishes its plan.start (n 1); the run id. */
+    private static String runWithAPlanStart(JsonSocket c, JsonSocket a, String name) throws InterruptedException {
+        register(a, name, "");
+        String run = startRun(c, a, name).path("run_id").asText();
+        a.send(event(run, 1, "plan.start", ""));
+        a.awaitType("ack");
+        return run;
+    }
+
     @Test
     void theUpgradeNeedsTheApiKey() throws Exception {
         try (AgentWireServer server = server("30s")) {
@@ -178,10 +187,7 @@ class RemoteAgentProtocolTest {
              JsonSocket c = RemoteAgentsTest.client(server.start())) {
             String run;
             try (JsonSocket a = agent(server.port())) {
-                register(a, "raw-c", "");
-                run = startRun(c, a, "raw-c").path("run_id").asText();
-                a.send(event(run, 1, "plan.start", ""));
-                a.awaitType("ack");
+                run = runWithAPlanStart(c, a, "raw-c");
                 a.send(event(run, 2, "agent.user_confirm", ",\"step_id\":\"ok_1\",\"content\":{\"prompt\":\"Go?\","
                         + "\"options\":[\"yes\",\"no\"]},\"metadata\":{\"timeout_ms\":60000,\"default_option\":\"no\"}"));
                 JsonNode asked = c.awaitEvent("agent.user_confirm");
@@ -219,10 +225,7 @@ class RemoteAgentProtocolTest {
              JsonSocket c = RemoteAgentsTest.client(server.start())) {
             String first;
             try (JsonSocket a = agent(server.port())) {
-                register(a, "raw-away", "");
-                first = startRun(c, a, "raw-away").path("run_id").asText();
-                a.send(event(first, 1, "plan.start", ""));
-                a.awaitType("ack");
+                first = runWithAPlanStart(c, a, "raw-away");
             }
             JsonNode planned = c.awaitEvent("plan.start");
             c.send("{\"event\":\"user.cancel\",\"session_id\":\"" + planned.path("session_id").asText() + "\"}");

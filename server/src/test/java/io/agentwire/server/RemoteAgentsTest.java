@@ -142,18 +142,23 @@ class RemoteAgentsTest {
         }
     }
 
+    /** Starts the Node agent, a run of it (no confirmation), and kills the agent (SIGKILL) once it is solving. */
+    private static void killMidRun(AgentWireServer server, JsonSocket c, String session, Path state) throws Exception {
+        try (NodeAgent first = NodeAgent.start(server.port(), KEY, AGENT, state, 150)) {
+            first.awaitLog("registered");
+            message(c, session, "Survive a crash", ",\"confirm\":false");
+            c.awaitEvent("solver.start");
+            first.kill();
+        }
+    }
+
     @Test
     void anAgentKilledMidRunAndBackWithinTheGraceGoesOnWithNoGapAndNoDuplicate() throws Exception {
         Path state = dir.resolve("state.json");
         try (AgentWireServer server = new AgentWireServer(config(dir, "60s", Map.of()));
              JsonSocket c = client(server.start())) {
             String session = createSession(c);
-            try (NodeAgent first = NodeAgent.start(server.port(), KEY, AGENT, state, 150)) {
-                first.awaitLog("registered");
-                message(c, session, "Survive a crash", ",\"confirm\":false");
-                c.await(n -> "solver.start".equals(n.path("event").asText()), "the first solver.start");
-                first.kill();
-            }
+            killMidRun(server, c, session, state);
             try (NodeAgent second = NodeAgent.start(server.port(), KEY, AGENT, state, 150)) {
                 JsonNode back = second.awaitLog("registered");
                 assertThat(back.path("resumed").asBoolean()).as("the server knew it was back").isTrue();
@@ -176,12 +181,7 @@ class RemoteAgentsTest {
         try (AgentWireServer server = new AgentWireServer(config(dir, "1s", Map.of()));
              JsonSocket c = client(server.start())) {
             String session = createSession(c);
-            try (NodeAgent first = NodeAgent.start(server.port(), KEY, AGENT, state, 150)) {
-                first.awaitLog("registered");
-                message(c, session, "Lose the agent", ",\"confirm\":false");
-                c.awaitEvent("solver.start");
-                first.kill();
-            }
+            killMidRun(server, c, session, state);
             JsonNode error = c.awaitEvent("agent.error");
             assertThat(error.path("metadata").path("code").asText()).isEqualTo("REMOTE_AGENT_LOST");
             assertThat(error.path("metadata").path("agent").asText()).isEqualTo(AGENT);
