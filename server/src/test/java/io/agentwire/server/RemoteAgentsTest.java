@@ -121,6 +121,26 @@ class RemoteAgentsTest {
     }
 
     @Test
+    void oneAgentRunsTheRunsOfSeveralSessionsAtOnce() throws Exception {
+        try (AgentWireServer server = new AgentWireServer(config(dir, "30s", Map.of()));
+             NodeAgent agent = NodeAgent.start(server.start(), KEY, AGENT, dir.resolve("state.json"), 30);
+             JsonSocket a = client(server.port());
+             JsonSocket b = client(server.port())) {
+            agent.awaitLog("registered");
+            List<JsonSocket> clients = List.of(a, b);
+            for (JsonSocket c : clients) message(c, createSession(c), "In parallel", ",\"confirm\":false");
+            for (JsonSocket c : clients) {
+                JsonNode done = c.awaitEvent("pipeline.completed");
+                assertThat(done.path("metadata").path("status").asText()).isEqualTo("completed");
+                List<JsonNode> events = runEvents(c, done.path("metadata").path("run_id").asText());
+                assertThat(events).hasSize(PLANNED.size() - 1).allSatisfy(e ->
+                        assertThat(e.path("session_id").asText()).isEqualTo(done.path("session_id").asText()));
+                assertContiguous(events);
+            }
+        }
+    }
+
+    @Test
     void aCancelReachesTheAgentWhichReportsWhatItStopped() throws Exception {
         try (AgentWireServer server = new AgentWireServer(config(dir, "30s", Map.of()));
              NodeAgent agent = NodeAgent.start(server.start(), KEY, AGENT, dir.resolve("state.json"), 200);

@@ -38,9 +38,4 @@ public record RemoteAgentsConfig(boolean enabled, String path, Duration grace, D
         Objects.requireNonNull(d, name);
         if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be positive, was " + d);
     }
-
-    /** A copy with another grace period. */
-    public RemoteAgentsConfig withGrace(Duration g) {
-        return new RemoteAgentsConfig(enabled, path, g, cancelTimeout, heartbeatInterval, heartbeatTimeout);
-    }
 }
