@@ -182,34 +182,32 @@ class RemoteAgentProtocolTest {
     }
 
     @Test
-    void aConfirmationAnsweredWhileTheAgentIsAwayReachesItWhenItIsBack() throws Exception {
+    void aConfirmationResentAfterAReconnectIsAskedOnceAndItsAnswerReachesTheAgent() throws Exception {
+        String confirm = ",\"step_id\":\"ok_1\",\"content\":{\"prompt\":\"Go?\",\"options\":[\"yes\",\"no\"]},"
+                + "\"metadata\":{\"timeout_ms\":60000,\"default_option\":\"no\"}";
         try (AgentWireServer server = server("60s");
              JsonSocket c = RemoteAgentsTest.client(server.start())) {
             String run;
             try (JsonSocket a = agent(server.port())) {
                 run = runWithAPlanStart(c, a, "raw-c");
-                a.send(event(run, 2, "agent.user_confirm", ",\"step_id\":\"ok_1\",\"content\":{\"prompt\":\"Go?\","
-                        + "\"options\":[\"yes\",\"no\"]},\"metadata\":{\"timeout_ms\":60000,\"default_option\":\"no\"}"));
+                a.send(event(run, 2, "agent.user_confirm", confirm));
                 JsonNode asked = c.awaitEvent("agent.user_confirm");
                 assertThat(asked.path("metadata").path("default_option").asText()).isEqualTo("no");
-            } // dropped while the user is asked
-            c.send("{\"event\":\"user.response\",\"session_id\":\"" + RemoteAgentsTest.runEvents(c, run).get(0)
-                    .path("session_id").asText() + "\",\"step_id\":\"ok_1\",\"content\":{\"value\":\"yes\"}}");
+            } // dropped while the user is asked, before any answer
             try (JsonSocket back = agent(server.port())) {
                 JsonNode registered = register(back, "raw-c", "\"" + run + "\"");
                 assertThat(registered.path("resumed").asBoolean()).isTrue();
-                JsonNode state = registered.path("runs").get(0);
-                assertThat(state.path("state").asText()).isEqualTo("resumed");
-                if (state.path("last_n").asLong() < 2) { // the answer is not handled yet: resend what is not acked
-                    back.send(event(run, 2, "agent.user_confirm", ",\"step_id\":\"ok_1\",\"content\":{\"prompt\":\"Go?\","
-                            + "\"options\":[\"yes\",\"no\"]},\"metadata\":{\"timeout_ms\":60000,\"default_option\":\"no\"}"));
-                } else { // it is: resending gets the same answer again
-                    back.send(event(run, 2, "agent.user_confirm", ",\"step_id\":\"ok_1\",\"content\":{\"prompt\":\"Go?\"}"));
-                }
+                assertThat(registered.path("runs").get(0).path("state").asText()).isEqualTo("resumed");
+                assertThat(registered.path("runs").get(0).path("last_n").asLong()).isEqualTo(1);
+                back.send(event(run, 2, "agent.user_confirm", confirm)); // not acked: sent again
+                c.send("{\"event\":\"user.response\",\"session_id\":\"" + RemoteAgentsTest.runEvents(c, run).get(0)
+                        .path("session_id").asText() + "\",\"step_id\":\"ok_1\",\"content\":{\"value\":\"yes\"}}");
                 JsonNode response = back.awaitType("run.response");
                 assertThat(response.path("step_id").asText()).isEqualTo("ok_1");
                 assertThat(response.path("n").asLong()).isEqualTo(2);
                 assertThat(response.path("content").path("value").asText()).isEqualTo("yes");
+                assertThat(back.awaitType("ack").path("n").asLong()).isEqualTo(2);
+                assertThat(back.awaitType("run.response").path("content")).isEqualTo(response.path("content")); // the resend's answer
                 back.send("{\"type\":\"run.end\",\"run_id\":\"" + run + "\",\"n\":3}");
                 assertThat(c.awaitEvent("pipeline.completed").path("metadata").path("status").asText()).isEqualTo("completed");
                 assertThat(RemoteAgentsTest.names(RemoteAgentsTest.runEvents(c, run)))
@@ -256,11 +254,14 @@ class RemoteAgentProtocolTest {
     @Test
     void aSilentAgentIsClosedByTheHeartbeatAndARunWaitingForAConfirmationIsLostAfterTheGrace() throws Exception {
         try (AgentWireServer server = new AgentWireServer(RemoteAgentsTest.config(dir, "1s", Map.of(
-                "agentwire.agents.remote.heartbeat-interval", "200ms", "agentwire.agents.remote.heartbeat-timeout", "1s")));
+                "agentwire.agents.remote.heartbeat-interval", "300ms", "agentwire.agents.remote.heartbeat-timeout", "2s")));
              JsonSocket c = RemoteAgentsTest.client(server.start());
              JsonSocket a = agent(server.port())) {
+            String session = RemoteAgentsTest.createSession(c); // before the agent's heartbeat clock starts
             register(a, "raw-silent", "");
-            String run = startRun(c, a, "raw-silent").path("run_id").asText();
+            c.send("{\"event\":\"user.message\",\"session_id\":\"" + session + "\",\"content\":{\"text\":\"hi\"},"
+                    + "\"metadata\":{\"agent\":\"raw-silent\"}}");
+            String run = a.awaitType("run.start").path("run_id").asText();
             a.send(event(run, 1, "agent.user_confirm", ",\"step_id\":\"ask\",\"content\":{\"prompt\":\"Go?\"},"
                     + "\"metadata\":{\"timeout_ms\":600000}"));
             JsonNode asked = c.awaitEvent("agent.user_confirm");

@@ -162,13 +162,17 @@ class RemoteAgentsTest {
         }
     }
 
-    /** Starts the Node agent, a run of it (no confirmation), and kills the agent (SIGKILL) once it is solving. */
-    private static void killMidRun(AgentWireServer server, JsonSocket c, String session, Path state) throws Exception {
-        try (NodeAgent first = NodeAgent.start(server.port(), KEY, AGENT, state, 150)) {
+    /**
+     * Starts the Node agent and a run of it, and kills the agent (SIGKILL) while the run waits for the user's
+     * confirmation (a point the agent can not have passed); returns that agent.user_confirm.
+     */
+    private static JsonNode killMidRun(AgentWireServer server, JsonSocket c, String session, Path state) throws Exception {
+        try (NodeAgent first = NodeAgent.start(server.port(), KEY, AGENT, state, 20)) {
             first.awaitLog("registered");
-            message(c, session, "Survive a crash", ",\"confirm\":false");
-            c.awaitEvent("solver.start");
+            message(c, session, "Survive a crash", "");
+            JsonNode confirm = c.awaitEvent("agent.user_confirm");
             first.kill();
+            return confirm;
         }
     }
 
@@ -178,17 +182,19 @@ class RemoteAgentsTest {
         try (AgentWireServer server = new AgentWireServer(config(dir, "60s", Map.of()));
              JsonSocket c = client(server.start())) {
             String session = createSession(c);
-            killMidRun(server, c, session, state);
-            try (NodeAgent second = NodeAgent.start(server.port(), KEY, AGENT, state, 150)) {
+            JsonNode confirm = killMidRun(server, c, session, state);
+            // answered while the agent is down: the run keeps the answer for it
+            c.send("{\"event\":\"user.response\",\"session_id\":\"" + session + "\",\"step_id\":\""
+                    + confirm.path("step_id").asText() + "\",\"content\":{\"approved\":true}}");
+            try (NodeAgent second = NodeAgent.start(server.port(), KEY, AGENT, state, 20)) {
                 JsonNode back = second.awaitLog("registered");
                 assertThat(back.path("resumed").asBoolean()).as("the server knew it was back").isTrue();
                 assertThat(back.path("runs").get(0).path("state").asText()).isEqualTo("resumed");
+                assertThat(second.awaitLog("run.response").path("content").path("approved").asBoolean()).isTrue();
                 JsonNode done = c.awaitEvent("pipeline.completed");
                 assertThat(done.path("metadata").path("status").asText()).isEqualTo("completed");
                 List<JsonNode> events = runEvents(c, done.path("metadata").path("run_id").asText());
-                assertThat(names(events)).containsExactly("plan.start", "agent.thinking", "plan.completed",
-                        "solver.start", "agent.partial_answer", "solver.completed", "solver.start",
-                        "agent.partial_answer", "solver.completed", "agent.final_answer", "pipeline.completed");
+                assertThat(names(events)).containsExactlyElementsOf(PLANNED);
                 assertContiguous(events);
                 second.awaitLog("run.finished");
             }
@@ -201,7 +207,7 @@ class RemoteAgentsTest {
         try (AgentWireServer server = new AgentWireServer(config(dir, "1s", Map.of()));
              JsonSocket c = client(server.start())) {
             String session = createSession(c);
-            killMidRun(server, c, session, state);
+            JsonNode confirm = killMidRun(server, c, session, state);
             JsonNode error = c.awaitEvent("agent.error");
             assertThat(error.path("metadata").path("code").asText()).isEqualTo("REMOTE_AGENT_LOST");
             assertThat(error.path("metadata").path("agent").asText()).isEqualTo(AGENT);
@@ -211,14 +217,17 @@ class RemoteAgentsTest {
             String runId = done.path("metadata").path("run_id").asText();
             List<JsonNode> events = runEvents(c, runId);
             assertContiguous(events);
-            assertThat(names(events).subList(events.size() - 2, events.size()))
-                    .containsExactly("agent.error", "pipeline.completed");
+            assertThat(names(events)).containsExactly("plan.start", "agent.thinking", "plan.completed",
+                    "agent.user_confirm", "agent.error", "pipeline.completed");
+            c.send("{\"event\":\"user.response\",\"session_id\":\"" + session + "\",\"step_id\":\""
+                    + confirm.path("step_id").asText() + "\",\"content\":{\"approved\":true}}");
+            assertThat(c.awaitEvent("error.validation").path("metadata").path("code").asText()).isEqualTo("UNKNOWN_STEP");
 
             message(c, session, "No agent now", "");
-            JsonNode refused = c.awaitEvent("error.validation");
+            JsonNode refused = c.await(n -> "AGENT_NOT_FOUND".equals(n.path("metadata").path("code").asText()), "the refusal");
             assertThat(refused.path("metadata").path("code").asText()).isEqualTo("AGENT_NOT_FOUND");
 
-            try (NodeAgent late = NodeAgent.start(server.port(), KEY, AGENT, state, 150)) {
+            try (NodeAgent late = NodeAgent.start(server.port(), KEY, AGENT, state, 20)) {
                 JsonNode dropped = late.awaitLog("run.dropped");
                 assertThat(dropped.path("run_id").asText()).isEqualTo(runId);
                 assertThat(dropped.path("status").asText()).isEqualTo("failed");

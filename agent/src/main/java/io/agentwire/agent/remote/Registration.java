@@ -61,7 +61,8 @@ final class Registration {
 
     /**
      * Takes the name for {@code l} (a new registration, or the agent back within its grace): answers
-     * {@code registered}, then re-offers runs the agent does not list in {@code resume}. False if the name is in
+     * {@code registered}, sends each listed run's latest {@code run.response} again, and re-offers runs the agent
+     * does not list in {@code resume}. False if the name is in
      * use by a live connection or has expired.
      */
     synchronized boolean claim(AgentLink l, Inbound.Register r) {
@@ -86,6 +87,8 @@ final class Registration {
         l.send(Outbound.encode(registered));
         for (RemoteRun run : runs.values()) {
             if (listed.contains(run.runId())) {
+                String response = run.lastResponse; // the agent may have missed it: one it is not waiting for is ignored
+                if (response != null) l.send(response);
                 if (run.cancelling) l.send(Outbound.runCancel(run.runId()));
             } else if (run.lastN == 0) {
                 l.send(run.startMessage);

@@ -22,6 +22,8 @@ final class RemoteRun {
     final ConcurrentHashMap<Long, Long> seqs = new ConcurrentHashMap<>();
     /** n → the run.response that answered an agent.user_confirm. */
     final ConcurrentHashMap<Long, String> responses = new ConcurrentHashMap<>();
+    /** The latest run.response: sent again when the agent comes back (it may have missed it). */
+    volatile String lastResponse;
     /** The highest n handled (written by the run's thread only). */
     volatile long lastN;
     /** Cancellation was passed on to the agent (run.cancel sent, or due when it comes back). */

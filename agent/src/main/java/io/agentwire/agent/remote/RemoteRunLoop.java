@@ -136,6 +136,7 @@ final class RemoteRunLoop {
         }
         String response = Outbound.runResponse(run.runId(), e.n(), e.stepId(), answer);
         run.responses.put(e.n(), response);
+        run.lastResponse = response;
         run.lastN = e.n();
         registration.send(response);
         registration.send(Outbound.ack(run.runId(), e.n(), null));
