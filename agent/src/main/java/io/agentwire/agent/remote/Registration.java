@@ -33,7 +33,8 @@ final class Registration {
     private AgentLink link;
     private List<String> capabilities = List.of();
     private String version;
-    private long drops;
+    /** Counts claims and drops: a grace timer only acts if nothing happened since its drop. */
+    private long generation;
     private long awaySince;
     private boolean gone;
 
@@ -62,14 +63,13 @@ final class Registration {
     /**
      * Takes the name for {@code l} (a new registration, or the agent back within its grace): answers
      * {@code registered}, sends each listed run's latest {@code run.response} again, and re-offers runs the agent
-     * does not list in {@code resume}. False if the name is in
-     * use by a live connection or has expired.
+     * does not list in {@code resume}. False if the name is in use by a live connection or has expired.
      */
     synchronized boolean claim(AgentLink l, Inbound.Register r) {
         if (gone || link != null) return false;
-        boolean back = drops > 0;
+        boolean back = generation > 0;
         link = l;
-        drops++; // invalidates the grace timer of the last drop
+        generation++; // invalidates the grace timer of the last drop
         capabilities = r.capabilities();
         version = r.version();
         ObjectNode registered = Outbound.registered(name, owner.config());
@@ -107,26 +107,26 @@ final class Registration {
 
     /** The connection {@code l} dropped: the runs wait up to the grace period for the agent to come back. */
     void dropped(AgentLink l) {
-        long generation;
+        long timer;
         List<RemoteRun> waiting;
         synchronized (this) {
             if (link != l) return;
             link = null;
-            generation = ++drops;
+            timer = ++generation;
             awaySince = System.nanoTime();
             waiting = List.copyOf(runs.values());
         }
         log.info("remote agent {} disconnected ({}); {} runs wait up to {} ms for it", name, l.id(), waiting.size(),
                 owner.config().grace().toMillis());
         waiting.forEach(run -> run.signal(new Inbound.Dropped()));
-        owner.schedule(() -> expire(generation), owner.config().grace());
+        owner.schedule(() -> expire(timer), owner.config().grace());
     }
 
-    /** The grace period after drop number {@code generation} is over: if the agent is still away, it is gone. */
-    private void expire(long generation) {
+    /** The grace period of the drop that made {@code timer} is over: if the agent is still away, it is gone. */
+    private void expire(long timer) {
         List<RemoteRun> lost;
         synchronized (this) {
-            if (link != null || gone || generation != drops) return;
+            if (link != null || gone || timer != generation) return;
             gone = true;
             lost = new ArrayList<>(runs.values());
         }
