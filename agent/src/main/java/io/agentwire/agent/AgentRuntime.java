@@ -41,6 +41,7 @@ public final class AgentRuntime implements AgentGateway {
     private final PendingSteps steps = new PendingSteps();
     private final SecureRandom random = new SecureRandom();
     private volatile boolean shutDown;
+    private volatile AgentDirectory directory = AgentDirectory.NONE;
 
     /**
      * @param sink where the runs' events go (the Node)
@@ -73,6 +74,7 @@ public final class AgentRuntime implements AgentGateway {
         }
         String name = s.agent() == null ? defaultAgent : s.agent();
         Agent agent = agents.get(name);
+        if (agent == null) agent = directory.find(name);
         if (agent == null) return Reply.refused(ErrorCode.AGENT_NOT_FOUND, "no agent named " + name);
         List<Task> tasks;
         try {
@@ -102,6 +104,14 @@ public final class AgentRuntime implements AgentGateway {
         byte[] b = new byte[n];
         random.nextBytes(b);
         return b;
+    }
+
+    /**
+     * Also resolves agent names through {@code directory} (agents registered while the server runs, such as remote
+     * agents); the fixed agents win over it.
+     */
+    public void useDirectory(AgentDirectory directory) {
+        this.directory = Objects.requireNonNull(directory, "directory");
     }
 
     @Override

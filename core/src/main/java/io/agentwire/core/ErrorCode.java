@@ -18,6 +18,9 @@ public enum ErrorCode {
     RUN_IN_PROGRESS(ErrorClass.VALIDATION, "the session already has a run in progress"),
     UNSUPPORTED_FRAME(ErrorClass.VALIDATION, "binary frames are not part of this protocol"),
     INVALID_ROOM(ErrorClass.VALIDATION, "the room name is not one this server knows"),
+    AGENT_NAME_TAKEN(ErrorClass.VALIDATION, "another agent is registered under this name"),
+    NOT_REGISTERED(ErrorClass.VALIDATION, "the remote agent must register before anything else"),
+    UNKNOWN_RUN(ErrorClass.VALIDATION, "no run in progress with this run_id belongs to this agent"),
     // recovery
     SESSION_NOT_FOUND(ErrorClass.VALIDATION, "no such session"),
     SESSION_EXPIRED(ErrorClass.VALIDATION, "the session is past its time to live"),
@@ -43,7 +46,8 @@ public enum ErrorCode {
     // connection
     HEARTBEAT_TIMEOUT(ErrorClass.CONNECTION, "the connection was silent for longer than the heartbeat timeout"),
     CONNECTION_LOST(ErrorClass.CONNECTION, "a connection of the session dropped"),
-    SERVER_SHUTDOWN(ErrorClass.CONNECTION, "the server is shutting down");
+    SERVER_SHUTDOWN(ErrorClass.CONNECTION, "the server is shutting down"),
+    REMOTE_AGENT_LOST(ErrorClass.CONNECTION, "the remote agent running the run disconnected and did not come back in time");
 
     private final ErrorClass errorClass;
     private final String defaultMessage;

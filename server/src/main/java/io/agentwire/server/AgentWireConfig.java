@@ -4,6 +4,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import io.agentwire.agent.AgentRuntimeConfig;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.DemoAgentConfig;
+import io.agentwire.agent.remote.RemoteAgentsConfig;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.dialect.envelope.EnvelopeConfig;
 import io.agentwire.dialect.rooms.RoomsConfig;
@@ -36,16 +37,19 @@ import java.util.Set;
  * @param store the embedded store ({@code agentwire.data-dir}, {@code agentwire.store.sqlite})
  * @param agents the agent runtime and the agents ({@code agentwire.agents})
  * @param cluster cluster mode on Redis ({@code agentwire.cluster}); empty: one node with the embedded store
+ * @param remoteAgents the remote agents' endpoint ({@code agentwire.agents.remote}, docs/remote-agents.md)
  */
 public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, EnvelopeConfig envelope,
                               Tracking tracking, Rooms rooms, HistoryConfig history, SessionsConfig sessions,
-                              SqliteStoreConfig store, Agents agents, Optional<RedisConfig> cluster) {
+                              SqliteStoreConfig store, Agents agents, Optional<RedisConfig> cluster,
+                              RemoteAgentsConfig remoteAgents) {
 
-    /** One node (no cluster). */
+    /** One node (no cluster), remote agents with their defaults. */
     public AgentWireConfig(boolean dev, ServerConfig http, Auth auth, EnvelopeConfig envelope, Tracking tracking,
                            Rooms rooms, HistoryConfig history, SessionsConfig sessions, SqliteStoreConfig store,
                            Agents agents) {
-        this(dev, http, auth, envelope, tracking, rooms, history, sessions, store, agents, Optional.empty());
+        this(dev, http, auth, envelope, tracking, rooms, history, sessions, store, agents, Optional.empty(),
+                RemoteAgentsConfig.DEFAULT);
     }
 
     public AgentWireConfig {
@@ -59,6 +63,7 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(agents, "agents");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(remoteAgents, "remoteAgents");
         if (!dev && auth.jwtSecret().isEmpty() && auth.jwtJwks().isEmpty()) {
             throw new IllegalArgumentException(
                     "agentwire.auth.jwt.secret (AGENTWIRE_JWT_SECRET) is required unless --dev");
@@ -70,6 +75,10 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
         if (!tracking.dialect().agentName().equals(agents.defaultAgent())) {
             throw new IllegalArgumentException("the tracking dialect's agent name (" + tracking.dialect().agentName()
                     + ") must be agentwire.agents.default (" + agents.defaultAgent() + ")");
+        }
+        if (remoteAgents.enabled() && remoteAgents.path().equals(envelope.path())) {
+            throw new IllegalArgumentException("agentwire.agents.remote.path and agentwire.envelope.path must differ, both are "
+                    + envelope.path());
         }
         if (tracking.enabled() && tracking.listener().port() != 0 && tracking.listener().port() == http.port()) {
             throw new IllegalArgumentException("agentwire.tracking.port and agentwire.http.port must differ, both are "

@@ -2,6 +2,7 @@ package io.agentwire.server;
 
 import io.agentwire.agent.AgentRuntime;
 import io.agentwire.agent.DemoAgent;
+import io.agentwire.agent.remote.RemoteAgents;
 import io.agentwire.core.Authenticator;
 import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
@@ -103,10 +104,13 @@ public final class AgentWireServer implements AutoCloseable {
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
             TrackingDialect tracking = config.tracking().enabled()
                     ? opened.push("tracking dialect", new TrackingDialect(node, config.tracking().dialect())) : null;
+            RemoteAgents remoteAgents = opened.push("remote agents",
+                    new RemoteAgents(config.remoteAgents(), AgentWireConfig.Agents.KNOWN));
             AgentRuntime agents = new AgentRuntime(backend.agentSink(node), List.of(new DemoAgent(config.agents().demo())),
                     config.agents().defaultAgent(), config.agents().runtime());
             backend.attachAgents(agents);
             opened.onClose("agents", () -> agents.shutdown(AGENT_SHUTDOWN_GRACE));
+            if (config.remoteAgents().enabled()) agents.useDirectory(remoteAgents);
             endInterruptedRuns(backend, agents);
             EnvelopeDialect envelope = opened.push("envelope dialect",
                     new EnvelopeDialect(node, sessions, agents, config.envelope()));
@@ -143,6 +147,16 @@ public final class AgentWireServer implements AutoCloseable {
                     .webSocket(envelope.endpoint(authenticator));
             if (tracking != null) new TrackingApi(tracking, apiKeys).install(mainRoutes);
             if (roomsApi != null) roomsApi.install(mainRoutes);
+            if (config.remoteAgents().enabled()) {
+                RemoteAgentsEndpoint remoteEndpoint = new RemoteAgentsEndpoint(remoteAgents);
+                mainRoutes.webSocket(remoteEndpoint.endpoint(apiKeys));
+                metrics.gauge("agentwire.agents.remote.connections", "open remote agent WebSocket connections",
+                        remoteEndpoint::connections);
+                metrics.gauge("agentwire.agents.remote.connected", "remote agents registered and connected",
+                        remoteAgents::connected);
+                metrics.gauge("agentwire.agents.remote.away", "remote agents disconnected, within their grace period",
+                        remoteAgents::away);
+            }
             NettyServer server = new NettyServer(transport, config.http(), mainRoutes.build());
             metrics.gauge("agentwire.http.connections", "open HTTP and WebSocket connections",
                     server::connectionCount);
@@ -158,6 +172,10 @@ public final class AgentWireServer implements AutoCloseable {
                     roomsLine, (System.nanoTime() - t0) / 1_000_000);
             log.info(banner.text(backend.clusterDescription()));
             if (config.dev()) log.warn(banner.devText(creds));
+            if (config.remoteAgents().enabled()) {
+                log.info("remote agents: ws://{}:{}{} (API key required, grace {} ms)", config.http().host(), port,
+                        config.remoteAgents().path(), config.remoteAgents().grace().toMillis());
+            }
             return port;
         } catch (RuntimeException | Error e) {
             opened.closeAll();

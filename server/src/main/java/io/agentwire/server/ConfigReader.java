@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigValue;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.agentwire.agent.AgentRuntimeConfig;
 import io.agentwire.agent.DemoAgentConfig;
+import io.agentwire.agent.remote.RemoteAgentsConfig;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.dialect.envelope.EnvelopeConfig;
 import io.agentwire.dialect.rooms.RoomsConfig;
@@ -112,9 +113,18 @@ final class ConfigReader {
                 .bind("apiKey", secret("auth.api-key"))
                 .bind("jwtJwks", jwks("auth.jwt.jwks"))
                 .build();
+        RemoteAgentsConfig remoteAgents = RecordBinder.from(RemoteAgentsConfig.DEFAULT)
+                .bind("enabled", bool("agents.remote.enabled"))
+                .bind("path", string("agents.remote.path"))
+                .bind("grace", duration("agents.remote.grace"))
+                .bind("cancelTimeout", duration("agents.remote.cancel-timeout"))
+                .bind("heartbeatInterval", duration("agents.remote.heartbeat-interval"))
+                .bind("heartbeatTimeout", duration("agents.remote.heartbeat-timeout"))
+                .build();
         boolean dev = (Boolean) bool("dev").value();
         try {
-            return new AgentWireConfig(dev, http, auth, envelope, tracking, rooms, history, sessions, store, agents, cluster());
+            return new AgentWireConfig(dev, http, auth, envelope, tracking, rooms, history, sessions, store, agents, cluster(),
+                    remoteAgents);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }

@@ -24,8 +24,15 @@ public final class JsonSocket implements AutoCloseable {
     final WebSocket ws;
 
     public JsonSocket(URI uri) {
+        this(uri, java.util.Map.of());
+    }
+
+    /** A client that sends {@code headers} with its upgrade request (e.g. {@code X-API-Key}). */
+    public JsonSocket(URI uri, java.util.Map<String, String> headers) {
         StringBuilder partial = new StringBuilder();
-        ws = HTTP.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
+        WebSocket.Builder builder = HTTP.newWebSocketBuilder();
+        headers.forEach(builder::header);
+        ws = builder.buildAsync(uri, new WebSocket.Listener() {
             @Override
             public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
                 partial.append(data);
