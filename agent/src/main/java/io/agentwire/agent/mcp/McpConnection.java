@@ -13,12 +13,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One connected MCP server: its SDK client (async: calls can be abandoned), its tools, whether it is alive. */
+/**
+ * One connected MCP server: its SDK client (async, so a call can be abandoned), its tools, and whether it is alive:
+ * a stdio server's process is watched, and when it exits its calls in flight fail at once (the SDK would only
+ * time them out). A streamable HTTP server's failures surface as failed calls.
+ */
 final class McpConnection {
     private static final Logger log = LoggerFactory.getLogger(McpConnection.class);
     static final String CLIENT_NAME = "agentwire";
@@ -29,10 +35,28 @@ final class McpConnection {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean alive = true;
 
+    private final Set<CompletableFuture<McpSchema.CallToolResult>> inFlight = ConcurrentHashMap.newKeySet();
+
     private McpConnection(McpServerConfig config, McpAsyncClient client, List<McpSchema.Tool> tools) {
         this.config = config;
         this.client = client;
         this.tools = tools;
+    }
+
+    /** Watches a stdio server's process: when it exits, its calls in flight fail at once and later ones too. */
+    private void watch(StdioClientTransport stdio) {
+        Thread.ofVirtual().name("aw-mcp-" + config.name() + "-watch").start(() -> {
+            try {
+                stdio.awaitForExit();
+            } catch (RuntimeException e) {
+                return; // interrupted: we are closing
+            }
+            alive = false;
+            if (!closed.get()) log.warn("MCP server {} exited; its tool calls fail until the server is restarted", config.name());
+            for (CompletableFuture<McpSchema.CallToolResult> call : inFlight) {
+                call.completeExceptionally(new IllegalStateException("the MCP server " + config.name() + " exited"));
+            }
+        });
     }
 
     static McpConnection open(McpServerConfig config, Duration startTimeout, Duration callTimeout) {
@@ -52,7 +76,9 @@ final class McpConnection {
                 tools.addAll(page.tools());
                 cursor = page.nextCursor();
             } while (cursor != null);
-            return new McpConnection(config, client, List.copyOf(tools));
+            McpConnection connection = new McpConnection(config, client, List.copyOf(tools));
+            if (transport instanceof StdioClientTransport stdio) connection.watch(stdio);
+            return connection;
         } catch (RuntimeException e) {
             client.close();
             Throwable cause = e.getCause() != null && e.getMessage() != null && e.getMessage().startsWith("java.") ? e.getCause() : e;
@@ -89,19 +115,15 @@ final class McpConnection {
 
     /** Starts a call; cancelling the future abandons it. A failure marks the server as possibly gone until one succeeds. */
     CompletableFuture<McpSchema.CallToolResult> call(String tool, Map<String, Object> arguments) {
-        return client.callTool(new McpSchema.CallToolRequest(tool, arguments))
-                .doOnSuccess(r -> alive = true)
-                .doOnError(e -> alive = pingable())
-                .toFuture();
-    }
-
-    private boolean pingable() {
-        try {
-            client.ping().block(Duration.ofSeconds(2));
-            return true;
-        } catch (RuntimeException e) {
-            return false;
+        if (!alive()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the MCP server " + config.name() + " is not running"));
         }
+        CompletableFuture<McpSchema.CallToolResult> call = client.callTool(new McpSchema.CallToolRequest(tool, arguments))
+                .toFuture();
+        inFlight.add(call);
+        call.whenComplete((r, e) -> inFlight.remove(call));
+        if (!alive) call.completeExceptionally(new IllegalStateException("the MCP server " + config.name() + " exited"));
+        return call;
     }
 
     void close() {

@@ -143,7 +143,7 @@ public final class McpToolbox implements AutoCloseable {
             Throwable cause = e.getCause();
             log.warn("MCP tool call failed run={} tool={}: {}", ctx.runId(), name, cause.toString());
             return ToolOutcome.failed("the tool call failed: " + (cause.getMessage() == null ? cause.getClass().getSimpleName()
-                    : cause.getMessage()) + (tool.server().alive() ? "" : " (MCP server " + tool.server().name() + " is gone)"));
+                    : cause.getMessage()));
         }
     }
 
