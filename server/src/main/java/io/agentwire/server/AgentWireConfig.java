@@ -3,6 +3,7 @@ package io.agentwire.server;
 import io.agentwire.agent.AgentRuntimeConfig;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.DemoAgentConfig;
+import io.agentwire.agent.pipeline.PipelineAgent;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.dialect.envelope.EnvelopeConfig;
 import io.agentwire.dialect.tracking.TrackingConfig;
@@ -30,10 +31,12 @@ import java.util.Set;
  * @param sessions session lifetime ({@code agentwire.sessions})
  * @param store the embedded store ({@code agentwire.data-dir}, {@code agentwire.store.sqlite})
  * @param agents the agent runtime and the agents ({@code agentwire.agents})
+ * @param pipeline the model, the MCP servers and the pipeline agent ({@code agentwire.model}, {@code agentwire.mcp},
+ *     {@code agentwire.agents.pipeline})
  */
 public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, EnvelopeConfig envelope,
                               Tracking tracking, HistoryConfig history, SessionsConfig sessions,
-                              SqliteStoreConfig store, Agents agents) {
+                              SqliteStoreConfig store, Agents agents, PipelineSettings pipeline) {
 
     public AgentWireConfig {
         Objects.requireNonNull(http, "http");
@@ -44,6 +47,11 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(agents, "agents");
+        Objects.requireNonNull(pipeline, "pipeline");
+        if (agents.defaultAgent().equals(PipelineAgent.NAME) && pipeline.model().isEmpty()) {
+            throw new IllegalArgumentException("agentwire.agents.default = pipeline needs a model: set agentwire.model.base-url "
+                    + "and agentwire.model.name (AGENTWIRE_MODEL_BASE_URL, AGENTWIRE_MODEL_NAME)");
+        }
         if (!dev && auth.jwtSecret().isEmpty()) {
             throw new IllegalArgumentException(
                     "agentwire.auth.jwt.secret (AGENTWIRE_JWT_SECRET) is required unless --dev");
@@ -152,7 +160,7 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
      */
     public record Agents(String defaultAgent, AgentRuntimeConfig runtime, DemoAgentConfig demo) {
         /** The agents this server registers. */
-        public static final Set<String> KNOWN = Set.of(DemoAgent.NAME);
+        public static final Set<String> KNOWN = Set.of(DemoAgent.NAME, PipelineAgent.NAME);
         public static final Agents DEFAULT =
                 new Agents(DemoAgent.NAME, AgentRuntimeConfig.defaults(), DemoAgentConfig.defaults());
 
@@ -162,7 +170,7 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
             Objects.requireNonNull(demo, "demo");
             if (!KNOWN.contains(defaultAgent)) {
                 throw new IllegalArgumentException("no agent named " + defaultAgent + " is registered (registered: "
-                        + String.join(", ", KNOWN) + ")");
+                        + String.join(", ", new java.util.TreeSet<>(KNOWN)) + ")");
             }
         }
     }

@@ -1,6 +1,12 @@
 package io.agentwire.server;
 
+import io.agentwire.agent.Agent;
 import io.agentwire.agent.AgentRuntime;
+import io.agentwire.agent.mcp.McpStartException;
+import io.agentwire.agent.mcp.McpToolbox;
+import io.agentwire.agent.model.ModelCalls;
+import io.agentwire.agent.model.OpenAiChatClient;
+import io.agentwire.agent.pipeline.PipelineAgent;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.core.Authenticator;
 import io.agentwire.core.MemoryBroker;
@@ -18,6 +24,7 @@ import io.agentwire.transport.Routes;
 import io.agentwire.transport.Transport;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +63,8 @@ public final class AgentWireServer implements AutoCloseable {
     private NettyServer trackingServer;
     private boolean started;
     private boolean closed;
+    private McpToolbox tools;
+    private OpenAiChatClient model;
 
     public AgentWireServer(AgentWireConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -87,7 +96,7 @@ public final class AgentWireServer implements AutoCloseable {
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
             TrackingDialect tracking = config.tracking().enabled()
                     ? opened.push("tracking dialect", new TrackingDialect(node, config.tracking().dialect())) : null;
-            AgentRuntime agents = new AgentRuntime(node, List.of(new DemoAgent(config.agents().demo())),
+            AgentRuntime agents = new AgentRuntime(node, inProcessAgents(),
                     config.agents().defaultAgent(), config.agents().runtime());
             opened.onClose("agents", () -> agents.shutdown(AGENT_SHUTDOWN_GRACE));
             endInterruptedRuns(store, agents);
@@ -99,6 +108,7 @@ public final class AgentWireServer implements AutoCloseable {
             metrics.gauge("agentwire.envelope.connections", "open envelope WebSocket connections",
                     envelope::connections);
             metrics.gauge("agentwire.agent.runs.active", "agent runs in progress", agents::activeRunCount);
+            pipelineMetrics(metrics);
             metrics.counter("agentwire.store.commits", "transactions of appends committed by the store",
                     store::committedBatches);
             if (tracking != null) {
@@ -192,5 +202,42 @@ public final class AgentWireServer implements AutoCloseable {
         for (UnfinishedRun run : store.unfinishedRuns()) {
             agents.endInterrupted(run.sessionId(), run.runId());
         }
+    }
+
+    /**
+     * The in-process agents: {@code demo}, and {@code pipeline} when a model is configured, with the tools of the
+     * configured MCP servers, started here (and stopped after the agents). An MCP server that can not start stops
+     * the start-up with a {@link StartupException} naming it.
+     */
+    private List<Agent> inProcessAgents() {
+        List<Agent> list = new ArrayList<>(List.of(new DemoAgent(config.agents().demo())));
+        PipelineSettings settings = config.pipeline();
+        if (settings.model().isEmpty()) {
+            if (!settings.mcpServers().isEmpty()) {
+                log.warn("agentwire.mcp.servers is set but no model is configured (agentwire.model): the MCP servers are not started");
+            }
+            return list;
+        }
+        try {
+            tools = opened.push("mcp servers", settings.mcpServers().isEmpty() ? McpToolbox.empty()
+                    : McpToolbox.start(settings.mcpServers(), settings.mcpStartTimeout(), settings.mcpCallTimeout()));
+        } catch (McpStartException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+        model = new OpenAiChatClient(settings.model().get());
+        list.add(new PipelineAgent(new ModelCalls(model), tools, settings.pipeline()));
+        log.info("pipeline agent ready: model {} at {}, {} MCP tools from {} servers", settings.model().get().model(),
+                settings.model().get().baseUrl(), tools.names().size(), settings.mcpServers().size());
+        return list;
+    }
+
+    private void pipelineMetrics(Metrics metrics) {
+        if (model == null) return;
+        metrics.counter("agentwire.model.requests", "requests sent to the model (every attempt)", model::attempts);
+        metrics.counter("agentwire.model.failures", "model requests that failed (HTTP error, timeout, broken stream)",
+                model::failures);
+        metrics.counter("agentwire.mcp.tool.calls", "MCP tool calls", tools::calls);
+        metrics.counter("agentwire.mcp.tool.failures", "MCP tool calls that failed", tools::failedCalls);
+        metrics.gauge("agentwire.mcp.servers.alive", "configured MCP servers whose connection is up", tools::serversAlive);
     }
 }

@@ -41,6 +41,8 @@ final class ConfigReader {
 
     private AgentWireConfig read() {
         Setting defaultAgent = string("agents.default");
+        PipelineSettings pipeline = PipelineSettingsReader.read(config);
+        defaultAgent = PipelineSettingsReader.defaultAgent(defaultAgent, pipeline);
         WriterLimits writer = RecordBinder.from(WriterLimits.DEFAULTS)
                 .bind("maxQueuedMessages", integer("transport.writer.max-queued-messages"))
                 .bind("maxQueuedBytes", bytes("transport.writer.max-queued-bytes"))
@@ -100,7 +102,7 @@ final class ConfigReader {
                 .build();
         boolean dev = (Boolean) bool("dev").value();
         try {
-            return new AgentWireConfig(dev, http, auth, envelope, tracking, history, sessions, store, agents);
+            return new AgentWireConfig(dev, http, auth, envelope, tracking, history, sessions, store, agents, pipeline);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }

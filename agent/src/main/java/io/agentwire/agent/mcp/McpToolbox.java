@@ -40,6 +40,8 @@ public final class McpToolbox implements AutoCloseable {
     private final List<McpConnection> servers;
     private final Map<String, Tool> tools;
     private final Duration callTimeout;
+    private final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder failedCalls = new java.util.concurrent.atomic.LongAdder();
 
     private McpToolbox(List<McpConnection> servers, Map<String, Tool> tools, Duration callTimeout) {
         this.servers = servers;
@@ -117,6 +119,28 @@ public final class McpToolbox implements AutoCloseable {
      * @throws RunCancelledException if the run is cancelled during the call
      */
     public ToolOutcome call(String name, String arguments, AgentContext ctx) {
+        calls.increment();
+        ToolOutcome outcome = invoke(name, arguments, ctx);
+        if (outcome.isError()) failedCalls.increment();
+        return outcome;
+    }
+
+    /** Tool calls made (cancelled ones included). */
+    public long calls() {
+        return calls.sum();
+    }
+
+    /** Tool calls that failed. */
+    public long failedCalls() {
+        return failedCalls.sum();
+    }
+
+    /** Servers whose connection is up (a stdio server whose process exited is down). */
+    public int serversAlive() {
+        return (int) servers.stream().filter(McpConnection::alive).count();
+    }
+
+    private ToolOutcome invoke(String name, String arguments, AgentContext ctx) {
         Tool tool = tools.get(name);
         if (tool == null) return ToolOutcome.failed("no tool named " + name + " (tools: " + String.join(", ", tools.keySet()) + ")");
         Map<String, Object> args;

@@ -32,6 +32,11 @@ public final class ModelCalls {
         return client.config();
     }
 
+    /** The client, for its counters. */
+    public OpenAiChatClient client() {
+        return client;
+    }
+
     /**
      * Streams one completion, retrying transient failures.
      *

@@ -45,6 +45,8 @@ public final class OpenAiChatClient {
 
     private final ModelConfig config;
     private final HttpClient http;
+    private final java.util.concurrent.atomic.LongAdder attempts = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder failures = new java.util.concurrent.atomic.LongAdder();
 
     public OpenAiChatClient(ModelConfig config) {
         this.config = config;
@@ -65,6 +67,26 @@ public final class OpenAiChatClient {
      * @param ctx the run: its cancellation aborts the exchange
      */
     public ChatResponse complete(ChatRequest request, Consumer<String> onContent, AgentContext ctx) {
+        attempts.increment();
+        try {
+            return attempt(request, onContent, ctx);
+        } catch (RetryableException | ModelException e) {
+            failures.increment();
+            throw e;
+        }
+    }
+
+    /** Requests sent to the model (every attempt counts). */
+    public long attempts() {
+        return attempts.sum();
+    }
+
+    /** Attempts that failed (HTTP error, timeout, broken stream); cancelled ones do not count. */
+    public long failures() {
+        return failures.sum();
+    }
+
+    private ChatResponse attempt(ChatRequest request, Consumer<String> onContent, AgentContext ctx) {
         HttpRequest.Builder req = HttpRequest.newBuilder(config.chatCompletions())
                 .timeout(config.responseTimeout())
                 .header("Content-Type", "application/json")
