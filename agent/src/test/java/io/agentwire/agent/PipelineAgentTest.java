@@ -267,6 +267,7 @@ class PipelineAgentTest {
                 "pipeline.completed");
         assertThat(sink.await(runId, "agent.error").at("/content/message").asText())
                 .isEqualTo("The planner's answer could not be read as a plan, also after a retry (no \"tasks\" array).");
+        assertThat(sink.await(runId, "agent.error").at("/metadata/reason").asText()).isEqualTo("PLAN_UNREADABLE");
     }
 
     @Test
