@@ -131,8 +131,7 @@ final class RunContext implements AgentContext {
 
     @Override
     public <T> T within(String stepId, Duration timeout, Callable<T> step) throws Exception {
-        Objects.requireNonNull(timeout, "timeout");
-        if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout must be positive");
+        Durations.positive("timeout", timeout);
         checkCancelled();
         try {
             return Forks.within(this, "agent-" + runId() + "-step", timeout, step);

@@ -15,38 +15,16 @@ import io.agentwire.agent.model.ChatResponse;
 import io.agentwire.agent.model.FakeOpenAi;
 import io.agentwire.agent.model.ModelCalls;
 import io.agentwire.agent.model.ModelConfig;
-import io.agentwire.agent.model.OpenAiChatClient;
 import io.agentwire.agent.model.ToolCall;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAI-compatible streaming client against a fake server speaking the real wire format, inside real runs. */
-class ModelClientTest {
-    private FakeOpenAi fake;
-    private MemorySink sink;
-    private AgentRuntime runtime;
-
-    @BeforeEach
-    void start() throws Exception {
-        fake = new FakeOpenAi();
-        sink = new MemorySink();
-    }
-
-    @AfterEach
-    void stop() {
-        if (runtime != null) runtime.shutdown(MemorySink.GUARD);
-        fake.close();
-    }
-
-    private ModelCalls model(ModelConfig config) {
-        return new ModelCalls(new OpenAiChatClient(config));
-    }
+class ModelClientTest extends FakeModelRuns {
 
     private ModelConfig config() {
         return ModelConfig.of(fake.baseUrl(), "fake-model").withApiKey("sk-test")

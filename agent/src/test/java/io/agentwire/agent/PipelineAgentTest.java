@@ -16,9 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.agentwire.agent.mcp.McpToolbox;
 import io.agentwire.agent.mcp.ToolOutcome;
 import io.agentwire.agent.model.FakeOpenAi;
-import io.agentwire.agent.model.ModelCalls;
 import io.agentwire.agent.model.ModelConfig;
-import io.agentwire.agent.model.OpenAiChatClient;
 import io.agentwire.agent.pipeline.PipelineAgent;
 import io.agentwire.agent.pipeline.PipelineConfig;
 import java.time.Duration;
@@ -27,21 +25,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The pipeline agent end to end inside the runtime: a fake OpenAI-compatible model speaking the real streaming
  * wire format, and the real {@code server-everything} MCP server as a subprocess.
  */
-class PipelineAgentTest {
+class PipelineAgentTest extends FakeModelRuns {
     private static final String PLAN = "{\"tasks\":[{\"description\":\"Add 2 and 40\"},{\"description\":\"Echo the greeting\"}]}";
     private static McpToolbox tools;
-    private FakeOpenAi fake;
-    private MemorySink sink;
-    private AgentRuntime runtime;
 
     @BeforeAll
     static void startTools() {
@@ -53,20 +46,8 @@ class PipelineAgentTest {
         if (tools != null) tools.close();
     }
 
-    @BeforeEach
-    void start() throws Exception {
-        fake = new FakeOpenAi();
-        sink = new MemorySink();
-    }
-
-    @AfterEach
-    void stop() {
-        if (runtime != null) runtime.shutdown(MemorySink.GUARD);
-        fake.close();
-    }
-
     private String run(PipelineConfig config, ModelConfig model, String text, JsonNode metadata) {
-        PipelineAgent agent = new PipelineAgent(new ModelCalls(new OpenAiChatClient(model)), tools, config);
+        PipelineAgent agent = new PipelineAgent(model(model), tools, config);
         runtime = new AgentRuntime(sink, List.of(agent), PipelineAgent.NAME, AgentRuntimeConfig.defaults());
         return started(runtime.start(messageWith("s1", text, metadata)));
     }
@@ -277,7 +258,7 @@ class PipelineAgentTest {
             if (system(body).contains("planner")) sawPlanner.set("yes");
             return happy(body);
         });
-        PipelineAgent agent = new PipelineAgent(new ModelCalls(new OpenAiChatClient(model())), tools, PipelineConfig.defaults());
+        PipelineAgent agent = new PipelineAgent(model(model()), tools, PipelineConfig.defaults());
         runtime = new AgentRuntime(sink, List.of(agent), PipelineAgent.NAME, AgentRuntimeConfig.defaults());
         String runId = started(runtime.start(Fixtures.solve("s1", json("['Echo the greeting']"))));
         JsonNode end = sink.awaitEnd(runId);

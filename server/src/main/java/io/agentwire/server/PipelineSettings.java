@@ -1,5 +1,6 @@
 package io.agentwire.server;
 
+import io.agentwire.agent.Durations;
 import io.agentwire.agent.mcp.McpServerConfig;
 import io.agentwire.agent.model.ModelConfig;
 import io.agentwire.agent.pipeline.PipelineConfig;
@@ -28,15 +29,9 @@ public record PipelineSettings(Optional<ModelConfig> model, List<McpServerConfig
     public PipelineSettings {
         Objects.requireNonNull(model, "model");
         mcpServers = List.copyOf(mcpServers);
-        Objects.requireNonNull(mcpStartTimeout, "mcpStartTimeout");
-        Objects.requireNonNull(mcpCallTimeout, "mcpCallTimeout");
+        Durations.positive("MCP start timeout", mcpStartTimeout);
+        Durations.positive("MCP call timeout", mcpCallTimeout);
         Objects.requireNonNull(pipeline, "pipeline");
-        if (mcpStartTimeout.isNegative() || mcpStartTimeout.isZero()) {
-            throw new IllegalArgumentException("MCP start timeout must be positive, was " + mcpStartTimeout);
-        }
-        if (mcpCallTimeout.isNegative() || mcpCallTimeout.isZero()) {
-            throw new IllegalArgumentException("MCP call timeout must be positive, was " + mcpCallTimeout);
-        }
         Set<String> names = new HashSet<>();
         for (McpServerConfig s : mcpServers) {
             if (!names.add(s.name())) throw new IllegalArgumentException("two MCP servers are named " + s.name());

@@ -109,7 +109,7 @@ class PipelineServerTest {
         AgentWireConfig config = config(env("[{\"name\":\"broken\",\"command\":\"node\",\"args\":[\"-e\",\"process.exit(2)\"]}]"));
         try (AgentWireServer server = new AgentWireServer(config)) {
             assertThatThrownBy(server::start).isInstanceOf(StartupException.class)
-                    .hasMessageStartingWith("MCP server broken: could not be started (stdio: node -e process.exit(2))");
+                    .hasMessage("MCP server broken: could not be started (stdio: node -e process.exit(2)): the process exited");
         }
     }
 }

@@ -16,14 +16,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One connected MCP server: its SDK client (async, so a call can be abandoned), its tools, and whether it is alive:
- * a stdio server's process is watched, and when it exits its calls in flight fail at once (the SDK would only
- * time them out). A streamable HTTP server's failures surface as failed calls.
+ * a stdio server's process is watched ({@link ProcessWatch}), and when it exits — at start or later — what waits
+ * on it fails at once (the SDK would only time it out). A streamable HTTP server's failures surface as failed calls.
  */
 final class McpConnection {
     private static final Logger log = LoggerFactory.getLogger(McpConnection.class);
@@ -37,37 +40,52 @@ final class McpConnection {
 
     private final Set<CompletableFuture<McpSchema.CallToolResult>> inFlight = ConcurrentHashMap.newKeySet();
 
-    private McpConnection(McpServerConfig config, McpAsyncClient client, List<McpSchema.Tool> tools) {
+    private final ProcessWatch watch;
+
+    private McpConnection(McpServerConfig config, McpAsyncClient client, List<McpSchema.Tool> tools, ProcessWatch watch) {
         this.config = config;
         this.client = client;
         this.tools = tools;
+        this.watch = watch;
     }
 
-    /** Watches a stdio server's process: when it exits, its calls in flight fail at once and later ones too. */
-    private void watch(StdioClientTransport stdio) {
-        Thread.ofVirtual().name("aw-mcp-" + config.name() + "-watch").start(() -> {
-            try {
-                stdio.awaitForExit();
-            } catch (RuntimeException e) {
-                return; // interrupted: we are closing
-            }
-            alive = false;
-            if (!closed.get()) log.warn("MCP server {} exited; its tool calls fail until the server is restarted", config.name());
-            for (CompletableFuture<McpSchema.CallToolResult> call : inFlight) {
-                call.completeExceptionally(new IllegalStateException("the MCP server " + config.name() + " exited"));
-            }
-        });
+    private static void await(CompletableFuture<?> f, Duration timeout) {
+        try {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new IllegalStateException("no answer to initialize within " + timeout.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage() == null ? e.getCause().toString() : e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        }
+    }
+
+    /** The server's process exited: its calls in flight fail at once, and later ones too. */
+    private void exited() {
+        alive = false;
+        if (!closed.get()) log.warn("MCP server {} exited; its tool calls fail until the server is restarted", config.name());
+        for (CompletableFuture<McpSchema.CallToolResult> call : inFlight) {
+            call.completeExceptionally(new IllegalStateException("the MCP server " + config.name() + " exited"));
+        }
     }
 
     static McpConnection open(McpServerConfig config, Duration startTimeout, Duration callTimeout) {
         McpClientTransport transport = transport(config);
+        ProcessWatch watch = transport instanceof StdioClientTransport stdio ? new ProcessWatch(config.name(), stdio) : null;
         McpAsyncClient client = McpClient.async(transport)
                 .clientInfo(new McpSchema.Implementation(CLIENT_NAME, "1"))
                 .requestTimeout(callTimeout)
                 .initializationTimeout(startTimeout)
                 .build();
         try {
-            client.initialize().block(startTimeout);
+            CompletableFuture<McpSchema.InitializeResult> init = client.initialize().toFuture();
+            if (watch != null) {
+                watch.exited().thenRun(() -> init.completeExceptionally(new IllegalStateException("the process exited")));
+            }
+            await(init, startTimeout);
             List<McpSchema.Tool> tools = new ArrayList<>();
             String cursor = null;
             do {
@@ -76,14 +94,14 @@ final class McpConnection {
                 tools.addAll(page.tools());
                 cursor = page.nextCursor();
             } while (cursor != null);
-            McpConnection connection = new McpConnection(config, client, List.copyOf(tools));
-            if (transport instanceof StdioClientTransport stdio) connection.watch(stdio);
+            McpConnection connection = new McpConnection(config, client, List.copyOf(tools), watch);
+            if (watch != null) watch.exited().thenRun(connection::exited);
             return connection;
         } catch (RuntimeException e) {
+            if (watch != null) watch.stop();
             client.close();
-            Throwable cause = e.getCause() != null && e.getMessage() != null && e.getMessage().startsWith("java.") ? e.getCause() : e;
             throw new McpStartException(config.name(), "could not be started (" + config.describe() + "): "
-                    + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), e);
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         }
     }
 
@@ -128,6 +146,7 @@ final class McpConnection {
 
     void close() {
         if (!closed.compareAndSet(false, true)) return;
+        if (watch != null) watch.stop();
         try {
             client.closeGracefully().block(Duration.ofSeconds(5));
         } catch (RuntimeException e) {

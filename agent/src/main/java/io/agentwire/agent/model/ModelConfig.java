@@ -1,5 +1,6 @@
 package io.agentwire.agent.model;
 
+import io.agentwire.agent.Durations;
 import io.agentwire.agent.RetryPolicy;
 import java.net.URI;
 import java.time.Duration;
@@ -25,8 +26,8 @@ public record ModelConfig(URI baseUrl, String model, Optional<String> apiKey, Du
     public ModelConfig {
         Objects.requireNonNull(baseUrl, "baseUrl");
         Objects.requireNonNull(model, "model");
-        Objects.requireNonNull(connectTimeout, "connectTimeout");
-        Objects.requireNonNull(responseTimeout, "responseTimeout");
+        Durations.positive("connectTimeout", connectTimeout);
+        Durations.positive("responseTimeout", responseTimeout);
         Objects.requireNonNull(retry, "retry");
         apiKey = Objects.requireNonNull(apiKey, "apiKey").filter(k -> !k.isBlank());
         String scheme = baseUrl.getScheme();
@@ -34,12 +35,6 @@ public record ModelConfig(URI baseUrl, String model, Optional<String> apiKey, Du
             throw new IllegalArgumentException("the model's base URL must be an http(s) URL, was " + baseUrl);
         }
         if (model.isBlank()) throw new IllegalArgumentException("the model name must not be blank");
-        if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-            throw new IllegalArgumentException("connectTimeout must be positive, was " + connectTimeout);
-        }
-        if (responseTimeout.isNegative() || responseTimeout.isZero()) {
-            throw new IllegalArgumentException("responseTimeout must be positive, was " + responseTimeout);
-        }
     }
 
     /** A model at {@code baseUrl} with the defaults: no key, 10 s to connect, 120 s of silence, the envelope retry. */

@@ -1,7 +1,7 @@
 package io.agentwire.agent.pipeline;
 
+import io.agentwire.agent.Durations;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Settings of the {@link PipelineAgent}. Immutable; validated on construction.
@@ -17,14 +17,8 @@ public record PipelineConfig(boolean confirmPlan, Duration confirmTimeout, int m
                              Duration solverTimeout) {
 
     public PipelineConfig {
-        Objects.requireNonNull(confirmTimeout, "confirmTimeout");
-        Objects.requireNonNull(solverTimeout, "solverTimeout");
-        if (confirmTimeout.isNegative() || confirmTimeout.isZero()) {
-            throw new IllegalArgumentException("confirmTimeout must be positive, was " + confirmTimeout);
-        }
-        if (solverTimeout.isNegative() || solverTimeout.isZero()) {
-            throw new IllegalArgumentException("solverTimeout must be positive, was " + solverTimeout);
-        }
+        Durations.positive("confirmTimeout", confirmTimeout);
+        Durations.positive("solverTimeout", solverTimeout);
         if (maxTasks < 1 || maxTasks > 32) throw new IllegalArgumentException("maxTasks must be 1..32, was " + maxTasks);
         if (maxIterations < 1 || maxIterations > 50) {
             throw new IllegalArgumentException("maxIterations must be 1..50, was " + maxIterations);
