@@ -97,6 +97,22 @@ class McpToolboxTest {
     }
 
     @Test
+    void aCallOverItsTimeIsATimeoutOutcome() {
+        try (McpToolbox slow = McpToolbox.start(List.of(EverythingServer.stdio("slow")), START, Duration.ofMillis(300))) {
+            AtomicReference<ToolOutcome> outcome = new AtomicReference<>();
+            AtomicReference<ToolOutcome> next = new AtomicReference<>();
+            JsonNode end = inRun(new MemorySink(), new AgentRuntime[1], (r, ctx) -> {
+                outcome.set(slow.call("slow__trigger-long-running-operation", "{\"duration\":30,\"steps\":2}", ctx));
+                next.set(slow.call("slow__echo", "{\"message\":\"after\"}", ctx));
+            });
+            assertThat(end.at("/metadata/status").asText()).isEqualTo("completed");
+            assertThat(outcome.get()).isEqualTo(ToolOutcome.timedOut("the tool did not answer within 300 ms"));
+            assertThat(outcome.get().code()).isEqualTo(ErrorCode.TIMEOUT);
+            assertThat(next.get()).isEqualTo(ToolOutcome.ok("Echo: after")); // the server still serves
+        }
+    }
+
+    @Test
     void aServerThatCanNotStartIsAClearError() {
         McpServerConfig broken = McpServerConfig.stdio("broken", "node", List.of("-e", "process.exit(3)"), Map.of());
         // a minute to start, but the process is watched: its exit is the failure, not the timeout

@@ -77,7 +77,8 @@ final class McpConnection {
         ProcessWatch watch = transport instanceof StdioClientTransport stdio ? new ProcessWatch(config.name(), stdio) : null;
         McpAsyncClient client = McpClient.async(transport)
                 .clientInfo(new McpSchema.Implementation(CLIENT_NAME, "1"))
-                .requestTimeout(callTimeout)
+                // the SDK's limit for every request, initialize included; the toolbox enforces the call timeout itself
+                .requestTimeout(callTimeout.compareTo(startTimeout) > 0 ? callTimeout : startTimeout)
                 .initializationTimeout(startTimeout)
                 .build();
         try {

@@ -1,5 +1,6 @@
 package io.agentwire.agent.mcp;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +42,8 @@ public final class McpToolbox implements AutoCloseable {
     private final List<McpConnection> servers;
     private final Map<String, Tool> tools;
     private final Duration callTimeout;
-    private final java.util.concurrent.atomic.LongAdder calls = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder failedCalls = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder failedCalls = new LongAdder();
 
     private McpToolbox(List<McpConnection> servers, Map<String, Tool> tools, Duration callTimeout) {
         this.servers = servers;
@@ -147,7 +149,7 @@ public final class McpToolbox implements AutoCloseable {
         try {
             args = arguments == null || arguments.isBlank() ? Map.of()
                     : MAPPER.readValue(arguments, new TypeReference<Map<String, Object>>() { });
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             return ToolOutcome.failed("the arguments are not a JSON object: " + e.getOriginalMessage());
         }
         CompletableFuture<McpSchema.CallToolResult> call = tool.server().call(tool.tool().name(), args);

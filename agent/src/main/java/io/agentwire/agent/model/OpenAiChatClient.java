@@ -8,6 +8,7 @@ import io.agentwire.agent.RunCancelledException;
 import io.agentwire.agent.StepTimeoutException;
 import io.agentwire.core.ErrorCode;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -17,10 +18,14 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +50,8 @@ public final class OpenAiChatClient {
 
     private final ModelConfig config;
     private final HttpClient http;
-    private final java.util.concurrent.atomic.LongAdder attempts = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder failures = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder attempts = new LongAdder();
+    private final LongAdder failures = new LongAdder();
 
     public OpenAiChatClient(ModelConfig config) {
         this.config = config;
@@ -115,7 +120,7 @@ public final class OpenAiChatClient {
         } catch (InterruptedException | CancellationException e) {
             exchange.cancel(true); // aborts the exchange
             throw new RunCancelledException(ctx.runId());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             exchange.cancel(true);
             throw silent();
         } catch (ExecutionException e) {
@@ -170,7 +175,7 @@ public final class OpenAiChatClient {
             } catch (IOException e) {
                 throw new ModelException("the model's stream is not chat completion chunks: " + abbreviate(data));
             }
-            if (chunk.has("error")) throw failure(500, new java.io.ByteArrayInputStream(data.getBytes(StandardCharsets.UTF_8)));
+            if (chunk.has("error")) throw failure(500, new ByteArrayInputStream(data.getBytes(StandardCharsets.UTF_8)));
             String piece = completion.add(chunk);
             if (piece != null && !piece.isEmpty()) onContent.accept(piece);
         }
@@ -194,7 +199,7 @@ public final class OpenAiChatClient {
      */
     private static final class SseLines implements AutoCloseable {
         private static final Object END = new Object();
-        private final java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.LinkedBlockingQueue<>();
+        private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         private final InputStream body;
         private final Thread reader;
         private final AgentContext ctx;

@@ -17,6 +17,7 @@ import io.agentwire.agent.model.ModelCalls;
 import io.agentwire.agent.model.ToolCall;
 import io.agentwire.core.AgentWireException;
 import io.agentwire.core.ErrorCode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -155,7 +156,7 @@ final class PipelineRun {
         try {
             JsonNode node = MAPPER.readTree(text);
             if (node != null && node.isObject()) return node;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // fall through
         }
         return JSON.objectNode().put("_raw", text);
