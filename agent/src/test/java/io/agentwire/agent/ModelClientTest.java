@@ -142,4 +142,34 @@ class ModelClientTest extends FakeModelRuns {
         assertThat(end.at("/metadata/status").asText()).isEqualTo("cancelled");
         assertThat(thrown.get()).isInstanceOf(RunCancelledException.class);
     }
+
+    @Test
+    void aModelSilentInTheMiddleOfItsStreamTimesOutAndIsNotRetried() {
+        fake.script(body -> FakeOpenAi.textThenStall("The first words, then"));
+        ModelConfig config = config().withResponseTimeout(Duration.ofMillis(400));
+        List<String> pieces = new CopyOnWriteArrayList<>();
+        String runId = run((r, ctx) -> model(config).complete(ctx, "answer", new ChatRequest(null).user("x"), pieces::add));
+        JsonNode end = sink.awaitEnd(runId);
+
+        assertThat(String.join("", pieces)).isEqualTo("The first words, then");
+        // part of the answer was streamed: a retry would repeat it, so the timeout is final
+        assertThat(sink.names(runId)).containsExactly("error.timeout", "agent.error", "pipeline.completed");
+        assertThat(sink.await(runId, "error.timeout").at("/metadata/step_id").asText()).isEqualTo("answer");
+        assertThat(end.at("/metadata/status").asText()).isEqualTo("failed");
+        assertThat(fake.requests()).hasSize(1);
+    }
+
+    @Test
+    void cancellingMidStreamEndsTheRunAtOnce() {
+        fake.script(body -> FakeOpenAi.textThenStall("Streaming along"));
+        ModelConfig config = config().withResponseTimeout(Duration.ofMinutes(5));
+        String runId = run((r, ctx) -> model(config).complete(ctx, null, new ChatRequest(null).user("x"),
+                piece -> ctx.partialAnswer(piece, null)));
+        sink.await(runId, "agent.partial_answer");
+        runtime.cancel("s1", runId);
+        JsonNode end = sink.awaitEnd(runId); // within the guard, though the stream would stay silent for 5 minutes
+
+        assertThat(end.at("/metadata/status").asText()).isEqualTo("cancelled");
+        assertThat(sink.names(runId)).doesNotContain("agent.error", "error.timeout");
+    }
 }

@@ -34,8 +34,15 @@ public final class FakeOpenAi implements AutoCloseable {
     /** One scripted answer. */
     public sealed interface Reply permits Stream, Status, Hang { }
 
-    /** A 200 event stream of these {@code data:} payloads (then {@code [DONE]}), written and flushed one by one. */
-    public record Stream(List<String> events) implements Reply { }
+    /**
+     * A 200 event stream of these {@code data:} payloads, written and flushed one by one, then {@code [DONE]} — or,
+     * with {@code stall}, nothing more: the stream stays open and silent until the server is closed.
+     */
+    public record Stream(List<String> events, boolean stall) implements Reply {
+        public Stream(List<String> events) {
+            this(events, false);
+        }
+    }
 
     /** An HTTP error with an OpenAI error body. */
     public record Status(int status, String message) implements Reply { }
@@ -86,6 +93,12 @@ public final class FakeOpenAi implements AutoCloseable {
         }
         events.add(chunk(delta(), "stop"));
         return new Stream(events);
+    }
+
+    /** The start of a text answer (its first pieces), then silence with the stream open. */
+    public static Reply textThenStall(String start) {
+        Stream text = (Stream) text(start);
+        return new Stream(text.events().subList(0, text.events().size() - 1), true);
     }
 
     /** Tool calls ({@code id, name, arguments} triples), each split over chunks as OpenAI does; {@code finish_reason: tool_calls}. */
@@ -180,13 +193,7 @@ public final class FakeOpenAi implements AutoCloseable {
 
     private void send(HttpExchange exchange, Reply reply) throws IOException {
         switch (reply) {
-            case Hang h -> {
-                try {
-                    closing.await(5, TimeUnit.MINUTES);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            case Hang h -> await();
             case Status s -> {
                 byte[] b = JSON.objectNode().set("error", JSON.objectNode().put("message", s.message())
                         .put("type", "fake_error")).toString().getBytes(StandardCharsets.UTF_8);
@@ -203,9 +210,21 @@ public final class FakeOpenAi implements AutoCloseable {
                     out.write(("data: " + e + "\n\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
                 }
+                if (st.stall()) {
+                    await();
+                    return;
+                }
                 out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
+        }
+    }
+
+    private void await() {
+        try {
+            closing.await(5, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
