@@ -1,5 +1,10 @@
 package io.agentwire.agent;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * The cancellation state of one run: a flag the agent polls, plus an interrupt of the run's thread so that a
  * blocked wait ends at once.
@@ -7,8 +12,11 @@ package io.agentwire.agent;
  * <p>The interrupt is never delivered while the run's thread is publishing ({@link #shield}): a sink may do
  * blocking I/O that an interrupt would break (an NIO channel closes on interrupt). An interrupt that arrives then
  * is owed and delivered by {@link #unshield}. After {@link #close} (the agent has returned) none is delivered.
+ * Hooks ({@link #onRequest}) abort calls an interrupt does not end; they run once, on the requesting thread.
  */
 final class Cancellation {
+    private static final Logger log = LoggerFactory.getLogger(Cancellation.class);
+    private final List<Runnable> hooks = new CopyOnWriteArrayList<>();
     private volatile boolean requested;
     private Thread thread;
     private boolean shielded;
@@ -25,15 +33,35 @@ final class Cancellation {
         if (requested) thread.interrupt();
     }
 
-    /** Requests cancellation; false if it was already requested. */
-    synchronized boolean request() {
-        if (requested) return false;
-        requested = true;
-        if (thread != null && !closed) {
-            if (shielded) owed = true;
-            else thread.interrupt();
+    /** Requests cancellation: interrupts the thread (unless shielded) and runs the hooks; false if already requested. */
+    boolean request() {
+        synchronized (this) {
+            if (requested) return false;
+            requested = true;
+            if (thread != null && !closed) {
+                if (shielded) owed = true;
+                else thread.interrupt();
+            }
+        }
+        for (Runnable hook : hooks) {
+            if (hooks.remove(hook)) runHook(hook);
         }
         return true;
+    }
+
+    /** Registers a hook run once on {@link #request} (at once if already requested); close to remove it. */
+    AgentContext.Registration onRequest(Runnable hook) {
+        hooks.add(hook);
+        if (requested && hooks.remove(hook)) runHook(hook);
+        return () -> hooks.remove(hook);
+    }
+
+    private static void runHook(Runnable hook) {
+        try {
+            hook.run();
+        } catch (RuntimeException e) {
+            log.warn("a cancel hook failed", e);
+        }
     }
 
     /** The run's thread was interrupted in a wait: that is a request to cancel (whoever sent it). */

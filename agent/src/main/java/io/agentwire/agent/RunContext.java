@@ -13,6 +13,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
 
 /** The {@link AgentContext} of one run, and the runtime's handle on it (cancel, end). */
 final class RunContext implements AgentContext {
@@ -24,6 +28,8 @@ final class RunContext implements AgentContext {
     private final Consumer<RunContext> onEnd;
     private final Cancellation cancellation = new Cancellation();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** The cancellation of each child thread of the run ({@link Forks}), by thread. */
+    private final Map<Thread, Cancellation> children = new ConcurrentHashMap<>();
 
     /** @param onEnd removes the run from the active set; runs before {@code pipeline.completed} goes out */
     RunContext(RunRequest request, EventPublisher events, PendingSteps steps, Consumer<RunContext> onEnd) {
@@ -39,11 +45,12 @@ final class RunContext implements AgentContext {
 
     @Override
     public Publication emit(String event, String stepId, JsonNode content, ObjectNode metadata, String showContent) {
-        cancellation.shield();
+        Cancellation mine = current();
+        mine.shield();
         try {
             return events.publish(event, stepId, content, metadata, showContent, this::leave);
         } finally {
-            cancellation.unshield();
+            mine.unshield();
         }
     }
 
@@ -84,14 +91,14 @@ final class RunContext implements AgentContext {
                     meta);
             return JSON.objectNode().put("value", defaultOption).put("timed_out", true);
         } catch (InterruptedException e) {
-            cancellation.interrupted();
+            interruptedWhileWaiting();
             throw new RunCancelledException(runId());
         } catch (ExecutionException e) {
             throw new IllegalStateException("confirmation failed", e.getCause());
         }
     }
 
-    @Override public boolean cancelled() { return cancellation.requested(); }
+    @Override public boolean cancelled() { return cancellation.requested() || current().requested(); }
 
     @Override
     public void checkCancelled() {
@@ -105,9 +112,60 @@ final class RunContext implements AgentContext {
         try {
             Thread.sleep(duration);
         } catch (InterruptedException e) {
-            cancellation.interrupted();
+            interruptedWhileWaiting();
             throw new RunCancelledException(runId());
         }
+    }
+
+    @Override
+    public Registration onCancel(Runnable hook) {
+        return current().onRequest(Objects.requireNonNull(hook, "hook"));
+    }
+
+    @Override
+    public <T> List<T> parallel(List<? extends Callable<T>> tasks) throws Exception {
+        checkCancelled();
+        if (tasks.isEmpty()) return List.of();
+        return Forks.all(this, "agent-" + runId() + "-fork", tasks);
+    }
+
+    @Override
+    public <T> T within(String stepId, Duration timeout, Callable<T> step) throws Exception {
+        Durations.positive("timeout", timeout);
+        checkCancelled();
+        try {
+            return Forks.within(this, "agent-" + runId() + "-step", timeout, step);
+        } catch (Forks.Expired e) {
+            ObjectNode meta = JSON.objectNode().put("code", ErrorCode.TIMEOUT.name());
+            if (stepId != null) meta.put("step_id", stepId);
+            meta.put("timeout_ms", timeout.toMillis());
+            String what = stepId == null ? "A step" : "Step " + stepId;
+            emit("error.timeout", null, JSON.objectNode().put("message",
+                    what + " did not finish within " + timeout.toMillis() + " ms"), meta);
+            throw new StepTimeoutException(stepId, timeout,
+                    what + " timed out after " + timeout.toMillis() + " ms");
+        }
+    }
+
+    /** The cancellation of the calling thread: a child's, or the run's. */
+    private Cancellation current() {
+        Cancellation child = children.get(Thread.currentThread());
+        return child != null ? child : cancellation;
+    }
+
+    /** The calling thread was interrupted in a wait: its cancellation (the run's, or a child's) is requested. */
+    void interruptedWhileWaiting() {
+        current().interrupted();
+    }
+
+    /** A child thread of the run starts ({@link Forks}). */
+    void adopt(Thread thread, Cancellation childCancellation) {
+        children.put(thread, childCancellation);
+    }
+
+    /** A child thread of the run ends. */
+    void release(Thread thread) {
+        children.remove(thread);
     }
 
     // --- the runtime's side ---
@@ -116,7 +174,7 @@ final class RunContext implements AgentContext {
 
     EventPublisher events() { return events; }
 
-    /** Requests cancellation; false if it was already requested. */
+    /** Requests cancellation (and runs the cancel hooks); false if it was already requested. */
     boolean cancel() { return cancellation.request(); }
 
     /** Called first on the run's thread. */

@@ -95,6 +95,7 @@ final class RunDriver implements Runnable {
         String message = thrown instanceof AgentWireException e && e.getMessage() != null
                 ? e.getMessage() : "The agent failed.";
         ObjectNode meta = JSON.objectNode().put("code", ErrorCode.AGENT_FAILED.name());
+        if (thrown instanceof AgentWireException e) meta.put("reason", e.code().name()); // e.g. MODEL_REJECTED, TIMEOUT
         ctx.emit("agent.error", null, JSON.objectNode().put("message", message), meta);
     }
 }

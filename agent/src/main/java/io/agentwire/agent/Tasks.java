@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.Set;
 
 /** Reads the tasks of a {@code user.solve_tasks} command: an array of strings or {@code {task_id?, description}}. */
-final class Tasks {
+public final class Tasks {
     private Tasks() { }
 
     /**
      * @return the tasks (ids default to {@code task_<n>}); empty if {@code tasks} is null or JSON null
      * @throws IllegalArgumentException with a message for the client if the array is malformed
      */
-    static List<Task> parse(JsonNode tasks) {
+    public static List<Task> parse(JsonNode tasks) {
         if (tasks == null || tasks.isNull() || tasks.isMissingNode()) return List.of();
         if (!tasks.isArray()) throw new IllegalArgumentException("tasks must be an array");
         if (tasks.isEmpty()) throw new IllegalArgumentException("tasks must not be empty");

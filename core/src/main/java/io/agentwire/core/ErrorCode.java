@@ -43,6 +43,9 @@ public enum ErrorCode {
     AGENT_FAILED(ErrorClass.PERMANENT, "the agent failed"),
     RUN_INTERRUPTED(ErrorClass.PERMANENT, "the server stopped while the run was in progress"),
     INTERNAL_ERROR(ErrorClass.PERMANENT, "an internal error occurred"),
+    MODEL_REJECTED(ErrorClass.PERMANENT, "the model refused the request"),
+    TOOL_FAILED(ErrorClass.PERMANENT, "a tool call failed"),
+    PLAN_UNREADABLE(ErrorClass.PERMANENT, "the planner's output could not be read as a plan"),
     // connection
     HEARTBEAT_TIMEOUT(ErrorClass.CONNECTION, "the connection was silent for longer than the heartbeat timeout"),
     CONNECTION_LOST(ErrorClass.CONNECTION, "a connection of the session dropped"),

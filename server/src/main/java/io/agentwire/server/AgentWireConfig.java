@@ -5,6 +5,7 @@ import io.agentwire.agent.AgentRuntimeConfig;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.agent.remote.RemoteAgentsConfig;
+import io.agentwire.agent.pipeline.PipelineAgent;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.dialect.envelope.EnvelopeConfig;
 import io.agentwire.dialect.rooms.RoomsConfig;
@@ -38,18 +39,20 @@ import java.util.Set;
  * @param agents the agent runtime and the agents ({@code agentwire.agents})
  * @param cluster cluster mode on Redis ({@code agentwire.cluster}); empty: one node with the embedded store
  * @param remoteAgents the remote agents' endpoint ({@code agentwire.agents.remote}, docs/remote-agents.md)
+ * @param pipeline the model, the MCP servers and the pipeline agent ({@code agentwire.model}, {@code agentwire.mcp},
+ *     {@code agentwire.agents.pipeline})
  */
 public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, EnvelopeConfig envelope,
                               Tracking tracking, Rooms rooms, HistoryConfig history, SessionsConfig sessions,
                               SqliteStoreConfig store, Agents agents, Optional<RedisConfig> cluster,
-                              RemoteAgentsConfig remoteAgents) {
+                              RemoteAgentsConfig remoteAgents, PipelineSettings pipeline) {
 
-    /** One node (no cluster), remote agents with their defaults. */
+    /** One node (no cluster), remote agents with their defaults, no model. */
     public AgentWireConfig(boolean dev, ServerConfig http, Auth auth, EnvelopeConfig envelope, Tracking tracking,
                            Rooms rooms, HistoryConfig history, SessionsConfig sessions, SqliteStoreConfig store,
                            Agents agents) {
         this(dev, http, auth, envelope, tracking, rooms, history, sessions, store, agents, Optional.empty(),
-                RemoteAgentsConfig.DEFAULT);
+                RemoteAgentsConfig.DEFAULT, PipelineSettings.DEFAULT);
     }
 
     public AgentWireConfig {
@@ -64,6 +67,11 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
         Objects.requireNonNull(agents, "agents");
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(remoteAgents, "remoteAgents");
+        Objects.requireNonNull(pipeline, "pipeline");
+        if (agents.defaultAgent().equals(PipelineAgent.NAME) && pipeline.model().isEmpty()) {
+            throw new IllegalArgumentException("agentwire.agents.default = pipeline needs a model: set agentwire.model.base-url "
+                    + "and agentwire.model.name (AGENTWIRE_MODEL_BASE_URL, AGENTWIRE_MODEL_NAME)");
+        }
         if (!dev && auth.jwtSecret().isEmpty() && auth.jwtJwks().isEmpty()) {
             throw new IllegalArgumentException(
                     "agentwire.auth.jwt.secret (AGENTWIRE_JWT_SECRET) is required unless --dev");
@@ -207,7 +215,7 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
      */
     public record Agents(String defaultAgent, AgentRuntimeConfig runtime, DemoAgentConfig demo) {
         /** The agents this server registers. */
-        public static final Set<String> KNOWN = Set.of(DemoAgent.NAME);
+        public static final Set<String> KNOWN = Set.of(DemoAgent.NAME, PipelineAgent.NAME);
         public static final Agents DEFAULT =
                 new Agents(DemoAgent.NAME, AgentRuntimeConfig.defaults(), DemoAgentConfig.defaults());
 
@@ -217,7 +225,7 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
             Objects.requireNonNull(demo, "demo");
             if (!KNOWN.contains(defaultAgent)) {
                 throw new IllegalArgumentException("no agent named " + defaultAgent + " is registered (registered: "
-                        + String.join(", ", KNOWN) + ")");
+                        + String.join(", ", new java.util.TreeSet<>(KNOWN)) + ")");
             }
         }
     }

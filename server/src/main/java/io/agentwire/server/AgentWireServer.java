@@ -1,6 +1,12 @@
 package io.agentwire.server;
 
+import io.agentwire.agent.Agent;
 import io.agentwire.agent.AgentRuntime;
+import io.agentwire.agent.mcp.McpStartException;
+import io.agentwire.agent.mcp.McpToolbox;
+import io.agentwire.agent.model.ModelCalls;
+import io.agentwire.agent.model.OpenAiChatClient;
+import io.agentwire.agent.pipeline.PipelineAgent;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.remote.RemoteAgents;
 import io.agentwire.core.Authenticator;
@@ -70,6 +76,8 @@ public final class AgentWireServer implements AutoCloseable {
     private NettyServer roomsServer;
     private boolean started;
     private boolean closed;
+    private McpToolbox tools;
+    private OpenAiChatClient model;
 
     public AgentWireServer(AgentWireConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -106,7 +114,7 @@ public final class AgentWireServer implements AutoCloseable {
                     ? opened.push("tracking dialect", new TrackingDialect(node, config.tracking().dialect())) : null;
             RemoteAgents remoteAgents = opened.push("remote agents",
                     new RemoteAgents(config.remoteAgents(), AgentWireConfig.Agents.KNOWN));
-            AgentRuntime agents = new AgentRuntime(backend.agentSink(node), List.of(new DemoAgent(config.agents().demo())),
+            AgentRuntime agents = new AgentRuntime(backend.agentSink(node), inProcessAgents(),
                     config.agents().defaultAgent(), config.agents().runtime());
             backend.attachAgents(agents);
             opened.onClose("agents", () -> agents.shutdown(AGENT_SHUTDOWN_GRACE));
@@ -128,6 +136,7 @@ public final class AgentWireServer implements AutoCloseable {
                     envelope::connections);
             metrics.gauge("agentwire.agent.runs.active", "agent runs in progress", agents::activeRunCount);
             backend.metrics(metrics);
+            pipelineMetrics(metrics);
             if (tracking != null) {
                 metrics.gauge("agentwire.tracking.connections", "open tracking (dashboard) WebSocket connections",
                         tracking::connections);
@@ -280,5 +289,42 @@ public final class AgentWireServer implements AutoCloseable {
         for (UnfinishedRun run : backend.unfinishedRuns()) {
             agents.endInterrupted(run.sessionId(), run.runId());
         }
+    }
+
+    /**
+     * The in-process agents: {@code demo}, and {@code pipeline} when a model is configured, with the tools of the
+     * configured MCP servers, started here (and stopped after the agents). An MCP server that can not start stops
+     * the start-up with a {@link StartupException} naming it.
+     */
+    private List<Agent> inProcessAgents() {
+        List<Agent> list = new ArrayList<>(List.of(new DemoAgent(config.agents().demo())));
+        PipelineSettings settings = config.pipeline();
+        if (settings.model().isEmpty()) {
+            if (!settings.mcpServers().isEmpty()) {
+                log.warn("agentwire.mcp.servers is set but no model is configured (agentwire.model): the MCP servers are not started");
+            }
+            return list;
+        }
+        try {
+            tools = opened.push("mcp servers", settings.mcpServers().isEmpty() ? McpToolbox.empty()
+                    : McpToolbox.start(settings.mcpServers(), settings.mcpStartTimeout(), settings.mcpCallTimeout()));
+        } catch (McpStartException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+        model = new OpenAiChatClient(settings.model().get());
+        list.add(new PipelineAgent(new ModelCalls(model), tools, settings.pipeline()));
+        log.info("pipeline agent ready: model {} at {}, {} MCP tools from {} servers", settings.model().get().model(),
+                settings.model().get().baseUrl(), tools.names().size(), settings.mcpServers().size());
+        return list;
+    }
+
+    private void pipelineMetrics(Metrics metrics) {
+        if (model == null) return;
+        metrics.counter("agentwire.model.requests", "requests sent to the model (every attempt)", model::attempts);
+        metrics.counter("agentwire.model.failures", "model requests that failed (HTTP error, timeout, broken stream)",
+                model::failures);
+        metrics.counter("agentwire.mcp.tool.calls", "MCP tool calls", tools::calls);
+        metrics.counter("agentwire.mcp.tool.failures", "MCP tool calls that failed", tools::failedCalls);
+        metrics.gauge("agentwire.mcp.servers.alive", "configured MCP servers whose connection is up", tools::serversAlive);
     }
 }

@@ -54,6 +54,8 @@ final class ConfigReader {
 
     private AgentWireConfig read() {
         Setting defaultAgent = string("agents.default");
+        PipelineSettings pipeline = PipelineSettingsReader.read(config);
+        defaultAgent = PipelineSettingsReader.defaultAgent(defaultAgent, pipeline);
         WriterLimits writer = RecordBinder.from(WriterLimits.DEFAULTS)
                 .bind("maxQueuedMessages", integer("transport.writer.max-queued-messages"))
                 .bind("maxQueuedBytes", bytes("transport.writer.max-queued-bytes"))
@@ -124,7 +126,7 @@ final class ConfigReader {
         boolean dev = (Boolean) bool("dev").value();
         try {
             return new AgentWireConfig(dev, http, auth, envelope, tracking, rooms, history, sessions, store, agents, cluster(),
-                    remoteAgents);
+                    remoteAgents, pipeline);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }

@@ -56,7 +56,7 @@ class ConfigValidationTest {
             transport.writer.max-queued-messages = 0   | agentwire.transport.writer.max-queued-messages: maxQueuedMessages must be at least 1, was 0
             transport.writer.max-queued-bytes = 0      | agentwire.transport.writer.max-queued-bytes: maxQueuedBytes must be at least 1, was 0
             transport.writer.close-grace = 11m         | agentwire.transport.writer.close-grace: closeGrace must be at most 10 minutes, was 11m
-            agents.default = gpt                       | agentwire.agents.default: no agent named gpt is registered (registered: demo)
+            agents.default = gpt                       | agentwire.agents.default: no agent named gpt is registered (registered: demo, pipeline)
             agents.max-runs-per-session = 0            | agentwire.agents.max-runs-per-session: maxRunsPerSession must be >= 1, was 0
             agents.demo.step-delay = -1ms              | agentwire.agents.demo.step-delay: stepDelay must be >= 0, was -1ms
             agents.demo.confirm-timeout = 0s           | agentwire.agents.demo.confirm-timeout: confirmTimeout must be positive, was 0s
