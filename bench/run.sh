@@ -64,7 +64,7 @@ meta "machine" "$(nproc) cpus ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 meta "load average before" "$(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine is not stopped)"
 meta "versions" "AgentWire $(git -C "$ROOT" rev-parse --short HEAD), $("$JAVA" -version 2>&1 | head -1), node $(node --version), socket.io $(node -p "require('$DIR/peers/node_modules/socket.io/package.json').version"), ws $(node -p "require('$DIR/peers/node_modules/ws/package.json').version"), netty-socketio $(unzip -p "$BENCH_JAR" META-INF/maven/com.corundumstudio.socketio/netty-socketio/pom.properties 2>/dev/null | grep '^version' | cut -d= -f2)"
 meta "pinning" "servers: taskset -c $SERVER_CPUS; generator: taskset -c $GEN_CPUS (one event loop thread); Java servers $JVM_SERVER"
-meta "settings" "idle $IDLE_N clients; fan-out $FANOUT_N members, rates $FANOUT_RATES msg/s then saturation (4 in flight), ${SECONDS_STEP} s per step after ${WARMUP} s warm-up; echo $ECHO_N clients, ${WARMUP} s warm-up + 3 × ${SECONDS_STEP} s windows (median); storm $STORM_N clients, 1 s away; connect ${SECONDS_STEP} s or $CONNECT_N clients, 200 handshakes in flight; fd limit $FDS"
+meta "settings" "idle $IDLE_N clients; fan-out $FANOUT_N members, ${WARMUP} s warm-up, saturation (16 messages in flight), then $FANOUT_RATES msg/s, ${SECONDS_STEP} s per step; echo $ECHO_N clients, ${WARMUP} s warm-up + 3 × ${SECONDS_STEP} s windows (median); storm $STORM_N clients, 3 s away (Socket.IO: 5 broadcasts/s go on); connect ${SECONDS_STEP} s or $CONNECT_N clients, 200 handshakes in flight; fd limit $FDS"
 
 start_server() { # name → SERVER_PID, LOG, PROTO, HEAP
   local name=$1

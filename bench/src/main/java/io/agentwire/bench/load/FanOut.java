@@ -8,9 +8,10 @@ import org.HdrHistogram.Histogram;
 
 /**
  * (b) fan-out: {@code --n} clients (10 000) in the room; the first one publishes, every member (the publisher
- * included) receives each message. Steps: a warm-up at the first rate, then each of {@code --rates} messages/s for
- * {@code --seconds}, then saturation: at most {@code --window} messages not yet received by every member, the next
- * one published when one completes. Per step: deliveries/s (every delivery of the step's messages over the time from
+ * included) receives each message. Steps: a warm-up at the first rate, then saturation for {@code --seconds}: at
+ * most {@code --window} (16) messages not yet received by every member, the next one published when one completes;
+ * then each of {@code --rates} messages/s (ascending) for {@code --seconds}. Each step drains (up to 15 s) before the
+ * next. Per step: deliveries/s (every delivery of the step's messages over the time from
  * its first publish to its last delivery), latency from publish to each delivery, and deliveries missing after the
  * drain.
  */
@@ -57,11 +58,12 @@ final class FanOut {
         LoadGen.sleepMillis(1000); // joins settle
         String[] rates = gen.option("rates", "10,30").split(",");
         step("warmup", Integer.parseInt(rates[0].trim()), 0, gen.intOption("warmup", 3), false);
+        // saturation before the fixed rates: a rate above a server's capacity leaves a backlog behind it
+        step("saturation", 0, gen.intOption("window", 16), seconds, true);
         for (String r : rates) {
             int rate = Integer.parseInt(r.trim());
             step("rate_" + rate, rate, 0, seconds, true);
         }
-        step("saturation", 0, gen.intOption("window", 4), seconds, true);
         long gaps = gen.loader.onLoop(() -> clients.stream().mapToLong(c -> c.gaps).sum());
         long dups = gen.loader.onLoop(() -> clients.stream().mapToLong(c -> c.duplicates).sum());
         gen.result("order_gaps", gaps);
@@ -73,7 +75,7 @@ final class FanOut {
         publisher.send(Wire.publish(gen.proto, nextSeq++, gen.now(), PAD));
     }
 
-    /** One step: a fixed rate ({@code rate > 0}) or a window of messages in flight, then a drain of up to 10 s. */
+    /** One step: a fixed rate ({@code rate > 0}) or a window of messages in flight, then a drain of up to 15 s. */
     private void step(String name, int rate, int inFlight, int seconds, boolean report) throws InterruptedException {
         long first = gen.loader.onLoop(() -> {
             stepFirst = nextSeq;
@@ -103,7 +105,7 @@ final class FanOut {
         long[] cpu1 = gen.cpu();
         long wall = System.nanoTime() - t0;
         long published = last - first + 1;
-        long drainDeadline = System.nanoTime() + 10_000_000_000L;
+        long drainDeadline = System.nanoTime() + 15_000_000_000L;
         while (System.nanoTime() < drainDeadline && gen.loader.onLoop(() -> completed) < published) {
             LoadGen.sleepMillis(50);
         }

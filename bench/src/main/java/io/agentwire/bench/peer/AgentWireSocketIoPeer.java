@@ -26,7 +26,13 @@ public final class AgentWireSocketIoPeer {
     private AgentWireSocketIoPeer() { }
 
     public static void main(String[] args) throws Exception {
-        int port = Integer.parseInt(args[0]);
+        Running running = start(Integer.parseInt(args[0]));
+        Peers.ready("agentwire socket.io (" + running.transport.kind() + ")", running.port);
+        Peers.stopAfter(args, running::close);
+    }
+
+    /** Starts the app on 127.0.0.1:{@code port} (0: any free port). */
+    public static Running start(int port) {
         Transport transport = Transport.create();
         Node node = new Node(new MemoryBroker(HistoryConfig.DEFAULT), null, NodeConfig.DEFAULT);
         SocketIoServer io = SocketIoServer.create(node,
@@ -38,13 +44,17 @@ public final class AgentWireSocketIoPeer {
         });
         Routes routes = io.install(Routes.builder(), r -> new Authenticator.Accepted(Principal.ANONYMOUS)).build();
         NettyServer server = new NettyServer(transport, ServerConfig.of("127.0.0.1", port), routes);
-        server.start();
-        Peers.ready("agentwire socket.io (" + transport.kind() + ")", port);
-        Peers.stopAfter(args, () -> {
+        return new Running(server.start(), transport, server, node);
+    }
+
+    /** A started app: its port, and how to stop it. */
+    public record Running(int port, Transport transport, NettyServer server, Node node) implements AutoCloseable {
+        @Override
+        public void close() {
             server.close();
             node.close();
             transport.close();
-        });
+        }
     }
 
     static Object[] spread(ArrayNode args) {
