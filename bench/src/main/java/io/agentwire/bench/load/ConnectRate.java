@@ -42,6 +42,7 @@ final class ConnectRate {
         long t0 = System.nanoTime();
         int ready = gen.loader.connectAll(clients, gen.intOption("in-flight", 200), seconds * 1_000_000_000L);
         long[] cpu1 = gen.cpu();
+        long wall = System.nanoTime() - t0;
         long[] snap = gen.loader.onLoop(() -> new long[] {readyCount, lastReady});
         Histogram h = gen.loader.onLoop(latency::copy);
         double span = (snap[1] - t0) / 1e9;
@@ -49,7 +50,7 @@ final class ConnectRate {
         gen.result("attempted", clients.stream().filter(c -> c.connectStarted != 0).count());
         gen.result("seconds", span);
         gen.result("connects_per_s", snap[0] / span);
-        gen.cpuShare("measured", cpu0, cpu1, System.nanoTime() - t0);
+        gen.cpuShare("measured", cpu0, cpu1, wall, snap[0], "connects");
         gen.latency("connect_latency", h);
         gen.result("ready_at_end", ready);
         clients.forEach(Conn::drop);

@@ -42,6 +42,7 @@ final class EchoLoad {
         int windows = gen.intOption("windows", 3);
         long windowMillis = gen.intOption("seconds", 3) * 1000L;
         double[] rates = new double[windows];
+        long countAtStart = gen.loader.onLoop(() -> count);
         long[] cpu0 = gen.cpu();
         long start = System.nanoTime();
         for (int w = 0; w < windows; w++) {
@@ -53,7 +54,8 @@ final class EchoLoad {
             gen.result("window_" + (w + 1) + "_round_trips_per_s", rates[w]);
         }
         long wall = System.nanoTime() - start;
-        gen.cpuShare("measured", cpu0, gen.cpu(), wall);
+        long total = gen.loader.onLoop(() -> count);
+        gen.cpuShare("measured", cpu0, gen.cpu(), wall, total - countAtStart, "round_trips");
         Histogram h = gen.loader.onLoop(() -> {
             measuring = false;
             return latency.copy();

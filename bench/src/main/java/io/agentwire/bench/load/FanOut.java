@@ -10,8 +10,8 @@ import org.HdrHistogram.Histogram;
  * (b) fan-out: {@code --n} clients (10 000) in the room; the first one publishes, every member (the publisher
  * included) receives each message. Steps: a warm-up at the first rate, then saturation for {@code --seconds}: at
  * most {@code --window} (16) messages not yet received by every member, the next one published when one completes;
- * then each of {@code --rates} messages/s (ascending) for {@code --seconds}. Each step drains (up to 15 s) before the
- * next. Per step: deliveries/s (every delivery of the step's messages over the time from
+ * then each of {@code --rates} messages/s (ascending) for {@code --seconds}. Each step drains (up to {@code --drain}
+ * seconds, 10) before the next. Per step: deliveries/s (every delivery of the step's messages over the time from
  * its first publish to its last delivery), latency from publish to each delivery, and deliveries missing after the
  * drain.
  */
@@ -75,7 +75,7 @@ final class FanOut {
         publisher.send(Wire.publish(gen.proto, nextSeq++, gen.now(), PAD));
     }
 
-    /** One step: a fixed rate ({@code rate > 0}) or a window of messages in flight, then a drain of up to 15 s. */
+    /** One step: a fixed rate ({@code rate > 0}) or a window of messages in flight, then a drain of up to {@code --drain} (10) s. */
     private void step(String name, int rate, int inFlight, int seconds, boolean report) throws InterruptedException {
         long first = gen.loader.onLoop(() -> {
             stepFirst = nextSeq;
@@ -102,13 +102,13 @@ final class FanOut {
             window = 0;
             return nextSeq - 1;
         });
-        long[] cpu1 = gen.cpu();
-        long wall = System.nanoTime() - t0;
         long published = last - first + 1;
-        long drainDeadline = System.nanoTime() + 15_000_000_000L;
+        long drainDeadline = System.nanoTime() + gen.intOption("drain", 10) * 1_000_000_000L;
         while (System.nanoTime() < drainDeadline && gen.loader.onLoop(() -> completed) < published) {
             LoadGen.sleepMillis(50);
         }
+        long[] cpu1 = gen.cpu(); // over the step and its drain: every delivery's cost
+        long wall = System.nanoTime() - t0;
         if (!report) return;
         long[] snapshot = gen.loader.onLoop(() -> new long[] {delivered, lastDelivery});
         Histogram h = gen.loader.onLoop(latency::copy);
@@ -117,7 +117,7 @@ final class FanOut {
         gen.result(name + "_offered_deliveries_per_s", rate > 0 ? (double) rate * members : -1.0);
         gen.result(name + "_deliveries_per_s", snapshot[0] / span);
         gen.result(name + "_missing", published * members - snapshot[0]);
-        gen.cpuShare(name, cpu0, cpu1, wall);
+        gen.cpuShare(name, cpu0, cpu1, wall, snapshot[0], "deliveries");
         gen.latency(name + "_latency", h);
     }
 }

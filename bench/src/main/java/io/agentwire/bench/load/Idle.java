@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * (a) idle: {@code --n} clients connect (Socket.IO: and join the room on connect; envelope: and create a session)
  * and stay silent; the server's RSS (/proc/PID/status VmRSS) and heap after a full GC ({@code --heap-cmd}) before
- * and {@code --settle} seconds after, per connection.
+ * and {@code --settle} (3) seconds after, per connection.
  */
 final class Idle {
     private final LoadGen gen;
@@ -30,7 +30,7 @@ final class Idle {
         long t0 = System.nanoTime();
         int ready = gen.loader.connectAll(clients, gen.intOption("in-flight", 500), 180_000_000_000L);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        LoadGen.sleepMillis(gen.intOption("settle", 5) * 1000L);
+        LoadGen.sleepMillis(gen.intOption("settle", 3) * 1000L);
         int still = gen.loader.onLoop(() -> (int) clients.stream().filter(Conn::ready).count());
         long heap1 = Probe.heap(heapCmd);
         long rss1 = Probe.rss(gen.serverPid);

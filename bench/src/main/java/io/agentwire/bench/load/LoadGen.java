@@ -104,9 +104,17 @@ public final class LoadGen {
         result(prefix + "_max_ms", h.getMaxValue() / 1e6);
     }
 
-    /** CPU used by the server and by this generator between two {@link #cpu()} samples, in cores. */
-    void cpuShare(String prefix, long[] before, long[] after, long wallNanos) {
-        if (before[0] >= 0 && after[0] >= 0) result(prefix + "_server_cpu_cores", (after[0] - before[0]) / (double) wallNanos);
+    /**
+     * CPU used by the server and by this generator between two {@link #cpu()} samples, in cores; with {@code work}
+     * (deliveries, round trips, connections) > 0, also the work per CPU-second of the server: on a shared machine
+     * the server gets less than its core at times, and this figure moves less with that than the rate does.
+     */
+    void cpuShare(String prefix, long[] before, long[] after, long wallNanos, long work, String unit) {
+        long server = after[0] - before[0];
+        if (before[0] >= 0 && after[0] >= 0) {
+            result(prefix + "_server_cpu_cores", server / (double) wallNanos);
+            if (work > 0 && server > 0) result(prefix + "_" + unit + "_per_server_cpu_s", work / (server / 1e9));
+        }
         result(prefix + "_generator_cpu_cores", (after[1] - before[1]) / (double) wallNanos);
     }
 

@@ -30,6 +30,7 @@ final class Storm {
     private long notRecovered;
     private long replayed;
     private long runsDone;
+    private long retries;
     private long nextSeq = 1;
     private Conn publisher;
 
@@ -71,6 +72,7 @@ final class Storm {
         gen.result("resumed", snap[0]);
         gen.result("not_recovered", snap[2]);
         gen.result("all_resumed", all);
+        gen.result("reconnect_retries", gen.loader.onLoop(() -> retries));
         gen.result("seconds_until_all_resumed", all ? (snap[1] - t0) / 1e9 : -1.0);
         if (env) {
             waitUntil(() -> runsDone >= ready, 60); // the runs go on to their end: the order check covers them whole
@@ -109,8 +111,17 @@ final class Storm {
 
             @Override public void closed(Conn c, boolean wasReady) {
                 if (!storming) c.lastSeqAtDrop = c.lastSeq;
+                else retry(c);
             }
         };
+    }
+
+    /** A reconnect that failed (refused, timed out: a full accept queue) is tried again, as a real client would. */
+    private void retry(Conn c) {
+        if (storming && c.resumedAt == 0) {
+            gen.loader.loop().schedule(() -> gen.loader.connect(c), 100 + c.index % 400, TimeUnit.MILLISECONDS);
+            retries++;
+        }
     }
 
     private void check(Conn c) {
@@ -146,6 +157,10 @@ final class Storm {
                     case "pipeline.completed" -> runsDone++;
                     default -> { }
                 }
+            }
+
+            @Override public void closed(Conn c, boolean wasReady) {
+                retry(c);
             }
         };
     }
