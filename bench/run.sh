@@ -117,9 +117,12 @@ generate() { # scenario server args…
   stop_server
 }
 
-scenario() {
-  local s=$1
-  for name in $SERVERS; do
+ORDER=0
+scenario() { # servers in the given order for the 1st, 3rd, 5th scenario, reversed for the others: contention that
+  local s=$1 order=$SERVERS   # comes and goes on a shared machine then does not always hit the same server last
+  ORDER=$((ORDER + 1))
+  [ $((ORDER % 2)) -eq 0 ] && order=$(echo $SERVERS | tr ' ' '\n' | tac | tr '\n' ' ')
+  for name in $order; do
     supports "$s" "$name" || continue
     case "$s" in
       idle) generate idle "$name" --n "$IDLE_N" ;;
