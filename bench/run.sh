@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Runs the bench's load scenarios against AgentWire and its peers, each server in its own process, one at a time,
+# fresh for every scenario, on 127.0.0.1; writes bench/results/<UTC time>.md (and the raw .tsv beside it).
+#
+# Usage: bench/run.sh [idle|fanout|echo|storm|connect|all]        (default all; ≈ 12 min for all on 2 cores)
+# Environment: SERVERS="agentwire envelope socketio netty-socketio ws" (which servers), SMALL=1 (tiny sizes, a
+#   smoke run of a minute), SERVER_CPUS=1 GEN_CPUS=0 (taskset lists), IDLE_N, FANOUT_N, FANOUT_RATES, ECHO_N,
+#   STORM_N, CONNECT_N, BUILD=1 (rebuild the jars first).
+# Everything stops by itself: servers exit after SERVER_SECONDS, every generator run is under `timeout`, and the
+# EXIT trap kills what is still running.
+set -euo pipefail
+DIR=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$DIR/.." && pwd)
+WHAT=${1:-all}
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+SERVERS=${SERVERS:-"agentwire envelope socketio netty-socketio ws"}
+SERVER_CPUS=${SERVER_CPUS:-1} GEN_CPUS=${GEN_CPUS:-0}
+SERVER_SECONDS=${SERVER_SECONDS:-300}
+JVM_SERVER=${JVM_SERVER:-"-Xms256m -Xmx2g"}
+JVM_GEN=${JVM_GEN:-"-Xms512m -Xmx2g"}
+PORT=${PORT:-3370}
+
+# fd limit: as high as this process may go (a server holds one fd per client, so does the generator)
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+ulimit -n 200000 2>/dev/null || true
+FDS=$(ulimit -n)
+if [ -n "${SMALL:-}" ]; then
+  IDLE_N=${IDLE_N:-500} FANOUT_N=${FANOUT_N:-200} FANOUT_RATES=${FANOUT_RATES:-10,30} ECHO_N=${ECHO_N:-50}
+  STORM_N=${STORM_N:-100} CONNECT_N=${CONNECT_N:-1000} SECONDS_STEP=1 WARMUP=1
+else
+  # the idle count is the target (50 000) bounded by the fd limit of the server process (it needs one per client)
+  IDLE_N=${IDLE_N:-$(( FDS - 1000 < 50000 ? FDS - 1000 : 50000 ))}
+  FANOUT_N=${FANOUT_N:-10000} FANOUT_RATES=${FANOUT_RATES:-10,30} ECHO_N=${ECHO_N:-500}
+  STORM_N=${STORM_N:-5000} CONNECT_N=${CONNECT_N:-$(( FDS - 1000 < 50000 ? FDS - 1000 : 50000 ))}
+  SECONDS_STEP=${SECONDS_STEP:-5} WARMUP=${WARMUP:-3}
+fi
+
+BENCH_JAR="$ROOT/bench/target/benchmarks.jar" SERVER_JAR="$ROOT/server/target/agentwire.jar"
+if [ -n "${BUILD:-}" ] || [ ! -f "$BENCH_JAR" ] || [ ! -f "$SERVER_JAR" ]; then
+  (cd "$ROOT" && ./mvnw -B -q -o -pl server,bench -am package -DskipTests)
+fi
+[ -d "$DIR/peers/node_modules" ] || (cd "$DIR/peers" && timeout 300 npm ci --no-audit --no-fund)
+
+mkdir -p "$DIR/results"
+STAMP=$(date -u +%Y-%m-%dT%H%MZ)
+TSV="$DIR/results/$STAMP.tsv" MD="$DIR/results/$STAMP.md"
+WORK=$(mktemp -d /tmp/agentwire-bench.XXXXXX)
+SERVER_PID=
+stop_server() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+  fi
+}
+cleanup() { stop_server; rm -rf "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+meta() { printf 'meta\t-\t%s\t%s\n' "$1" "$2" >>"$TSV"; }
+meta "machine" "$(nproc) cpus ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem/{print $2}') GiB, $(uname -sr)"
+meta "load average before" "$(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine is not stopped)"
+meta "versions" "AgentWire $(git -C "$ROOT" rev-parse --short HEAD), $("$JAVA" -version 2>&1 | head -1), node $(node --version), socket.io $(node -p "require('$DIR/peers/node_modules/socket.io/package.json').version"), ws $(node -p "require('$DIR/peers/node_modules/ws/package.json').version"), netty-socketio $(unzip -p "$BENCH_JAR" META-INF/maven/com.corundumstudio.socketio/netty-socketio/pom.properties 2>/dev/null | grep '^version' | cut -d= -f2)"
+meta "pinning" "servers: taskset -c $SERVER_CPUS; generator: taskset -c $GEN_CPUS (one event loop thread); Java servers $JVM_SERVER"
+meta "settings" "idle $IDLE_N clients; fan-out $FANOUT_N members, ${WARMUP} s warm-up, saturation (16 messages in flight), then $FANOUT_RATES msg/s, ${SECONDS_STEP} s per step; echo $ECHO_N clients, ${WARMUP} s warm-up + 3 × ${SECONDS_STEP} s windows (median); storm $STORM_N clients, 3 s away (Socket.IO: 5 broadcasts/s go on); connect ${SECONDS_STEP} s or $CONNECT_N clients, 200 handshakes in flight; fd limit $FDS"
+
+start_server() { # name → SERVER_PID, LOG, PROTO, HEAP
+  local name=$1
+  PORT=$((PORT + 1))
+  LOG="$WORK/$name-$PORT.log"
+  case "$name" in
+    agentwire)
+      PROTO=sio
+      taskset -c "$SERVER_CPUS" "$JAVA" $JVM_SERVER -cp "$BENCH_JAR" io.agentwire.bench.peer.AgentWireSocketIoPeer "$PORT" "$SERVER_SECONDS" >"$LOG" 2>&1 &
+      SERVER_PID=$!; HEAP="$DIR/heap.sh java $SERVER_PID" ;;
+    netty-socketio)
+      PROTO=sio
+      taskset -c "$SERVER_CPUS" "$JAVA" $JVM_SERVER -cp "$BENCH_JAR" io.agentwire.bench.peer.NettySocketIoPeer "$PORT" "$SERVER_SECONDS" >"$LOG" 2>&1 &
+      SERVER_PID=$!; HEAP="$DIR/heap.sh java $SERVER_PID" ;;
+    envelope)
+      PROTO=env
+      AGENTWIRE_TRACKING_ENABLED=false AGENTWIRE_AGENTS_DEMO_CONFIRM_PLAN=false AGENTWIRE_AGENTS_DEMO_STEP_DELAY=200ms \
+      AGENTWIRE_ENVELOPE_RATE_LIMIT_BURST=1000 \
+        taskset -c "$SERVER_CPUS" "$JAVA" $JVM_SERVER -jar "$SERVER_JAR" serve --dev --host 127.0.0.1 --port "$PORT" \
+        --data-dir "$WORK/data-$PORT" >"$LOG" 2>&1 &
+      SERVER_PID=$!; HEAP="$DIR/heap.sh java $SERVER_PID"
+      (sleep "$SERVER_SECONDS"; kill "$SERVER_PID" 2>/dev/null) >/dev/null 2>&1 & ;;
+    socketio|ws)
+      PROTO=$([ "$name" = ws ] && echo ws || echo sio)
+      taskset -c "$SERVER_CPUS" node --expose-gc "$DIR/peers/$([ "$name" = ws ] && echo ws || echo socketio)-server.mjs" "$PORT" "$SERVER_SECONDS" >"$LOG" 2>&1 &
+      SERVER_PID=$!; HEAP="$DIR/heap.sh node $SERVER_PID $LOG" ;;
+  esac
+  for _ in $(seq 1 150); do
+    (echo >"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "$name did not start:" >&2; cat "$LOG" >&2; return 1
+}
+
+supports() { # scenario server
+  case "$1:$2" in
+    fanout:envelope|echo:envelope) return 1 ;;         # the envelope protocol has no rooms or echo: its scenarios are idle, storm, connect
+    storm:netty-socketio|storm:ws) return 1 ;;         # no connection state recovery: n/a
+  esac
+}
+
+generate() { # scenario server args…
+  local scenario=$1 name=$2; shift 2
+  start_server "$name"
+  echo "== $scenario on $name ($(cut -d' ' -f1-3 /proc/loadavg))"
+  timeout 240 taskset -c "$GEN_CPUS" "$JAVA" $JVM_GEN -cp "$BENCH_JAR" io.agentwire.bench.load.LoadGen \
+    --scenario "$scenario" --proto "$PROTO" --port "$PORT" --label "$name" --out "$TSV" --server-pid "$SERVER_PID" \
+    --heap-cmd "$HEAP" "$@" 2>"$WORK/gen.err" | grep '^RESULT' || { echo "generator failed:" >&2; tail -5 "$WORK/gen.err" >&2; }
+  stop_server
+}
+
+ORDER=0
+scenario() { # servers in the given order for the 1st, 3rd, 5th scenario, reversed for the others: contention that
+  local s=$1 order=$SERVERS   # comes and goes on a shared machine then does not always hit the same server last
+  ORDER=$((ORDER + 1))
+  [ $((ORDER % 2)) -eq 0 ] && order=$(echo $SERVERS | tr ' ' '\n' | tac | tr '\n' ' ')
+  for name in $order; do
+    supports "$s" "$name" || continue
+    case "$s" in
+      idle) generate idle "$name" --n "$IDLE_N" ;;
+      fanout) generate fanout "$name" --n "$FANOUT_N" --rates "$FANOUT_RATES" --seconds "$SECONDS_STEP" --warmup "$WARMUP" ;;
+      echo) generate echo "$name" --n "$ECHO_N" --seconds "$SECONDS_STEP" --warmup "$WARMUP" ;;
+      storm) generate storm "$name" --n "$STORM_N" ;;
+      connect) generate connect "$name" --n "$CONNECT_N" --seconds "$SECONDS_STEP" ;;
+    esac
+  done
+}
+
+START=$(date +%s)
+if [ "$WHAT" = all ]; then for s in idle fanout echo storm connect; do scenario "$s"; done; else scenario "$WHAT"; fi
+meta "load average after" "$(cut -d' ' -f1-3 /proc/loadavg); $(( $(date +%s) - START )) s in all"
+"$JAVA" -cp "$BENCH_JAR" io.agentwire.bench.load.Report "$TSV" "Bench run $STAMP ($WHAT)" >"$MD"
+echo "wrote $MD"

@@ -1,0 +1,128 @@
+package io.agentwire.bench.load;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The load generator: one process, one event loop thread, every client of one scenario against one server.
+ *
+ * <pre>java -cp benchmarks.jar io.agentwire.bench.load.LoadGen --scenario idle|fanout|echo|storm|connect
+ *     --proto ws|sio|env --port N [--host 127.0.0.1] [--label NAME] [--out results.tsv] [--server-pid PID]
+ *     [--heap-cmd "sh command printing heap bytes"] [scenario options: see each scenario]</pre>
+ *
+ * Every figure goes to stdout and, with {@code --out}, as a line {@code label scenario key value} to that file (the
+ * run script's report reads it). The process ends by itself: every wait has a deadline.
+ */
+public final class LoadGen {
+    final Map<String, String> options;
+    final Proto proto;
+    final String label;
+    final String scenario;
+    final long serverPid;
+    final Loader loader;
+    private final Path out;
+    /** The generator's clock origin: {@code sent} in payloads is {@code System.nanoTime() - origin}. */
+    final long origin = System.nanoTime();
+
+    LoadGen(Map<String, String> options) {
+        this.options = options;
+        this.proto = Proto.of(option("proto", "sio"));
+        this.scenario = option("scenario", "echo");
+        this.label = option("label", proto.name().toLowerCase(Locale.ROOT));
+        this.serverPid = Long.parseLong(option("server-pid", "-1"));
+        this.out = options.containsKey("out") ? Path.of(options.get("out")) : null;
+        this.loader = new Loader(option("host", "127.0.0.1"), Integer.parseInt(option("port", "3000")), proto);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        LoadGen gen = new LoadGen(options);
+        int code = 0;
+        try {
+            gen.result("generator", gen.loader.kind() + ", 1 event loop thread");
+            switch (gen.scenario) {
+                case "idle" -> new Idle(gen).run();
+                case "fanout" -> new FanOut(gen).run();
+                case "echo" -> new EchoLoad(gen).run();
+                case "storm" -> new Storm(gen).run();
+                case "connect" -> new ConnectRate(gen).run();
+                default -> throw new IllegalArgumentException("unknown scenario " + gen.scenario);
+            }
+        } catch (Exception e) {
+            e.printStackTrace();
+            gen.result("error", String.valueOf(e));
+            code = 1;
+        } finally {
+            gen.loader.close();
+        }
+        System.exit(code);
+    }
+
+    String option(String name, String fallback) {
+        return options.getOrDefault(name, fallback);
+    }
+
+    int intOption(String name, int fallback) {
+        return Integer.parseInt(option(name, String.valueOf(fallback)));
+    }
+
+    long now() {
+        return System.nanoTime() - origin;
+    }
+
+    static Histogram histogram() {
+        return new Histogram(60_000_000_000L, 3); // up to 60 s, 3 significant digits (nanoseconds)
+    }
+
+    void result(String key, Object value) {
+        String v = value instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : String.valueOf(value);
+        String line = label + "\t" + scenario + "\t" + key + "\t" + v;
+        System.out.println("RESULT " + line);
+        if (out == null) return;
+        try {
+            Files.writeString(out, line + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** p50/p99/p99.9/max of {@code h} (nanoseconds) as milliseconds, under {@code prefix}. */
+    void latency(String prefix, Histogram h) {
+        result(prefix + "_count", h.getTotalCount());
+        result(prefix + "_p50_ms", h.getValueAtPercentile(50) / 1e6);
+        result(prefix + "_p99_ms", h.getValueAtPercentile(99) / 1e6);
+        result(prefix + "_p999_ms", h.getValueAtPercentile(99.9) / 1e6);
+        result(prefix + "_max_ms", h.getMaxValue() / 1e6);
+    }
+
+    /**
+     * CPU used by the server and by this generator between two {@link #cpu()} samples, in cores; with {@code work}
+     * (deliveries, round trips, connections) > 0, also the work per CPU-second of the server: on a shared machine
+     * the server gets less than its core at times, and this figure moves less with that than the rate does.
+     */
+    void cpuShare(String prefix, long[] before, long[] after, long wallNanos, long work, String unit) {
+        long server = after[0] - before[0];
+        if (before[0] >= 0 && after[0] >= 0) {
+            result(prefix + "_server_cpu_cores", server / (double) wallNanos);
+            if (work > 0 && server > 0) result(prefix + "_" + unit + "_per_server_cpu_s", work / (server / 1e9));
+        }
+        result(prefix + "_generator_cpu_cores", (after[1] - before[1]) / (double) wallNanos);
+    }
+
+    long[] cpu() {
+        return new long[] {serverPid > 0 ? Probe.cpuNanos(serverPid) : -1, Probe.cpuNanos(ProcessHandle.current().pid())};
+    }
+
+    static void sleepMillis(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+    }
+}

@@ -1,0 +1,54 @@
+package io.agentwire.bench.load;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Reads a process's resident memory and CPU time from /proc, and its heap through the run script's heap command. */
+final class Probe {
+    private static final long TICK_NANOS = 10_000_000L; // USER_HZ = 100 on Linux
+
+    private Probe() { }
+
+    /** VmRSS of {@code pid} in bytes, or -1. */
+    static long rss(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    /** User + system CPU time of {@code pid} in nanoseconds, or -1. */
+    static long cpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS; // fields 14 and 15
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Heap in use after a full GC, as printed (in bytes, last number of its output) by {@code command}; -1 if none. */
+    static long heap(String command) {
+        if (command == null || command.isBlank()) return -1;
+        try {
+            Process p = new ProcessBuilder("sh", "-c", command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) p.destroyForcibly();
+            String[] words = out.split("\\s+");
+            return Long.parseLong(words[words.length - 1]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+}
