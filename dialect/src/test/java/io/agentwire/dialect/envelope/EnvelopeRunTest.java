@@ -3,7 +3,9 @@ package io.agentwire.dialect.envelope;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentwire.agent.DemoAgentConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,6 +93,10 @@ class EnvelopeRunTest {
 
     @Test
     void cancelMidRunYieldsTheCancelledEventsAndACancelledCompletion() throws Exception {
+        // Steps of 400 ms, so that the run is still solving when the cancel arrives, however busy the machine.
+        server.close();
+        server = new Harness(dir.resolve("slow"), Harness.Settings.defaults()
+                .withDemo(new DemoAgentConfig(Duration.ofMillis(400), true, Duration.ofSeconds(30))));
         try (Client c = Client.connect(server.uri("alice"))) {
             String sid = c.createSession();
             c.send(Client.envelope("user.message").put("session_id", sid)
