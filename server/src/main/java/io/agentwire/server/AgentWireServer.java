@@ -128,7 +128,7 @@ public final class AgentWireServer implements AutoCloseable {
             RoomsDialect rooms = config.rooms().enabled() ? opened.push("rooms dialect", new RoomsDialect(node,
                     presence, authenticator::check, config.rooms().dialect(), Clock.systemUTC(),
                     backend.recoveryRecords().orElse(null))) : null;
-            if (rooms != null) loadGrants(rooms);
+            if (rooms != null) loadGrants(rooms, config.cluster().isPresent());
             ApiKeyCheck apiKeys = new ApiKeyCheck(creds.apiKey());
             RoomsApi roomsApi = rooms == null ? null : new RoomsApi(rooms, apiKeys, Clock.systemUTC());
             Metrics metrics = opened.push("metrics", new Metrics());
@@ -151,6 +151,7 @@ public final class AgentWireServer implements AutoCloseable {
             }
             Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
             backend.checks(checks);
+            if (rooms != null) checks.put("rooms grants", rooms::grantsReady);
             Routes.Builder mainRoutes = HealthRoutes.install(Routes.builder(), checks)
                     .get("/metrics", metrics.handler())
                     .webSocket(envelope.endpoint(authenticator));
@@ -251,14 +252,20 @@ public final class AgentWireServer implements AutoCloseable {
     }
 
     /** Reads the project grants before clients connect (from the store: a blocking wait, not on an event loop). */
-    private static void loadGrants(RoomsDialect rooms) {
+    /**
+     * Reads the rooms' project grants before serving. On one node a store that can not be read is a start-up
+     * error; in cluster mode Redis may come later: the grants keep trying and readiness says when they are in.
+     */
+    private static void loadGrants(RoomsDialect rooms, boolean cluster) {
         try {
             rooms.start().get(GRANTS_LOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while reading the rooms' project grants", e);
         } catch (java.util.concurrent.ExecutionException | TimeoutException | CompletionException e) {
-            throw new StartupException("can not read the rooms' project grants: " + e.getMessage(), e);
+            if (!cluster) throw new StartupException("can not read the rooms' project grants: " + e.getMessage(), e);
+            log.warn("rooms: the project grants can not be read yet ({}); retrying in the background, /readyz reports "
+                    + "not ready until they are in", e.getMessage());
         }
     }
 

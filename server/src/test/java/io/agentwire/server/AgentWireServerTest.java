@@ -55,7 +55,7 @@ class AgentWireServerTest {
 
             HttpResponse<String> ready = get(port, "/readyz");
             assertThat(ready.statusCode()).isEqualTo(200);
-            assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"checks\":{\"store\":true,\"broker\":true}}");
+            assertThat(ready.body()).isEqualTo("{\"status\":\"ready\",\"checks\":{\"store\":true,\"broker\":true,\"rooms grants\":true}}");
 
             HttpResponse<String> metrics = get(port, "/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);

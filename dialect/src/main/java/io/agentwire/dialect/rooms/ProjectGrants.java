@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,8 @@ final class ProjectGrants implements AutoCloseable {
     private List<Publication> pending = new ArrayList<>(); // live publications while loading; null once loaded
     private long applied;                                   // guarded by lock
     private volatile Subscription subscription;
+    private volatile boolean ready;
+    private volatile boolean closed;
 
     /** @param onRevoke called with (user, project) after a revocation was applied (outside any lock) */
     ProjectGrants(Node node, BiConsumer<String, String> onRevoke) {
@@ -45,8 +48,29 @@ final class ProjectGrants implements AutoCloseable {
         this.onRevoke = onRevoke;
     }
 
-    /** Subscribes, reads the durable history up to the subscription's start, then applies live changes. */
+    /**
+     * Subscribes, reads the durable history up to the subscription's start (after what this node already applied),
+     * then applies live changes. The returned future is the first attempt; if it fails, or if the subscription
+     * ends later (the broker's connection was lost in cluster mode), it starts again every second until closed,
+     * catching up on what changed meanwhile (revocations included).
+     */
     CompletableFuture<Void> start() {
+        CompletableFuture<Void> attempt = attempt();
+        attempt.whenComplete((x, e) -> {
+            if (e != null) retryLater(e);
+        });
+        return attempt;
+    }
+
+    /** True once the grants are loaded and followed live. */
+    boolean ready() {
+        return ready;
+    }
+
+    private CompletableFuture<Void> attempt() {
+        synchronized (lock) {
+            if (pending == null) pending = new ArrayList<>();
+        }
         io.agentwire.core.Subscriber subscriber = new io.agentwire.core.Subscriber() {
             @Override
             public void onPublication(Publication p) {
@@ -55,15 +79,34 @@ final class ProjectGrants implements AutoCloseable {
 
             @Override
             public void onTerminated(ErrorCode reason) {
-                log.error("project grants: the subscription to {} ended ({}); grants made from now on are not seen "
-                        + "by this node until it restarts", STREAM, reason);
+                ready = false;
+                if (!closed) retryLater(new IllegalStateException("subscription ended: " + reason));
             }
         };
         return node.subscribe(STREAM, subscriber, null).thenCompose(resume -> {
             subscription = resume.subscription();
             long top = resume.top().offset();
-            return node.isDurable(STREAM) && top > 0 ? load(0, top) : CompletableFuture.completedFuture(null);
-        }).thenRun(this::loaded);
+            long from;
+            synchronized (lock) {
+                from = applied;
+            }
+            return node.isDurable(STREAM) && top > from ? load(from, top) : CompletableFuture.completedFuture(null);
+        }).thenRun(() -> {
+            drainPending();
+            ready = true;
+        });
+    }
+
+    private void retryLater(Throwable why) {
+        if (closed) return;
+        log.warn("project grants: can not follow {} ({}); trying again in 1 s — grants made meanwhile are not seen by "
+                + "this node until then", STREAM, why.getMessage());
+        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> {
+            if (!closed) attempt().whenComplete((x, e) -> {
+                if (e != null) retryLater(e);
+                else log.info("project grants: following {} again", STREAM);
+            });
+        });
     }
 
     /** Grants {@code user} access to {@code project}; completes once applied on this node. */
@@ -89,6 +132,7 @@ final class ProjectGrants implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         Subscription s = subscription;
         if (s != null) s.close();
     }
@@ -121,7 +165,7 @@ final class ProjectGrants implements AutoCloseable {
     }
 
     /** Applies what arrived live while loading, batch by batch, until none is left: then live ones apply at once. */
-    private void loaded() {
+    private void drainPending() {
         while (true) {
             List<Publication> held;
             synchronized (lock) {

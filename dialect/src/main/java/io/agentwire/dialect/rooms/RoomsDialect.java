@@ -98,9 +98,17 @@ public final class RoomsDialect implements AutoCloseable {
         return config;
     }
 
-    /** Loads the project grants; call once before serving. */
+    /**
+     * Loads the project grants; call once before serving. The future is the first attempt: if it fails (the broker
+     * is unreachable), the grants keep trying in the background and {@link #grantsReady()} says when they are in.
+     */
     public CompletableFuture<Void> start() {
         return grants.start();
+    }
+
+    /** True while the project grants are loaded and followed live (for readiness). */
+    public boolean grantsReady() {
+        return grants.ready();
     }
 
     /**
