@@ -40,10 +40,10 @@ async function refused(s) {
   return r;
 }
 
-async function api(method, path, body, key = P.key) {
+async function api(method, path, body, key = P.key, base = P.api) {
   const headers = { "content-type": "application/json" };
   if (key) headers["x-api-key"] = key;
-  const res = await fetch(P.api + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   let json = null;
   try { json = JSON.parse(text); } catch { /* not JSON */ }
@@ -279,7 +279,38 @@ async function payload() {
   return { under, reason, bStill };
 }
 
-const scenarios = { flows, routing, tokens, fanout, recovery, recoveryRecheck, payload };
+
+// Cluster mode: alice on node A (P.base), bob on node B (P.baseB), both in one project room. Stats asked of either
+// node count both; an event published to node B's API reaches both clients exactly once; after bob leaves, node A's
+// stats count one connection.
+async function cluster() {
+  const alice = connect(P.tokens.alice, { transports: ["websocket"] });
+  const bob = io(P.baseB + "/ws", { forceNew: true, reconnection: false, transports: ["websocket"], auth: { token: P.tokens.bob } });
+  await Promise.all([connected(alice), connected(bob)]);
+  const subs = await Promise.all([call(alice, "subscribe", { room: "project:" + P.project }),
+    call(bob, "subscribe", { room: "project:" + P.project })]);
+  const got = { alice: [], bob: [] };
+  alice.on("workflow.started", (e) => got.alice.push(e.data.workflow_id));
+  bob.on("workflow.started", (e) => got.bob.push(e.data.workflow_id));
+  const statsA = await api("GET", "/api/v1/websocket/stats");
+  const statsB = await api("GET", "/api/v1/websocket/stats", undefined, P.key, P.apiB);
+  const published = await api("POST", "/api/v1/events", { type: "workflow.started", data: {
+    workflow_id: "wf-cluster", project_id: P.project } }, P.key, P.apiB);
+  await until(() => got.alice.length >= 1 && got.bob.length >= 1, 20000);
+  await sleep(300); // a duplicate would arrive right behind
+  bob.close();
+  let afterLeave;
+  const end = Date.now() + 20000;
+  do {
+    afterLeave = await api("GET", "/api/v1/websocket/stats");
+    if (afterLeave.body && afterLeave.body.connections === 1) break;
+    await sleep(50);
+  } while (Date.now() < end);
+  alice.close();
+  return { subs, statsA, statsB, published: published.status, got, afterLeave };
+}
+
+const scenarios = { cluster, flows, routing, tokens, fanout, recovery, recoveryRecheck, payload };
 if (!scenarios[scenario]) fail("unknown scenario " + scenario);
 scenarios[scenario]()
   .then((r) => { clearTimeout(deadline); console.log(JSON.stringify(r)); process.exit(0); })

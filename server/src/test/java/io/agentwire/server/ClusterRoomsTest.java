@@ -1,0 +1,51 @@
+package io.agentwire.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agentwire.redis.RedisServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rooms dialect (spec 004) in cluster mode: two AgentWire nodes on one real redis-server, the official
+ * socket.io-client on each. Stats asked of either node count the whole cluster; a backend's event published on one
+ * node reaches the room's members on both, once.
+ */
+class ClusterRoomsTest {
+    @TempDir Path dir;
+
+    private AgentWireServer node(String name, RedisServer redis) {
+        AgentWireServer s = new AgentWireServer(TestConfigs.production(dir.resolve(name), RoomsServerTest.KEY,
+                Map.of("agentwire.cluster.redis", redis.uri(), "agentwire.tracking.enabled", false)));
+        s.start();
+        return s;
+    }
+
+    @Test
+    void statsCountEveryNodeAndEventsReachMembersOnEveryNode() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             AgentWireServer a = node("a", redis);
+             AgentWireServer b = node("b", redis)) {
+            Map<String, Object> p = RoomsHarness.params(a.roomsPort(), RoomsServerTest.KEY);
+            p.put("baseB", "http://127.0.0.1:" + b.roomsPort());
+            p.put("apiB", "http://127.0.0.1:" + b.roomsPort());
+            p.put("project", "P7");
+            p.put("tokens", Map.of("alice", TestTokens.hs256("alice", "P7"), "bob", TestTokens.hs256("bob", "P7")));
+            JsonNode r = RoomsHarness.run("cluster", p, Duration.ofSeconds(60));
+
+            assertThat(r.path("subs").findValuesAsText("status")).containsOnly("success");
+            String expected = "{\"connections\":2,\"rooms\":{\"global\":2,\"project:P7\":2,\"user:alice\":1,\"user:bob\":1}}";
+            assertThat(r.path("statsA").path("body")).isEqualTo(JsonSocket.JSON.readTree(expected));
+            assertThat(r.path("statsB").path("body")).isEqualTo(JsonSocket.JSON.readTree(expected));
+            assertThat(r.path("published").asInt()).isEqualTo(202);
+            assertThat(r.path("got").path("alice").toString()).isEqualTo("[\"wf-cluster\"]");
+            assertThat(r.path("got").path("bob").toString()).isEqualTo("[\"wf-cluster\"]");
+            assertThat(r.path("afterLeave").path("body")).isEqualTo(JsonSocket.JSON.readTree(
+                    "{\"connections\":1,\"rooms\":{\"global\":1,\"project:P7\":1,\"user:alice\":1}}"));
+        }
+    }
+}
