@@ -27,6 +27,11 @@ final class TestServer implements AutoCloseable {
     final int port;
 
     TestServer(Path dataDir) {
+        this(dataDir, null);
+    }
+
+    /** With {@code apiKey} (or {@code null}) as {@code agentwire.auth.api-key}, which remote agents need. */
+    TestServer(Path dataDir, String apiKey) {
         Map<String, Object> flags = new LinkedHashMap<>();
         flags.put("agentwire.http.host", "127.0.0.1");
         flags.put("agentwire.http.port", 0);
@@ -36,7 +41,10 @@ final class TestServer implements AutoCloseable {
         flags.put("agentwire.agents.demo.step-delay", "60ms");
         flags.put("agentwire.envelope.heartbeat-interval", "500ms");
         flags.put("agentwire.envelope.heartbeat-timeout", "2s");
-        server = new AgentWireServer(AgentWireConfig.load(null, Map.of("AGENTWIRE_JWT_SECRET", SECRET), flags));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("AGENTWIRE_JWT_SECRET", SECRET);
+        if (apiKey != null) env.put("AGENTWIRE_API_KEY", apiKey);
+        server = new AgentWireServer(AgentWireConfig.load(null, env, flags));
         port = server.start();
     }
 
