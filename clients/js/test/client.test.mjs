@@ -1,6 +1,6 @@
 // @agentwire/client against the real server. The server is started by the Maven build (client module,
 // JsClientTest), which passes AGENTWIRE_URL (ws://127.0.0.1:PORT/ws) and AGENTWIRE_TOKEN; the demo agent runs
-// with a short step delay and the server's heartbeat every 500 ms (timeout 2 s).
+// with a short step delay and the server's heartbeat every 500 ms (timeout 3 s).
 // Every test runs once with the `ws` package and once with the runtime's global WebSocket (the browser API).
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";

@@ -57,7 +57,18 @@ import java.util.function.Supplier;
  */
 public final class AgentWireClient implements AutoCloseable {
     /** Where the client is in its life. */
-    public enum State { IDLE, CONNECTING, OPEN, RECONNECTING, CLOSED }
+    public enum State {
+        /** Built, {@link #connect()} not called yet. */
+        IDLE,
+        /** The first connection is being opened. */
+        CONNECTING,
+        /** Connected ({@code system.connected} received). */
+        OPEN,
+        /** The connection dropped; a new one is on its way. */
+        RECONNECTING,
+        /** Closed for good. */
+        CLOSED
+    }
 
     private final Builder config;
     private final HttpClient http;
@@ -90,6 +101,7 @@ public final class AgentWireClient implements AutoCloseable {
     private ScheduledFuture<?> ackTimer;
     private ScheduledFuture<?> livenessTimer;
     private ScheduledFuture<?> reconnectTimer;
+    private volatile CompletableFuture<?> closing = CompletableFuture.completedFuture(null);
     private int requestCounter;
 
     private record Attaching(boolean create, CompletableFuture<Object> future) { }
@@ -131,6 +143,7 @@ public final class AgentWireClient implements AutoCloseable {
         return serverInfo;
     }
 
+    /** Where the client is in its life. */
     public State state() {
         return state;
     }
@@ -680,7 +693,7 @@ public final class AgentWireClient implements AutoCloseable {
         if (ackTimer != null) ackTimer.cancel(false);
         Connection c = conn;
         conn = null;
-        if (c != null) c.close();
+        if (c != null) closing = c.close();
         if (attaching != null) attaching.future.completeExceptionally(reason);
         attaching = null;
         if (connectWaiter != null) connectWaiter.completeExceptionally(reason);
@@ -705,8 +718,10 @@ public final class AgentWireClient implements AutoCloseable {
             done.complete(null);
         });
         try {
-            if (Thread.currentThread() != actorThread) done.get(5, TimeUnit.SECONDS);
-            Thread.sleep(50); // let the close frame go out before the HTTP client stops
+            if (Thread.currentThread() != actorThread) {
+                done.get(5, TimeUnit.SECONDS);
+                closing.handle((x, err) -> null).get(3, TimeUnit.SECONDS); // the close frame is out
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -798,6 +813,7 @@ public final class AgentWireClient implements AutoCloseable {
             return this;
         }
 
+        /** The backoff between reconnect attempts (default {@link ReconnectPolicy#DEFAULT}). */
         public Builder reconnect(ReconnectPolicy policy) {
             this.reconnect = Objects.requireNonNull(policy);
             return this;
@@ -820,11 +836,13 @@ public final class AgentWireClient implements AutoCloseable {
             return this;
         }
 
+        /** Told about the client's life: connections, resumes, drops, errors. */
         public Builder listener(ClientListener listener) {
             this.listener = Objects.requireNonNull(listener);
             return this;
         }
 
+        /** How long opening a connection may take (default 15 s). */
         public Builder connectTimeout(Duration timeout) {
             this.connectTimeout = timeout;
             return this;
@@ -836,6 +854,7 @@ public final class AgentWireClient implements AutoCloseable {
             return this;
         }
 
+        /** A new client; nothing happens until {@link AgentWireClient#connect()}. */
         public AgentWireClient build() {
             return new AgentWireClient(this);
         }

@@ -12,10 +12,12 @@ public final class AgentWireException extends RuntimeException {
     private final String code;
     private final transient Envelope envelope;
 
+    /** A client-side failure with a stable {@code code}. */
     public AgentWireException(String code, String message) {
         this(code, message, null, null);
     }
 
+    /** A failure with a stable {@code code}, the server's error envelope (or null) and a cause (or null). */
     public AgentWireException(String code, String message, Envelope envelope, Throwable cause) {
         super(code + ": " + message, cause);
         this.code = code;

@@ -117,15 +117,15 @@ final class Connection implements WebSocket.Listener {
         end(1006, "aborted");
     }
 
-    /** A clean close (1000) after the queued sends; aborts if the server does not answer in time. */
-    void close() {
+    /** A clean close (1000) after the queued sends; aborts if the server does not answer in time. Completes when the close frame is out. */
+    CompletableFuture<?> close() {
         WebSocket w = ws;
-        if (w == null || ended.get()) return;
+        if (w == null || ended.get()) return CompletableFuture.completedFuture(null);
         CompletableFuture<?> after;
         synchronized (sendLock) {
             after = sends.handle((x, err) -> null).thenCompose(x -> w.sendClose(WebSocket.NORMAL_CLOSURE, ""));
         }
-        after.orTimeout(2, TimeUnit.SECONDS).whenComplete((x, err) -> {
+        return after.orTimeout(2, TimeUnit.SECONDS).whenComplete((x, err) -> {
             if (err != null) w.abort();
         });
     }

@@ -18,7 +18,7 @@ import java.util.Map;
 
 /**
  * The real AgentWire server, in-process on an ephemeral loopback port, in production mode (a JWT is required):
- * the demo agent steps every 60 ms, heartbeats every 500 ms with a 2 s timeout, so drops are noticed quickly.
+ * the demo agent steps every 60 ms, heartbeats every 500 ms with a 3 s timeout, so drops are noticed quickly.
  */
 final class TestServer implements AutoCloseable {
     static final String SECRET = "client-test-secret-0123456789abcdef-0123";
@@ -40,7 +40,7 @@ final class TestServer implements AutoCloseable {
         flags.put("agentwire.rooms.port", 0);
         flags.put("agentwire.agents.demo.step-delay", "60ms");
         flags.put("agentwire.envelope.heartbeat-interval", "500ms");
-        flags.put("agentwire.envelope.heartbeat-timeout", "2s");
+        flags.put("agentwire.envelope.heartbeat-timeout", "3s");
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AGENTWIRE_JWT_SECRET", SECRET);
         if (apiKey != null) env.put("AGENTWIRE_API_KEY", apiKey);
