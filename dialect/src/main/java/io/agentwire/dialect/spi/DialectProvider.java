@@ -43,6 +43,16 @@ public interface DialectProvider<S> {
     }
 
     /**
+     * Prefixes of the streams whose publications must be durable (kept in the event log, on SQLite or Redis, and read
+     * back with {@code Node.durableHistory} after a restart) — how a dialect keeps state without a store of its own:
+     * it appends changes to such a stream and folds them back at start, as the rooms dialect does with its grants
+     * ({@code access:}). None by default. {@code session:} streams are always durable.
+     */
+    default java.util.List<String> durableStreams(S settings) {
+        return java.util.List.of();
+    }
+
+    /**
      * Creates the dialect. It may open what it needs (observers on the node, its own stores through the context) but
      * serves nothing until the server has bound its listeners. A problem the operator must fix is thrown as
      * {@link DialectStartException}.
