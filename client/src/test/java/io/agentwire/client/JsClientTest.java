@@ -25,7 +25,9 @@ class JsClientTest {
         assertThat(sdk.resolve("node_modules/ws")).as("npm ci has run in " + sdk + " (Maven does it in generate-test-resources)").exists();
         try (TestServer server = new TestServer(dir.resolve("data"))) {
             Path out = dir.resolve("node.out");
-            List<String> cmd = nodeMajor() < 22
+            int major = nodeMajor();
+            assertThat(major).as("Node.js >= 20 on the PATH (the SDK's engines)").isGreaterThanOrEqualTo(20);
+            List<String> cmd = major < 22
                     ? List.of("node", "--experimental-websocket", "--test", "--test-reporter=tap", "test/")
                     : List.of("node", "--test", "--test-reporter=tap", "test/");
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(sdk.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
