@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -163,6 +164,53 @@ class AgentWireClientTest {
             assertThat(r.gaps).isEmpty();
             assertThat(r.lines()).as("the client saw exactly what the live observer saw").containsExactlyElementsOf(seen.lines());
             assertThat(history(sessionId)).containsExactlyElementsOf(r.lines());
+        }
+    }
+
+    @Test
+    void aDropLongerThanTheReplayWindowResumesFromASnapshotThenTheRest() throws Exception {
+        try (TestServer small = new TestServer(dir.resolve("small-window"), null, Map.of("agentwire.history.size", 4));
+             TcpProxy proxy = new TcpProxy(small.port)) {
+            Recorder r = new Recorder();
+            Recorder seen = new Recorder();
+            List<Envelope> snapshots = new CopyOnWriteArrayList<>();
+            AtomicLong cutAt = new AtomicLong();
+            try (AgentWireClient c = client(proxy.ws(), r).onConfirm(e -> true).build();
+                 AgentWireClient observer = client(small.ws(), seen).build()) {
+                r.attach(c);
+                c.on("agent.state_exported", snapshots::add);
+                c.connect();
+                String sessionId = c.createSession();
+                seen.attach(observer);
+                observer.connect();
+                observer.resume(sessionId, 0);
+                c.on("solver.start", e -> {
+                    if (cutAt.compareAndSet(0, e.seq())) {
+                        proxy.refuse(true);
+                        proxy.cut();
+                    }
+                });
+                Run run = c.send("What is AgentWire?");
+                until(() -> cutAt.get() > 0 && seen.events.size() >= cutAt.get() + 8, "the run to go past the window");
+                proxy.refuse(false);
+                assertThat(run.await(RUN).metadata().path("status").asText()).isEqualTo("completed");
+                until(() -> !r.resumed.isEmpty(), "the RESUMED notice");
+                until(() -> seen.events.getLast().event().equals("pipeline.completed"), "the observer to see the end");
+
+                JsonNode resumed = r.resumed.getFirst().metadata();
+                assertThat(resumed.path("mode").asText()).isEqualTo("snapshot");
+                long snapshotSeq = resumed.path("snapshot_seq").asLong();
+                assertThat(snapshotSeq).isGreaterThan(cutAt.get());
+                assertThat(snapshots).hasSize(1);
+                assertThat(snapshots.getFirst().content().path("state").path("last_seq").asLong()).isEqualTo(snapshotSeq);
+                List<Long> seqs = r.events.stream().map(Envelope::seq).toList();
+                List<Long> expected = new java.util.ArrayList<>(LongStream.rangeClosed(1, cutAt.get()).boxed().toList());
+                expected.addAll(LongStream.rangeClosed(snapshotSeq + 1, seen.events.getLast().seq()).boxed().toList());
+                assertThat(seqs).as("before the cut, then after the snapshot: each once").containsExactlyElementsOf(expected);
+                assertThat(r.gaps).as("the snapshot covers the jump: no gap").isEmpty();
+                assertThat(r.lines()).isSubsetOf(seen.lines());
+                assertThat(c.lastSeq()).isEqualTo(seen.events.getLast().seq());
+            }
         }
     }
 

@@ -27,11 +27,16 @@ final class TestServer implements AutoCloseable {
     final int port;
 
     TestServer(Path dataDir) {
-        this(dataDir, null);
+        this(dataDir, null, Map.of());
     }
 
     /** With {@code apiKey} (or {@code null}) as {@code agentwire.auth.api-key}, which remote agents need. */
     TestServer(Path dataDir, String apiKey) {
+        this(dataDir, apiKey, Map.of());
+    }
+
+    /** With more configuration {@code flags} (e.g. a small {@code agentwire.history.size}). */
+    TestServer(Path dataDir, String apiKey, Map<String, Object> more) {
         Map<String, Object> flags = new LinkedHashMap<>();
         flags.put("agentwire.http.host", "127.0.0.1");
         flags.put("agentwire.http.port", 0);
@@ -41,6 +46,7 @@ final class TestServer implements AutoCloseable {
         flags.put("agentwire.agents.demo.step-delay", "60ms");
         flags.put("agentwire.envelope.heartbeat-interval", "500ms");
         flags.put("agentwire.envelope.heartbeat-timeout", "3s");
+        flags.putAll(more);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AGENTWIRE_JWT_SECRET", SECRET);
         if (apiKey != null) env.put("AGENTWIRE_API_KEY", apiKey);
