@@ -10,6 +10,7 @@ import { startProxy } from "./proxy.mjs";
 
 const SERVER = process.env.AGENTWIRE_URL;
 const TOKEN = process.env.AGENTWIRE_TOKEN;
+const SMALL_WINDOW = process.env.AGENTWIRE_SMALL_WINDOW_URL; // a server whose replay window is 4 events
 
 test("backoffDelay grows exponentially, stays within its jitter and its cap", () => {
   const policy = { initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2, jitter: 0.2 };
@@ -23,6 +24,7 @@ test("backoffDelay grows exponentially, stays within its jitter and its cap", ()
 
 test("the integration tests have a server", () => {
   assert.ok(SERVER, "set AGENTWIRE_URL to a running AgentWire (./mvnw verify -pl client -am starts one)");
+  assert.ok(SMALL_WINDOW, "set AGENTWIRE_SMALL_WINDOW_URL to a running AgentWire with agentwire.history.size = 4");
 });
 
 const impls = [["ws package", WS]];
@@ -147,6 +149,47 @@ for (const [name, WebSocket] of impls) {
         assert.deepEqual(r.lines(), seen.lines(), "the client saw exactly what the live observer saw");
         assert.deepEqual(await history(WebSocket, sessionId), r.lines());
       } finally {
+        await client.close();
+        await proxy.close();
+      }
+    });
+
+    test("a drop longer than the replay window: resumed from the snapshot, then the rest, each seq once", async () => {
+      const proxy = await startProxy(SMALL_WINDOW);
+      const client = newClient(proxy.url, WebSocket, { onConfirm: () => true });
+      const r = record(client);
+      const snapshots = [];
+      client.on("agent.state_exported", (e) => snapshots.push(e));
+      const observer = newClient(SMALL_WINDOW, WebSocket);
+      const seen = record(observer);
+      try {
+        await client.connect();
+        const sessionId = await client.createSession();
+        await observer.connect();
+        await observer.resume(sessionId, 0);
+        let cutAt = 0;
+        client.once("solver.start", (e) => { cutAt = e.seq; proxy.refuse(true); proxy.cut(); });
+        const resumed = client.waitFor("resumed", () => true, 30_000);
+        const run = client.send("What is AgentWire?");
+        await until(() => cutAt > 0 && seen.events.length >= cutAt + 8, 20_000, "the run to go past the window");
+        proxy.refuse(false);
+        assert.equal((await run.done).metadata.status, "completed");
+        const info = await resumed;
+        await until(() => seen.events.at(-1)?.event === "pipeline.completed", 20_000, "the observer to see the end");
+        assert.equal(info.mode, "snapshot");
+        const s = info.snapshot_seq;
+        assert.ok(s > cutAt, `snapshot at ${s}, cut at ${cutAt}`);
+        assert.equal(snapshots.length, 1);
+        assert.equal(snapshots[0].content.state.last_seq, s);
+        const last = seen.events.at(-1).seq;
+        const expected = [...Array.from({ length: cutAt }, (_, i) => i + 1), ...Array.from({ length: last - s }, (_, i) => s + 1 + i)];
+        assert.deepEqual(r.events.map((e) => e.seq), expected, "before the cut, then after the snapshot: each once");
+        assert.deepEqual(r.gaps, []);
+        assert.equal(client.lastSeq, last);
+        const live = new Set(seen.lines());
+        assert.ok(r.lines().every((l) => live.has(l)));
+      } finally {
+        await observer.close();
         await client.close();
         await proxy.close();
       }

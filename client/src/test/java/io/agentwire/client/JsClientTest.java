@@ -23,7 +23,8 @@ class JsClientTest {
     void theJavaScriptSdkPassesItsTestsAgainstTheRealServer() throws Exception {
         Path sdk = Path.of("..", "clients", "js").toAbsolutePath().normalize();
         assertThat(sdk.resolve("node_modules/ws")).as("npm ci has run in " + sdk + " (Maven does it in generate-test-resources)").exists();
-        try (TestServer server = new TestServer(dir.resolve("data"))) {
+        try (TestServer server = new TestServer(dir.resolve("data"));
+             TestServer smallWindow = new TestServer(dir.resolve("small-window"), null, java.util.Map.of("agentwire.history.size", 4))) {
             Path out = dir.resolve("node.out");
             int major = nodeMajor();
             assertThat(major).as("Node.js >= 20 on the PATH (the SDK's engines)").isGreaterThanOrEqualTo(20);
@@ -32,15 +33,17 @@ class JsClientTest {
                     : List.of("node", "--test", "--test-reporter=tap", "test/");
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(sdk.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
             pb.environment().put("AGENTWIRE_URL", server.ws().toString());
+            pb.environment().put("AGENTWIRE_SMALL_WINDOW_URL", smallWindow.ws().toString());
             pb.environment().put("AGENTWIRE_TOKEN", TestServer.token("js-sdk"));
             pb.environment().put("AGENTWIRE_REQUIRE_GLOBAL_WS", "1");
             Process node = pb.start();
             boolean finished = node.waitFor(240, TimeUnit.SECONDS);
             if (!finished) node.destroyForcibly();
             String output = Files.readString(out);
+            output.lines().filter(l -> l.startsWith("# ") || l.contains("ok ")).forEach(System.out::println);
             assertThat(finished).as("node --test finished:\n" + output).isTrue();
             assertThat(node.exitValue()).as(output).isZero();
-            assertThat(count(output, "pass")).as(output).isGreaterThanOrEqualTo(18);
+            assertThat(count(output, "pass")).as(output).isGreaterThanOrEqualTo(20);
             assertThat(count(output, "fail")).as(output).isZero();
             assertThat(count(output, "skipped")).as(output).isZero();
             assertThat(output).contains("with the ws package", "with the global WebSocket");
