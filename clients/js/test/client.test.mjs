@@ -10,7 +10,7 @@ import { startProxy } from "./proxy.mjs";
 
 const SERVER = process.env.AGENTWIRE_URL;
 const TOKEN = process.env.AGENTWIRE_TOKEN;
-const SMALL_WINDOW = process.env.AGENTWIRE_SMALL_WINDOW_URL; // a server whose replay window is 4 events
+const SMALL_WINDOW = process.env.AGENTWIRE_SMALL_WINDOW_URL; // a server whose replay window is 3 events
 
 test("backoffDelay grows exponentially, stays within its jitter and its cap", () => {
   const policy = { initialDelayMs: 100, maxDelayMs: 1000, multiplier: 2, jitter: 0.2 };
@@ -24,7 +24,7 @@ test("backoffDelay grows exponentially, stays within its jitter and its cap", ()
 
 test("the integration tests have a server", () => {
   assert.ok(SERVER, "set AGENTWIRE_URL to a running AgentWire (./mvnw verify -pl client -am starts one)");
-  assert.ok(SMALL_WINDOW, "set AGENTWIRE_SMALL_WINDOW_URL to a running AgentWire with agentwire.history.size = 4");
+  assert.ok(SMALL_WINDOW, "set AGENTWIRE_SMALL_WINDOW_URL to a running AgentWire with agentwire.history.size = 3");
 });
 
 const impls = [["ws package", WS]];
@@ -188,6 +188,34 @@ for (const [name, WebSocket] of impls) {
         assert.equal(client.lastSeq, last);
         const live = new Set(seen.lines());
         assert.ok(r.lines().every((l) => live.has(l)));
+      } finally {
+        await observer.close();
+        await client.close();
+        await proxy.close();
+      }
+    });
+
+    test("a confirmation pending in the snapshot is handed to onConfirm", async () => {
+      const proxy = await startProxy(SMALL_WINDOW);
+      const confirms = [];
+      const client = newClient(proxy.url, WebSocket, { onConfirm: (c) => { confirms.push(c); return true; } });
+      const observer = newClient(SMALL_WINDOW, WebSocket);
+      const seen = record(observer);
+      try {
+        await client.connect();
+        const sessionId = await client.createSession();
+        await observer.connect();
+        await observer.resume(sessionId, 0);
+        client.once("plan.start", () => { proxy.refuse(true); proxy.cut(); });
+        const resumed = client.waitFor("resumed", () => true, 30_000);
+        const run = client.send("What is AgentWire?");
+        await until(() => seen.events.some((e) => e.event === "agent.user_confirm"), 20_000, "the confirmation, asked while away");
+        proxy.refuse(false);
+        assert.equal((await resumed).mode, "snapshot");
+        assert.equal((await run.done).metadata.status, "completed");
+        assert.equal(confirms.length, 1);
+        assert.equal(confirms[0].fromSnapshot, true);
+        assert.match(confirms[0].step_id, /^confirm_plan_/);
       } finally {
         await observer.close();
         await client.close();

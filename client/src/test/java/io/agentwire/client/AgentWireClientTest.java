@@ -169,7 +169,7 @@ class AgentWireClientTest {
 
     @Test
     void aDropLongerThanTheReplayWindowResumesFromASnapshotThenTheRest() throws Exception {
-        try (TestServer small = new TestServer(dir.resolve("small-window"), null, Map.of("agentwire.history.size", 4));
+        try (TestServer small = new TestServer(dir.resolve("small-window"), null, Map.of("agentwire.history.size", 3));
              TcpProxy proxy = new TcpProxy(small.port)) {
             Recorder r = new Recorder();
             Recorder seen = new Recorder();
@@ -210,6 +210,39 @@ class AgentWireClientTest {
                 assertThat(r.gaps).as("the snapshot covers the jump: no gap").isEmpty();
                 assertThat(r.lines()).isSubsetOf(seen.lines());
                 assertThat(c.lastSeq()).isEqualTo(seen.events.getLast().seq());
+            }
+        }
+    }
+
+    @Test
+    void aConfirmationPendingInTheSnapshotIsHandedToOnConfirm() throws Exception {
+        try (TestServer small = new TestServer(dir.resolve("small-window-confirm"), null, Map.of("agentwire.history.size", 3));
+             TcpProxy proxy = new TcpProxy(small.port)) {
+            Recorder r = new Recorder();
+            Recorder seen = new Recorder();
+            List<Envelope> confirms = new CopyOnWriteArrayList<>();
+            try (AgentWireClient c = client(proxy.ws(), r).onConfirm(e -> { confirms.add(e); return true; }).build();
+                 AgentWireClient observer = client(small.ws(), seen).build()) {
+                r.attach(c);
+                c.connect();
+                String sessionId = c.createSession();
+                seen.attach(observer);
+                observer.connect();
+                observer.resume(sessionId, 0);
+                c.on("plan.start", e -> {
+                    proxy.refuse(true);
+                    proxy.cut();
+                });
+                Run run = c.send("What is AgentWire?");
+                until(() -> seen.events.stream().anyMatch(e -> e.event().equals("agent.user_confirm")), "the confirmation, asked while away");
+                proxy.refuse(false);
+                assertThat(run.await(RUN).metadata().path("status").asText()).isEqualTo("completed");
+                until(() -> !r.resumed.isEmpty(), "the RESUMED notice");
+                assertThat(r.resumed.getFirst().metadata().path("mode").asText()).isEqualTo("snapshot");
+                assertThat(confirms).hasSize(1);
+                assertThat(confirms.getFirst().raw().path("from_snapshot").asBoolean()).isTrue();
+                assertThat(confirms.getFirst().stepId()).startsWith("confirm_plan_");
+                assertThat(r.gaps).isEmpty();
             }
         }
     }

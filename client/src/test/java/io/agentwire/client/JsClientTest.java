@@ -24,7 +24,7 @@ class JsClientTest {
         Path sdk = Path.of("..", "clients", "js").toAbsolutePath().normalize();
         assertThat(sdk.resolve("node_modules/ws")).as("npm ci has run in " + sdk + " (Maven does it in generate-test-resources)").exists();
         try (TestServer server = new TestServer(dir.resolve("data"));
-             TestServer smallWindow = new TestServer(dir.resolve("small-window"), null, java.util.Map.of("agentwire.history.size", 4))) {
+             TestServer smallWindow = new TestServer(dir.resolve("small-window"), null, java.util.Map.of("agentwire.history.size", 3))) {
             Path out = dir.resolve("node.out");
             int major = nodeMajor();
             assertThat(major).as("Node.js >= 20 on the PATH (the SDK's engines)").isGreaterThanOrEqualTo(20);
