@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * answers each role of the toolsmith's prompts (planner, specification writer, test writer, implementer,
  * argument extractor, responder) for a handful of tools, by what the request says.
  */
-final class ToolsmithModel {
+public final class ToolsmithModel {
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(?:\\.\\d+)?");
     private static final Pattern QUOTED = Pattern.compile("'([^']*)'");
 
@@ -80,7 +80,7 @@ final class ToolsmithModel {
     /** Requests to answer with HTTP 500 first, by role (each failing once). */
     final Map<String, Boolean> failOnce = new ConcurrentHashMap<>();
 
-    FakeOpenAi.Reply answer(JsonNode body) {
+    public FakeOpenAi.Reply answer(JsonNode body) {
         String sys = system(body);
         String user = user(body);
         for (String role : failOnce.keySet()) {

@@ -29,9 +29,12 @@ public final class ToolsmithAgent implements Agent, AutoCloseable {
     private final Parts parts;
     private final Sandbox sandbox;
 
-    /** Opens the registry under the config's data directory; embeddings by {@link MiniLmEmbedder#shared()}. */
+    /**
+     * Opens the registry under the config's data directory; embeddings by {@link MiniLmEmbedder#shared()}, loaded
+     * on the first search (so a server that never runs the toolsmith never loads the model).
+     */
     public ToolsmithAgent(ModelCalls model, ToolsmithConfig config) {
-        this(model, config, MiniLmEmbedder.shared());
+        this(model, config, text -> MiniLmEmbedder.shared().embed(text));
     }
 
     public ToolsmithAgent(ModelCalls model, ToolsmithConfig config, Embedder embedder) {

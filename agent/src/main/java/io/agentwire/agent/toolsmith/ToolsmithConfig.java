@@ -73,6 +73,11 @@ public record ToolsmithConfig(Path dataDir, SandboxMode sandbox, String python, 
                 Promotion.defaults(), Duration.ofHours(1), 200, Duration.ofMinutes(10));
     }
 
+    public ToolsmithConfig withDataDir(Path dir) {
+        return new ToolsmithConfig(dir, sandbox, python, limits, searchThreshold, compositeThreshold, promotion, cacheTtl,
+                displayChars, stepTimeout);
+    }
+
     public ToolsmithConfig withSandbox(SandboxMode mode) {
         return new ToolsmithConfig(dataDir, mode, python, limits, searchThreshold, compositeThreshold, promotion, cacheTtl,
                 displayChars, stepTimeout);
