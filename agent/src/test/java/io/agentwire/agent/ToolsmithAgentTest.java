@@ -213,6 +213,23 @@ class ToolsmithAgentTest extends FakeModelRuns {
     }
 
     @Test
+    void aToolThatReachesForTheNetworkFailsInsideTheSandbox_andAnotherRunIsUnaffected() {
+        String escaping = run("Fetch the front page of '1.1.1.1'");
+        String other = started(runtime.start(messageWith("s2", "Reverse the text 'drawer'", null)));
+        JsonNode end = end(escaping);
+        assertThat(end.at("/metadata/status").asText()).as(sink.names(escaping).toString()).isEqualTo("failed");
+        JsonNode failed = data(escaping, "execution_failed").get(0);
+        assertThat(failed.path("tool_name").asText()).isEqualTo("fetch_page");
+        assertThat(failed.path("error").asText()).containsAnyOf("unreachable", "OSError", "timed out");
+        JsonNode error = sink.events(escaping).stream().filter(e -> e.path("event").asText().equals("agent.error"))
+                .findFirst().orElseThrow();
+        assertThat(error.at("/metadata/reason").asText()).isEqualTo("TOOL_FAILED");
+        assertThat(end(other).at("/metadata/status").asText()).isEqualTo("completed");
+        assertThat(data(other, "execution_complete").get(0).path("result").asText()).isEqualTo("reward");
+        assertThat(agent.registry().get("fetch_page").orElseThrow().usageCount()).isEqualTo(1);
+    }
+
+    @Test
     void cancelMidSynthesisKillsTheSandboxedProcess() {
         String runId = run("Wait for a very long time");
         sink.await(d -> runId.equals(d.path("metadata").path("run_id").asText())

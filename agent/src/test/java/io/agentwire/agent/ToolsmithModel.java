@@ -64,6 +64,22 @@ public final class ToolsmithModel {
                         assert count_vowels("banana") == 3
                     """, "```python\ndef count_vowels(text):\n    return 0\n```",
                     "```python\ndef count_vowels(text):\n    return len(text)\n```"),
+            "fetch_page", new Script("""
+                    {"function_name": "fetch_page", "parameters": [{"name": "text", "type": "str", "description": "the host"}],
+                     "return_type": "str", "docstring": "Fetch the front page of a web host."}""", """
+                    from fetch_page import fetch_page
+
+                    def test_callable():
+                        assert callable(fetch_page)
+                    """, """
+                    ```python
+                    import socket
+
+                    def fetch_page(text):
+                        with socket.create_connection((text, 80), timeout=5) as s:
+                            s.sendall(b"GET / HTTP/1.0\\r\\n\\r\\n")
+                            return s.recv(1000).decode()
+                    ```""", null),
             "wait_forever", new Script("""
                     {"function_name": "wait_forever", "parameters": [], "return_type": "None", "docstring": "Wait forever."}""", """
                     import time
@@ -101,7 +117,7 @@ public final class ToolsmithModel {
             String u = user.toLowerCase();
             String name = u.contains("kilometers") ? "km_to_miles" : u.contains("round") ? "round_number"
                     : u.contains("reverse") ? "reverse_text" : u.contains("vowels") ? "count_vowels"
-                    : u.contains("wait") ? "wait_forever" : null;
+                    : u.contains("wait") ? "wait_forever" : u.contains("fetch") ? "fetch_page" : null;
             return name == null ? text("I can not turn this into a function.") : text(TOOLS.get(name).spec());
         }
         if (sys.contains("test writer")) return text(TOOLS.get(toolIn(sys)).tests());

@@ -68,10 +68,10 @@ public final class Sandbox implements AutoCloseable {
     private final String setpriv;
     private final Path root;
 
-    private Sandbox(ToolsmithConfig.SandboxMode mode, SandboxLimits limits) {
+    private Sandbox(ToolsmithConfig.SandboxMode mode, SandboxLimits limits, String bwrap) {
         this.mode = mode;
         this.limits = limits;
-        this.bwrap = which("bwrap");
+        this.bwrap = bwrap;
         this.prlimit = which("prlimit");
         this.setpriv = isRoot() ? which("setpriv") : null;
         try {
@@ -84,7 +84,12 @@ public final class Sandbox implements AutoCloseable {
     }
 
     public static Sandbox create(ToolsmithConfig.SandboxMode mode, SandboxLimits limits) {
-        return new Sandbox(mode, limits);
+        return new Sandbox(mode, limits, which("bwrap"));
+    }
+
+    /** A sandbox that takes {@code bwrap} (null: not installed) as its bubblewrap, for tests. */
+    static Sandbox withBwrap(ToolsmithConfig.SandboxMode mode, SandboxLimits limits, String bwrap) {
+        return new Sandbox(mode, limits, bwrap);
     }
 
     public SandboxLimits limits() {

@@ -158,6 +158,25 @@ class SandboxTest {
         assertThat(broken.syntaxError()).isEqualTo("double.py");
     }
 
+    @Test
+    void withoutBubblewrapNothingRuns_unlessTheSandboxIsNone(@TempDir Path dir) throws Exception {
+        try (Sandbox missing = Sandbox.withBwrap(ToolsmithConfig.SandboxMode.BWRAP, LIMITS, null)) {
+            assertThat(missing.available()).isFalse();
+            assertThat(missing.describe()).contains("refuses to run generated code", "agentwire.toolsmith.sandbox = none");
+            assertThatThrownBy(() -> new PythonTools(missing, "/usr/bin/python3").execute("add",
+                    "def add():\n    return 1\n", JsonNodeFactory.instance.objectNode(), null))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("bubblewrap");
+        }
+        try (Sandbox none = Sandbox.withBwrap(ToolsmithConfig.SandboxMode.NONE, LIMITS, null)) {
+            assertThat(none.available()).isTrue();
+            assertThat(none.describe()).contains("NOT isolated");
+            PythonTools.Execution e = new PythonTools(none, "/usr/bin/python3").execute("add",
+                    "def add(a, b):\n    return a + b\n", JsonNodeFactory.instance.objectNode().put("a", 1).put("b", 2), null);
+            assertThat(e.ok()).as(e.error()).isTrue();
+            assertThat(e.result()).isEqualTo("3");
+        }
+    }
+
     private static String quote(Path p) {
         return "'" + p.toString().replace("'", "\\'") + "'";
     }
