@@ -56,8 +56,12 @@ class ToolsmithAgentTest extends FakeModelRuns {
     }
 
     private void start() {
+        start(ToolsmithConfig.defaults(dataDir));
+    }
+
+    private void start(ToolsmithConfig config) {
         ModelConfig model = ModelConfig.of(fake.baseUrl(), "fake-model").withRetry(RetryPolicy.of(3, Duration.ofMillis(10)));
-        agent = new ToolsmithAgent(model(model), ToolsmithConfig.defaults(dataDir), embedder);
+        agent = new ToolsmithAgent(model(model), config, embedder);
         runtime = new AgentRuntime(sink, List.of(agent), ToolsmithAgent.NAME, AgentRuntimeConfig.defaults());
     }
 
@@ -237,6 +241,21 @@ class ToolsmithAgentTest extends FakeModelRuns {
         Fixtures.awaitTrue(() -> !verifying().isEmpty(), "pytest running in the sandbox");
         assertThat(runtime.cancel("s1", runId).count()).isEqualTo(1);
         assertThat(end(runId).at("/metadata/status").asText()).isEqualTo("cancelled");
+        Fixtures.awaitTrue(() -> verifying().isEmpty(), "the sandboxed pytest killed");
+    }
+
+    @Test
+    void aSynthesisPastTheStepTimeoutEndsTheRun() {
+        runtime.shutdown(MemorySink.GUARD);
+        agent.close();
+        start(ToolsmithConfig.defaults(dataDir).withStepTimeout(Duration.ofSeconds(2)));
+        String runId = run("Wait for a very long time");
+        JsonNode end = end(runId);
+        assertThat(end.at("/metadata/status").asText()).as(sink.names(runId).toString()).isEqualTo("failed");
+        JsonNode timeout = sink.events(runId).stream().filter(e -> e.path("event").asText().equals("error.timeout"))
+                .findFirst().orElseThrow();
+        assertThat(timeout.at("/metadata/code").asText()).isEqualTo("TIMEOUT");
+        assertThat(timeout.at("/metadata/step_id").asText()).isEqualTo("synthesis");
         Fixtures.awaitTrue(() -> verifying().isEmpty(), "the sandboxed pytest killed");
     }
 

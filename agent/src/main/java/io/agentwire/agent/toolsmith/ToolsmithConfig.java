@@ -93,6 +93,11 @@ public record ToolsmithConfig(Path dataDir, SandboxMode sandbox, String python, 
                 displayChars, stepTimeout);
     }
 
+    public ToolsmithConfig withStepTimeout(Duration d) {
+        return new ToolsmithConfig(dataDir, sandbox, python, limits, searchThreshold, compositeThreshold, promotion, cacheTtl,
+                displayChars, d);
+    }
+
     public ToolsmithConfig withSearchThreshold(double t) {
         return new ToolsmithConfig(dataDir, sandbox, python, limits, t, compositeThreshold, promotion, cacheTtl,
                 displayChars, stepTimeout);
