@@ -6,6 +6,7 @@ import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.agent.remote.RemoteAgentsConfig;
 import io.agentwire.agent.pipeline.PipelineAgent;
+import io.agentwire.agent.toolsmith.ToolsmithAgent;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.redis.RedisConfig;
 import io.agentwire.store.SqliteStoreConfig;
@@ -61,8 +62,9 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, List<Di
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(remoteAgents, "remoteAgents");
         Objects.requireNonNull(pipeline, "pipeline");
-        if (agents.defaultAgent().equals(PipelineAgent.NAME) && pipeline.model().isEmpty()) {
-            throw new IllegalArgumentException("agentwire.agents.default = pipeline needs a model: set agentwire.model.base-url "
+        if ((agents.defaultAgent().equals(PipelineAgent.NAME) || agents.defaultAgent().equals(ToolsmithAgent.NAME))
+                && pipeline.model().isEmpty()) {
+            throw new IllegalArgumentException("agentwire.agents.default = " + agents.defaultAgent() + " needs a model: set agentwire.model.base-url "
                     + "and agentwire.model.name (AGENTWIRE_MODEL_BASE_URL, AGENTWIRE_MODEL_NAME)");
         }
         if (!dev && auth.jwtSecret().isEmpty() && auth.jwtJwks().isEmpty()) {
@@ -157,7 +159,7 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, List<Di
      */
     public record Agents(String defaultAgent, AgentRuntimeConfig runtime, DemoAgentConfig demo) {
         /** The agents this server registers. */
-        public static final Set<String> KNOWN = Set.of(DemoAgent.NAME, PipelineAgent.NAME);
+        public static final Set<String> KNOWN = Set.of(DemoAgent.NAME, PipelineAgent.NAME, ToolsmithAgent.NAME);
         public static final Agents DEFAULT =
                 new Agents(DemoAgent.NAME, AgentRuntimeConfig.defaults(), DemoAgentConfig.defaults());
 

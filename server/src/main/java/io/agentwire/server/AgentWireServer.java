@@ -7,6 +7,7 @@ import io.agentwire.agent.mcp.McpToolbox;
 import io.agentwire.agent.model.ModelCalls;
 import io.agentwire.agent.model.OpenAiChatClient;
 import io.agentwire.agent.pipeline.PipelineAgent;
+import io.agentwire.agent.toolsmith.ToolsmithAgent;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.remote.RemoteAgents;
 import io.agentwire.core.Node;
@@ -263,7 +264,7 @@ public final class AgentWireServer implements AutoCloseable {
     }
 
     /**
-     * The in-process agents: {@code demo}, and {@code pipeline} when a model is configured, with the tools of the
+     * The in-process agents: {@code demo}, and {@code pipeline} and {@code toolsmith} when a model is configured, with the tools of the
      * configured MCP servers, started here (and stopped after the agents). An MCP server that can not start stops
      * the start-up with a {@link StartupException} naming it.
      */
@@ -286,6 +287,7 @@ public final class AgentWireServer implements AutoCloseable {
         list.add(new PipelineAgent(new ModelCalls(model), tools, settings.pipeline()));
         log.info("pipeline agent ready: model {} at {}, {} MCP tools from {} servers", settings.model().get().model(),
                 settings.model().get().baseUrl(), tools.names().size(), settings.mcpServers().size());
+        list.add(opened.push("toolsmith agent", new ToolsmithAgent(new ModelCalls(model), settings.toolsmith())));
         return list;
     }
 
