@@ -170,6 +170,15 @@ async function tokens() {
     s.close();
     out[name] = result;
   }
+  // every socket is closed now: none may stay counted (a refused one must never have been)
+  let stats;
+  const end = Date.now() + 10000;
+  do {
+    stats = await api("GET", "/api/v1/websocket/stats");
+    if (stats.body && stats.body.connections === 0) break;
+    await sleep(50);
+  } while (Date.now() < end);
+  out._connectionsAfter = stats.body ? stats.body.connections : -1;
   return out;
 }
 
