@@ -108,7 +108,7 @@ public final class AgentWireServer implements AutoCloseable {
             backend.attach(node);
             Presence presence = backend.presence();
             Sessions sessions = opened.push("sessions", new Sessions(backend.sessionStore(), config.sessions().ttl(),
-                    ACK_FLUSH_INTERVAL, Clock.systemUTC()));
+                    ACK_FLUSH_INTERVAL, Clock.systemUTC(), config.sessions().limits()));
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
             TrackingDialect tracking = config.tracking().enabled()
                     ? opened.push("tracking dialect", new TrackingDialect(node, config.tracking().dialect())) : null;
