@@ -69,6 +69,7 @@ final class ConfigReader {
                 .bind("ratePerSecond", number("envelope.rate-limit.per-second"))
                 .bind("rateBurst", integer("envelope.rate-limit.burst"))
                 .bind("defaultAgent", defaultAgent)
+                .bind("replaysPerPrincipal", integer("envelope.replays-per-principal"))
                 .build();
         ServerConfig http = RecordBinder.from(ServerConfig.of("0.0.0.0", 8080))
                 .bind("host", string("http.host"))
