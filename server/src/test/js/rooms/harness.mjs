@@ -324,7 +324,9 @@ async function stolenPid() {
   await down;
   const pid = alice._pid, offset = alice._lastOffset;
   await api("POST", "/api/v1/events", { type: "pr.created", data: { pr_id: "1", project_id: "P1", title: "missed-P1" } });
-  const mallory = connect(P.tokens.mallory, { transports: ["websocket"], auth: { token: P.tokens.mallory, pid, offset } });
+  // in cluster mode mallory tries on the other node (the recovery records are shared in Redis)
+  const mallory = io((P.baseB ?? P.base) + "/ws", { forceNew: true, reconnection: false, transports: ["websocket"],
+    auth: { token: P.tokens.mallory, pid, offset } });
   const mgot = recorder(mallory);
   await Promise.all([once(mallory, "connect"), until(() => mgot.some((e) => e.event === "connection_established"))]);
   const m = { recovered: mallory.recovered, sameId: mallory.id === aliceId };
