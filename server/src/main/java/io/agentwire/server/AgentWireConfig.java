@@ -140,15 +140,36 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, List<Di
         }
     }
 
-    /** @param ttl how long a session lives after its last use; expired ones are purged hourly */
-    public record SessionsConfig(Duration ttl) {
-        public static final SessionsConfig DEFAULT = new SessionsConfig(Duration.ofHours(24));
+    /**
+     * @param ttl how long a session lives after its last use; expired ones are purged hourly
+     * @param maxPerPrincipal open, unexpired sessions one principal may own (one more: {@code SESSION_LIMIT})
+     * @param maxMetadataBytes the largest session metadata as JSON (larger: {@code INVALID_FIELD})
+     */
+    public record SessionsConfig(Duration ttl, int maxPerPrincipal, int maxMetadataBytes) {
+        public static final SessionsConfig DEFAULT = new SessionsConfig(Duration.ofHours(24),
+                io.agentwire.core.Sessions.Limits.DEFAULT.maxOpenPerPrincipal(),
+                io.agentwire.core.Sessions.Limits.DEFAULT.maxMetadataBytes());
 
         public SessionsConfig {
             Objects.requireNonNull(ttl, "ttl");
             if (ttl.isNegative() || ttl.isZero()) {
                 throw new IllegalArgumentException("session ttl must be > 0, was " + ttl);
             }
+            if (maxPerPrincipal < 1 || maxPerPrincipal > 1_000_000) {
+                throw new IllegalArgumentException("sessions.max-per-principal must be 1..1000000, was " + maxPerPrincipal);
+            }
+            if (maxMetadataBytes < 2 || maxMetadataBytes > 1_048_576) {
+                throw new IllegalArgumentException("sessions.max-metadata-bytes must be 2..1048576, was " + maxMetadataBytes);
+            }
+        }
+
+        public SessionsConfig(Duration ttl) {
+            this(ttl, DEFAULT.maxPerPrincipal(), DEFAULT.maxMetadataBytes());
+        }
+
+        /** The limits {@code Sessions} enforces. */
+        public io.agentwire.core.Sessions.Limits limits() {
+            return new io.agentwire.core.Sessions.Limits(maxPerPrincipal, maxMetadataBytes);
         }
     }
 

@@ -98,7 +98,7 @@ public final class AgentWireServer implements AutoCloseable {
                     new NodeConfig(config.history(), NodeConfig.DEFAULT.recoveryBufferLimit(), durableStreams())));
             backend.attach(node);
             Sessions sessions = opened.push("sessions", new Sessions(backend.sessionStore(), config.sessions().ttl(),
-                    ACK_FLUSH_INTERVAL, Clock.systemUTC()));
+                    ACK_FLUSH_INTERVAL, Clock.systemUTC(), config.sessions().limits()));
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
             RemoteAgents remoteAgents = opened.push("remote agents",
                     new RemoteAgents(config.remoteAgents(), AgentWireConfig.Agents.KNOWN));

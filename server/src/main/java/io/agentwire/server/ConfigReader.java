@@ -72,6 +72,8 @@ final class ConfigReader {
                 .build();
         AgentWireConfig.SessionsConfig sessions = RecordBinder.from(AgentWireConfig.SessionsConfig.DEFAULT)
                 .bind("ttl", duration("sessions.ttl"))
+                .bind("maxPerPrincipal", integer("sessions.max-per-principal"))
+                .bind("maxMetadataBytes", integer("sessions.max-metadata-bytes"))
                 .build();
         SqliteStoreConfig store = RecordBinder.from(SqliteStoreConfig.defaults(Path.of("data")))
                 .bind("dataDir", path("data-dir"))

@@ -134,7 +134,7 @@ final class SocketIoClient implements EngineIoSession.Listener {
                 return;
             }
             if (saved != null && server.config().recovery().skipMiddlewares()) {
-                socket.accepted(null, saved, offset);
+                socket.accepted(null, request.principal().id(), saved, offset);
             } else {
                 admit(ns, request, socket, saved, offset);
             }
@@ -153,7 +153,8 @@ final class SocketIoClient implements EngineIoSession.Listener {
             } else if (reply instanceof ConnectReply.Reject r) {
                 connectFailed(socket, r.message(), r.data());
             } else {
-                socket.accepted(reply instanceof ConnectReply.Accept a ? a.data() : null, keep, offset);
+                ConnectReply.Accept a = reply instanceof ConnectReply.Accept x ? x : new ConnectReply.Accept(null);
+                socket.accepted(a.data(), a.owner() != null ? a.owner() : request.principal().id(), keep, offset);
             }
         }));
     }
