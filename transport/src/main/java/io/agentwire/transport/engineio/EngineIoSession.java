@@ -55,7 +55,7 @@ public final class EngineIoSession {
      * How long what follows {@link #sendSeparately} waits after it over a WebSocket: long enough that a client reading
      * one message per socket read gets them in two reads, short enough not to matter.
      */
-    static final long SEPARATION_MICROS = 1_000;
+    static final long SEPARATION_MICROS = 10_000;
     private static final AtomicIntegerFieldUpdater<EngineIoSession> PENDING =
             AtomicIntegerFieldUpdater.newUpdater(EngineIoSession.class, "pendingFlag");
     private static final AtomicReferenceFieldUpdater<EngineIoSession, HttpExchange> POST =
