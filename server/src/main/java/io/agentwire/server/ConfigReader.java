@@ -13,6 +13,7 @@ import io.agentwire.dialect.rooms.RoomsConfig;
 import io.agentwire.dialect.tracking.TrackingConfig;
 import io.agentwire.redis.RedisConfig;
 import io.agentwire.store.SqliteStoreConfig;
+import io.agentwire.transport.HttpLimits;
 import io.agentwire.transport.ServerConfig;
 import io.agentwire.transport.WriterLimits;
 import io.agentwire.transport.engineio.EngineIoConfig;
@@ -61,6 +62,7 @@ final class ConfigReader {
                 .bind("maxQueuedBytes", bytes("transport.writer.max-queued-bytes"))
                 .bind("closeGrace", duration("transport.writer.close-grace"))
                 .build();
+        HttpLimits limits = httpLimits();
         EnvelopeConfig envelope = RecordBinder.from(EnvelopeConfig.DEFAULT)
                 .bind("path", string("envelope.path"))
                 .bind("heartbeatInterval", duration("envelope.heartbeat-interval"))
@@ -75,9 +77,10 @@ final class ConfigReader {
                 .bind("port", integer("http.port"))
                 .derive("maxFrameBytes", envelope.maxPayloadBytes())
                 .derive("writer", writer)
+                .derive("limits", limits)
                 .build();
-        AgentWireConfig.Tracking tracking = tracking(writer, defaultAgent);
-        AgentWireConfig.Rooms rooms = rooms(writer);
+        AgentWireConfig.Tracking tracking = tracking(writer, limits, defaultAgent);
+        AgentWireConfig.Rooms rooms = rooms(writer, limits);
         Setting ttl = duration("history.ttl");
         Duration idle = ((Duration) ttl.value()).compareTo(MIN_IDLE_STREAM_TIMEOUT) > 0
                 ? (Duration) ttl.value() : MIN_IDLE_STREAM_TIMEOUT;
@@ -154,7 +157,20 @@ final class ConfigReader {
         }
     }
 
-    private AgentWireConfig.Tracking tracking(WriterLimits writer, Setting defaultAgent) {
+    /** {@code agentwire.limits.http}: every listener's timeouts and limits (docs/limits.md). */
+    private HttpLimits httpLimits() {
+        return RecordBinder.from(HttpLimits.DEFAULTS)
+                .bind("idleTimeout", duration("limits.http.idle-timeout"))
+                .bind("headerTimeout", duration("limits.http.header-timeout"))
+                .bind("bodyTimeout", duration("limits.http.body-timeout"))
+                .bind("maxConnections", integer("limits.http.max-connections"))
+                .bind("maxConnectionsPerPrincipal", integer("limits.http.max-connections-per-principal"))
+                .bind("apiPerSecond", number("limits.http.api-rate.per-second"))
+                .bind("apiBurst", integer("limits.http.api-rate.burst"))
+                .build();
+    }
+
+    private AgentWireConfig.Tracking tracking(WriterLimits writer, HttpLimits limits, Setting defaultAgent) {
         TrackingConfig dialect = RecordBinder.from(TrackingConfig.DEFAULT)
                 .bind("clientIdPattern", string("tracking.client-id-pattern"))
                 .bind("pingInterval", duration("tracking.ping-interval"))
@@ -172,25 +188,29 @@ final class ConfigReader {
                 .bind("port", integer("tracking.port"))
                 .derive("maxFrameBytes", dialect.maxPayloadBytes())
                 .derive("writer", writer)
+                .derive("limits", limits)
                 .build();
         return new AgentWireConfig.Tracking((Boolean) bool("tracking.enabled").value(), listener,
                 (Boolean) bool("tracking.require-token").value(), dialect);
     }
 
-    private AgentWireConfig.Rooms rooms(WriterLimits writer) {
+    private AgentWireConfig.Rooms rooms(WriterLimits writer, HttpLimits limits) {
         EngineIoConfig engineIo = RecordBinder.from(AgentWireConfig.Rooms.DEFAULT.dialect().socketIo().engineIo())
                 .bind("path", string("rooms.path"))
                 .bind("pingInterval", duration("rooms.ping-interval"))
                 .bind("pingTimeout", duration("rooms.ping-timeout"))
                 .bind("maxPayload", intBytes("rooms.max-payload"))
                 .bind("cors", cors("rooms.cors-origins"))
+                .bind("maxPendingSessions", integer("limits.engine-io.max-pending-sessions"))
                 .build();
         SocketIoRecovery recovery = RecordBinder.from(SocketIoRecovery.DEFAULTS)
                 .bind("enabled", bool("rooms.recovery.enabled"))
                 .bind("maxDisconnectionDuration", duration("rooms.recovery.max-disconnection"))
                 .build();
-        SocketIoConfig socketIo = AgentWireConfig.Rooms.DEFAULT.dialect().socketIo()
-                .withEngineIo(engineIo).withRecovery(recovery);
+        SocketIoConfig socketIo = RecordBinder.from(AgentWireConfig.Rooms.DEFAULT.dialect().socketIo()
+                        .withEngineIo(engineIo).withRecovery(recovery))
+                .bind("connectTimeout", duration("limits.engine-io.pending-timeout"))
+                .build();
         RoomsConfig dialect = RecordBinder.from(RoomsConfig.DEFAULT)
                 .bind("namespace", string("rooms.namespace"))
                 .bind("projectsClaim", string("rooms.projects-claim"))
@@ -202,6 +222,7 @@ final class ConfigReader {
                 .derive("maxFrameBytes", engineIo.maxPayload())
                 .derive("maxHttpBodyBytes", Math.max(ServerConfig.DEFAULT_MAX_HTTP_BODY_BYTES, engineIo.maxPayload()))
                 .derive("writer", writer)
+                .derive("limits", limits)
                 .build();
         return new AgentWireConfig.Rooms((Boolean) bool("rooms.enabled").value(), listener, dialect);
     }

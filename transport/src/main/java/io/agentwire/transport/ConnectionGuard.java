@@ -98,7 +98,7 @@ final class ConnectionGuard {
 
     /** The HTTP API's rate limit for {@code client}: null (go on) or the 429 reply. */
     HttpReply checkApi(String client) {
-        long wait = api.acquire(client, System.nanoTime());
+        long wait = api.acquire(client);
         if (wait == 0) return null;
         return HttpReply.error(429, "RATE_LIMITED", "more than " + limits.apiBurst() + " API requests at once or "
                 + limits.apiPerSecond() + " per second from " + client).withHeader("retry-after", Long.toString(wait));
@@ -119,7 +119,7 @@ final class ConnectionGuard {
         }
         if (now - forgotAt > FORGET_EVERY_NANOS) {
             forgotAt = now;
-            api.forgetIdle(now);
+            api.forgetIdle();
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.agentwire.transport;
 
 import io.agentwire.core.ErrorCode;
+import io.agentwire.core.FatalErrors;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -107,6 +108,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         CompletableFuture<HttpReply> safe = reply.handle((r, e) -> {
             if (e == null && r != null) return r;
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            FatalErrors.check(cause, "the HTTP handler of " + data.path());
             log.error("HTTP handler for {} {} failed", data.method(), data.path(), cause);
             return HttpReply.error(500, ErrorCode.INTERNAL_ERROR.name(), ErrorCode.INTERNAL_ERROR.defaultMessage());
         });
@@ -167,6 +169,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        FatalErrors.check(cause, "an HTTP connection's pipeline");
         if (cause instanceof IOException) {
             log.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {
