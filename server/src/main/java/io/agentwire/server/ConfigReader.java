@@ -202,6 +202,7 @@ final class ConfigReader {
                 .bind("maxPayload", intBytes("rooms.max-payload"))
                 .bind("cors", cors("rooms.cors-origins"))
                 .bind("maxPendingSessions", integer("limits.engine-io.max-pending-sessions"))
+                .bind("maxPendingSessionsPerAddress", integer("limits.engine-io.max-pending-sessions-per-address"))
                 .build();
         SocketIoRecovery recovery = RecordBinder.from(SocketIoRecovery.DEFAULTS)
                 .bind("enabled", bool("rooms.recovery.enabled"))

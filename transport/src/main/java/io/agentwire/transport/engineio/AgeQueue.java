@@ -34,11 +34,19 @@ final class AgeQueue {
         }
     }
 
-    /** Hands the oldest session still in the state to {@code expire}; false if there is none. */
-    boolean expireOldest(Predicate<EngineIoSession> stillIn, Consumer<EngineIoSession> expire) {
+    /**
+     * Hands the oldest session still in the state to {@code expire} if it is at least {@code minAgeNanos} old; false
+     * if there is none that old.
+     */
+    boolean expireOldest(long now, long minAgeNanos, Predicate<EngineIoSession> stillIn,
+                         Consumer<EngineIoSession> expire) {
         Entry e;
-        while ((e = queue.poll()) != null) {
-            if (stillIn.test(e.session())) {
+        while ((e = queue.peek()) != null) {
+            if (!stillIn.test(e.session())) {
+                queue.remove(e);
+            } else if (now - e.since() < minAgeNanos) {
+                return false;
+            } else if (queue.remove(e)) {
                 expire.accept(e.session());
                 return true;
             }

@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With a {@code pendingTimeout}, a new session is <em>pending</em> until the layer above calls
  * {@link EngineIoSession#established()} (Socket.IO: a namespace CONNECT its middleware accepted). Pending sessions
- * are bounded in number ({@link EngineIoConfig#maxPendingSessions()}: one more closes the oldest pending one) and in
- * lifetime (closed after {@code pendingTimeout}), so an unauthenticated flood holds a bounded amount of memory. One
+ * are bounded in number ({@link EngineIoConfig#maxPendingSessions()}: one more closes the oldest pending one if that
+ * one has had {@link #minPendingAge} to be established, else the handshake is refused with 503) and in lifetime
+ * (closed after {@code pendingTimeout}), so an unauthenticated flood holds a bounded amount of memory while a client
+ * that got in has time to connect. One
  * sweep per server (not a timer per session) applies the lifetimes, also those of closing sessions.
  */
 public final class EngineIoServer implements AutoCloseable {
@@ -46,6 +48,7 @@ public final class EngineIoServer implements AutoCloseable {
     private final EngineIoWebSocket webSocket = new EngineIoWebSocket(this);
     private final Duration pendingTimeout;
     private final AtomicInteger pending = new AtomicInteger();
+    private final ConcurrentHashMap<String, AtomicInteger> pendingByAddress = new ConcurrentHashMap<>();
     private final AgeQueue pendingOrder;
     /** Sessions closed by the server, kept until the client's next poll collects the close packet. */
     private final AgeQueue closingForced;
@@ -118,8 +121,13 @@ public final class EngineIoServer implements AutoCloseable {
     }
 
     /** A pending session was established or closed (once per pending session). */
-    void leftPending() {
+    void leftPending(String address) {
         pending.decrementAndGet();
+        pendingByAddress.computeIfPresent(String.valueOf(address), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    private AtomicInteger pendingOf(String address) {
+        return pendingByAddress.computeIfAbsent(String.valueOf(address), k -> new AtomicInteger());
     }
 
     /** A session entered its closing state: the sweep ends it after its linger, if no poll did first. */
@@ -128,7 +136,53 @@ public final class EngineIoServer implements AutoCloseable {
     }
 
     private volatile long evicted;
+    private volatile long refused;
 
+    /** How long a pending session is safe from being closed to make room: half the pending timeout, 1 s at most. */
+    long minPendingAge() {
+        return Math.min(TimeUnit.SECONDS.toNanos(1), pendingTimeout.toNanos() / 2);
+    }
+
+    /**
+     * Before a handshake: whether there is room for one more pending session, closing the oldest pending one if it
+     * is old enough. False: the handshake is refused (503). With {@code reserve}, a true answer has counted the new
+     * session as pending already (atomically, so concurrent handshakes can not overshoot the limit).
+     */
+    boolean roomForHandshake(boolean reserve, String address) {
+        if (pendingTimeout == null) return true;
+        AtomicInteger mine = pendingByAddress.get(String.valueOf(address));
+        if (mine != null && mine.get() >= config.maxPendingSessionsPerAddress()) {
+            if (++refused % 1_000 == 1) {
+                log.warn("{}: {} has {} sessions waiting for a namespace CONNECT, the limit per address; refusing its "
+                        + "handshakes with 503 ({} so far)", config.path(), address, mine.get(), refused);
+            }
+            return false;
+        }
+        for (int n = pending.get(); n < config.maxPendingSessions(); n = pending.get()) {
+            if (!reserve) return true;
+            if (pending.compareAndSet(n, n + 1)) {
+                pendingOf(address).incrementAndGet();
+                return true;
+            }
+        }
+        if (pendingOrder.expireOldest(System.nanoTime(), minPendingAge(), EngineIoSession::isPending,
+                EngineIoSession::expirePending)) {
+            if (reserve) { // the closed one leaves the counts on its own event loop
+                pending.incrementAndGet();
+                pendingOf(address).incrementAndGet();
+            }
+            if (++evicted % 1_000 == 1) {
+                log.warn("{}: {} sessions wait for a namespace CONNECT, the limit; closing the oldest ({} so far)",
+                        config.path(), config.maxPendingSessions(), evicted);
+            }
+            return true;
+        }
+        if (++refused % 1_000 == 1) {
+            log.warn("{}: {} sessions wait for a namespace CONNECT, the limit; refusing handshakes with 503 ({} so far)",
+                    config.path(), config.maxPendingSessions(), refused);
+        }
+        return false;
+    }
     private synchronized void startSweep(ScheduledExecutorService loop) {
         if (sweep != null || closed) return;
         long shortest = Math.min(config.pingTimeout().toMillis(),
@@ -158,22 +212,27 @@ public final class EngineIoServer implements AutoCloseable {
     }
 
     /** Event loop of the request: a new session, handed to onOpen. */
+    EngineIoSession open(ScheduledExecutorService loop, Authenticator.Request request, Principal principal,
+                         WsConnection ws) {
+        return open(loop, request, principal, ws, false);
+    }
+
+    /**
+     * Event loop of the request: a new session, handed to onOpen.
+     *
+     * @param reserved whether {@link #roomForHandshake(boolean)} already counted it as pending
+     */
     EngineIoSession open(ScheduledExecutorService loop, Authenticator.Request request,
-                         Principal principal, WsConnection ws) {
+                         Principal principal, WsConnection ws, boolean reserved) {
         EngineIoSession s = new EngineIoSession(Ids.random(10), this, loop, request, principal, ws);
         startSweep(loop);
         if (pendingTimeout != null) {
             s.pending();
-            pendingOrder.add(s, System.nanoTime());
-            if (pending.incrementAndGet() > config.maxPendingSessions()) {
-                if (pendingOrder.expireOldest(EngineIoSession::isPending, EngineIoSession::expirePending)) {
-                    evicted++;
-                    if (evicted % 1_000 == 1) {
-                        log.warn("{}: more than {} sessions wait for a namespace CONNECT; closing the oldest ({} so far)",
-                                config.path(), config.maxPendingSessions(), evicted);
-                    }
-                }
+            if (!reserved) {
+                pending.incrementAndGet();
+                pendingOf(request.remoteAddress()).incrementAndGet();
             }
+            pendingOrder.add(s, System.nanoTime());
         }
         sessions.put(s.id(), s);
         try {
@@ -247,7 +306,8 @@ public final class EngineIoServer implements AutoCloseable {
             log.error("authenticator of {} failed", config.path(), e);
             return done(EngineIoErrors.reply(EngineIoErrors.FORBIDDEN, cors));
         }
-        EngineIoSession s = open(exchange.executor(), req.authRequest(), principal, null);
+        if (!roomForHandshake(true, req.remoteAddress())) return done(EngineIoErrors.busy(cors));
+        EngineIoSession s = open(exchange.executor(), req.authRequest(), principal, null, true);
         HttpReply reply = new HttpReply(200, "text/plain; charset=UTF-8",
                 s.openPacket().getBytes(java.nio.charset.StandardCharsets.UTF_8), withNoStore(cors));
         s.opened();

@@ -176,7 +176,7 @@ public final class EngineIoSession {
     }
 
     private void leavePending() {
-        if (PENDING.compareAndSet(this, 1, 0)) server.leftPending();
+        if (PENDING.compareAndSet(this, 1, 0)) server.leftPending(request.remoteAddress());
     }
 
     /** The sweep or the pending limit: a session still pending is closed at once, nothing kept for a later poll. */
