@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 17, finding 1: a flood of unauthenticated Engine.IO handshakes against a server with a 256 MB heap (its own
  * JVM, as an operator would start it) for a few seconds. The sessions that joined no namespace stay bounded by
- * {@code agentwire.limits.engine-io.max-pending-sessions}, /healthz answers during and after the flood, a client with
+ * {@code agentwire.rooms.max-pending-sessions}, /healthz answers during and after the flood, a client with
  * a token connects to the rooms namespace in the middle of it (from another address: one flooding address holds at
  * most {@code max-pending-sessions-per-address}), and SIGTERM still stops the process.
  */
@@ -59,8 +59,8 @@ class HandshakeFloodTest {
         pb.environment().put("AGENTWIRE_JWT_SECRET", TestConfigs.SECRET);
         pb.environment().put("AGENTWIRE_TRACKING_PORT", Integer.toString(roomsPort));
         pb.environment().put("AGENTWIRE_ROOMS_PORT", Integer.toString(roomsPort));
-        pb.environment().put("AGENTWIRE_LIMITS_ENGINE_IO_MAX_PENDING_SESSIONS", Integer.toString(MAX_PENDING));
-        pb.environment().put("AGENTWIRE_LIMITS_ENGINE_IO_MAX_PENDING_SESSIONS_PER_ADDRESS", Integer.toString(PER_ADDRESS));
+        pb.environment().put("AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS", Integer.toString(MAX_PENDING));
+        pb.environment().put("AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS_PER_ADDRESS", Integer.toString(PER_ADDRESS));
         Process server = pb.start();
         try {
             awaitHealthy(httpPort, Duration.ofSeconds(90), log);
