@@ -13,11 +13,8 @@ import io.agentwire.transport.engineio.EngineIoEchoServer;
 import io.agentwire.transport.socketio.EchoServer;
 import io.agentwire.transport.socketio.SocketIoConfig;
 import io.agentwire.transport.socketio.SocketIoServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -267,18 +264,7 @@ class EngineIoLimitsIntegrationTest {
     }
 
     private static String readAll(Socket s) throws IOException {
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        byte[] buf = new byte[4096];
-        try {
-            int n;
-            while ((n = in.read(buf)) >= 0) got.write(buf, 0, n);
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("no close; got: " + got, e);
-        } catch (IOException e) {
-            // reset after the close
-        }
-        return got.toString(StandardCharsets.UTF_8);
+        return RawHttp.readAll(s);
     }
 
     /** Waits until {@code value} is 0 (10 s at most). */

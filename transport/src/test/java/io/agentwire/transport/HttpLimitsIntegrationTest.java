@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentwire.core.Authenticator;
 import io.agentwire.core.Principal;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -215,19 +212,7 @@ class HttpLimitsIntegrationTest {
         return s;
     }
 
-    /** Everything the server sends until it closes the connection. */
     private static String readAll(Socket s) throws IOException {
-        InputStream in = s.getInputStream();
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        byte[] buf = new byte[4096];
-        try {
-            int n;
-            while ((n = in.read(buf)) >= 0) got.write(buf, 0, n);
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the server did not close the connection; it sent: " + got, e);
-        } catch (IOException e) {
-            // reset after the server's close: what arrived is the answer
-        }
-        return got.toString(StandardCharsets.UTF_8);
+        return RawHttp.readAll(s);
     }
 }
