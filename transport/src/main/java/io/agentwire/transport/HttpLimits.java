@@ -23,7 +23,7 @@ import java.util.Objects;
 public record HttpLimits(Duration idleTimeout, Duration headerTimeout, Duration bodyTimeout, int maxConnections,
                          int maxConnectionsPerPrincipal, double apiPerSecond, int apiBurst) {
     public static final HttpLimits DEFAULTS = new HttpLimits(Duration.ofSeconds(30), Duration.ofSeconds(10),
-            Duration.ofSeconds(30), 10_000, 100, 20, 40);
+            Duration.ofSeconds(30), 10_000, 100, 200, 400);
 
     public HttpLimits {
         positive(idleTimeout, "idleTimeout");
