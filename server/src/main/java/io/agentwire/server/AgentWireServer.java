@@ -10,6 +10,7 @@ import io.agentwire.agent.pipeline.PipelineAgent;
 import io.agentwire.agent.toolsmith.ToolsmithAgent;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.remote.RemoteAgents;
+import io.agentwire.core.FatalErrors;
 import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Sessions;
@@ -149,6 +150,10 @@ public final class AgentWireServer implements AutoCloseable {
                     backend instanceof Backend.Embedded e ? e.store().databaseFile() : null, transport.kind(),
                     config.http().host(), http.port(), lines, (System.nanoTime() - t0) / 1_000_000);
             log.info(banner.text(backend.clusterDescription()));
+            if (!FatalErrors.jvmExitsOnOom()) {
+                log.warn("the JVM was started without -XX:+ExitOnOutOfMemoryError: an OutOfMemoryError that no thread "
+                        + "reports would leave the server running half-dead; see docs/limits.md");
+            }
             if (config.dev()) log.warn(banner.devText(creds));
             if (config.remoteAgents().enabled()) {
                 log.info("remote agents: ws://{}:{}{} (API key required, grace {} ms)", config.http().host(),

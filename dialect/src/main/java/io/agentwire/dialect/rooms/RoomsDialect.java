@@ -168,6 +168,11 @@ public final class RoomsDialect implements AutoCloseable {
         return members.size();
     }
 
+    /** Open Engine.IO sessions of the rooms port, also those that have not joined the namespace (yet). */
+    public int engineIoSessions() {
+        return io.connectionCount();
+    }
+
     /** Closes every connection (their state is kept for recovery by another start) and the grants' subscription. */
     @Override
     public void close() {
