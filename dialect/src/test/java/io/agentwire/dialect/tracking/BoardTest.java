@@ -44,7 +44,7 @@ class BoardTest {
     @Test
     void everyDashboardIsSentTheSameEncodedBytes() {
         List<FakeWs> sockets = List.of(new FakeWs(), new FakeWs(), new FakeWs());
-        for (FakeWs ws : sockets) board.register(new Dashboard(ws, "c", TrackingConfig.DEFAULT, null, clock::get));
+        for (FakeWs ws : sockets) board.register(new Dashboard(ws, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get));
         assertThat(board.onStatus(status("a1", AgentStatus.PROCESSING, null))).isEqualTo(3);
         byte[] first = sockets.get(0).sent.getLast();
         assertThat(sockets).allSatisfy(ws -> assertThat(ws.sent.getLast()).isSameAs(first));
@@ -55,7 +55,7 @@ class BoardTest {
     @Test
     void activeSessionsChangesAreCoalescedIntoOneMessage() throws Exception {
         FakeWs ws = new FakeWs();
-        board.register(new Dashboard(ws, "c", TrackingConfig.DEFAULT, null, clock::get));
+        board.register(new Dashboard(ws, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get));
         board.onStatus(status("a1", AgentStatus.PROCESSING, "s1"));
         board.onStatus(status("a2", AgentStatus.PROCESSING, "s1"));
         board.onStatus(status("a3", AgentStatus.PROCESSING, "s2"));
@@ -79,7 +79,7 @@ class BoardTest {
         board.onStatus(status("a3", AgentStatus.COMPLETED, "s3")); // over 2: s2 (idle) goes, not the older s1 (active)
         assertThat(board.sessions()).isEqualTo(2);
         FakeWs ws = new FakeWs();
-        Dashboard d = new Dashboard(ws, "c", TrackingConfig.DEFAULT, null, clock::get);
+        Dashboard d = new Dashboard(ws, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get);
         board.register(d);
         board.sendState(d, "s2");
         assertThat(ws.messages("error").getFirst().path("code").asText()).isEqualTo("SESSION_NOT_FOUND");
@@ -98,9 +98,9 @@ class BoardTest {
     void logLinesAreBoundedAndStreamedOnlyToDashboardsThatAsked() {
         FakeWs watching = new FakeWs();
         FakeWs other = new FakeWs();
-        Dashboard w = new Dashboard(watching, "c", TrackingConfig.DEFAULT, null, clock::get);
+        Dashboard w = new Dashboard(watching, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get);
         board.register(w);
-        board.register(new Dashboard(other, "d", TrackingConfig.DEFAULT, null, clock::get));
+        board.register(new Dashboard(other, "d", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get));
         board.startStreaming(w, "s1");
         for (int i = 0; i < 5; i++) {
             board.onLogs(new LogReport("s1", List.of(new LogReport.Line("info", "A", "line " + i, null))));
