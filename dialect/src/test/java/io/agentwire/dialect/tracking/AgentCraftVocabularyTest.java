@@ -179,4 +179,21 @@ class AgentCraftVocabularyTest {
             assertThat(lines.getLast()).startsWith("Run completed");
         }
     }
+
+    @Test
+    void aSessionFinishedLongerAgoThanTheRetentionDoesNotComeBack() throws Exception {
+        TrackingConfig brief = TrackingConfig.DEFAULT.withRetention(java.time.Duration.ofMillis(500), 1000, 500);
+        try (TrackingHarness server = new TrackingHarness(dir, brief)) {
+            server.tracking.report(new AgentStatusReport("agent-1", "Old", AgentStatus.COMPLETED, 100, "done",
+                    "session_old", "an old query", null)).get();
+            server.tracking.report(new AgentStatusReport("agent-2", "Busy", AgentStatus.PROCESSING, 10, "working",
+                    "session_busy", "a running query", null)).get();
+        }
+        Thread.sleep(700); // past the retention: the finished session is gone, the active one stays (stale after 1 h)
+        try (TrackingHarness server = new TrackingHarness(dir, brief);
+             WsClient dash = WsClient.silent(server.agentCraftUri(CHAT_ID))) {
+            JsonNode sessions = dash.awaitType("active_sessions").path("data");
+            assertThat(sessions.path("sessions").findValuesAsText("session_id")).containsExactly("session_busy");
+        }
+    }
 }

@@ -116,6 +116,58 @@ class BoardTest {
         assertThat(kept.get(2).path("message").asText()).isEqualTo("line 5");
     }
 
+    @Test
+    void agentCraftDashboardsGetTheirOwnMessagesEncodedOnceForAll() {
+        FakeWs spec = new FakeWs();
+        List<FakeWs> crafts = List.of(new FakeWs(), new FakeWs());
+        board.register(new Dashboard(spec, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get));
+        for (FakeWs ws : crafts) {
+            board.register(new Dashboard(ws, "c", Vocabulary.AGENTCRAFT, TrackingConfig.DEFAULT, null, clock::get));
+        }
+        assertThat(crafts.get(0).messages("active_sessions")).hasSize(1);
+        assertThat(board.onStatus(status("a1", AgentStatus.PROCESSING, "s1"))).isEqualTo(3); // 1 + 2 dashboards
+        assertThat(types(crafts.get(0))).containsExactly("active_sessions", "session_started", "agent_status_update");
+        assertThat(crafts.get(1).sent.getLast()).isSameAs(crafts.get(0).sent.getLast());
+        assertThat(spec.messages("agent_status")).hasSize(1);
+        assertThat(spec.messages("agent_status_update")).isEmpty();
+
+        board.onStatus(status("a1", AgentStatus.ERROR, "s1"));
+        board.onStatus(status("a1", AgentStatus.ERROR, "s1"));
+        assertThat(crafts.get(0).messages("session_error")).hasSize(1); // on the change to ERROR only
+        JsonNode error = crafts.get(0).messages("agent_status_update").getLast();
+        assertThat(error.path("data").path("status").asText()).isEqualTo("ERROR");
+        assertThat(error.path("state").path("active_agents").get(0).path("status").asText()).isEqualTo("error");
+        assertThat(crafts.get(0).messages("phase_update").getLast().path("data").path("phase").asText()).isEqualTo("error");
+
+        board.onStatus(status("a2", AgentStatus.ANALYZING, "s1"));  // a new round
+        board.onStatus(status("a2", AgentStatus.COMPLETED, "s1"));
+        assertThat(crafts.get(0).messages("session_started")).hasSize(2);
+        assertThat(crafts.get(0).messages("session_completed")).hasSize(1);
+        assertThat(crafts.get(0).messages("session_complete")).hasSize(1);
+        JsonNode done = crafts.get(0).messages("session_complete").getFirst();
+        assertThat(done.path("data").path("session_id").asText()).isEqualTo("s1");
+        assertThat(done.path("state").path("completed_agents").toString()).isEqualTo("[\"Agent a2\"]");
+        assertThat(done.path("state").path("active_agents").get(0).path("status").asText()).isEqualTo("finished");
+
+        board.onStatus(status("a9", AgentStatus.PROCESSING, null)); // no session: data only
+        JsonNode loose = crafts.get(0).messages("agent_status_update").getLast();
+        assertThat(loose.path("session_id").isNull()).isTrue();
+        assertThat(loose.has("state")).isFalse();
+        assertThat(loose.path("data").path("agent_name").asText()).isEqualTo("Agent a9");
+    }
+
+    private static List<String> types(FakeWs ws) {
+        List<String> out = new ArrayList<>();
+        for (byte[] b : ws.sent) {
+            try {
+                out.add(WsClient.JSON.readTree(b).path("type").asText());
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return out;
+    }
+
     /** A WsConnection that records what is sent (by reference). */
     static final class FakeWs implements WsConnection {
         final List<byte[]> sent = new CopyOnWriteArrayList<>();
