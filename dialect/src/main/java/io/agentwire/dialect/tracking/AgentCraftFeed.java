@@ -27,7 +27,6 @@ final class AgentCraftFeed {
     record Before(boolean isNew, int active, String phase) { }
 
     private final Set<Dashboard> dashboards = new LinkedHashSet<>();
-    private byte[] activeSessions;
 
     boolean isEmpty() {
         return dashboards.isEmpty();
@@ -101,24 +100,22 @@ final class AgentCraftFeed {
         return n;
     }
 
-    /** The list of sessions changed: re-sent to every dashboard (encoded only if one is connected). */
+    /** The list of sessions changed: re-sent to every dashboard (encoded once, only if one is connected). */
     void sessionsChanged(Collection<TrackedSession> sessions, long now) {
-        activeSessions = null;
-        if (!dashboards.isEmpty()) broadcast(activeSessions(sessions, now));
+        if (!dashboards.isEmpty()) broadcast(AgentCraftWire.activeSessions(sessions, now));
     }
 
+    /**
+     * A new dashboard gets the list as it is now (encoded for it: the list's phases and progress change more often
+     * than the list is re-sent).
+     */
     void register(Dashboard d, Collection<TrackedSession> sessions, long now) {
         dashboards.add(d);
-        d.send(activeSessions(sessions, now));
+        d.send(AgentCraftWire.activeSessions(sessions, now));
     }
 
     void unregister(Dashboard d) {
         dashboards.remove(d);
-    }
-
-    private byte[] activeSessions(Collection<TrackedSession> sessions, long now) {
-        if (activeSessions == null) activeSessions = AgentCraftWire.activeSessions(sessions, now);
-        return activeSessions;
     }
 
     private int broadcast(byte[] bytes) {
