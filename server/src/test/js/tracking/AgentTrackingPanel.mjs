@@ -22,7 +22,9 @@ export function AgentTrackingPanel({ url, clientId, onChange }) {
   const [phases, setPhases] = useState([]);
   const [completed, setCompleted] = useState([]);
   const [counters, setCounters] = useState({ opens: 0, closes: 0, pings: 0, pongsSent: 0 });
+  const [stateAnswers, setStateAnswers] = useState([]);
   const wsRef = useRef(null);
+  const opensRef = useRef(0);
   const unmounted = useRef(false);
 
   useEffect(() => {
@@ -30,6 +32,7 @@ export function AgentTrackingPanel({ url, clientId, onChange }) {
       const ws = new WebSocket(`${url}/api/ws/agent-tracking/${clientId}`);
       wsRef.current = ws;
       ws.onopen = () => {
+        opensRef.current += 1;
         setConnectionStatus("connected");
         setWebsocket(ws);
         setCounters((c) => ({ ...c, opens: c.opens + 1 }));
@@ -93,6 +96,9 @@ export function AgentTrackingPanel({ url, clientId, onChange }) {
         break;
       case "session_state":
         agentsFromState(message.state);
+        // which connection saw which answer: what came back after a reconnection (a server restart, say)
+        setStateAnswers((prev) => [...prev, { opens: opensRef.current, session_id, phase: message.state.current_phase,
+          agents: message.state.active_agents.map((a) => ({ name: a.agent_name, status: a.status, progress: a.progress })) }]);
         setSessions((prev) => ({
           ...prev,
           [session_id]: { ...prev[session_id], phase: message.state.current_phase, progress: message.state.overall_progress,
@@ -163,7 +169,7 @@ export function AgentTrackingPanel({ url, clientId, onChange }) {
 
   useEffect(() => {
     onChange({ connectionStatus, sessions, realTimeAgentStates, liveAgentStates, debugLogs, outputs, phases, completed,
-      counters });
+      counters, stateAnswers });
   });
 
   return h("div", { className: "agent-tracking" },

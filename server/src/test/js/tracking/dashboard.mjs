@@ -6,7 +6,8 @@
 //   node dashboard.mjs '{"url":"ws://127.0.0.1:PORT","minMs":20000,"until":"finished","agent":"demo","timeoutMs":60000}'
 //
 // until "finished": done once `agent` shows FINISHED at 100 % (after minMs at least);
-// until "restored": done once the socket opened twice and `agent` and every id in `sessions` are known again.
+// until "restored": done once the socket opened twice and, on that second connection or later, `sessions` (a number)
+// sessions were answered by session_state (the component asks for the sessions active_sessions lists).
 import WebSocket from "ws";
 import React from "react";
 import TestRenderer from "react-test-renderer";
@@ -21,7 +22,6 @@ const emit = (o) => process.stdout.write(JSON.stringify(o) + "\n");
 
 let latest = null;
 let announced = 0;
-let restoredOpens = 0;
 const onChange = (s) => {
   latest = s;
   if (s.counters.opens > announced) {
@@ -33,14 +33,13 @@ const onChange = (s) => {
 const done = () => {
   if (!latest) return false;
   const agent = latest.liveAgentStates[p.agent];
-  const known = latest.realTimeAgentStates[p.agent];
   if (p.until === "finished") {
     return Date.now() - started >= p.minMs && agent && agent.status === "FINISHED" && agent.progress === 100;
   }
   if (p.until === "restored") {
-    if (latest.counters.opens < 2 || !known) return false;
-    if (!restoredOpens) restoredOpens = latest.counters.opens;
-    return (p.sessions || []).every((id) => latest.sessions[id] && latest.sessions[id].phase);
+    if (latest.counters.opens < 2) return false;
+    const answered = new Set(latest.stateAnswers.filter((a) => a.opens >= 2).map((a) => a.session_id));
+    return answered.size >= p.sessions;
   }
   return false;
 };
