@@ -1,7 +1,7 @@
 // Runs the AgentTrackingPanel (a React component written the way AgentCraft's are) in react-test-renderer, with the
 // `ws` package as the browser's WebSocket global (it answers the server's ping frames by itself, as browsers do),
 // against AgentWire's tracking port. Prints one JSON object per line: {"event":"connected","opens":N} each time the
-// component's socket opens, then {"event":"result","clientId",…,"state":{…}} when done.
+// component's socket opens, {"event":"closed","closes":N,"code":C} each time it closes, then {"event":"result","clientId",…,"state":{…}} when done.
 //
 //   node dashboard.mjs '{"url":"ws://127.0.0.1:PORT","minMs":20000,"until":"finished","agent":"demo","timeoutMs":60000}'
 //
@@ -22,11 +22,16 @@ const emit = (o) => process.stdout.write(JSON.stringify(o) + "\n");
 
 let latest = null;
 let announced = 0;
+let closesAnnounced = 0;
 const onChange = (s) => {
   latest = s;
   if (s.counters.opens > announced) {
     announced = s.counters.opens;
     emit({ event: "connected", opens: announced, clientId });
+  }
+  if (s.counters.closes > closesAnnounced) {
+    closesAnnounced = s.counters.closes;
+    emit({ event: "closed", closes: closesAnnounced, code: s.counters.lastClose });
   }
 };
 

@@ -25,6 +25,7 @@ final class DashboardHarness implements AutoCloseable {
     private final Process process;
     private final long deadlineNanos;
     private final LinkedBlockingQueue<JsonNode> lines = new LinkedBlockingQueue<>();
+    private final java.util.List<JsonNode> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     DashboardHarness(Map<String, Object> params, Duration limit) throws IOException {
         if (!Files.isDirectory(DIR.resolve("node_modules").resolve("react-test-renderer"))) {
@@ -52,7 +53,8 @@ final class DashboardHarness implements AutoCloseable {
         while (true) {
             long left = deadlineNanos - System.nanoTime();
             JsonNode n = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
-            if (n == null) throw new AssertionError("the dashboard harness printed no " + what + " in time");
+            if (n == null) throw new AssertionError("the dashboard harness printed no " + what + " in time; it printed " + seen);
+            seen.add(n);
             if (p.test(n)) return n;
         }
     }
