@@ -72,7 +72,7 @@ class AgentCraftDashboardTest {
             throws Exception {
         try (AgentWireServer server = server(Map.of("agentwire.agents.demo.step-delay", "150ms"))) {
             int port = server.start();
-            Map<String, Object> p = params(server.trackingPort(), "finished");
+            Map<String, Object> p = params(server.port("tracking"), "finished");
             p.put("minMs", 20_000);
             p.put("timeoutMs", 60_000);
             try (DashboardHarness dashboard = new DashboardHarness(p, Duration.ofSeconds(75))) {
@@ -127,7 +127,7 @@ class AgentCraftDashboardTest {
         try {
             try (AgentWireServer before = server(Map.of("agentwire.agents.demo.step-delay", "5ms"))) {
                 int port = before.start();
-                trackingPort = before.trackingPort();
+                trackingPort = before.port("tracking");
                 p = params(trackingPort, "restored");
                 p.put("sessions", 2);
                 p.put("timeoutMs", 50_000);
