@@ -361,7 +361,21 @@ async function agentClient() {
   }
 }
 
-const scenarios = { connectOrder, errors, run, isolation, recover, rejoin, busy, rate, payload, transports, token,
+// one query on a fresh session, whatever its outcome: every event until the turn's tool_count
+async function once1() {
+  const sid = await newSession();
+  const s = connect();
+  const got = recorder(s);
+  await once(s, "tool_count");
+  got.length = 0;
+  s.emit("query", { prompt: P.prompt ?? "Calculate profit margins from data.csv", session_id: sid });
+  await until(() => turnDone(got), 20000, "the turn");
+  await sleep(200);
+  s.close();
+  return { sid, got };
+}
+
+const scenarios = { once: once1, connectOrder, errors, run, isolation, recover, rejoin, busy, rate, payload, transports, token,
   agentClient };
 if (!scenarios[scenario]) fail("unknown scenario " + scenario);
 scenarios[scenario]()

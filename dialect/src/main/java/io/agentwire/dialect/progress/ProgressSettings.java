@@ -51,6 +51,11 @@ public record ProgressSettings(Listener.Address address, SocketIoConfig socketIo
                 memoryMessages);
     }
 
+    public ProgressSettings withAgent(String name) {
+        return new ProgressSettings(address, socketIo, requireToken, name, staticDir, maxPromptChars, queriesPerMinute,
+                queryBurst, memoryMessages);
+    }
+
     public ProgressSettings withRequireToken(boolean require) {
         return new ProgressSettings(address, socketIo, require, agent, staticDir, maxPromptChars, queriesPerMinute,
                 queryBurst, memoryMessages);
