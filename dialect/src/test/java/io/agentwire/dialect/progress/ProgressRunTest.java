@@ -32,6 +32,29 @@ class ProgressRunTest {
             assertThat(qc.path("metadata").path("synthesized").asBoolean()).isFalse();
             // the real system stores the error text as the assistant's message
             assertThat(got.get(4).path("payload").path("messages").get(1).path("content").asText()).isEqualTo("the model is down");
+            java.util.Map<String, Number> metrics = new java.util.TreeMap<>();
+            h.dialect.metrics(new io.agentwire.dialect.spi.DialectMetrics() {
+                @Override public void gauge(String name, String help, java.util.function.DoubleSupplier v) {
+                    metrics.put(name, v.getAsDouble());
+                }
+                @Override public void counter(String name, String help, java.util.function.LongSupplier v) {
+                    metrics.put(name, v.getAsLong());
+                }
+            });
+            assertThat(metrics).containsEntry("agentwire.progress.queries", 1L)
+                    .containsEntry("agentwire.progress.queries.failed", 1L)
+                    .containsEntry("agentwire.progress.queries.completed", 0L)
+                    .containsEntry("agentwire.progress.queries.running", 0.0);
+            assertThat(h.dialect.readiness()).containsKey("progress");
+            assertThat(h.dialect.readiness().get("progress").getAsBoolean()).isTrue();
+            io.agentwire.dialect.spi.Bound bound = new io.agentwire.dialect.spi.Bound() {
+                @Override public int port(io.agentwire.dialect.spi.Listener.Address a) { return h.port; }
+                @Override public String mainHost() { return "127.0.0.1"; }
+            };
+            assertThat(h.dialect.banner(bound, null)).singleElement().satisfies(line -> {
+                assertThat(line.label()).isEqualTo("progress");
+                assertThat(line.value()).startsWith("http://127.0.0.1:" + h.port + "/socket.io/ (Socket.IO, spec 001)");
+            });
         }
     }
 
