@@ -69,7 +69,7 @@ final class ProgressHarness implements AutoCloseable {
                 new NodeConfig(HistoryConfig.DEFAULT, 100_000, durable));
         sessions = new Sessions(store.sessions(), Duration.ofHours(1), Duration.ofMillis(100), Clock.systemUTC());
         List<Agent> all = List.of(new DemoAgent(new DemoAgentConfig(Duration.ofMillis(25), true, Duration.ofSeconds(30))),
-                new ScriptedToolsmith(), new FailingAgent());
+                new ScriptedToolsmith(), new FailingAgent(), new ConfirmingAgent());
         agents = new AgentRuntime(node, all, defaultAgent, AgentRuntimeConfig.defaults());
         Map<Class<?>, Object> services = new LinkedHashMap<>();
         catalog.ifPresent(c -> services.put(ToolCatalog.class, c));

@@ -71,6 +71,17 @@ class ProgressRunTest {
     }
 
     @Test
+    void aConfirmationTheProgressApiCanNotAskIsApprovedAtOnce() throws Exception {
+        try (ProgressHarness h = new ProgressHarness(dir, ProgressSettings.TEST.withAgent(ConfirmingAgent.NAME),
+                DemoAgent.NAME, Optional.empty())) {
+            JsonNode r = h.js("once", "48", Map.of());
+            assertThat(ProgressSocketTest.names(r.path("got")))
+                    .containsExactly("agent_event:complete", "query_complete", "session_memory", "tool_count");
+            assertThat(r.path("got").get(1).path("payload").path("response").asText()).isEqualTo("answer: {\"approved\":true}");
+        }
+    }
+
+    @Test
     void sessionMemoryOutlivesARestart() throws Exception {
         String sid;
         try (ProgressHarness h = new ProgressHarness(dir, ProgressSettings.TEST, DemoAgent.NAME, Optional.empty())) {
