@@ -45,6 +45,14 @@ async function api(method, path, body, headers = {}) {
   try { json = JSON.parse(text); } catch { /* not JSON */ }
   return { status: res.status, body: json };
 }
+// a connected socket whose greeting (connected, tool_count) has passed, and the recorder of what follows
+async function fresh(opts = {}) {
+  const s = connect(opts);
+  const got = recorder(s);
+  await once(s, "tool_count");
+  got.length = 0;
+  return [s, got];
+}
 const newSession = async () => (await api("POST", "/api/session")).body.session_id;
 // the events of one query, from the first agent_event to its tool_count
 const turnDone = (got, from = 0) => {
@@ -91,10 +99,7 @@ async function errors() {
 // a full run on a fresh session: agent_event* → query_complete → session_memory → tool_count; then a second turn
 async function run() {
   const sid = await newSession();
-  const s = connect(P.transports ? { transports: P.transports } : {});
-  const got = recorder(s);
-  await once(s, "tool_count");
-  got.length = 0;
+  const [s, got] = await fresh(P.transports ? { transports: P.transports } : {});
   let upgraded = s.io.engine.transport.name;
   s.io.engine.on("upgrade", (t) => { upgraded = t.name; });
   s.emit("query", { prompt: "Calculate profit margins from data.csv", session_id: sid });
@@ -130,18 +135,12 @@ async function isolation() {
 async function recover() {
   const sid = await newSession();
   // a reference run of the same prompt on another session, without a drop
-  const ref = connect();
-  const gr = recorder(ref);
-  await once(ref, "tool_count");
-  gr.length = 0;
+  const [ref, gr] = await fresh();
   ref.emit("query", { prompt: "Compare three vector databases", session_id: await newSession() });
   await until(() => turnDone(gr), 20000, "reference turn");
   ref.close();
 
-  const s = connect();
-  const got = recorder(s);
-  await once(s, "tool_count");
-  got.length = 0;
+  const [s, got] = await fresh();
   const firstId = s.id;
   s.emit("query", { prompt: "Compare three vector databases", session_id: sid });
   await until(() => got.filter((e) => e.event === "agent_event").length >= 2, 10000, "two events");
@@ -181,10 +180,7 @@ async function rejoin() {
     await sleep(50);
   } while (Date.now() < end);
   await sleep(200);
-  const s2 = connect();
-  const got2 = recorder(s2);
-  await once(s2, "tool_count");
-  got2.length = 0;
+  const [s2, got2] = await fresh();
   s2.emit("query", { prompt: "Next question", session_id: sid });
   await until(() => got2.filter((e) => e.event === "query_complete").length >= 2
     && got2.slice(got2.findLastIndex((e) => e.event === "query_complete")).some((e) => e.event === "tool_count"),
@@ -197,10 +193,7 @@ async function rejoin() {
 // a second query while one runs on the session is refused; the running one ends normally, once
 async function busy() {
   const sid = await newSession();
-  const s = connect();
-  const got = recorder(s);
-  await once(s, "tool_count");
-  got.length = 0;
+  const [s, got] = await fresh();
   s.emit("query", { prompt: "first", session_id: sid });
   s.emit("query", { prompt: "second", session_id: sid });
   await until(() => turnDone(got), 20000, "the turn");
@@ -213,10 +206,7 @@ async function busy() {
 
 // the per-socket query rate: burst P.burst, then error {message}
 async function rate() {
-  const s = connect();
-  const got = recorder(s);
-  await once(s, "tool_count");
-  got.length = 0;
+  const [s, got] = await fresh();
   const sids = [];
   for (let k = 0; k <= P.burst; k++) sids.push(await newSession());
   for (const sid of sids) s.emit("query", { prompt: "q", session_id: sid });
@@ -232,10 +222,7 @@ async function rate() {
 // payload limits: a prompt over max-prompt is an error {message}; a message over max-payload (1 MB) closes the
 // connection; the server goes on serving others
 async function payload() {
-  const s = connect({ transports: ["websocket"] });
-  const got = recorder(s);
-  await once(s, "tool_count");
-  got.length = 0;
+  const [s, got] = await fresh({ transports: ["websocket"] });
   s.emit("query", { prompt: "x".repeat(P.maxPrompt + 1), session_id: "big-1" });
   await until(() => got.some((e) => e.event === "error"), 5000, "the long prompt's error");
   const longPrompt = got.filter((e) => e.event === "error").map((e) => e.payload.message);
@@ -364,10 +351,7 @@ async function agentClient() {
 // one query on a fresh session, whatever its outcome: every event until the turn's tool_count
 async function once1() {
   const sid = await newSession();
-  const s = connect();
-  const got = recorder(s);
-  await once(s, "tool_count");
-  got.length = 0;
+  const [s, got] = await fresh();
   s.emit("query", { prompt: P.prompt ?? "Calculate profit margins from data.csv", session_id: sid });
   await until(() => turnDone(got), 20000, "the turn");
   await sleep(200);
