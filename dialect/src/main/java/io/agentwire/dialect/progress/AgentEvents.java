@@ -10,10 +10,12 @@ import java.util.Iterator;
  * {@code agent_event {event_type, data}} and remembers what the final {@code query_complete} needs. One instance per
  * run; not thread-safe (the run's subscription calls it in offset order).
  *
- * <p><b>Native runs</b>: an event whose {@code metadata.event_type} (or {@code content.event_type}) names a
- * document type is passed through one to one: {@code agent_event {event_type, data: content}} (without the
- * {@code event_type} field; {@code content.data} when the content is {@code {event_type, data}}). From the first such
- * event on, the run is native and the generic mapping below is off for it. The toolsmith agent works this way.
+ * <p><b>Native runs</b>: an event that names a document type is passed through one to one as
+ * {@code agent_event {event_type, data: content}} — the toolsmith agent's {@code toolsmith.<event_type>} events
+ * (docs/toolsmith.md, "The event contract"), and any agent's event with {@code metadata.event_type} (or
+ * {@code content.event_type}, the data then being {@code content.data} when present, else the content without that
+ * field). From the first such event on, the run is native: the generic mapping below is off for it, and its
+ * {@code agent.final_answer {text, success, tool_name, synthesized, tool_result}} gives the final result.
  *
  * <p><b>Other agents</b> ({@code demo}, {@code pipeline}, remote agents) map onto the closest types:
  * <pre>
@@ -26,7 +28,7 @@ import java.util.Iterator;
  * solver.cancelled           execution_skipped     {reason}
  * aggregate.start            synthesizing_response {}
  * agent.final_answer         complete              {response}
- * agent.error, error.timeout error                 {error}       (the real system's agent_event 'error')
+ * agent.error, error.timeout error                 {error}       (the real system's agent_event 'error'; native runs too)
  * agent.thinking, agent.partial_answer, aggregate.completed, agent.user_confirm, error.retry_attempt,
  * plan.cancelled, pipeline.completed: no agent_event
  * </pre>
@@ -35,7 +37,11 @@ final class AgentEvents {
     static final int MAX_RESULT = 200;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
+    /** The toolsmith agent's events: {@code toolsmith.<event_type>} with the document's data as content. */
+    static final String NATIVE_PREFIX = "toolsmith.";
+
     private boolean nativeTypes;
+    private Boolean answeredSuccess;   // agent.final_answer's success, when it says
     private String response;           // the final answer text (agent.final_answer / complete.response)
     private String toolName;           // the last tool used
     private String toolResult = "";    // the last tool's (or task's) result
@@ -47,7 +53,8 @@ final class AgentEvents {
         String name = event.path("event").asText("");
         JsonNode content = event.path("content");
         JsonNode meta = event.path("metadata");
-        String type = textOrNull(meta.path("event_type"));
+        String type = name.startsWith(NATIVE_PREFIX) && name.length() > NATIVE_PREFIX.length()
+                ? name.substring(NATIVE_PREFIX.length()) : textOrNull(meta.path("event_type"));
         if (type == null) type = textOrNull(content.path("event_type"));
         if (type != null) {
             nativeTypes = true;
@@ -57,8 +64,11 @@ final class AgentEvents {
             noteNative(type, d, meta);
             return agentEvent(type, d);
         }
-        if (name.equals("agent.final_answer")) response = content.path("text").asText("");
-        if (name.equals("agent.error") || name.equals("error.timeout")) error = content.path("message").asText("The agent failed.");
+        if (name.equals("agent.final_answer")) finalAnswer(content);
+        if (name.equals("agent.error") || name.equals("error.timeout")) {
+            error = content.path("message").asText("The agent failed.");
+            return agentEvent("error", NODES.objectNode().put("error", error)); // the real system's agent_event 'error'
+        }
         if (nativeTypes) return null;
         return switch (name) {
             case "plan.start" -> agentEvent("planning_query", NODES.objectNode().put("query", content.path("query").asText("")));
@@ -92,9 +102,22 @@ final class AgentEvents {
                     .put("reason", "the run was cancelled during task " + content.path("task_id").asText("")));
             case "aggregate.start" -> agentEvent("synthesizing_response", NODES.objectNode());
             case "agent.final_answer" -> agentEvent("complete", NODES.objectNode().put("response", response));
-            case "agent.error", "error.timeout" -> agentEvent("error", NODES.objectNode().put("error", error));
             default -> null;
         };
+    }
+
+    /** {@code agent.final_answer {text, success?, tool_name?, synthesized?, tool_result?}}. */
+    private void finalAnswer(JsonNode content) {
+        response = content.path("text").asText("");
+        if (content.path("success").isBoolean()) answeredSuccess = content.get("success").asBoolean();
+        if (content.has("tool_name")) toolName = content.get("tool_name").isNull() ? null : text(content.get("tool_name"));
+        if (content.path("synthesized").isBoolean()) synthesized = content.get("synthesized").asBoolean();
+        if (content.hasNonNull("tool_result")) toolResult = text(content.get("tool_result"));
+    }
+
+    /** False when the agent's final answer says it did not succeed (the run itself completed). */
+    boolean answeredSuccess() {
+        return answeredSuccess == null || answeredSuccess;
     }
 
     /** What a native run's events tell the final {@code query_complete}. */

@@ -130,7 +130,7 @@ final class Turn implements Subscriber {
 
     private void complete(String status) {
         if (status.equals("completed")) {
-            finish(true, events.response(), null);
+            finish(events.answeredSuccess(), events.response(), null);
         } else {
             String why = events.error() != null ? events.error() : switch (status) {
                 case "cancelled" -> "The run was cancelled.";

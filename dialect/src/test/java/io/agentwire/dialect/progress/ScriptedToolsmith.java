@@ -7,10 +7,10 @@ import io.agentwire.agent.AgentContext;
 import io.agentwire.agent.RunRequest;
 
 /**
- * A test stand-in for the toolsmith agent (which is not on this branch): it plays spec 001's "Complete Event Flow"
- * for a query that needs a new tool, publishing each step the way the toolsmith's contract says — the document's
- * {@code event_type} in {@code metadata.event_type}, its data as the content — and ends with the answer and the
- * final metadata ({@code tool_name}, {@code synthesized}, {@code tool_result}).
+ * A test stand-in for the toolsmith agent (on its own branch, docs/toolsmith.md there): it plays spec 001's
+ * "Complete Event Flow" for a query that needs a new tool, publishing each step as the toolsmith's event contract
+ * says — the run event {@code toolsmith.<event_type>} with the document's data as its content — and ends with
+ * {@code agent.final_answer {text, success, tool_name, synthesized, tool_result}}.
  */
 final class ScriptedToolsmith implements Agent {
     static final String NAME = "scripted-toolsmith";
@@ -36,9 +36,11 @@ final class ScriptedToolsmith implements Agent {
         step(ctx, "execution_complete", NODES.objectNode().put("tool_name", "calculate_average_sales").put("result", "42.5"));
         step(ctx, "synthesizing_response", NODES.objectNode());
         step(ctx, "complete", NODES.objectNode().put("response", "The average sales are 42.5."));
+        ctx.emit("agent.final_answer", NODES.objectNode().put("text", "The average sales are 42.5.").put("success", true)
+                .put("tool_name", "calculate_average_sales").put("synthesized", true).put("tool_result", "42.5"), null);
     }
 
     private static void step(AgentContext ctx, String type, ObjectNode data) {
-        ctx.emit("toolsmith." + type, data, NODES.objectNode().put("event_type", type));
+        ctx.emit("toolsmith." + type, data, null);
     }
 }
