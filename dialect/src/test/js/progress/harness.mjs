@@ -350,7 +350,7 @@ async function agentClient() {
 
 // one query on a fresh session, whatever its outcome: every event until the turn's tool_count
 async function once1() {
-  const sid = await newSession();
+  const sid = P.sid ?? await newSession();
   const [s, got] = await fresh();
   s.emit("query", { prompt: P.prompt ?? "Calculate profit margins from data.csv", session_id: sid });
   await until(() => turnDone(got), 20000, "the turn");

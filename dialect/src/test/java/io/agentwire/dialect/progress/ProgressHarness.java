@@ -8,6 +8,11 @@ import io.agentwire.agent.AgentRuntimeConfig;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.core.Authenticator;
+import io.agentwire.core.Broker;
+import io.agentwire.core.EventLog;
+import io.agentwire.core.Presence;
+import io.agentwire.core.RecoveryRecords;
+import io.agentwire.core.SessionStore;
 import io.agentwire.core.ErrorCode;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.core.LocalPresence;
@@ -19,6 +24,8 @@ import io.agentwire.core.Sessions;
 import io.agentwire.core.ToolCatalog;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.Listener;
+import io.agentwire.redis.RedisCluster;
+import io.agentwire.redis.RedisConfig;
 import io.agentwire.store.SqliteStore;
 import io.agentwire.store.SqliteStoreConfig;
 import io.agentwire.transport.NettyServer;
@@ -50,8 +57,24 @@ final class ProgressHarness implements AutoCloseable {
     static final Path JS = Path.of("src", "test", "js", "progress");
     static final String TOKEN = "good-token";
 
+    /** Where the node's streams and sessions live: SQLite and the memory broker, or a Redis cluster. */
+    record Backend(Broker broker, EventLog eventLog, SessionStore sessions, Optional<RecoveryRecords> records,
+                   Presence presence, AutoCloseable closer) {
+        static Backend sqlite(Path dataDir) {
+            SqliteStore store = SqliteStore.open(SqliteStoreConfig.defaults(dataDir)
+                    .withSynchronous(SqliteStoreConfig.Synchronous.NORMAL));
+            return new Backend(new MemoryBroker(HistoryConfig.DEFAULT), store.eventLog(), store.sessions(),
+                    Optional.empty(), new LocalPresence(), store);
+        }
+
+        static Backend redis(String uri) {
+            RedisCluster c = RedisCluster.open(RedisConfig.of(uri), HistoryConfig.DEFAULT);
+            return new Backend(c.broker(), c.eventLog(), c.sessions(), Optional.of(c.recoveryRecords()), c.presence(), c);
+        }
+    }
+
     final Transport transport;
-    final SqliteStore store;
+    final Backend backend;
     final Node node;
     final Sessions sessions;
     final AgentRuntime agents;
@@ -60,14 +83,18 @@ final class ProgressHarness implements AutoCloseable {
     final int port;
 
     ProgressHarness(Path dataDir, ProgressSettings settings, String defaultAgent, Optional<ToolCatalog> catalog) {
+        this(Backend.sqlite(dataDir), dataDir, settings, defaultAgent, catalog);
+    }
+
+    ProgressHarness(Backend backend, Path dataDir, ProgressSettings settings, String defaultAgent,
+                    Optional<ToolCatalog> catalog) {
+        this.backend = backend;
         transport = Transport.create(1);
-        store = SqliteStore.open(SqliteStoreConfig.defaults(dataDir).withSynchronous(SqliteStoreConfig.Synchronous.NORMAL));
         ProgressProvider provider = new ProgressProvider();
         List<String> durable = new ArrayList<>(List.of("session:"));
         durable.addAll(provider.durableStreams(settings));
-        node = new Node(new MemoryBroker(HistoryConfig.DEFAULT), store.eventLog(),
-                new NodeConfig(HistoryConfig.DEFAULT, 100_000, durable));
-        sessions = new Sessions(store.sessions(), Duration.ofHours(1), Duration.ofMillis(100), Clock.systemUTC());
+        node = new Node(backend.broker(), backend.eventLog(), new NodeConfig(HistoryConfig.DEFAULT, 100_000, durable));
+        sessions = new Sessions(backend.sessions(), Duration.ofHours(1), Duration.ofMillis(100), Clock.systemUTC());
         List<Agent> all = List.of(new DemoAgent(new DemoAgentConfig(Duration.ofMillis(25), true, Duration.ofSeconds(30))),
                 new ScriptedToolsmith(), new FailingAgent(), new ConfirmingAgent());
         agents = new AgentRuntime(node, all, defaultAgent, AgentRuntimeConfig.defaults());
@@ -76,8 +103,8 @@ final class ProgressHarness implements AutoCloseable {
         Authenticator jwt = request -> request.bearerToken().filter(TOKEN::equals)
                 .<Authenticator.Result>map(t -> new Authenticator.Accepted(Principal.user("alice")))
                 .orElse(new Authenticator.Rejected(ErrorCode.AUTH_FAILED, "bad token"));
-        DialectContext context = new DialectContext(node, sessions, agents, defaultAgent, new LocalPresence(),
-                Optional.empty(), jwt,
+        DialectContext context = new DialectContext(node, sessions, agents, defaultAgent, backend.presence(),
+                backend.records(), jwt,
                 token -> token == null ? new Authenticator.Rejected(ErrorCode.AUTH_MISSING, "no token")
                         : TOKEN.equals(token) ? new Authenticator.Accepted(Principal.user("alice"))
                         : new Authenticator.Rejected(ErrorCode.AUTH_FAILED, "bad token"),
@@ -137,7 +164,11 @@ final class ProgressHarness implements AutoCloseable {
         agents.shutdown(Duration.ofSeconds(2));
         sessions.close();
         node.broker().close();
-        store.close();
+        try {
+            backend.closer().close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         transport.close();
     }
 }
