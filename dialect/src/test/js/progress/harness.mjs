@@ -154,9 +154,7 @@ async function recover() {
   const recovered = s.recovered, sameId = s.id === firstId;
   await until(() => turnDone(got), 20000, "the turn after the drop");
   await sleep(300);
-  // the reconnection's own connected + tool_count greeting is not part of the turn
-  const turn = got.filter((e, k) => e.event !== "connected" && !(e.event === "tool_count" && got[k - 1]?.event === "connected"));
-  const r = { reason, recovered, sameId, seenAtDrop, reference: names(gr), got: names(turn),
+  const r = { reason, recovered, sameId, seenAtDrop, reference: names(gr), got: names(got),
     greetings: got.filter((e) => e.event === "connected").length };
   s.close();
   return r;

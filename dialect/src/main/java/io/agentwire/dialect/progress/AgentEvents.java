@@ -3,6 +3,7 @@ package io.agentwire.dialect.progress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwire.core.RunEvent;
 import java.util.Iterator;
 
 /**
@@ -64,15 +65,15 @@ final class AgentEvents {
             noteNative(type, d, meta);
             return agentEvent(type, d);
         }
-        if (name.equals("agent.final_answer")) finalAnswer(content);
-        if (name.equals("agent.error") || name.equals("error.timeout")) {
+        if (name.equals(RunEvent.FINAL_ANSWER)) finalAnswer(content);
+        if (name.equals(RunEvent.AGENT_ERROR) || name.equals(RunEvent.TIMEOUT)) {
             error = content.path("message").asText("The agent failed.");
             return agentEvent("error", NODES.objectNode().put("error", error)); // the real system's agent_event 'error'
         }
         if (nativeTypes) return null;
         return switch (name) {
-            case "plan.start" -> agentEvent("planning_query", NODES.objectNode().put("query", content.path("query").asText("")));
-            case "plan.completed" -> planComplete(content.path("tasks"));
+            case RunEvent.PLAN_START -> agentEvent("planning_query", NODES.objectNode().put("query", content.path("query").asText("")));
+            case RunEvent.PLAN_COMPLETED -> planComplete(content.path("tasks"));
             case "solver.start" -> {
                 ObjectNode d = NODES.objectNode().put("tool_name", content.path("task_id").asText(""));
                 yield agentEvent("executing", d.put("task", content.path("description").asText("")));
@@ -83,12 +84,12 @@ final class AgentEvents {
                 yield agentEvent("execution_complete", NODES.objectNode().put("tool_name", toolName)
                         .put("result", clip(toolResult)));
             }
-            case "agent.tool_call" -> {
+            case RunEvent.TOOL_CALL -> {
                 ObjectNode d = NODES.objectNode().put("tool_name", content.path("tool").asText(""));
                 if (content.has("arguments")) d.set("arguments", content.get("arguments"));
                 yield agentEvent("executing", d);
             }
-            case "agent.tool_result" -> {
+            case RunEvent.TOOL_RESULT -> {
                 String tool = content.path("tool").asText("");
                 String result = text(content.path("result"));
                 if (content.path("is_error").asBoolean(false)) {
@@ -101,7 +102,7 @@ final class AgentEvents {
             case "solver.cancelled" -> agentEvent("execution_skipped", NODES.objectNode()
                     .put("reason", "the run was cancelled during task " + content.path("task_id").asText("")));
             case "aggregate.start" -> agentEvent("synthesizing_response", NODES.objectNode());
-            case "agent.final_answer" -> agentEvent("complete", NODES.objectNode().put("response", response));
+            case RunEvent.FINAL_ANSWER -> agentEvent("complete", NODES.objectNode().put("response", response));
             default -> null;
         };
     }

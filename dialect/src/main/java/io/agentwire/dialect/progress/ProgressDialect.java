@@ -163,13 +163,15 @@ public final class ProgressDialect implements Dialect {
         socket.onDisconnect(reason -> buckets.remove(socket.id()));
         socket.on("query", (args, ack) -> query(socket, args, ack));
         if (socket.recovered()) {
-            // its rooms came back with the events it missed: nothing is waiting for it any more
+            // its rooms came back with the events it missed: nothing is waiting for it any more, and it had its
+            // greeting on its first connection (a recovered socket is the same socket: nothing is sent twice)
             for (String room : socket.rooms()) {
                 if (room.startsWith(ROOM)) {
                     sessions.computeIfPresent(room.substring(ROOM.length()),
                             (k, s) -> s.running() == null ? null : new SessionState(s.running(), null));
                 }
             }
+            return;
         }
         socket.emit("connected", NODES.objectNode().put("data", "Connected to agent"));
         toolCount().thenAccept(n -> socket.emit("tool_count", toolCount(n)));

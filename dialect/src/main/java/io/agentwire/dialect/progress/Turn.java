@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.core.AgentGateway;
 import io.agentwire.core.ErrorCode;
 import io.agentwire.core.Publication;
+import io.agentwire.core.RunEvent;
 import io.agentwire.core.Subscriber;
 import io.agentwire.core.Subscription;
 import java.util.ArrayList;
@@ -108,9 +109,9 @@ final class Turn implements Subscriber {
             }
             if (!runId.equals(e.path("metadata").path("run_id").asText())) return;
             String name = e.path("event").asText("");
-            if (name.equals("agent.user_confirm")) approve(e);
+            if (name.equals(RunEvent.USER_CONFIRM)) approve(e);
             agentEvent = events.map(e);
-            last = name.equals("pipeline.completed");
+            last = name.equals(RunEvent.COMPLETED);
             if (agentEvent != null) chain("agent_event", agentEvent);
         }
         if (last) complete(e.path("metadata").path("status").asText("completed"));

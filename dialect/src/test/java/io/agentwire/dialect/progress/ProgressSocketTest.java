@@ -160,6 +160,7 @@ class ProgressSocketTest {
         assertThat(texts(r.path("reference"))).containsExactlyElementsOf(turn(DEMO));
         assertThat(texts(r.path("got"))).containsExactlyElementsOf(turn(DEMO));
         assertThat(r.path("seenAtDrop").asInt()).isLessThan(DEMO.size());
+        assertThat(r.path("greetings").asInt()).isZero(); // the same socket: no second connected / tool_count
     }
 
     @Test
