@@ -103,6 +103,14 @@ public final class MeshDialect implements Dialect {
         tasks.register();
         memory.register();
         on("heartbeat", "agent", RateLimits.Category.NONE, Vocab.EITHER, c -> { }); // accepted silently
+        // control loops and MCP tools come with issue 16: counted against their limits, answered as not served yet
+        Handler later = c -> {
+            throw Refusal.of("INTERNAL_ERROR", c.event + " is not served by this server yet");
+        };
+        for (String e : List.of("mcp:tool:execute", "mcp:tool:call")) on(e, "mcp", RateLimits.Category.TOOL_EXECUTIONS, Vocab.EITHER, later);
+        for (String e : List.of("control_loop:init", "control_loop:observation", "controlLoop:initialize", "controlLoop:observation")) {
+            on(e, "agent", RateLimits.Category.CONTROL_LOOP_CYCLES, Vocab.EITHER, later);
+        }
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("mesh-timer").factory());
         timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
