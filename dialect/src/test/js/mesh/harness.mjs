@@ -304,6 +304,23 @@ async function tasks() {
   for (const x of [coder, lead]) x.s.close();
 }
 
+// llm: the configured model picks (writer, though capability would pick coder) and says why; then it answers
+// nonsense and the assignment falls back to capability
+async function llm() {
+  const T = "LLM-" + uniq();
+  const keys = await setup([T], { coder: T, writer: T });
+  const coder = await agent(keys.coder, { vocabulary: "spec" });
+  coder.s.emit("agent:register", { agentId: "coder", name: "Coder", channelId: T, capabilities: ["code"] });
+  const writer = await agent(keys.writer, { vocabulary: "spec" });
+  writer.s.emit("agent:register", { agentId: "writer", name: "Writer", channelId: T, capabilities: ["write"] });
+  await until(() => [coder, writer].every((a) => a.got.some((g) => g.event === "agent:registered" && !g.payload.eventType)), 5000, "registered");
+  const first = await call(coder.s, "task:create", { channelId: T, task: { name: "Pick", description: "d", requirements: ["code"], assignmentStrategy: "llm" } });
+  check("the model chose", first.success && first.assignedTo === "writer" && first.assignmentReason === "llm: writes best", first);
+  const second = await call(coder.s, "task:create", { channelId: T, task: { name: "Pick2", description: "d", requirements: ["code"], assignmentStrategy: "llm" } });
+  check("fallback to capability when the model fails", second.assignedTo === "coder" && second.assignmentReason.startsWith("llm: model failed; capability"), second);
+  coder.s.close(); writer.s.close();
+}
+
 async function memory() {
   const M = "M-" + uniq(), N = "N-" + uniq();
   const keys = await setup([M, N], { m1: M, m2: M, n1: N });
@@ -468,7 +485,7 @@ async function restart() {
   }
 }
 
-const scenarios = { auth, messages, tasks, memory, limits, mxp, restart };
+const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart };
 try {
   await scenarios[scenario]();
   clearTimeout(deadline);

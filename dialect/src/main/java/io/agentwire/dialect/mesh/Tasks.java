@@ -186,6 +186,7 @@ final class Tasks {
         return model.get().complete(system, prompt.toString()).orTimeout(20, TimeUnit.SECONDS).handle((text, e) -> {
             if (e == null) {
                 try {
+                    if (text.indexOf('{') < 0 || text.lastIndexOf('}') < text.indexOf('{')) throw new IllegalArgumentException("the model answered no JSON");
                     String s = text.substring(text.indexOf('{'), text.lastIndexOf('}') + 1);
                     JsonNode answer = Json.MAPPER.readTree(s);
                     String id = Json.text(answer, "agentId");

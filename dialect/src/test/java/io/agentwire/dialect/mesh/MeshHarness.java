@@ -64,9 +64,17 @@ final class MeshHarness implements AutoCloseable {
     int meshPort;
     int apiPort;
 
+    private final Map<Class<?>, Object> services;
+
     MeshHarness(Path dataDir, Map<String, Object> overrides) {
+        this(dataDir, overrides, Map.of());
+    }
+
+    /** @param services what the server provides through {@code DialectContext.service} (e.g. a TextModel) */
+    MeshHarness(Path dataDir, Map<String, Object> overrides, Map<Class<?>, Object> services) {
         this.dataDir = dataDir;
         this.overrides = overrides;
+        this.services = services;
         open();
     }
 
@@ -92,7 +100,7 @@ final class MeshHarness implements AutoCloseable {
                         : new Authenticator.Rejected(ErrorCode.AUTH_FAILED, "bad token"),
                 request -> API_KEY.equals(request.header("x-api-key").orElse(null)) ? null
                         : HttpReply.error(401, "AUTH_FAILED", "the API key is not valid"),
-                Clock.systemUTC(), false, false, dataDir, Map.of());
+                Clock.systemUTC(), false, false, dataDir, services);
         dialect = provider.create(ctx, settings);
         dialect.start();
         Listener l = dialect.listeners().get(0);

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentwire.agent.model.ChatTextModel;
+import io.agentwire.agent.model.ModelConfig;
+import io.agentwire.agent.model.OpenAiChatClient;
+import io.agentwire.core.TextModel;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -39,6 +43,16 @@ class MeshTest {
     void taskStrategiesLifecycleReassignmentAndDeadlines() throws Exception {
         try (MeshHarness h = new MeshHarness(dir, Map.of())) {
             passed(h.run("tasks", Map.of()));
+        }
+    }
+
+    @Test
+    void llmAssignmentAsksTheModelAndFallsBackToCapability() throws Exception {
+        try (FakeModel model = new FakeModel("{\"agentId\": \"writer\", \"reason\": \"writes best\"}", "I can not decide");
+             MeshHarness h = new MeshHarness(dir, Map.of(), Map.of(TextModel.class,
+                     new ChatTextModel(new OpenAiChatClient(ModelConfig.of(model.baseUrl(), "fake-model")))))) {
+            passed(h.run("llm", Map.of()));
+            assertTrue(model.requests() >= 2, "the model was asked for both tasks (and again to reassign when they left)");
         }
     }
 
