@@ -1,6 +1,7 @@
 package io.agentwire.dialect.mesh;
 
 import io.agentwire.dialect.spi.Dialect;
+import io.agentwire.dialect.spi.DialectCommand;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.DialectProvider;
 import io.agentwire.dialect.spi.Listener;
@@ -36,6 +37,11 @@ public final class MeshProvider implements DialectProvider<MeshSettings> {
     @Override
     public List<String> durableStreams(MeshSettings settings) {
         return List.of(MeshState.STREAM);
+    }
+
+    @Override
+    public List<DialectCommand> commands() {
+        return List.of(UserAddCommand.command());
     }
 
     @Override
