@@ -210,6 +210,14 @@ async function messages() {
   check("channel B sees nothing of A", !b1.got.some((g) => g.event.startsWith("message")), b1.got.map((g) => g.event));
   const m0 = a3.got.find((g) => g.event === "message").payload;
   check("document message shape", m0.channelId === A && typeof m0.from === "string" && typeof m0.timestamp === "string" && m0.messageId, m0);
+  // the channel's stream: every message has its seq (the channel's order), and the history returns them
+  const seqs = a3.got.filter((g) => g.event === "message").map((g) => g.payload.seq);
+  check("seq rises by one", seqs.every((x, i) => i === 0 || x === seqs[i - 1] + 1), seqs);
+  const h = await call(a3.s, "channel:history", { channelId: A, limit: 10 });
+  check("history: the last 10 in order", h.success && h.messages.length === 10 && h.messages[9].content === o3[2 * N - 1]
+    && h.messages[9].seq === seqs[seqs.length - 1], h);
+  const hb = await call(b1.s, "channel:history", { channelId: A });
+  check("history of another channel refused", !hb.success && hb.code === "PERMISSION_DENIED", hb);
   // direct: only the target
   const before = a2.got.length;
   await call(a1.s, "message:direct", { targetAgentId: "a3", content: "psst" });

@@ -17,6 +17,9 @@ import java.util.UUID;
  * own channel only (PERMISSION_DENIED elsewhere).
  */
 final class Channels {
+    /** The prefix of each channel's message stream ({@code mesh:channel:<id>}, durable): order and history. */
+    static final String STREAM = "mesh:channel:";
+    private static final int HISTORY_MAX = 500;
     private final MeshDialect d;
 
     Channels(MeshDialect d) {
@@ -31,6 +34,7 @@ final class Channels {
         d.on("agent:leave_channel", "channel", Category.NONE, Vocab.REAL, this::leave);
         d.on("channel:update", "channel", Category.NONE, Vocab.EITHER, this::update);
         d.on("key:generate", "channel", Category.NONE, Vocab.EITHER, this::generateKey);
+        d.on("channel:history", "channel", Category.NONE, Vocab.EITHER, this::history);
         d.on("message:send", "message", Category.MESSAGES, Vocab.SPEC, c -> send(c, null));
         d.on("message:broadcast", "message", Category.MESSAGES, Vocab.SPEC, c -> {
             String type = Json.text(c.data, "type");
@@ -217,6 +221,34 @@ final class Channels {
         return k;
     }
 
+    /**
+     * {@code channel:history {channelId, limit?}} (an AgentWire addition; the real SDK reads history over REST):
+     * the channel's last {@code limit} (default 50, at most 500) messages in order, each with its {@code seq}.
+     */
+    private void history(Call c) throws Refusal {
+        String ch = c.real ? c.channelId() : c.required("channelId");
+        if (ch == null) throw Refusal.invalid("channelId", "'channelId' is required");
+        check(c.member, ch, false);
+        if (!c.member.channels.contains(ch)) throw new Refusal("PERMISSION_DENIED", "join channel " + ch + " first", Json.obj().put("channelId", ch));
+        JsonNode l = c.data.get("limit");
+        if (l != null && (!l.canConvertToInt() || l.asInt() < 1 || l.asInt() > HISTORY_MAX)) {
+            throw Refusal.invalid("limit", "'limit' must be 1.." + HISTORY_MAX);
+        }
+        int limit = l == null ? 50 : l.asInt();
+        var node = d.context.node();
+        node.top(STREAM + ch).thenCompose(top -> node.durableHistory(STREAM + ch, Math.max(0, top.offset() - limit), limit))
+                .whenComplete((page, e) -> {
+                    if (e != null) {
+                        c.fail("channel", Refusal.of("INTERNAL_ERROR", "the history could not be read"));
+                        return;
+                    }
+                    ObjectNode out = Json.obj().put("channelId", ch);
+                    var list = out.putArray("messages");
+                    page.forEach(p -> list.add(((ObjectNode) p.data().deepCopy()).put("seq", p.offset())));
+                    c.reply("channel:history", out, "channel:history:result", out);
+                });
+    }
+
     // ---- messages ----
 
     private void send(Call c, String broadcastType) throws Refusal {
@@ -244,22 +276,22 @@ final class Channels {
         }
         ObjectNode metadata = c.data.path("metadata").isObject() ? (ObjectNode) c.data.get("metadata").deepCopy() : Json.obj();
         Message msg = new Message(messageId, ch, from, content, mxpContent != null && content != mxpContent, plain,
-                metadata, broadcastType, c.real ? c.data : null, c.now);
+                metadata, broadcastType, c.real ? c.data : null, c.now, 0);
         d.messages.incrementAndGet();
         boolean perRecipient = plain != null && d.mxp.enabled() && plain.path("encrypted").asBoolean(false);
-        if (perRecipient) {
-            d.deliveries.inOrder(ch, () -> {
-                for (Member r : d.members()) {
-                    if (!r.channels.contains(ch)) continue;
-                    Message sealed = msg.withMxp(d.mxp.seal(msg.mxp()));
-                    if (r.real()) r.socket.emit("message:channel", sealed.real());
-                    else r.socket.emit("message", sealed.spec());
-                }
-                return java.util.concurrent.CompletableFuture.completedFuture(null);
-            });
-        } else {
-            d.deliveries.channel(ch, "message", msg.spec(), "message:channel", msg.real());
-        }
+        // the channel's own durable stream first (its offset is the message's seq: the channel's order and history),
+        // then the members' rooms, in that order, whatever the vocabulary
+        ObjectNode stored = perRecipient ? msg.withMxp(d.mxp.seal(msg.mxp())).spec() : msg.spec(); // encrypted at rest
+        d.deliveries.inOrder(ch, () -> d.context.node().publish(STREAM + ch, stored).thenCompose(p -> {
+            Message numbered = msg.withSeq(p.offset());
+            if (!perRecipient) return d.deliveries.to(List.of("ch:" + ch), "message", numbered.spec(), "message:channel", numbered.real());
+            for (Member r : d.members()) { // a fresh IV for every recipient
+                if (!r.channels.contains(ch)) continue;
+                Message sealed = numbered.withMxp(d.mxp.seal(numbered.mxp()));
+                if (r.real()) r.socket.emit("message:channel", sealed.real()); else r.socket.emit("message", sealed.spec());
+            }
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }));
         c.ok(Json.obj().put("messageId", messageId).put("channelId", ch));
     }
 
@@ -293,7 +325,7 @@ final class Channels {
         }
         ObjectNode metadata = c.data.path("metadata").isObject() ? (ObjectNode) c.data.get("metadata").deepCopy() : Json.obj();
         Message msg = new Message(messageId, null, from, content, mxpContent != null && content != mxpContent, plain,
-                metadata, null, c.real ? c.data : null, c.now);
+                metadata, null, c.real ? c.data : null, c.now, 0);
         d.messages.incrementAndGet();
         ObjectNode spec = msg.spec().put("to", target);
         ObjectNode realData = msg.realData();

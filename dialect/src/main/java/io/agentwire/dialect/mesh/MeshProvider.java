@@ -36,7 +36,7 @@ public final class MeshProvider implements DialectProvider<MeshSettings> {
 
     @Override
     public List<String> durableStreams(MeshSettings settings) {
-        return List.of(MeshState.STREAM);
+        return List.of(MeshState.STREAM, Channels.STREAM);
     }
 
     @Override

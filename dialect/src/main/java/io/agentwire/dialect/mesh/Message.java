@@ -15,10 +15,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param realOriginal the real sender's data, or null
  */
 record Message(String messageId, String channelId, String from, JsonNode content, boolean inner, ObjectNode mxp,
-               ObjectNode metadata, String type, ObjectNode realOriginal, long timestamp) {
+               ObjectNode metadata, String type, ObjectNode realOriginal, long timestamp, long seq) {
 
     Message withMxp(ObjectNode processed) {
-        return new Message(messageId, channelId, from, content, inner, processed, metadata, type, realOriginal, timestamp);
+        return new Message(messageId, channelId, from, content, inner, processed, metadata, type, realOriginal, timestamp, seq);
+    }
+
+    /** With the message's offset in its channel's stream. */
+    Message withSeq(long offset) {
+        return new Message(messageId, channelId, from, content, inner, mxp, metadata, type, realOriginal, timestamp, offset);
     }
 
     /** The content as the document shows it: text, an MXP object, or the data of a real {format, data} content. */
@@ -36,6 +41,7 @@ record Message(String messageId, String channelId, String from, JsonNode content
         o.set("metadata", metadata);
         o.put("timestamp", Call.iso(timestamp));
         if (type != null) o.put("type", type);
+        if (seq > 0) o.put("seq", seq);
         return o;
     }
 
@@ -43,12 +49,14 @@ record Message(String messageId, String channelId, String from, JsonNode content
         ObjectNode d;
         if (realOriginal != null) {
             d = realOriginal.deepCopy();
+            if (seq > 0 && d.path("metadata").isObject()) ((ObjectNode) d.get("metadata")).put("seq", seq);
             if (mxp != null) {
                 if (inner) ((ObjectNode) d.get("content")).set("data", mxp); else d.set("content", mxp);
             }
         } else {
             d = Json.obj().put("toolType", "channelMessage").put("senderId", from);
             ObjectNode meta = metadata.deepCopy().put("messageId", messageId).put("timestamp", timestamp);
+            if (seq > 0) meta.put("seq", seq);
             if (type != null) meta.put("type", type);
             d.set("metadata", meta);
             JsonNode c = mxp != null ? mxp : content;
