@@ -114,6 +114,17 @@ async function auth() {
     check(name + ": not served", !got.some((g) => g.event === "channel:created"));
     s.close();
   }
+  // late authentication: the real client may send 'auth' after connecting
+  const late = connect({ domainKey: P.domainKey });
+  await once(late, "auth:error");
+  const lateBad = await call(late, "auth", { username: "alice", password: "wrong" });
+  check("late auth refused", lateBad.success === false, lateBad);
+  const lateOk = once(late, "auth:success");
+  const lateAck = await call(late, "auth", { username: "alice", password: "correct horse" });
+  check("late auth", lateAck.success && (await lateOk).username === "alice", lateAck);
+  const lc = await call(late, "channel:create", { channelId: "late-" + uniq(), name: "Late" });
+  check("served after late auth", lc.success, lc);
+  late.close();
   const j = connect({ domainKey: P.domainKey, token: P.jwt });
   const jok = await once(j, "auth:success");
   check("jwt auth:success", jok.authType === "jwt" && jok.userId === "jwt-user", jok);

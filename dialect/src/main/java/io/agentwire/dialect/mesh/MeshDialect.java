@@ -242,15 +242,20 @@ public final class MeshDialect implements Dialect {
 
     private void connected(Socket socket) {
         ObjectNode data = socket.data();
-        presence(socket, true);
         if (data.path("identity").isNull() || data.path("identity").isMissingNode()) {
+            presence(socket, true);
             unauthenticated(socket, Json.MAPPER.convertValue(data.path("failure"), Credentials.Failure.class));
             return;
         }
         Credentials.Identity id = Json.MAPPER.convertValue(data.path("identity"), Credentials.Identity.class);
-        Member m = new Member(socket, id.userId(), id.username(), id.authType(), id.agentId(), id.channelId(),
-                data.path("real").asBoolean());
+        serve(socket, id, data.path("real").asBoolean());
+    }
+
+    /** An authenticated socket: a member with the event table, and its first events. */
+    private void serve(Socket socket, Credentials.Identity id, boolean real) {
+        Member m = new Member(socket, id.userId(), id.username(), id.authType(), id.agentId(), id.channelId(), real);
         members.put(socket.id(), m);
+        presence(socket, true);
         socket.onDisconnect(reason -> disconnected(m, reason));
         if (socket.recovered()) { // rooms restored: keep the agent / user room of this identity and its channels
             for (String room : socket.rooms()) {
@@ -275,11 +280,32 @@ public final class MeshDialect implements Dialect {
         log.debug("mesh: {} connected ({}, {})", socket.id(), m.authType, m.isKey() ? m.agentId() : m.username);
     }
 
-    /** Layer 2 failed: the real server keeps the socket connected and says so; nothing else is served. */
+    /**
+     * Layer 2 failed: the real server keeps the socket connected and says so; nothing is served but a late
+     * {@code auth} event with credentials (the real server's late authentication).
+     */
     private void unauthenticated(Socket socket, Credentials.Failure f) {
         socket.emit("auth:error", Json.obj().put("error", f.message()).put("timestamp", now()));
         socket.emit("error", Json.obj().put("code", f.code()).put("message", f.message()));
-        socket.onDisconnect(reason -> presence(socket, false));
+        java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
+        socket.onDisconnect(reason -> {
+            if (!served.get()) presence(socket, false);
+        });
+        socket.on("auth", (args, ack) -> {
+            JsonNode a = args.path(0);
+            if (!a.isObject() || served.get()) return;
+            long now = now();
+            Blocking.supply(() -> credentials.identify(a, now)).whenComplete((r, e) -> {
+                if (r instanceof Credentials.Identity id && served.compareAndSet(false, true)) {
+                    presence(socket, false); // serve() reports it again, with the member's disconnect handler
+                    serve(socket, id, a.path("vocabulary").asText(a.has("keyId") ? "real" : "spec").equals("real"));
+                    ack.send(Json.obj().put("success", true));
+                } else {
+                    socket.emit("auth:error", Json.obj().put("error", "Authentication failed").put("timestamp", now()));
+                    ack.send(Json.obj().put("success", false).put("error", "Authentication failed"));
+                }
+            });
+        });
         log.info("mesh: {} failed authentication ({})", socket.id(), f.code());
     }
 
