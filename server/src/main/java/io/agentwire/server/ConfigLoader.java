@@ -47,10 +47,13 @@ final class ConfigLoader {
         }
     }
 
-    /** reference.conf, unresolved (its {@code ${?NAME}} substitutions still in place). */
+    /**
+     * reference.conf with the dialects' fragments under it ({@code agentwire.<dialect>}), unresolved (its
+     * {@code ${?NAME}} substitutions still in place).
+     */
     static Config reference() {
         return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), REFERENCE,
-                ConfigParseOptions.defaults().setAllowMissing(false));
+                ConfigParseOptions.defaults().setAllowMissing(false)).withFallback(DialectSettings.fragments());
     }
 
     private static Config fileLayer(Path file) {

@@ -26,10 +26,10 @@ class ConfigPrecedenceTest {
                 }
                 """, Map.of());
         assertThat(c.http().port()).isEqualTo(9001);
-        assertThat(c.envelope().heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(TestConfigs.envelope(c).heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.store().synchronous()).isEqualTo(SqliteStoreConfig.Synchronous.NORMAL);
         assertThat(c.agents().demo().confirmPlan()).isFalse();
-        assertThat(c.envelope().heartbeatTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(TestConfigs.envelope(c).heartbeatTimeout()).isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
@@ -37,8 +37,7 @@ class ConfigPrecedenceTest {
         AgentWireConfig c = TestConfigs.devWithFile(dir, "agentwire.http.port = 9001\nagentwire.history.size = 5",
                 Map.of("AGENTWIRE_HTTP_PORT", "9002", "AGENTWIRE_ENVELOPE_MAX_PAYLOAD", "64KiB"));
         assertThat(c.http().port()).isEqualTo(9002);
-        assertThat(c.envelope().maxPayloadBytes()).isEqualTo(64 * 1024);
-        assertThat(c.http().maxFrameBytes()).as("the frame limit follows max-payload").isEqualTo(64 * 1024);
+        assertThat(TestConfigs.envelope(c).maxPayloadBytes()).isEqualTo(64 * 1024);
         assertThat(c.history().size()).isEqualTo(5);
     }
 

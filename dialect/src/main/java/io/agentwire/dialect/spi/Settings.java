@@ -101,6 +101,35 @@ public final class Settings {
     }
 
     /**
+     * A value read from {@code key}, with the text the operator wrote and where it came from, for a
+     * {@link RecordBinder}: {@code binder.bind("path", s.setting("path", s.string("path")))}.
+     */
+    public Setting setting(String key, Object value) {
+        String k = full(key);
+        return new Setting(k, value, String.valueOf(root.getValue(k).unwrapped()), origin(k));
+    }
+
+    /** {@link #setting} of a string key. */
+    public Setting stringSetting(String key) {
+        return setting(key, string(key));
+    }
+
+    /** {@link #setting} of a duration key. */
+    public Setting durationSetting(String key) {
+        return setting(key, duration(key));
+    }
+
+    /** {@link #setting} of an integer key. */
+    public Setting intSetting(String key) {
+        return setting(key, integer(key));
+    }
+
+    /** {@link #setting} of a size key that fits an int. */
+    public Setting bytesSetting(String key) {
+        return setting(key, intBytes(key));
+    }
+
+    /**
      * Builds a value from settings, turning the {@link IllegalArgumentException} of a record's validation into a
      * refusal of {@code key}: {@code s.check("port", () -> new Address(host, port))}.
      */
@@ -108,7 +137,9 @@ public final class Settings {
         try {
             return build.get();
         } catch (IllegalArgumentException e) {
-            throw refuse(key, e.getMessage());
+            String problem = String.valueOf(e.getMessage());
+            int was = problem.lastIndexOf(", was ");
+            throw refuse(key, was > 0 ? problem.substring(0, was) : problem);
         }
     }
 

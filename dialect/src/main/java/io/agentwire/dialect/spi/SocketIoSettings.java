@@ -11,31 +11,27 @@ import java.util.List;
  * The settings every Socket.IO dialect has, read the same way from its section: {@code path} (the Engine.IO request
  * path), {@code max-payload}, {@code ping-interval}, {@code ping-timeout}, {@code cors-origins} (comma-separated,
  * {@code *} for any, empty for none) and {@code recovery.enabled} / {@code recovery.max-disconnection}. Keys a
- * section does not have keep {@code defaults}.
+ * section does not have keep {@code defaults}; a refused value is reported under its own key.
  */
 public final class SocketIoSettings {
     private SocketIoSettings() { }
 
     public static SocketIoConfig read(Settings s, SocketIoConfig defaults) {
-        EngineIoConfig e = defaults.engineIo();
-        String path = s.has("path") ? s.string("path") : e.path();
-        Duration pingInterval = s.has("ping-interval") ? s.duration("ping-interval") : e.pingInterval();
-        Duration pingTimeout = s.has("ping-timeout") ? s.duration("ping-timeout") : e.pingTimeout();
-        int maxPayload = s.has("max-payload") ? s.intBytes("max-payload") : e.maxPayload();
-        EngineIoCors cors = s.has("cors-origins") ? cors(s.list("cors-origins")) : e.cors();
-        EngineIoConfig engineIo = s.check("path", () -> e.withPath(path));
-        engineIo = s.check("ping-interval", () -> new EngineIoConfig(path, pingInterval, pingTimeout, maxPayload,
-                e.upgradeTimeout(), e.transports(), e.maxBufferedPackets(), cors));
-        SocketIoRecovery r = defaults.recovery();
-        boolean enabled = s.has("recovery.enabled") ? s.bool("recovery.enabled") : r.enabled();
-        Duration max = s.has("recovery.max-disconnection") ? s.duration("recovery.max-disconnection")
-                : r.maxDisconnectionDuration();
-        SocketIoRecovery recovery = s.check("recovery.max-disconnection",
-                () -> new SocketIoRecovery(enabled, max, r.skipMiddlewares()));
-        return defaults.withEngineIo(engineIo).withRecovery(recovery);
+        RecordBinder<EngineIoConfig> engineIo = RecordBinder.from(defaults.engineIo());
+        if (s.has("path")) engineIo.bind("path", s.stringSetting("path"));
+        if (s.has("ping-interval")) engineIo.bind("pingInterval", s.durationSetting("ping-interval"));
+        if (s.has("ping-timeout")) engineIo.bind("pingTimeout", s.durationSetting("ping-timeout"));
+        if (s.has("max-payload")) engineIo.bind("maxPayload", s.bytesSetting("max-payload"));
+        if (s.has("cors-origins")) engineIo.bind("cors", s.setting("cors-origins", cors(s.list("cors-origins"))));
+        RecordBinder<SocketIoRecovery> recovery = RecordBinder.from(defaults.recovery());
+        if (s.has("recovery.enabled")) recovery.bind("enabled", s.setting("recovery.enabled", s.bool("recovery.enabled")));
+        if (s.has("recovery.max-disconnection")) {
+            recovery.bind("maxDisconnectionDuration", s.durationSetting("recovery.max-disconnection"));
+        }
+        return defaults.withEngineIo(engineIo.build()).withRecovery(recovery.build());
     }
 
-    /** Origins allowed to long-poll from another origin; empty: no CORS headers. */
+    /** Origins allowed to long-poll from another origin ({@code *}: any); empty: no CORS headers. */
     public static EngineIoCors cors(List<String> origins) {
         return origins.isEmpty() ? EngineIoCors.NONE : new EngineIoCors(origins, false, Duration.ofHours(1));
     }
