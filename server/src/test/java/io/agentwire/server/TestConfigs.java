@@ -22,6 +22,7 @@ final class TestConfigs {
         flags.put("agentwire.data-dir", dataDir.toString());
         flags.put("agentwire.tracking.port", 0); // never the documented 8000 in tests: one ephemeral port for both
         flags.put("agentwire.rooms.port", 0);
+        flags.put("agentwire.mesh.enabled", false); // port 0 would share rooms' listener and /socket.io/: MeshServerTest
         return flags;
     }
 

@@ -81,6 +81,7 @@ final class MeshHarness implements AutoCloseable {
     private void open() {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("agentwire.mesh.port", 0);
+        o.put("agentwire.mesh.host", "127.0.0.1");
         o.put("agentwire.mesh.domain-key", DOMAIN_KEY);
         o.putAll(overrides);
         Config config = ConfigFactory.parseMap(o).withFallback(ConfigFactory.parseResources(new MeshProvider().referenceConf())).resolve();
