@@ -265,18 +265,8 @@ final class Channels {
         String messageId = c.real && c.data.path("metadata").has("messageId")
                 ? c.data.path("metadata").path("messageId").asText() : UUID.randomUUID().toString();
         // MXP: the content itself (document) or the ChannelMessage's content.data (real)
-        JsonNode mxpContent = Mxp.isMxp(content) ? content : Mxp.isMxp(content.get("data")) ? content.get("data") : null;
-        ObjectNode plain = null;
-        if (mxpContent != null) {
-            try {
-                plain = d.mxp.open((ObjectNode) mxpContent);
-            } catch (Mxp.MxpException e) {
-                throw new Refusal("VALIDATION_ERROR", e.getMessage(), Json.obj().put("field", "content.payload").put("mxp", true));
-            }
-        }
-        ObjectNode metadata = c.data.path("metadata").isObject() ? (ObjectNode) c.data.get("metadata").deepCopy() : Json.obj();
-        Message msg = new Message(messageId, ch, from, content, mxpContent != null && content != mxpContent, plain,
-                metadata, broadcastType, c.real ? c.data : null, c.now, 0);
+        Message msg = message(c, messageId, ch, from, content, broadcastType, false);
+        ObjectNode plain = msg.mxp();
         d.messages.incrementAndGet();
         boolean perRecipient = plain != null && d.mxp.enabled() && plain.path("encrypted").asBoolean(false);
         // the channel's own durable stream first (its offset is the message's seq: the channel's order and history),
@@ -293,6 +283,27 @@ final class Channels {
             return java.util.concurrent.CompletableFuture.completedFuture(null);
         }));
         c.ok(Json.obj().put("messageId", messageId).put("channelId", ch));
+    }
+
+    /**
+     * The message of a request; MXP content (at {@code content}, or {@code content.data} of a real message) opened —
+     * a bad tag or payload refused to the sender — and, for a direct message, sealed again for its one recipient.
+     */
+    private Message message(Call c, String messageId, String ch, String from, JsonNode content, String type, boolean seal)
+            throws Refusal {
+        JsonNode mxpContent = Mxp.isMxp(content) ? content : Mxp.isMxp(content.get("data")) ? content.get("data") : null;
+        ObjectNode plain = null;
+        if (mxpContent != null) {
+            try {
+                plain = d.mxp.open((ObjectNode) mxpContent);
+                if (seal) plain = d.mxp.seal(plain);
+            } catch (Mxp.MxpException e) {
+                throw new Refusal("VALIDATION_ERROR", e.getMessage(), Json.obj().put("field", "content.payload").put("mxp", true));
+            }
+        }
+        ObjectNode metadata = c.data.path("metadata").isObject() ? (ObjectNode) c.data.get("metadata").deepCopy() : Json.obj();
+        return new Message(messageId, ch, from, content, mxpContent != null && content != mxpContent, plain, metadata, type,
+                c.real ? c.data : null, c.now, 0);
     }
 
     private static String channelOf(Call c) {
@@ -314,18 +325,7 @@ final class Channels {
         }
         String from = m.agentId() != null ? m.agentId() : m.userId;
         String messageId = UUID.randomUUID().toString();
-        JsonNode mxpContent = Mxp.isMxp(content) ? content : Mxp.isMxp(content.get("data")) ? content.get("data") : null;
-        ObjectNode plain = null;
-        if (mxpContent != null) {
-            try {
-                plain = d.mxp.seal(d.mxp.open((ObjectNode) mxpContent));
-            } catch (Mxp.MxpException e) {
-                throw new Refusal("VALIDATION_ERROR", e.getMessage(), Json.obj().put("field", "content.payload").put("mxp", true));
-            }
-        }
-        ObjectNode metadata = c.data.path("metadata").isObject() ? (ObjectNode) c.data.get("metadata").deepCopy() : Json.obj();
-        Message msg = new Message(messageId, null, from, content, mxpContent != null && content != mxpContent, plain,
-                metadata, null, c.real ? c.data : null, c.now, 0);
+        Message msg = message(c, messageId, null, from, content, null, true);
         d.messages.incrementAndGet();
         ObjectNode spec = msg.spec().put("to", target);
         ObjectNode realData = msg.realData();

@@ -3,6 +3,7 @@ package io.agentwire.dialect.mesh;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.core.Node;
+import io.agentwire.dialect.spi.StreamState;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The mesh's durable state — users, agent keys, channels, tasks and persistent memory — folded from the changes on
- * the durable stream {@value #STREAM} ({@link StateLog}): it survives a restart (SQLite) and every node of a cluster
+ * the durable stream {@value #STREAM} ({@link StreamState}): it survives a restart (SQLite) and every node of a cluster
  * (Redis) sees the same. Each change is a JSON object {@code {op, …}}; a task change carries the whole task.
  * Reads are lock-free snapshots of the maps; writes return once applied here.
  */
@@ -36,10 +37,13 @@ final class MeshState implements AutoCloseable {
     private final Map<String, ObjectNode> channels = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> tasks = new ConcurrentHashMap<>();
     private final Map<String, Map<String, MemoryEntry>> memory = new ConcurrentHashMap<>();
-    private final StateLog log;
+    private final StreamState log;
 
     MeshState(Node node) {
-        this.log = new StateLog(node, STREAM, this::apply);
+        this.log = new StreamState(node, STREAM, "mesh state", change -> {
+            apply(change);
+            return null;
+        });
     }
 
     CompletableFuture<Void> start() {
