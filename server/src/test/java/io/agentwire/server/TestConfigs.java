@@ -25,6 +25,7 @@ final class TestConfigs {
         // never the documented 5001 in tests; off, since port 0 is the ephemeral port rooms serves /socket.io/ on
         // (ProgressServerTest turns it on with rooms off)
         flags.put("agentwire.progress.enabled", false);
+        flags.put("agentwire.mesh.enabled", false); // port 0 would share rooms' listener and /socket.io/: MeshServerTest
         return flags;
     }
 
