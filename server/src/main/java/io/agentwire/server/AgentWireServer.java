@@ -9,6 +9,7 @@ import io.agentwire.agent.model.ModelCalls;
 import io.agentwire.agent.model.OpenAiChatClient;
 import io.agentwire.agent.pipeline.PipelineAgent;
 import io.agentwire.agent.toolsmith.ToolsmithAgent;
+import io.agentwire.core.ToolCatalog;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.remote.RemoteAgents;
 import io.agentwire.core.FatalErrors;
@@ -73,6 +74,7 @@ public final class AgentWireServer implements AutoCloseable {
     private boolean closed;
     private McpToolbox tools;
     private OpenAiChatClient model;
+    private ToolsmithAgent toolsmith;
 
     public AgentWireServer(AgentWireConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -118,7 +120,7 @@ public final class AgentWireServer implements AutoCloseable {
             DialectContext context = new DialectContext(node, sessions, agents, config.agents().defaultAgent(),
                     backend.presence(), backend.recoveryRecords(), jwt, jwt::check, apiKeys, Clock.systemUTC(),
                     config.dev(), config.cluster().isPresent(), config.dataDir(),
-                    model == null ? Map.of() : Map.of(TextModel.class, new ChatTextModel(model))); // the configured model, for dialects
+                    services()); // the configured model and the toolsmith's registry, for dialects
             createDialects(context);
 
             Metrics metrics = opened.push("metrics", new Metrics());
@@ -295,8 +297,15 @@ public final class AgentWireServer implements AutoCloseable {
         list.add(new PipelineAgent(new ModelCalls(model), tools, settings.pipeline()));
         log.info("pipeline agent ready: model {} at {}, {} MCP tools from {} servers", settings.model().get().model(),
                 settings.model().get().baseUrl(), tools.names().size(), settings.mcpServers().size());
-        list.add(opened.push("toolsmith agent", new ToolsmithAgent(new ModelCalls(model), settings.toolsmith())));
+        toolsmith = opened.push("toolsmith agent", new ToolsmithAgent(new ModelCalls(model), settings.toolsmith()));
+        list.add(toolsmith);
         return list;
+    }
+
+    /** What dialects may use beyond the core: the configured model, the toolsmith's registry. */
+    private Map<Class<?>, Object> services() {
+        if (model == null) return Map.of();
+        return Map.of(TextModel.class, new ChatTextModel(model), ToolCatalog.class, toolsmith.catalog());
     }
 
     private void pipelineMetrics(Metrics metrics) {

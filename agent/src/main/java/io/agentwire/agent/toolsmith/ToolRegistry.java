@@ -271,6 +271,33 @@ public final class ToolRegistry implements AutoCloseable {
         return out;
     }
 
+    /** The rows of a query as JSON objects (column name → value), for the catalog. */
+    synchronized List<com.fasterxml.jackson.databind.node.ObjectNode> rows(String sql, Object... args) {
+        List<com.fasterxml.jackson.databind.node.ObjectNode> out = new ArrayList<>();
+        try (PreparedStatement p = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) p.setObject(i + 1, args[i]);
+            try (ResultSet r = p.executeQuery()) {
+                java.sql.ResultSetMetaData m = r.getMetaData();
+                while (r.next()) {
+                    com.fasterxml.jackson.databind.node.ObjectNode row = JSON.createObjectNode();
+                    for (int c = 1; c <= m.getColumnCount(); c++) {
+                        Object v = r.getObject(c);
+                        String name = m.getColumnLabel(c);
+                        if (v == null) row.putNull(name);
+                        else if (v instanceof Integer || v instanceof Long) row.put(name, ((Number) v).longValue());
+                        else if (v instanceof Number n) row.put(name, n.doubleValue());
+                        else if (v instanceof byte[]) continue;
+                        else row.put(name, v.toString());
+                    }
+                    out.add(row);
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return out;
+    }
+
     // --- helpers ---
 
     private List<Entry> query(String sql, String arg) {
