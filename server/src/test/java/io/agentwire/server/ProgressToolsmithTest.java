@@ -68,6 +68,15 @@ class ProgressToolsmithTest {
                 assertThat(qc.path("response").asText()).isNotBlank();
                 assertThat(r.path("flow").path("order").toString())
                         .isEqualTo("[\"query_complete\",\"session_memory\",\"tool_count\"]");
+                // the toolsmith's registry reaches the dialect (ToolCatalog): the spec's tool list
+                String tools = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + s.port("progress") + "/api/tools"))
+                        .timeout(java.time.Duration.ofSeconds(10)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                JsonNode list = JsonSocket.JSON.readTree(tools);
+                assertThat(list.path("count").asInt()).as(tools).isEqualTo(1);
+                assertThat(list.path("tools").get(0).path("name").asText()).isEqualTo("km_to_miles");
+                assertThat(list.path("tools").get(0).path("docstring").asText()).isEqualTo("Convert a distance in kilometers to miles.");
             }
         }
     }
