@@ -8,8 +8,8 @@ import io.agentwire.agent.model.ChatTextModel;
 import io.agentwire.agent.model.ModelCalls;
 import io.agentwire.agent.model.OpenAiChatClient;
 import io.agentwire.agent.pipeline.PipelineAgent;
-import io.agentwire.agent.toolsmith.RegistryCatalog;
 import io.agentwire.agent.toolsmith.ToolsmithAgent;
+import io.agentwire.core.ToolCatalog;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.remote.RemoteAgents;
 import io.agentwire.core.FatalErrors;
@@ -17,7 +17,6 @@ import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Sessions;
 import io.agentwire.core.TextModel;
-import io.agentwire.core.ToolCatalog;
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
 import io.agentwire.dialect.spi.Dialect;
@@ -173,14 +172,6 @@ public final class AgentWireServer implements AutoCloseable {
         }
     }
 
-    /** Server parts dialects may use: the configured model ({@link TextModel}), the toolsmith's registry ({@link ToolCatalog}). */
-    private Map<Class<?>, Object> services() {
-        Map<Class<?>, Object> services = new LinkedHashMap<>();
-        if (model != null) services.put(TextModel.class, new ChatTextModel(model));
-        if (toolsmith != null) services.put(ToolCatalog.class, new RegistryCatalog(toolsmith.registry()));
-        return services;
-    }
-
     /** The stream prefixes kept durable: the core's ({@code session:}) and those the enabled dialects ask for. */
     private List<String> durableStreams() {
         List<String> durable = new ArrayList<>(NodeConfig.DEFAULT.durablePrefixes());
@@ -309,6 +300,12 @@ public final class AgentWireServer implements AutoCloseable {
         toolsmith = opened.push("toolsmith agent", new ToolsmithAgent(new ModelCalls(model), settings.toolsmith()));
         list.add(toolsmith);
         return list;
+    }
+
+    /** What dialects may use beyond the core: the configured model, the toolsmith's registry. */
+    private Map<Class<?>, Object> services() {
+        if (model == null) return Map.of();
+        return Map.of(TextModel.class, new ChatTextModel(model), ToolCatalog.class, toolsmith.catalog());
     }
 
     private void pipelineMetrics(Metrics metrics) {

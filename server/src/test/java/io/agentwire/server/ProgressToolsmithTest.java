@@ -75,6 +75,7 @@ class ProgressToolsmithTest {
                 assertThat(tools.path("tools").get(0).path("file_path").asText()).endsWith("km_to_miles.py");
                 JsonNode one = restGet(s.port("progress"), "/api/tools/km_to_miles");
                 assertThat(one.toString()).contains("def km_to_miles");
+                assertThat(tools.path("tools").get(0).path("docstring").asText()).isEqualTo("Convert a distance in kilometers to miles.");
             }
         }
     }
