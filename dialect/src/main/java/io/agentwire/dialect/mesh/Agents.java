@@ -32,6 +32,7 @@ final class Agents {
         volatile JsonNode metadata = Json.obj();
         volatile String status = "offline";
         volatile long lastSeen;
+        volatile String owner; // who brought it online: "key:<keyId>" or "user:<userId>"
         final Set<String> channels = ConcurrentHashMap.newKeySet();
         final Set<String> sockets = ConcurrentHashMap.newKeySet();
 
@@ -84,8 +85,9 @@ final class Agents {
         return out;
     }
 
-    void attach(String agentId, String socketId, long now) {
+    void attach(String agentId, String socketId, String owner, long now) {
         Agent a = get(agentId);
+        if (!a.online()) a.owner = owner;
         a.sockets.add(socketId);
         if (a.status.equals("offline")) a.status = "online";
         a.lastSeen = now;

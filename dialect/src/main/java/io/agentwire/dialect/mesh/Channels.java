@@ -152,8 +152,9 @@ final class Channels {
         }
         check(c.member, ch, true);
         if (agentId != null && c.member.agentId() == null) {
+            d.mayActAs(c.member, agentId);
             c.member.actAs(agentId);
-            d.agents.attach(agentId, c.member.socket.id(), c.now);
+            d.agents.attach(agentId, c.member.socket.id(), c.member.owner(), c.now);
         }
         enter(c.member, ch, false);
         c.ok(Json.obj().put("channelId", ch));

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class MeshDialect implements Dialect {
     private static final Logger log = LoggerFactory.getLogger(MeshDialect.class);
     static final String SCOPE = "mesh";
+    /** Late {@code auth} attempts a socket gets before it is disconnected. */
+    static final int LATE_AUTH_ATTEMPTS = 5;
 
     /** Handles one event; a {@link Refusal} becomes the family's error. */
     interface Handler {
@@ -288,12 +290,17 @@ public final class MeshDialect implements Dialect {
         socket.emit("auth:error", Json.obj().put("error", f.message()).put("timestamp", now()));
         socket.emit("error", Json.obj().put("code", f.code()).put("message", f.message()));
         java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         socket.onDisconnect(reason -> {
             if (!served.get()) presence(socket, false);
         });
         socket.on("auth", (args, ack) -> {
             JsonNode a = args.path(0);
             if (!a.isObject() || served.get()) return;
+            if (attempts.incrementAndGet() > LATE_AUTH_ATTEMPTS) { // password hashing is costly: no guessing loop
+                socket.disconnect();
+                return;
+            }
             long now = now();
             Blocking.supply(() -> credentials.identify(a, now)).whenComplete((r, e) -> {
                 if (r instanceof Credentials.Identity id && served.compareAndSet(false, true)) {
@@ -316,7 +323,7 @@ public final class MeshDialect implements Dialect {
         Agents.Agent a = agents.get(agentId);
         JsonNode claimed = m.socket.handshake().auth().get("capabilities");
         if (claimed != null && claimed.isArray()) a.capabilities = Json.strings(claimed);
-        agents.attach(agentId, m.socket.id(), now());
+        agents.attach(agentId, m.socket.id(), m.owner(), now());
         context.presence().joined(SCOPE, m.socket.id(), "agent:" + agentId);
         ObjectNode channelConfig = state.channel(ch).map(c -> Json.obj().put("channelId", ch)
                 .put("name", c.path("name").asText(ch)).put("description", c.path("description").asText(""))
@@ -379,6 +386,25 @@ public final class MeshDialect implements Dialect {
 
     // ---- agents ----
 
+    /**
+     * Whether the member may act as {@code agentId}: a key only as its own agent; a user not as an agent that an
+     * agent key names, nor as one online for someone else (no one takes over another's deliveries).
+     */
+    void mayActAs(Member m, String agentId) throws Refusal {
+        if (m.isKey()) {
+            if (!agentId.equals(m.agentId())) throw Refusal.of("PERMISSION_DENIED", "this key is bound to agent " + m.agentId());
+            return;
+        }
+        if (agentId.equals(m.agentId())) return;
+        boolean keyed = state.keys().stream().anyMatch(k -> agentId.equals(k.agentId()) && !k.revoked());
+        Agents.Agent a = agents.find(agentId).orElse(null);
+        boolean othersOnline = a != null && a.online() && !("user:" + m.userId).equals(a.owner);
+        if (keyed || othersOnline) {
+            throw new Refusal("PERMISSION_DENIED", "agent " + agentId + " belongs to " + (keyed ? "an agent key" : "another connection"),
+                    Json.obj().put("agentId", agentId));
+        }
+    }
+
     private void registerAgentEvents() {
         on("agent:register", "agent", RateLimits.Category.NONE, Vocab.EITHER, this::register);
         on("agent:update", "agent", RateLimits.Category.NONE, Vocab.SPEC, this::update);
@@ -397,16 +423,14 @@ public final class MeshDialect implements Dialect {
         Member m = c.member;
         String agentId = c.real ? (m.agentId() != null ? m.agentId() : Json.text(c.envelope, "agentId")) : c.required("agentId");
         if (agentId == null || agentId.isBlank()) throw Refusal.invalid("agentId", "'agentId' is required");
-        if (m.isKey() && !agentId.equals(m.agentId())) {
-            throw Refusal.of("PERMISSION_DENIED", "this key is bound to agent " + m.agentId());
-        }
+        mayActAs(m, agentId);
         String ch = c.channelId();
         if (!c.real && ch == null) throw Refusal.invalid("channelId", "'channelId' is required");
         if (ch != null) channels.check(m, ch, true);
         Agents.Agent a = agents.get(agentId);
         apply(a, c.data);
         m.actAs(agentId);
-        agents.attach(agentId, m.socket.id(), c.now);
+        agents.attach(agentId, m.socket.id(), m.owner(), c.now);
         context.presence().joined(SCOPE, m.socket.id(), "agent:" + agentId);
         if (ch != null) channels.enter(m, ch, false);
         ObjectNode spec = a.toJson();
