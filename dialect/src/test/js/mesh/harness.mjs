@@ -263,6 +263,8 @@ async function messages() {
   await sleep(200);
   const after = texts(a3.got, "message").slice(seen);
   check("recovered", a3.s.recovered === true);
+  const presence = a1.got.filter((g) => g.event.startsWith("channel:agent:") && g.payload.agentId === "a3").map((g) => g.event);
+  check("the channel hears the dropped agent leave and come back", presence.slice(-2).join() === "channel:agent:left,channel:agent:joined", presence);
   check("missed messages recovered once, in order", JSON.stringify(after) === JSON.stringify([0, 1, 2, 3, 4].map((i) => `missed-${i}`)), after);
   // validation, with and without ack
   const v = await call(a1.s, "message:send", { channelId: A });

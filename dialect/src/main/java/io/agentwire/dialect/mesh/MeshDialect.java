@@ -321,6 +321,7 @@ public final class MeshDialect implements Dialect {
         String agentId = m.agentId();
         String ch = m.boundChannel;
         Agents.Agent a = agents.get(agentId);
+        boolean cameOnline = !a.online();
         JsonNode claimed = m.socket.handshake().auth().get("capabilities");
         if (claimed != null && claimed.isArray()) a.capabilities = Json.strings(claimed);
         agents.attach(agentId, m.socket.id(), m.owner(), now());
@@ -332,7 +333,7 @@ public final class MeshDialect implements Dialect {
         success.set("channelConfig", channelConfig);
         success.set("activeAgents", Json.arr(agents.online(ch).stream().map(x -> x.agentId).toList()));
         m.socket.emit("auth:success", success);
-        channels.enter(m, ch, true);
+        channels.enter(m, ch, cameOnline);
         long now = now();
         m.socket.emit("agent:registered", Call.envelope("agent:registered", agentId, ch, Json.obj()
                 .put("socketId", m.socket.id()).put("timestamp", now).put("status", "registered")
@@ -428,11 +429,12 @@ public final class MeshDialect implements Dialect {
         if (!c.real && ch == null) throw Refusal.invalid("channelId", "'channelId' is required");
         if (ch != null) channels.check(m, ch, true);
         Agents.Agent a = agents.get(agentId);
+        boolean cameOnline = !a.online();
         apply(a, c.data);
         m.actAs(agentId);
         agents.attach(agentId, m.socket.id(), m.owner(), c.now);
         context.presence().joined(SCOPE, m.socket.id(), "agent:" + agentId);
-        if (ch != null) channels.enter(m, ch, false);
+        if (ch != null) channels.enter(m, ch, cameOnline);
         ObjectNode spec = a.toJson();
         ObjectNode real = Json.obj().put("socketId", m.socket.id()).put("timestamp", c.now).put("status", "registered");
         real.set("capabilities", Json.arr(a.capabilities));
