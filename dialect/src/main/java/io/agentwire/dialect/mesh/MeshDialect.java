@@ -48,6 +48,9 @@ public final class MeshDialect implements Dialect {
     static final String SCOPE = "mesh";
     /** Late {@code auth} attempts a socket gets before it is disconnected. */
     static final int LATE_AUTH_ATTEMPTS = 5;
+    /** How long the tasks of an agent whose connection dropped (not closed) wait for it to come back. */
+    static final java.time.Duration REASSIGN_AFTER_DROP = java.time.Duration.ofSeconds(10);
+    private static final java.util.Set<String> DROPS = java.util.Set.of("transport error", "transport close", "ping timeout");
 
     /** Handles one event; a {@link Refusal} becomes the family's error. */
     interface Handler {
@@ -75,6 +78,7 @@ public final class MeshDialect implements Dialect {
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
+    private volatile boolean closed;
     private final long startedAt = System.currentTimeMillis();
     final AtomicLong messages = new AtomicLong();
     private final AtomicLong refusedConnections = new AtomicLong();
@@ -96,7 +100,7 @@ public final class MeshDialect implements Dialect {
         this.ns = io.sockets();
         this.deliveries = new Deliveries(ns);
         this.tasks = new Tasks(this);
-        this.agents = new Agents(tasks::agentOffline);
+        this.agents = new Agents();
         this.channels = new Channels(this);
         this.memory = new Memory(this);
         ns.use(this::admit).onConnection(this::connected);
@@ -191,6 +195,7 @@ public final class MeshDialect implements Dialect {
 
     @Override
     public void close() {
+        closed = true;
         timer.shutdownNow();
         io.close();
         state.close();
@@ -348,7 +353,22 @@ public final class MeshDialect implements Dialect {
         String agentId = m.agentId();
         if (agentId != null) {
             boolean last = agents.detach(agentId, m.socket.id(), now());
-            if (last) for (String ch : m.channels) channels.left(agentId, ch, false);
+            if (!last) return;
+            for (String ch : m.channels) channels.left(agentId, ch, false);
+            // the server stopping keeps every assignment; a dropped connection may come back (recovery, the SDK's
+            // reconnection): its tasks wait a little; an agent that left hands them on at once
+            if (reason.startsWith("server shutting down") || closed) return;
+            if (!DROPS.contains(reason)) {
+                tasks.agentOffline(agentId);
+                return;
+            }
+            try {
+                timer.schedule(() -> {
+                    if (agents.find(agentId).map(a -> !a.online()).orElse(true)) tasks.agentOffline(agentId);
+                }, REASSIGN_AFTER_DROP.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
         }
     }
 
