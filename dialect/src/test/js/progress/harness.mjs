@@ -336,9 +336,9 @@ async function agentClient() {
     socket.on('query_complete', (data) => { flow.complete = data; flow.order = (flow.order || []).concat("query_complete"); });
     socket.on('session_memory', (data) => { flow.memory = data; flow.order = (flow.order || []).concat("session_memory"); });
     socket.on('tool_count', (data) => { flow.tools = data; flow.order = (flow.order || []).concat("tool_count"); });
-    client.submitQuery('Calculate average sales from sales_data.csv');
+    client.submitQuery(P.prompt ?? 'Calculate average sales from sales_data.csv');
     await until(() => flow.complete && flow.order.at(-1) === "tool_count" && flow.order.includes("session_memory"),
-      20000, "the flow");
+      P.flowMs ?? 20000, "the flow");
     socket.close();
     return { immediate, sessionId: client.sessionId, flow, logs };
   } finally {

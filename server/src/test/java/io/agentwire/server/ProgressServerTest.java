@@ -36,7 +36,10 @@ class ProgressServerTest {
         flags.put("agentwire.dev", true);
         flags.put("agentwire.progress.enabled", true);
         flags.put("agentwire.progress.port", 0);
-        flags.put("agentwire.rooms.enabled", false); // port 0 is one ephemeral port: rooms would serve /socket.io/ on it too
+        // port 0 is one ephemeral port for the dialects that ask for it: rooms serves /socket.io/ there too,
+        // tracking /api/ws/agent-tracking/*
+        flags.put("agentwire.rooms.enabled", false);
+        flags.put("agentwire.tracking.enabled", false);
         flags.put("agentwire.agents.demo.step-delay", "10ms");
         AgentWireServer s = new AgentWireServer(AgentWireConfig.load(null, Map.of(), flags));
         s.start();
@@ -44,6 +47,10 @@ class ProgressServerTest {
     }
 
     static JsonNode harness(int port, String scenario, String v) throws Exception {
+        return harness(port, scenario, v, Map.of());
+    }
+
+    static JsonNode harness(int port, String scenario, String v, Map<String, Object> more) throws Exception {
         if (!Files.isDirectory(HARNESS.resolve("node_modules").resolve("sio454"))) {
             throw new AssertionError("the progress harness is not installed: run `npm ci --prefix dialect/src/test/js/progress`");
         }
@@ -51,6 +58,7 @@ class ProgressServerTest {
         p.put("base", "http://127.0.0.1:" + port);
         p.put("v", v);
         p.put("timeoutMs", 38_000);
+        p.putAll(more);
         Process proc = new ProcessBuilder("node", "harness.mjs", scenario, JsonSocket.JSON.writeValueAsString(p))
                 .directory(HARNESS.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
