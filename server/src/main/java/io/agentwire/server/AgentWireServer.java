@@ -154,6 +154,7 @@ public final class AgentWireServer implements AutoCloseable {
             if (rooms != null) checks.put("rooms grants", rooms::grantsReady);
             Routes.Builder mainRoutes = HealthRoutes.install(Routes.builder(), checks)
                     .get("/metrics", metrics.handler())
+                    .get("/version", VersionInfo.handler(dialectNames()))
                     .webSocket(envelope.endpoint(authenticator));
             if (tracking != null) new TrackingApi(tracking, apiKeys).install(mainRoutes);
             if (roomsApi != null) roomsApi.install(mainRoutes);
@@ -289,6 +290,14 @@ public final class AgentWireServer implements AutoCloseable {
         log.info("AgentWire stopping");
         boolean clean = opened.closeAll();
         log.info(clean ? "AgentWire stopped" : "AgentWire stopped (with errors, see above)");
+    }
+
+    /** The dialects this server serves, for {@code /version}. */
+    private List<String> dialectNames() {
+        List<String> names = new ArrayList<>(List.of("envelope"));
+        if (config.tracking().enabled()) names.add("tracking");
+        if (config.rooms().enabled()) names.add("rooms");
+        return names;
     }
 
     /** Runs the previous process left unfinished (it was killed) end as interrupted, before clients connect. */

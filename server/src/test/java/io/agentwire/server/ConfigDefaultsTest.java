@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class ConfigDefaultsTest {
 
     private static AgentWireConfig defaults() {
-        return AgentWireConfig.load(null, Map.of(), Map.of("agentwire.dev", true));
+        // --dev alone listens on 127.0.0.1 (ConfigPrecedenceTest); the host given here is reference.conf's default
+        return AgentWireConfig.load(null, Map.of(), Map.of("agentwire.dev", true, "agentwire.http.host", "0.0.0.0"));
     }
 
     @Test

@@ -57,7 +57,7 @@ class RoomsConfigTest {
     @Test
     void theTrackingAndRoomsDialectsShareAListenerOnlyOnTheSameHostAndPort() {
         assertThat(dev(Map.of(), Map.of()).roomsShareTrackingListener()).isTrue();
-        assertThat(dev(Map.of("AGENTWIRE_ROOMS_HOST", "127.0.0.1"), Map.of()).roomsShareTrackingListener()).isFalse();
+        assertThat(dev(Map.of("AGENTWIRE_ROOMS_HOST", "0.0.0.0"), Map.of()).roomsShareTrackingListener()).isFalse();
         assertThat(dev(Map.of("AGENTWIRE_ROOMS_ENABLED", "false"), Map.of()).roomsShareTrackingListener()).isFalse();
         assertThat(dev(Map.of("AGENTWIRE_TRACKING_ENABLED", "false"), Map.of()).roomsShareTrackingListener()).isFalse();
     }
