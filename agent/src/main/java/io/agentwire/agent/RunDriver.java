@@ -6,11 +6,13 @@ import io.agentwire.core.AgentWireException;
 import io.agentwire.core.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs one agent run on its thread and ends it: whatever the agent does (returns, is cancelled, throws, can not
  * publish), exactly one {@code pipeline.completed} is published (unless publishing itself failed), the run
- * leaves the active set, and its start and end are logged.
+ * leaves the active set, and its start and end are logged. While it runs, the log's MDC holds {@code run_id},
+ * {@code session_id} and {@code agent} (JSON logs carry them on every line the run's thread writes).
  */
 final class RunDriver implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RunDriver.class);
@@ -27,6 +29,9 @@ final class RunDriver implements Runnable {
     @Override
     public void run() {
         RunRequest request = ctx.request();
+        MDC.put("run_id", request.runId());
+        MDC.put("session_id", request.sessionId());
+        MDC.put("agent", agent.name());
         log.info("run started session={} run={} agent={}", request.sessionId(), request.runId(), agent.name());
         ctx.attach(); // from here on a cancel may interrupt this thread
         String status = "failed";
@@ -38,6 +43,9 @@ final class RunDriver implements Runnable {
             ctx.end();
             log.info("run ended session={} run={} agent={} status={} duration_ms={}", request.sessionId(),
                     request.runId(), agent.name(), status, ctx.events().elapsed().toMillis());
+            MDC.remove("run_id");
+            MDC.remove("session_id");
+            MDC.remove("agent");
         }
     }
 

@@ -87,7 +87,10 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         AgentWireConfig cfg;
         try {
-            cfg = AgentWireConfig.load(config, env, flags());
+            com.typesafe.config.Config resolved = ConfigLoader.load(config, env, flags());
+            LogFormat format = LogFormat.of(resolved);
+            cfg = ConfigReader.read(resolved);
+            format.apply();
         } catch (ConfigurationException e) {
             err.println("agentwire: configuration error: " + e.getMessage());
             return Main.EXIT_USAGE;

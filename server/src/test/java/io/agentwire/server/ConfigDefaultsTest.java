@@ -87,7 +87,7 @@ class ConfigDefaultsTest {
                 "agentwire.auth.api-key", "AGENTWIRE_API_KEY");
         bindings.forEach((key, variable) -> assertThat(variable).as(key)
                 .isEqualTo(exceptions.getOrDefault(key, key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'))));
-        assertThat(bindings).hasSize(80);
+        assertThat(bindings).hasSize(81);
     }
 
     @Test
