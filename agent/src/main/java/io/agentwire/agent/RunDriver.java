@@ -20,10 +20,12 @@ final class RunDriver implements Runnable {
 
     private final Agent agent;
     private final RunContext ctx;
+    private final RunMeters meters;
 
-    RunDriver(Agent agent, RunContext ctx) {
+    RunDriver(Agent agent, RunContext ctx, RunMeters meters) {
         this.agent = agent;
         this.ctx = ctx;
+        this.meters = meters;
     }
 
     @Override
@@ -33,6 +35,7 @@ final class RunDriver implements Runnable {
         MDC.put("session_id", request.sessionId());
         MDC.put("agent", agent.name());
         log.info("run started session={} run={} agent={}", request.sessionId(), request.runId(), agent.name());
+        meters.started(agent.name());
         ctx.attach(); // from here on a cancel may interrupt this thread
         String status = "failed";
         try {
@@ -43,6 +46,7 @@ final class RunDriver implements Runnable {
             ctx.end();
             log.info("run ended session={} run={} agent={} status={} duration_ms={}", request.sessionId(),
                     request.runId(), agent.name(), status, ctx.events().elapsed().toMillis());
+            meters.ended(agent.name(), status, ctx.events().elapsed());
             MDC.remove("run_id");
             MDC.remove("session_id");
             MDC.remove("agent");

@@ -8,6 +8,7 @@ import io.agentwire.agent.model.ModelCalls;
 import io.agentwire.agent.model.OpenAiChatClient;
 import io.agentwire.agent.pipeline.PipelineAgent;
 import io.agentwire.agent.DemoAgent;
+import io.agentwire.agent.RunMeters;
 import io.agentwire.agent.remote.RemoteAgents;
 import io.agentwire.core.Authenticator;
 import io.agentwire.core.Node;
@@ -107,6 +108,8 @@ public final class AgentWireServer implements AutoCloseable {
                     new NodeConfig(config.history(), NodeConfig.DEFAULT.recoveryBufferLimit(), durable)));
             backend.attach(node);
             Presence presence = backend.presence();
+            Metrics metrics = opened.push("metrics", new Metrics());
+            DialectMetrics dialectMetrics = new DialectMetrics(metrics);
             Sessions sessions = opened.push("sessions", new Sessions(backend.sessionStore(), config.sessions().ttl(),
                     ACK_FLUSH_INTERVAL, Clock.systemUTC()));
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
@@ -117,11 +120,13 @@ public final class AgentWireServer implements AutoCloseable {
             AgentRuntime agents = new AgentRuntime(backend.agentSink(node), inProcessAgents(),
                     config.agents().defaultAgent(), config.agents().runtime());
             backend.attachAgents(agents);
+            agents.meters(new RunMeters(metrics));
             opened.onClose("agents", () -> agents.shutdown(AGENT_SHUTDOWN_GRACE));
             if (config.remoteAgents().enabled()) agents.useDirectory(remoteAgents);
             endInterruptedRuns(backend, agents);
             EnvelopeDialect envelope = opened.push("envelope dialect",
-                    new EnvelopeDialect(node, sessions, agents, config.envelope()));
+                    new EnvelopeDialect(node, sessions, agents, config.envelope(),
+                            dialectMetrics.wire("envelope")));
             JwtAuthenticator authenticator = new JwtAuthenticator(new JwtAuthenticator.Settings(creds.jwtSecret(),
                     config.auth().jwtJwks(), config.auth().jwtIssuer(), config.auth().jwtAudience(), config.dev()),
                     Clock.systemUTC());
@@ -131,24 +136,12 @@ public final class AgentWireServer implements AutoCloseable {
             if (rooms != null) loadGrants(rooms, config.cluster().isPresent());
             ApiKeyCheck apiKeys = new ApiKeyCheck(creds.apiKey());
             RoomsApi roomsApi = rooms == null ? null : new RoomsApi(rooms, apiKeys, Clock.systemUTC());
-            Metrics metrics = opened.push("metrics", new Metrics());
-            metrics.gauge("agentwire.envelope.connections", "open envelope WebSocket connections",
-                    envelope::connections);
+            dialectMetrics.envelope(envelope);
             metrics.gauge("agentwire.agent.runs.active", "agent runs in progress", agents::activeRunCount);
             backend.metrics(metrics);
             pipelineMetrics(metrics);
-            if (tracking != null) {
-                metrics.gauge("agentwire.tracking.connections", "open tracking (dashboard) WebSocket connections",
-                        tracking::connections);
-                metrics.gauge("agentwire.tracking.sessions", "sessions the tracking dialect tracks",
-                        tracking::trackedSessions);
-            }
-            if (rooms != null) {
-                metrics.gauge("agentwire.rooms.connections", "open rooms (Socket.IO /ws) connections on this node",
-                        rooms::connections);
-                metrics.counter("agentwire.rooms.events.published", "server events published to the rooms",
-                        rooms::published);
-            }
+            if (tracking != null) dialectMetrics.tracking(tracking);
+            if (rooms != null) dialectMetrics.rooms(rooms);
             Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
             backend.checks(checks);
             if (rooms != null) checks.put("rooms grants", rooms::grantsReady);
@@ -339,6 +332,9 @@ public final class AgentWireServer implements AutoCloseable {
         metrics.counter("agentwire.model.requests", "requests sent to the model (every attempt)", model::attempts);
         metrics.counter("agentwire.model.failures", "model requests that failed (HTTP error, timeout, broken stream)",
                 model::failures);
+        metrics.counter("agentwire.model.tokens.prompt", "prompt tokens the model reported (usage)", model::promptTokens);
+        metrics.counter("agentwire.model.tokens.completion", "completion tokens the model reported (usage)",
+                model::completionTokens);
         metrics.counter("agentwire.mcp.tool.calls", "MCP tool calls", tools::calls);
         metrics.counter("agentwire.mcp.tool.failures", "MCP tool calls that failed", tools::failedCalls);
         metrics.gauge("agentwire.mcp.servers.alive", "configured MCP servers whose connection is up", tools::serversAlive);

@@ -192,4 +192,105 @@ class LauncherIT {
                 .anyMatch(l -> l.contains("AgentWire stopped"));
         assertThat(p.exitValue()).as("128 + SIGTERM, after the shutdown hook").isEqualTo(143);
     }
+
+    /**
+     * The server started by the launcher with {@code AGENTWIRE_LOG_FORMAT=json}; a scripted demo run, a resume and a
+     * bad message over the envelope protocol; then {@code /metrics} shows the wire, run and error series with
+     * non-zero values, and every line the server wrote to stdout parses as JSON (the run's lines carry its run id).
+     */
+    @Test
+    void jsonLogsAndMetricsAfterAScriptedRun() throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data-json"));
+        Path stdout = tmp.resolve("json-stdout.log");
+        Path stderr = tmp.resolve("json-stderr.log");
+        Process p = launch(Map.of("PATH", pathJava17First(), "JAVA_HOME", modernJdk.toString(),
+                "AGENTWIRE_TRACKING_PORT", "0", "AGENTWIRE_ROOMS_PORT", "0", "AGENTWIRE_LOG_FORMAT", "json",
+                "AGENTWIRE_AGENTS_DEMO_CONFIRM_PLAN", "false", "AGENTWIRE_AGENTS_DEMO_STEP_DELAY", "10ms"),
+                "serve", "--dev", "--port", "0", "--data-dir", data.toString())
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        ObjectMapper json = new ObjectMapper();
+        String runId;
+        String scrape;
+        try {
+            int port = awaitPort(p, stdout, stderr);
+            String sessionId;
+            try (JsonSocket ws = new JsonSocket(URI.create("ws://127.0.0.1:" + port + "/ws"))) {
+                ws.awaitEvent("system.connected");
+                ws.send("{\"event\":\"user.create_session\",\"content\":{}}");
+                sessionId = ws.awaitEvent("agent.session_created").path("content").path("session_id").asText();
+                ws.send("{\"event\":\"user.message\",\"session_id\":\"" + sessionId
+                        + "\",\"content\":{\"text\":\"Compare three vector databases\"}}");
+                JsonNode done = ws.awaitEvent("pipeline.completed");
+                runId = done.path("run_id").asText(done.path("metadata").path("run_id").asText());
+                assertThat(runId).isNotEmpty();
+                assertThat(done.path("metadata").path("status").asText()).isEqualTo("completed");
+                ws.send("this is not JSON");
+                ws.await(n -> n.path("event").asText().startsWith("error."), "an error answer");
+            }
+            try (JsonSocket again = new JsonSocket(URI.create("ws://127.0.0.1:" + port + "/ws"))) {
+                again.awaitEvent("system.connected");
+                again.send("{\"event\":\"user.reconnect\",\"session_id\":\"" + sessionId
+                        + "\",\"content\":{\"last_seq\":1}}");
+                again.await(n -> "RESUMED".equals(n.path("content").path("code").asText()), "system.notice RESUMED");
+            }
+            scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
+        } finally {
+            p.toHandle().destroy();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
+        }
+        assertThat(value(scrape, "agentwire_messages_in_total{dialect=\"envelope\"}")).isGreaterThanOrEqualTo(4);
+        assertThat(value(scrape, "agentwire_messages_out_total{dialect=\"envelope\"}")).isGreaterThan(10);
+        assertThat(value(scrape, "agentwire_deliveries_total{dialect=\"envelope\"}")).isGreaterThan(5);
+        assertThat(value(scrape, "agentwire_delivery_latency_seconds_count{dialect=\"envelope\"}")).isGreaterThan(0);
+        assertThat(value(scrape, "agentwire_resumes_total{dialect=\"envelope\"}")).isEqualTo(1);
+        assertThat(scrape).containsPattern("agentwire_errors_total\\{code=\"[A-Z_]+\",dialect=\"envelope\"} 1\\.0");
+        assertThat(value(scrape, "agentwire_agent_runs_started_total{agent=\"demo\"}")).isEqualTo(1);
+        assertThat(value(scrape, "agentwire_agent_runs_seconds_count{agent=\"demo\",status=\"completed\"}"))
+                .isEqualTo(1);
+        assertThat(value(scrape, "agentwire_agent_runs_seconds_sum{agent=\"demo\",status=\"completed\"}"))
+                .isGreaterThan(0);
+
+        List<String> lines = Files.readAllLines(stdout, StandardCharsets.UTF_8);
+        assertThat(lines).hasSizeGreaterThan(5);
+        List<JsonNode> events = new java.util.ArrayList<>();
+        for (String line : lines) {
+            JsonNode event = json.readTree(line); // throws if a line is not JSON
+            assertThat(event.isObject()).as(line).isTrue();
+            assertThat(event.path("level").asText()).as(line).isNotEmpty();
+            events.add(event);
+        }
+        assertThat(events).anyMatch(e -> e.path("formattedMessage").asText().contains("AgentWire stopped"));
+        assertThat(events).filteredOn(e -> runId.equals(e.path("mdc").path("run_id").asText()))
+                .anyMatch(e -> e.path("formattedMessage").asText().startsWith("run ended"))
+                .allMatch(e -> e.path("mdc").path("agent").asText().equals("demo"));
+    }
+
+    /** The HTTP port from the JSON banner line on stdout. */
+    private static int awaitPort(Process p, Path stdout, Path stderr) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new AssertionError("server exited " + p.exitValue() + ": " + Files.readString(stdout)
+                        + Files.readString(stderr));
+            }
+            for (String line : Files.readAllLines(stdout, StandardCharsets.UTF_8)) {
+                if (line.isBlank() || !line.endsWith("}")) continue;
+                Matcher m = HEALTH.matcher(json.readTree(line).path("formattedMessage").asText());
+                if (m.find()) return Integer.parseInt(m.group(2));
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no banner: " + Files.readString(stdout) + Files.readString(stderr));
+    }
+
+    /** The value of one Prometheus series (exact name and labels) in a scrape. */
+    private static double value(String scrape, String series) {
+        return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                .orElseThrow(() -> new AssertionError(series + " not in the scrape:\n" + scrape.lines()
+                        .filter(l -> l.startsWith("agentwire_")).reduce("", (a, b) -> a + b + "\n")));
+    }
 }
