@@ -41,6 +41,10 @@ final class ProjectGrants implements AutoCloseable {
     private volatile Subscription subscription;
     private volatile boolean ready;
     private volatile boolean closed;
+    /** Failed attempts in a row (0 while following); sets the next delay and whether to warn. */
+    private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    static final long FIRST_RETRY_MILLIS = 1_000;
+    static final long MAX_RETRY_MILLIS = 5_000; // as the Redis links (agentwire.cluster.reconnect-max-delay, 5 s)
 
     /** @param onRevoke called with (user, project) after a revocation was applied (outside any lock) */
     ProjectGrants(Node node, BiConsumer<String, String> onRevoke) {
@@ -51,8 +55,9 @@ final class ProjectGrants implements AutoCloseable {
     /**
      * Subscribes, reads the durable history up to the subscription's start (after what this node already applied),
      * then applies live changes. The returned future is the first attempt; if it fails, or if the subscription
-     * ends later (the broker's connection was lost in cluster mode), it starts again every second until closed,
-     * catching up on what changed meanwhile (revocations included).
+     * ends later (the broker's connection was lost in cluster mode), it starts again with backoff (1 s, 2 s, 4 s,
+     * then every 5 s) until closed, catching up on what changed meanwhile (revocations included). One warning per outage;
+     * the attempts after it log at debug level, and the recovery at info level.
      */
     CompletableFuture<Void> start() {
         CompletableFuture<Void> attempt = attempt();
@@ -99,14 +104,29 @@ final class ProjectGrants implements AutoCloseable {
 
     private void retryLater(Throwable why) {
         if (closed) return;
-        log.warn("project grants: can not follow {} ({}); trying again in 1 s — grants made meanwhile are not seen by "
-                + "this node until then", STREAM, why.getMessage());
-        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> {
+        int failed = failures.incrementAndGet();
+        long delay = retryDelayMillis(failed);
+        if (failed == 1) {
+            log.warn("project grants: can not follow {} ({}); retrying with backoff up to {} s — grants made meanwhile "
+                    + "are not seen by this node until then", STREAM, why.getMessage(), MAX_RETRY_MILLIS / 1000);
+        } else {
+            log.debug("project grants: still can not follow {} ({}); attempt {} in {} ms", STREAM, why.getMessage(),
+                    failed + 1, delay);
+        }
+        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> {
             if (!closed) attempt().whenComplete((x, e) -> {
-                if (e != null) retryLater(e);
-                else log.info("project grants: following {} again", STREAM);
+                if (e != null) {
+                    retryLater(e);
+                } else {
+                    log.info("project grants: following {} again after {} failed attempts", STREAM, failures.getAndSet(0));
+                }
             });
         });
+    }
+
+    /** The wait before the attempt after {@code failed} failures in a row: 1 s, 2 s, 4 s, then 5 s. */
+    static long retryDelayMillis(int failed) {
+        return Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(Math.max(failed - 1, 0), 16));
     }
 
     /** Grants {@code user} access to {@code project}; completes once applied on this node. */
