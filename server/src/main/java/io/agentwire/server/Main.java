@@ -33,6 +33,7 @@ public final class Main {
                 .addSubcommand("echo", new EchoCommand())
                 .addSubcommand("token", new TokenCommand(env, java.time.Clock.systemUTC()))
                 .addSubcommand("check-config", new CheckConfigCommand(env))
+                .addSubcommand("health", new HealthCommand())
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler((e, a) -> {
