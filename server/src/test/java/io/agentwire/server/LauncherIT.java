@@ -252,6 +252,13 @@ class LauncherIT {
         assertThat(value(scrape, "agentwire_agent_runs_seconds_sum{agent=\"demo\",status=\"completed\"}"))
                 .isGreaterThan(0);
 
+        // Every series the Grafana dashboard (deploy/) queries exists, except the model's and MCP's (registered only
+        // when a model is configured) and the remote agents' and tracking/rooms ones this run did not need.
+        for (String name : DeployFilesTest.dashboardMetrics()) {
+            if (name.startsWith("agentwire_model_") || name.startsWith("agentwire_mcp_")) continue;
+            assertThat(scrape).as("the dashboard's " + name + " is in the scrape").contains("\n" + name);
+        }
+
         List<String> lines = Files.readAllLines(stdout, StandardCharsets.UTF_8);
         assertThat(lines).hasSizeGreaterThan(5);
         List<JsonNode> events = new java.util.ArrayList<>();
