@@ -1,5 +1,6 @@
 package io.agentwire.agent;
 
+import io.agentwire.core.RunEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -34,7 +35,7 @@ final class DemoRun {
             aggregate(tasks);
             say("agent.final_answer", text(DemoScript.finalAnswer(request.text(), tasks)), null);
             ObjectNode meta = JSON.objectNode().put("tasks", tasks.size()).put("status", "completed");
-            ctx.emit("pipeline.completed", null, meta);
+            ctx.emit(RunEvent.COMPLETED, null, meta);
         } catch (RunCancelledException e) {
             if (phase == Phase.PLANNING) {
                 ctx.emit("plan.cancelled", JSON.objectNode().put("reason", "cancelled"), null);
@@ -60,7 +61,7 @@ final class DemoRun {
         if (answer.path("approved").isBoolean() && !answer.path("approved").asBoolean()
                 || "reject".equals(answer.path("value").asText(null))) {
             ctx.emit("plan.cancelled", JSON.objectNode().put("reason", "plan rejected"), null);
-            ctx.emit("pipeline.completed", null, JSON.objectNode().put("status", "rejected"));
+            ctx.emit(RunEvent.COMPLETED, null, JSON.objectNode().put("status", "rejected"));
             return List.of();
         }
         return tasks;

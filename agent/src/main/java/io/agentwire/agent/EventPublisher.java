@@ -1,5 +1,6 @@
 package io.agentwire.agent;
 
+import io.agentwire.core.RunEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  * publishing failed (nothing more is attempted).
  */
 final class EventPublisher {
-    static final String COMPLETED = "pipeline.completed";
+    static final String COMPLETED = RunEvent.COMPLETED;
     private static final DateTimeFormatter TIMESTAMP =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
     private static final Pattern EVENT = Pattern.compile("[a-z][a-z0-9_]*\\.[a-z][a-z0-9_]*");
@@ -83,15 +84,8 @@ final class EventPublisher {
             if (!meta.has("status")) meta.put("status", "completed");
             if (!meta.has("duration_ms")) meta.put("duration_ms", elapsed().toMillis());
         }
-        ObjectNode data = JSON.objectNode();
-        data.put("session_id", sessionId);
-        if (stepId != null) data.put("step_id", stepId);
-        data.put("event", event);
-        data.put("timestamp", TIMESTAMP.format(clock.instant()));
-        data.set("content", content == null ? JSON.objectNode() : content.deepCopy());
-        data.set("metadata", meta);
-        if (showContent != null) data.put("show_content", showContent);
-        return data;
+        return new RunEvent(sessionId, event, stepId, TIMESTAMP.format(clock.instant()),
+                content == null ? JSON.objectNode() : (ObjectNode) content.deepCopy(), meta, showContent).toJson();
     }
 
     private CompletableFuture<Publication> send(ObjectNode data) {

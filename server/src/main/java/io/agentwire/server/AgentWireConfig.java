@@ -7,15 +7,13 @@ import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.agent.remote.RemoteAgentsConfig;
 import io.agentwire.agent.pipeline.PipelineAgent;
 import io.agentwire.core.HistoryConfig;
-import io.agentwire.dialect.envelope.EnvelopeConfig;
-import io.agentwire.dialect.rooms.RoomsConfig;
-import io.agentwire.dialect.tracking.TrackingConfig;
 import io.agentwire.redis.RedisConfig;
 import io.agentwire.store.SqliteStoreConfig;
 import io.agentwire.transport.ServerConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -26,13 +24,11 @@ import java.util.Set;
  * (docs/configuration.md) turned into the modules' own config records. Build it with {@link #load}.
  *
  * @param dev development mode: anonymous connections allowed, missing secrets generated at startup
- * @param http the HTTP listener ({@code agentwire.http}, the frame limit from {@code envelope.max-payload}, the
- *     writer limits from {@code agentwire.transport.writer})
+ * @param http the HTTP listener ({@code agentwire.http}, the writer limits from {@code agentwire.transport.writer};
+ *     its frame limit is the largest one the dialects on it ask for)
  * @param auth secrets and claims checks ({@code agentwire.auth})
- * @param envelope the envelope dialect ({@code agentwire.envelope}, the default agent from {@code agents.default})
- * @param tracking the tracking dialect and its port ({@code agentwire.tracking})
- * @param rooms the rooms dialect and its port ({@code agentwire.rooms}); it shares one listener with the tracking
- *     dialect when both are on the same host and port (the default: 8000)
+ * @param dialects the dialects found on the class path, with their settings ({@code agentwire.<name>}), in
+ *     name order
  * @param history the resume window ({@code agentwire.history})
  * @param sessions session lifetime ({@code agentwire.sessions})
  * @param store the embedded store ({@code agentwire.data-dir}, {@code agentwire.store.sqlite})
@@ -42,25 +38,22 @@ import java.util.Set;
  * @param pipeline the model, the MCP servers and the pipeline agent ({@code agentwire.model}, {@code agentwire.mcp},
  *     {@code agentwire.agents.pipeline})
  */
-public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, EnvelopeConfig envelope,
-                              Tracking tracking, Rooms rooms, HistoryConfig history, SessionsConfig sessions,
+public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, List<DialectSettings> dialects,
+                              HistoryConfig history, SessionsConfig sessions,
                               SqliteStoreConfig store, Agents agents, Optional<RedisConfig> cluster,
                               RemoteAgentsConfig remoteAgents, PipelineSettings pipeline) {
 
     /** One node (no cluster), remote agents with their defaults, no model. */
-    public AgentWireConfig(boolean dev, ServerConfig http, Auth auth, EnvelopeConfig envelope, Tracking tracking,
-                           Rooms rooms, HistoryConfig history, SessionsConfig sessions, SqliteStoreConfig store,
-                           Agents agents) {
-        this(dev, http, auth, envelope, tracking, rooms, history, sessions, store, agents, Optional.empty(),
+    public AgentWireConfig(boolean dev, ServerConfig http, Auth auth, List<DialectSettings> dialects,
+                           HistoryConfig history, SessionsConfig sessions, SqliteStoreConfig store, Agents agents) {
+        this(dev, http, auth, dialects, history, sessions, store, agents, Optional.empty(),
                 RemoteAgentsConfig.DEFAULT, PipelineSettings.DEFAULT);
     }
 
     public AgentWireConfig {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(auth, "auth");
-        Objects.requireNonNull(envelope, "envelope");
-        Objects.requireNonNull(tracking, "tracking");
-        Objects.requireNonNull(rooms, "rooms");
+        dialects = List.copyOf(dialects);
         Objects.requireNonNull(history, "history");
         Objects.requireNonNull(sessions, "sessions");
         Objects.requireNonNull(store, "store");
@@ -76,32 +69,18 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
             throw new IllegalArgumentException(
                     "agentwire.auth.jwt.secret (AGENTWIRE_JWT_SECRET) is required unless --dev");
         }
-        if (!envelope.defaultAgent().equals(agents.defaultAgent())) {
-            throw new IllegalArgumentException("the envelope dialect's default agent (" + envelope.defaultAgent()
-                    + ") must be agentwire.agents.default (" + agents.defaultAgent() + ")");
-        }
-        if (!tracking.dialect().agentName().equals(agents.defaultAgent())) {
-            throw new IllegalArgumentException("the tracking dialect's agent name (" + tracking.dialect().agentName()
-                    + ") must be agentwire.agents.default (" + agents.defaultAgent() + ")");
-        }
-        if (remoteAgents.enabled() && remoteAgents.path().equals(envelope.path())) {
-            throw new IllegalArgumentException("agentwire.agents.remote.path and agentwire.envelope.path must differ, both are "
-                    + envelope.path());
-        }
-        if (tracking.enabled() && tracking.listener().port() != 0 && tracking.listener().port() == http.port()) {
-            throw new IllegalArgumentException("agentwire.tracking.port and agentwire.http.port must differ, both are "
-                    + http.port());
-        }
-        if (rooms.enabled() && rooms.listener().port() != 0 && rooms.listener().port() == http.port()) {
-            throw new IllegalArgumentException("agentwire.rooms.port and agentwire.http.port must differ, both are "
-                    + http.port());
-        }
     }
 
-    /** Whether the tracking and rooms dialects are both served, on the same host and port: one listener for both. */
-    public boolean roomsShareTrackingListener() {
-        return tracking.enabled() && rooms.enabled() && tracking.listener().port() == rooms.listener().port()
-                && tracking.listener().host().equals(rooms.listener().host());
+    /** The settings of the dialect {@code name}, as its provider read them (for tests and tools). */
+    public <S> S dialect(String name, Class<S> type) {
+        return dialects.stream().filter(d -> d.name().equals(name)).findFirst()
+                .map(d -> type.cast(d.settings()))
+                .orElseThrow(() -> new IllegalArgumentException("no dialect named " + name));
+    }
+
+    /** Whether the dialect {@code name} is found and enabled. */
+    public boolean dialectEnabled(String name) {
+        return dialects.stream().anyMatch(d -> d.name().equals(name) && d.enabled());
     }
 
     /**
@@ -156,43 +135,6 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, Envelop
                     .orElse("<none>") + ", jwtIssuer=" + jwtIssuer.orElse("<any>") + ", jwtAudience="
                     + jwtAudience.orElse("<any>") + ", apiKey=" + apiKey.map(k -> "<set>").orElse("<none>") + ", jwks="
                     + jwtJwks.map(j -> j.getKeys().size() + " keys").orElse("<none>") + "]";
-        }
-    }
-
-    /**
-     * The tracking dialect ({@code agentwire.tracking}, docs/tracking.md).
-     *
-     * @param enabled whether the tracking port and the tracking HTTP API are served
-     * @param listener the tracking port ({@code host}, {@code port}; the frame limit from {@code max-payload}, the
-     *     writer limits from {@code agentwire.transport.writer})
-     * @param requireToken whether dashboards must present the envelope dialect's JWT (spec 002 has none)
-     * @param dialect the dialect's own settings
-     */
-    public record Tracking(boolean enabled, ServerConfig listener, boolean requireToken, TrackingConfig dialect) {
-        public static final Tracking DEFAULT = new Tracking(true, ServerConfig.of("0.0.0.0", 8000)
-                .withMaxFrameBytes(TrackingConfig.DEFAULT.maxPayloadBytes()), false, TrackingConfig.DEFAULT);
-
-        public Tracking {
-            Objects.requireNonNull(listener, "listener");
-            Objects.requireNonNull(dialect, "dialect");
-        }
-    }
-
-    /**
-     * The rooms dialect ({@code agentwire.rooms}, docs/rooms.md).
-     *
-     * @param enabled whether the rooms port (Socket.IO) and the rooms HTTP API are served
-     * @param listener the rooms port ({@code host}, {@code port}; the frame limit and the largest HTTP body from
-     *     {@code max-payload}, the writer limits from {@code agentwire.transport.writer})
-     * @param dialect the dialect's own settings, the Socket.IO server's included
-     */
-    public record Rooms(boolean enabled, ServerConfig listener, RoomsConfig dialect) {
-        public static final Rooms DEFAULT = new Rooms(true, ServerConfig.of("0.0.0.0", 8000)
-                .withMaxFrameBytes(RoomsConfig.DEFAULT.socketIo().engineIo().maxPayload()), RoomsConfig.DEFAULT);
-
-        public Rooms {
-            Objects.requireNonNull(listener, "listener");
-            Objects.requireNonNull(dialect, "dialect");
         }
     }
 

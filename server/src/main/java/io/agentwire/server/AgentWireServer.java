@@ -10,22 +10,21 @@ import io.agentwire.agent.pipeline.PipelineAgent;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.RunMeters;
 import io.agentwire.agent.remote.RemoteAgents;
-import io.agentwire.core.Authenticator;
+import io.agentwire.core.Meters;
 import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
-import io.agentwire.core.Presence;
-import io.agentwire.core.Principal;
 import io.agentwire.core.Sessions;
-import io.agentwire.dialect.envelope.EnvelopeDialect;
-import io.agentwire.dialect.rooms.RoomsDialect;
-import io.agentwire.dialect.tracking.TrackingDialect;
+import io.agentwire.dialect.spi.BannerLine;
+import io.agentwire.dialect.spi.Bound;
+import io.agentwire.dialect.spi.Dialect;
+import io.agentwire.dialect.spi.DialectContext;
+import io.agentwire.dialect.spi.DialectStartException;
+import io.agentwire.dialect.spi.Listener;
 import io.agentwire.store.UnfinishedRun;
 import io.agentwire.transport.HealthRoutes;
 import io.agentwire.transport.NettyServer;
 import io.agentwire.transport.Routes;
-import io.agentwire.transport.ServerConfig;
 import io.agentwire.transport.Transport;
-import io.agentwire.transport.WebSocketEndpoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,20 +32,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One AgentWire server: wires transport, store, broker, node, sessions, agents and the dialects from an
- * {@link AgentWireConfig} and serves them: the HTTP port ({@code /ws}, {@code /healthz}, {@code /readyz},
- * {@code /metrics}, the tracking API under {@code /api/v1/tracking/}, the rooms API) and, unless disabled, the
- * tracking port ({@code /ws/agent-tracking/{client_id}}) and the rooms port (Socket.IO at {@code /socket.io/},
- * namespace {@code /ws}, and the rooms API) — one listener for both on 8000 by default, two when configured on
- * different ports.
+ * One AgentWire server. Its table of contents: open the store and broker ({@link Backend}), the {@link Node} and
+ * the sessions; start the agents; create every enabled dialect found on the class path ({@link DialectSettings})
+ * from one {@link DialectContext}; bind their listeners grouped by host and port ({@link Listeners}) beside the
+ * main HTTP port's own routes ({@code /healthz}, {@code /readyz}, {@code /metrics}, the remote agents' endpoint, the
+ * dialects' HTTP APIs); log the banner.
  *
  * <pre>{@code
  * try (AgentWireServer server = new AgentWireServer(config)) {
@@ -56,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * {@link #start()} either starts everything or closes what it opened and throws ({@link StartupException} for an
- * operator's problem: port taken, data directory in use). {@link #close()} is idempotent. Neither may be called
- * from an event loop.
+ * operator's problem: port taken, data directory in use, two dialects on one path). {@link #close()} is
+ * idempotent. Neither may be called from an event loop.
  */
 public final class AgentWireServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AgentWireServer.class);
@@ -65,16 +60,13 @@ public final class AgentWireServer implements AutoCloseable {
     static final Duration AGENT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     static final Duration PURGE_EVERY = Duration.ofHours(1);
     static final Duration FIRST_PURGE_AFTER = Duration.ofMinutes(1);
-    /** How long the rooms dialect may take to read its project grants at startup. */
-    static final Duration GRANTS_LOAD_TIMEOUT = Duration.ofSeconds(30);
-    /** Streams kept in the store beside the sessions: the rooms dialect's project grants. */
-    static final String ACCESS_STREAMS = "access:";
 
     private final AgentWireConfig config;
     private final CloseStack opened = new CloseStack();
+    private final Map<String, Dialect> dialects = new LinkedHashMap<>();
     private NettyServer http;
-    private NettyServer trackingServer;
-    private NettyServer roomsServer;
+    private Bound bound;
+    private StartupBanner banner;
     private boolean started;
     private boolean closed;
     private McpToolbox tools;
@@ -91,7 +83,8 @@ public final class AgentWireServer implements AutoCloseable {
     /**
      * Opens everything and starts listening; returns the bound port.
      *
-     * @throws StartupException if the port can not be bound or the store can not be opened (nothing stays open)
+     * @throws StartupException if a port can not be bound, the store can not be opened, a dialect can not start or
+     *     two dialects claim one path on one address (nothing stays open)
      * @throws IllegalStateException if already started or closed
      */
     public synchronized int start() {
@@ -102,19 +95,13 @@ public final class AgentWireServer implements AutoCloseable {
             DevCredentials creds = DevCredentials.resolve(config, Clock.systemUTC());
             Transport transport = opened.push("transport", Transport.create());
             Backend backend = opened.push("store", Backend.open(config));
-            List<String> durable = new ArrayList<>(NodeConfig.DEFAULT.durablePrefixes());
-            durable.add(ACCESS_STREAMS);
             Node node = opened.push("node", new Node(backend.broker(), backend.eventLog(),
-                    new NodeConfig(config.history(), NodeConfig.DEFAULT.recoveryBufferLimit(), durable)));
+                    new NodeConfig(config.history(), NodeConfig.DEFAULT.recoveryBufferLimit(), durableStreams())));
             backend.attach(node);
-            Presence presence = backend.presence();
             Metrics metrics = opened.push("metrics", new Metrics());
-            DialectMetrics dialectMetrics = new DialectMetrics(metrics);
             Sessions sessions = opened.push("sessions", new Sessions(backend.sessionStore(), config.sessions().ttl(),
                     ACK_FLUSH_INTERVAL, Clock.systemUTC()));
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
-            TrackingDialect tracking = config.tracking().enabled()
-                    ? opened.push("tracking dialect", new TrackingDialect(node, config.tracking().dialect())) : null;
             RemoteAgents remoteAgents = opened.push("remote agents",
                     new RemoteAgents(config.remoteAgents(), AgentWireConfig.Agents.KNOWN));
             AgentRuntime agents = new AgentRuntime(backend.agentSink(node), inProcessAgents(),
@@ -124,63 +111,54 @@ public final class AgentWireServer implements AutoCloseable {
             opened.onClose("agents", () -> agents.shutdown(AGENT_SHUTDOWN_GRACE));
             if (config.remoteAgents().enabled()) agents.useDirectory(remoteAgents);
             endInterruptedRuns(backend, agents);
-            EnvelopeDialect envelope = opened.push("envelope dialect",
-                    new EnvelopeDialect(node, sessions, agents, config.envelope(),
-                            dialectMetrics.wire("envelope")));
-            JwtAuthenticator authenticator = new JwtAuthenticator(new JwtAuthenticator.Settings(creds.jwtSecret(),
+            JwtAuthenticator jwt = new JwtAuthenticator(new JwtAuthenticator.Settings(creds.jwtSecret(),
                     config.auth().jwtJwks(), config.auth().jwtIssuer(), config.auth().jwtAudience(), config.dev()),
                     Clock.systemUTC());
-            RoomsDialect rooms = config.rooms().enabled() ? opened.push("rooms dialect", new RoomsDialect(node,
-                    presence, authenticator::check, config.rooms().dialect(), Clock.systemUTC(),
-                    backend.recoveryRecords().orElse(null))) : null;
-            if (rooms != null) loadGrants(rooms, config.cluster().isPresent());
             ApiKeyCheck apiKeys = new ApiKeyCheck(creds.apiKey());
-            RoomsApi roomsApi = rooms == null ? null : new RoomsApi(rooms, apiKeys, Clock.systemUTC());
-            dialectMetrics.envelope(envelope);
+            // Meters: where the dialects count their wire traffic (WireMeters), through the context's services.
+            DialectContext context = new DialectContext(node, sessions, agents, config.agents().defaultAgent(),
+                    backend.presence(), backend.recoveryRecords(), jwt, jwt::check, apiKeys, Clock.systemUTC(),
+                    config.dev(), config.cluster().isPresent(), config.dataDir(), Map.<Class<?>, Object>of(Meters.class, metrics));
+            createDialects(context);
+
             metrics.gauge("agentwire.agent.runs.active", "agent runs in progress", agents::activeRunCount);
             backend.metrics(metrics);
             pipelineMetrics(metrics);
-            if (tracking != null) dialectMetrics.tracking(tracking);
-            if (rooms != null) dialectMetrics.rooms(rooms);
             Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
             backend.checks(checks);
-            if (rooms != null) checks.put("rooms grants", rooms::grantsReady);
-            Routes.Builder mainRoutes = HealthRoutes.install(Routes.builder(), checks)
-                    .get("/metrics", metrics.handler())
-                    .get("/version", VersionInfo.handler(dialectNames()))
-                    .webSocket(envelope.endpoint(authenticator));
-            if (tracking != null) new TrackingApi(tracking, apiKeys).install(mainRoutes);
-            if (roomsApi != null) roomsApi.install(mainRoutes);
+            dialects.values().forEach(d -> {
+                d.metrics(metrics);
+                checks.putAll(d.readiness());
+            });
+
+            Listeners listeners = new Listeners(config.http());
+            Routes.Builder own = HealthRoutes.install(Routes.builder(), checks).get("/metrics", metrics.handler())
+                    .get("/version", VersionInfo.handler(List.copyOf(dialects.keySet())));
+            listeners.main().add("the server", own);
             if (config.remoteAgents().enabled()) {
-                RemoteAgentsEndpoint remoteEndpoint = new RemoteAgentsEndpoint(remoteAgents);
-                mainRoutes.webSocket(remoteEndpoint.endpoint(apiKeys));
-                metrics.gauge("agentwire.agents.remote.connections", "open remote agent WebSocket connections",
-                        remoteEndpoint::connections);
-                metrics.gauge("agentwire.agents.remote.connected", "remote agents registered and connected",
-                        remoteAgents::connected);
-                metrics.gauge("agentwire.agents.remote.away", "remote agents disconnected, within their grace period",
-                        remoteAgents::away);
+                listeners.main().add("agentwire.agents.remote", remoteAgentsEndpoint(remoteAgents, apiKeys, metrics));
             }
-            NettyServer server = new NettyServer(transport, config.http(), mainRoutes.build());
-            metrics.gauge("agentwire.http.connections", "open HTTP and WebSocket connections",
-                    server::connectionCount);
-            int port = listen(server);
-            http = opened.push("http server", server);
-            listenSidePorts(transport, tracking, authenticator, rooms, roomsApi);
-            StartupBanner.Rooms roomsLine = rooms == null ? null : new StartupBanner.Rooms(
-                    config.rooms().listener().host(), roomsServer.port(), config.rooms().dialect().namespace(),
-                    config.rooms().dialect().socketIo().engineIo().path());
-            StartupBanner banner = new StartupBanner(VersionInfo.version(), config.dev(), config.dataDir(),
-                    backend instanceof Backend.Embedded e ? e.store().databaseFile() : null, transport.kind(), config.http().host(), port, config.envelope().path(),
-                    config.tracking().listener().host(), trackingServer == null ? -1 : trackingServer.port(),
-                    roomsLine, (System.nanoTime() - t0) / 1_000_000);
+            dialects.forEach((name, d) -> {
+                Routes.Builder api = Routes.builder();
+                d.api(api);
+                listeners.main().add("agentwire." + name + " (HTTP API)", api);
+                d.listeners().forEach(l -> listeners.add(name, l));
+            });
+            dialects.values().forEach(AgentWireServer::startDialect);
+            bound = listen(transport, listeners, metrics);
+
+            List<BannerLine> lines = new ArrayList<>();
+            dialects.values().forEach(d -> lines.addAll(d.banner(bound, creds.sampleToken().orElse(null))));
+            banner = new StartupBanner(VersionInfo.version(), config.dev(), config.dataDir(),
+                    backend instanceof Backend.Embedded e ? e.store().databaseFile() : null, transport.kind(),
+                    config.http().host(), http.port(), lines, (System.nanoTime() - t0) / 1_000_000);
             log.info(banner.text(backend.clusterDescription()));
             if (config.dev()) log.warn(banner.devText(creds));
             if (config.remoteAgents().enabled()) {
-                log.info("remote agents: ws://{}:{}{} (API key required, grace {} ms)", config.http().host(), port,
-                        config.remoteAgents().path(), config.remoteAgents().grace().toMillis());
+                log.info("remote agents: ws://{}:{}{} (API key required, grace {} ms)", config.http().host(),
+                        http.port(), config.remoteAgents().path(), config.remoteAgents().grace().toMillis());
             }
-            return port;
+            return http.port();
         } catch (RuntimeException | Error e) {
             opened.closeAll();
             closed = true;
@@ -188,79 +166,76 @@ public final class AgentWireServer implements AutoCloseable {
         }
     }
 
+    /** The stream prefixes kept durable: the core's ({@code session:}) and those the enabled dialects ask for. */
+    private List<String> durableStreams() {
+        List<String> durable = new ArrayList<>(NodeConfig.DEFAULT.durablePrefixes());
+        config.dialects().stream().filter(DialectSettings::enabled).forEach(d -> durable.addAll(d.durableStreams()));
+        return durable;
+    }
+
+    private void createDialects(DialectContext context) {
+        for (DialectSettings d : config.dialects()) {
+            if (!d.enabled()) continue;
+            try {
+                dialects.put(d.name(), opened.push(d.name() + " dialect", d.create(context)));
+            } catch (DialectStartException e) {
+                throw new StartupException(d.name() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static void startDialect(Dialect d) {
+        try {
+            d.start();
+        } catch (DialectStartException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    /** Binds every address, the main port first; returns where each one listens. */
+    private Bound listen(Transport transport, Listeners listeners, Metrics metrics) {
+        Map<Listeners.Group, Integer> ports = new LinkedHashMap<>();
+        for (Listeners.Group g : listeners.groups()) {
+            NettyServer server = new NettyServer(transport, g.config(config.http()), g.routes.build());
+            if (g.main) metrics.gauge("agentwire.http.connections", "open HTTP and WebSocket connections",
+                    server::connectionCount);
+            ports.put(g, listen(server));
+            opened.push(g.main ? "http server" : String.join(" and ", g.owners) + " server", server);
+            if (g.main) http = server;
+        }
+        return listeners.bound(ports);
+    }
+
+    private static Routes.Builder remoteAgentsEndpoint(RemoteAgents remoteAgents, ApiKeyCheck apiKeys, Metrics metrics) {
+        RemoteAgentsEndpoint endpoint = new RemoteAgentsEndpoint(remoteAgents);
+        Routes.Builder routes = Routes.builder().webSocket(endpoint.endpoint(apiKeys));
+        metrics.gauge("agentwire.agents.remote.connections", "open remote agent WebSocket connections",
+                endpoint::connections);
+        metrics.gauge("agentwire.agents.remote.connected", "remote agents registered and connected",
+                remoteAgents::connected);
+        metrics.gauge("agentwire.agents.remote.away", "remote agents disconnected, within their grace period",
+                remoteAgents::away);
+        return routes;
+    }
+
+    /** The startup banner once started (what the log shows), null before. */
+    synchronized StartupBanner banner() {
+        return banner;
+    }
+
     /** The bound port; -1 before {@link #start()} and after {@link #close()}. */
     public synchronized int port() {
         return http == null || closed ? -1 : http.port();
     }
 
-    /** The bound port of the tracking dialect; -1 when it is disabled, before {@link #start()}, after {@link #close()}. */
-    public synchronized int trackingPort() {
-        return trackingServer == null || closed ? -1 : trackingServer.port();
-    }
-
-    /** The bound port of the rooms dialect; -1 when it is disabled, before {@link #start()}, after {@link #close()}. */
-    public synchronized int roomsPort() {
-        return roomsServer == null || closed ? -1 : roomsServer.port();
-    }
-
     /**
-     * The ports of the tracking and rooms dialects (spec 002 and 004 both document 8000): one listener serving both
-     * when they are configured on the same host and port (their paths do not overlap: {@code /ws/agent-tracking/…}
-     * and the Socket.IO path), else one each. Each dialect keeps its own message limit on a shared listener.
+     * The bound port of a dialect's listener (the first one it declared); -1 when the dialect is not served, before
+     * {@link #start()}, after {@link #close()}.
      */
-    private void listenSidePorts(Transport transport, TrackingDialect tracking, Authenticator jwt, RoomsDialect rooms,
-                                 RoomsApi roomsApi) {
-        if (config.roomsShareTrackingListener()) {
-            ServerConfig t = config.tracking().listener();
-            ServerConfig r = config.rooms().listener();
-            ServerConfig shared = r.withMaxFrameBytes(Math.max(t.maxFrameBytes(), r.maxFrameBytes()))
-                    .withMaxHttpBodyBytes(Math.max(t.maxHttpBodyBytes(), r.maxHttpBodyBytes()));
-            trackingServer = roomsServer = startListener("tracking and rooms server", transport, shared,
-                    roomsApi.install(rooms.install(Routes.builder().webSocket(trackingEndpoint(tracking, jwt)))));
-            return;
-        }
-        if (tracking != null) {
-            trackingServer = startListener("tracking server", transport, config.tracking().listener(),
-                    Routes.builder().webSocket(trackingEndpoint(tracking, jwt)));
-        }
-        if (rooms != null) {
-            roomsServer = startListener("rooms server", transport, config.rooms().listener(),
-                    roomsApi.install(rooms.install(Routes.builder())));
-        }
-    }
-
-    /**
-     * The tracking dialect's endpoint. Spec 002's dashboards send no credentials: they are accepted as the anonymous
-     * principal unless {@code agentwire.tracking.require-token} asks for the envelope dialect's JWT.
-     */
-    private WebSocketEndpoint trackingEndpoint(TrackingDialect tracking, Authenticator jwt) {
-        Authenticator anyone = request -> new Authenticator.Accepted(Principal.ANONYMOUS);
-        Authenticator auth = config.tracking().requireToken() ? jwt : anyone;
-        return tracking.endpoint(auth).withMaxMessageBytes(config.tracking().dialect().maxPayloadBytes());
-    }
-
-    private NettyServer startListener(String name, Transport transport, ServerConfig listener, Routes.Builder routes) {
-        NettyServer server = new NettyServer(transport, listener, routes.build());
-        listen(server);
-        return opened.push(name, server);
-    }
-
-    /** Reads the project grants before clients connect (from the store: a blocking wait, not on an event loop). */
-    /**
-     * Reads the rooms' project grants before serving. On one node a store that can not be read is a start-up
-     * error; in cluster mode Redis may come later: the grants keep trying and readiness says when they are in.
-     */
-    private static void loadGrants(RoomsDialect rooms, boolean cluster) {
-        try {
-            rooms.start().get(GRANTS_LOAD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartupException("interrupted while reading the rooms' project grants", e);
-        } catch (java.util.concurrent.ExecutionException | TimeoutException | CompletionException e) {
-            if (!cluster) throw new StartupException("can not read the rooms' project grants: " + e.getMessage(), e);
-            log.warn("rooms: the project grants can not be read yet ({}); retrying in the background, /readyz reports "
-                    + "not ready until they are in", e.getMessage());
-        }
+    public synchronized int port(String dialect) {
+        Dialect d = dialects.get(dialect);
+        if (d == null || bound == null || closed || d.listeners().isEmpty()) return -1;
+        return bound.port(d.listeners().get(0).address());
     }
 
     private static int listen(NettyServer server) {
@@ -285,13 +260,6 @@ public final class AgentWireServer implements AutoCloseable {
         log.info(clean ? "AgentWire stopped" : "AgentWire stopped (with errors, see above)");
     }
 
-    /** The dialects this server serves, for {@code /version}. */
-    private List<String> dialectNames() {
-        List<String> names = new ArrayList<>(List.of("envelope"));
-        if (config.tracking().enabled()) names.add("tracking");
-        if (config.rooms().enabled()) names.add("rooms");
-        return names;
-    }
 
     /** Runs the previous process left unfinished (it was killed) end as interrupted, before clients connect. */
     private static void endInterruptedRuns(Backend backend, AgentRuntime agents) {

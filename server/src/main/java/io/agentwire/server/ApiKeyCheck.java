@@ -14,7 +14,7 @@ import java.util.Optional;
  * refused. Refusals are 401 in the transport's error shape: {@code AUTH_MISSING} (no key sent) or
  * {@code AUTH_FAILED} (a wrong key, or none configured). The key is never logged or echoed.
  */
-final class ApiKeyCheck {
+final class ApiKeyCheck implements io.agentwire.dialect.spi.ApiKeyGuard {
     private final byte[] keyDigest;
 
     ApiKeyCheck(Optional<String> apiKey) {
@@ -22,7 +22,8 @@ final class ApiKeyCheck {
     }
 
     /** {@code null} when the request carries the key; otherwise the 401 to answer with. */
-    HttpReply check(HttpRequestData request) {
+    @Override
+    public HttpReply check(HttpRequestData request) {
         Optional<String> given = request.header("x-api-key").map(String::trim).filter(k -> !k.isEmpty())
                 .or(() -> request.header("authorization")
                         .filter(a -> a.regionMatches(true, 0, "Bearer ", 0, 7))

@@ -117,7 +117,8 @@ final class CheckConfigCommand implements Callable<Integer> {
     }
 
     private static String origin(ConfigOrigin o) {
-        if (ConfigLoader.REFERENCE.equals(o.resource())) return "default";
+        if (o.resource() != null && o.resource().endsWith(ConfigLoader.REFERENCE)) return "default"; // incl. dialects'
+
         if (o.filename() != null) return o.filename() + (o.lineNumber() > 0 ? ":" + o.lineNumber() : "");
         return o.description();
     }

@@ -56,10 +56,13 @@ final class ConfigLoader {
         }
     }
 
-    /** reference.conf, unresolved (its {@code ${?NAME}} substitutions still in place). */
+    /**
+     * reference.conf with the dialects' fragments under it ({@code agentwire.<dialect>}), unresolved (its
+     * {@code ${?NAME}} substitutions still in place).
+     */
     static Config reference() {
         return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), REFERENCE,
-                ConfigParseOptions.defaults().setAllowMissing(false));
+                ConfigParseOptions.defaults().setAllowMissing(false)).withFallback(DialectSettings.fragments());
     }
 
     /** Whether the unresolved layers give {@code path} a value (a substitution counts). */

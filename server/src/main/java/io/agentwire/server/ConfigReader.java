@@ -3,29 +3,24 @@ package io.agentwire.server;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
+import io.agentwire.dialect.spi.RecordBinder;
+import io.agentwire.dialect.spi.Setting;
+import io.agentwire.dialect.spi.SettingsException;
 import com.nimbusds.jose.jwk.JWKSet;
 import io.agentwire.agent.AgentRuntimeConfig;
 import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.agent.remote.RemoteAgentsConfig;
 import io.agentwire.core.HistoryConfig;
-import io.agentwire.dialect.envelope.EnvelopeConfig;
-import io.agentwire.dialect.rooms.RoomsConfig;
-import io.agentwire.dialect.tracking.TrackingConfig;
 import io.agentwire.redis.RedisConfig;
 import io.agentwire.store.SqliteStoreConfig;
 import io.agentwire.transport.ServerConfig;
 import io.agentwire.transport.WriterLimits;
-import io.agentwire.transport.engineio.EngineIoConfig;
-import io.agentwire.transport.engineio.EngineIoCors;
-import io.agentwire.transport.socketio.SocketIoConfig;
-import io.agentwire.transport.socketio.SocketIoRecovery;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -47,7 +42,7 @@ final class ConfigReader {
     static AgentWireConfig read(Config resolved) {
         try {
             return new ConfigReader(resolved).read();
-        } catch (ConfigException e) {
+        } catch (ConfigException | SettingsException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }
     }
@@ -61,23 +56,12 @@ final class ConfigReader {
                 .bind("maxQueuedBytes", bytes("transport.writer.max-queued-bytes"))
                 .bind("closeGrace", duration("transport.writer.close-grace"))
                 .build();
-        EnvelopeConfig envelope = RecordBinder.from(EnvelopeConfig.DEFAULT)
-                .bind("path", string("envelope.path"))
-                .bind("heartbeatInterval", duration("envelope.heartbeat-interval"))
-                .bind("heartbeatTimeout", duration("envelope.heartbeat-timeout"))
-                .bind("maxPayloadBytes", intBytes("envelope.max-payload"))
-                .bind("ratePerSecond", number("envelope.rate-limit.per-second"))
-                .bind("rateBurst", integer("envelope.rate-limit.burst"))
-                .bind("defaultAgent", defaultAgent)
-                .build();
         ServerConfig http = RecordBinder.from(ServerConfig.of("0.0.0.0", 8080))
                 .bind("host", string("http.host"))
                 .bind("port", integer("http.port"))
-                .derive("maxFrameBytes", envelope.maxPayloadBytes())
                 .derive("writer", writer)
                 .build();
-        AgentWireConfig.Tracking tracking = tracking(writer, defaultAgent);
-        AgentWireConfig.Rooms rooms = rooms(writer);
+        List<DialectSettings> dialects = DialectSettings.read(config);
         Setting ttl = duration("history.ttl");
         Duration idle = ((Duration) ttl.value()).compareTo(MIN_IDLE_STREAM_TIMEOUT) > 0
                 ? (Duration) ttl.value() : MIN_IDLE_STREAM_TIMEOUT;
@@ -125,7 +109,7 @@ final class ConfigReader {
                 .build();
         boolean dev = (Boolean) bool("dev").value();
         try {
-            return new AgentWireConfig(dev, http, auth, envelope, tracking, rooms, history, sessions, store, agents, cluster(),
+            return new AgentWireConfig(dev, http, auth, dialects, history, sessions, store, agents, cluster(),
                     remoteAgents, pipeline);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage(), e);
@@ -152,68 +136,6 @@ final class ConfigReader {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("agentwire.cluster: " + e.getMessage(), e);
         }
-    }
-
-    private AgentWireConfig.Tracking tracking(WriterLimits writer, Setting defaultAgent) {
-        TrackingConfig dialect = RecordBinder.from(TrackingConfig.DEFAULT)
-                .bind("clientIdPattern", string("tracking.client-id-pattern"))
-                .bind("pingInterval", duration("tracking.ping-interval"))
-                .bind("pongTimeout", duration("tracking.pong-timeout"))
-                .bind("rateLimitMessages", integer("tracking.rate-limit.messages"))
-                .bind("rateLimitWindow", duration("tracking.rate-limit.window"))
-                .bind("maxPayloadBytes", intBytes("tracking.max-payload"))
-                .bind("logLinesPerSession", integer("tracking.log-lines"))
-                .bind("sessionRetention", duration("tracking.session-retention"))
-                .bind("maxSessions", integer("tracking.max-sessions"))
-                .bind("agentName", defaultAgent)
-                .build();
-        ServerConfig listener = RecordBinder.from(AgentWireConfig.Tracking.DEFAULT.listener())
-                .bind("host", string("tracking.host"))
-                .bind("port", integer("tracking.port"))
-                .derive("maxFrameBytes", dialect.maxPayloadBytes())
-                .derive("writer", writer)
-                .build();
-        return new AgentWireConfig.Tracking((Boolean) bool("tracking.enabled").value(), listener,
-                (Boolean) bool("tracking.require-token").value(), dialect);
-    }
-
-    private AgentWireConfig.Rooms rooms(WriterLimits writer) {
-        EngineIoConfig engineIo = RecordBinder.from(AgentWireConfig.Rooms.DEFAULT.dialect().socketIo().engineIo())
-                .bind("path", string("rooms.path"))
-                .bind("pingInterval", duration("rooms.ping-interval"))
-                .bind("pingTimeout", duration("rooms.ping-timeout"))
-                .bind("maxPayload", intBytes("rooms.max-payload"))
-                .bind("cors", cors("rooms.cors-origins"))
-                .build();
-        SocketIoRecovery recovery = RecordBinder.from(SocketIoRecovery.DEFAULTS)
-                .bind("enabled", bool("rooms.recovery.enabled"))
-                .bind("maxDisconnectionDuration", duration("rooms.recovery.max-disconnection"))
-                .build();
-        SocketIoConfig socketIo = AgentWireConfig.Rooms.DEFAULT.dialect().socketIo()
-                .withEngineIo(engineIo).withRecovery(recovery);
-        RoomsConfig dialect = RecordBinder.from(RoomsConfig.DEFAULT)
-                .bind("namespace", string("rooms.namespace"))
-                .bind("projectsClaim", string("rooms.projects-claim"))
-                .derive("socketIo", socketIo)
-                .build();
-        ServerConfig listener = RecordBinder.from(AgentWireConfig.Rooms.DEFAULT.listener())
-                .bind("host", string("rooms.host"))
-                .bind("port", integer("rooms.port"))
-                .derive("maxFrameBytes", engineIo.maxPayload())
-                .derive("maxHttpBodyBytes", Math.max(ServerConfig.DEFAULT_MAX_HTTP_BODY_BYTES, engineIo.maxPayload()))
-                .derive("writer", writer)
-                .build();
-        return new AgentWireConfig.Rooms((Boolean) bool("rooms.enabled").value(), listener, dialect);
-    }
-
-    /** A comma-separated list of origins ({@code *}: any); empty: no CORS headers. */
-    private Setting cors(String key) {
-        String text = config.getString(full(key)).trim();
-        List<String> origins = text.isEmpty() ? List.of()
-                : Arrays.stream(text.split(",")).map(String::trim).filter(o -> !o.isEmpty()).toList();
-        EngineIoCors cors = origins.isEmpty() ? EngineIoCors.NONE
-                : new EngineIoCors(origins, false, Duration.ofHours(1));
-        return setting(key, cors);
     }
 
     /** A JWKS, inline (text starting with '{') or as the path of a JSON file; its public keys only. */

@@ -26,7 +26,7 @@ import java.util.function.Supplier;
  * The server's meters in Prometheus form: JVM and process binders plus AgentWire's own gauges and counters, served
  * by {@link #handler()} as the Prometheus text format (scraped at the {@code Blocking} boundary, off the event loop).
  */
-final class Metrics implements AutoCloseable, Meters {
+final class Metrics implements AutoCloseable, Meters, io.agentwire.dialect.spi.DialectMetrics {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -50,6 +50,16 @@ final class Metrics implements AutoCloseable, Meters {
     }
 
     /** A monotonic counter read at every scrape (Prometheus adds {@code _total}). */
+    @Override
+    public void gauge(String name, String help, java.util.function.DoubleSupplier value) {
+        gauge(name, help, (Supplier<Number>) value::getAsDouble);
+    }
+
+    @Override
+    public void counter(String name, String help, java.util.function.LongSupplier value) {
+        counter(name, help, (Supplier<Number>) value::getAsLong);
+    }
+
     void counter(String name, String description, Supplier<Number> value) {
         counterSources.add(value);
         FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).register(registry);

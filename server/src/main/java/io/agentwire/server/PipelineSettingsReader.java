@@ -1,5 +1,7 @@
 package io.agentwire.server;
 
+import io.agentwire.dialect.spi.RecordBinder;
+import io.agentwire.dialect.spi.Setting;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;

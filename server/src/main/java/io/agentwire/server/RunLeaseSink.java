@@ -1,5 +1,6 @@
 package io.agentwire.server;
 
+import io.agentwire.core.RunEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentwire.core.EventSink;
 import io.agentwire.core.Publication;
@@ -22,10 +23,11 @@ final class RunLeaseSink implements EventSink {
 
     @Override
     public CompletableFuture<Publication> publish(String stream, JsonNode data) {
-        String session = data.path("session_id").asText(null);
-        String run = data.path("metadata").path("run_id").asText(null);
-        if (session == null || run == null) return node.publish(stream, data);
-        if (!"pipeline.completed".equals(data.path("event").asText())) {
+        RunEvent event = RunEvent.of(data);
+        String run = event == null ? null : event.runId();
+        if (run == null || event.sessionId().isEmpty()) return node.publish(stream, data);
+        String session = event.sessionId();
+        if (!event.completed()) {
             leases.started(session, run);
             return node.publish(stream, data);
         }

@@ -1,5 +1,6 @@
 package io.agentwire.server;
 
+import io.agentwire.dialect.spi.ProjectsClaim;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import java.io.PrintWriter;
@@ -94,7 +95,10 @@ final class TokenCommand implements Callable<Integer> {
         Map<String, List<String>> claims = new LinkedHashMap<>();
         if (roles != null && !roles.isEmpty()) claims.put("roles", trimmed(roles));
         if (projects != null && !projects.isEmpty()) {
-            claims.put(cfg.rooms().dialect().projectsClaim(), trimmed(projects));
+            String claim = cfg.dialects().stream().filter(DialectSettings::enabled).map(DialectSettings::settings)
+                    .filter(ProjectsClaim.class::isInstance).map(c -> ((ProjectsClaim) c).projectsClaim())
+                    .findFirst().orElse("projects");
+            claims.put(claim, trimmed(projects));
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         spec.commandLine().getOut().println(Tokens.hs256(cfg.auth().jwtSecret().get(), cfg.auth(), subject, claims,

@@ -30,9 +30,9 @@ class ClusterRoomsTest {
         try (RedisServer redis = RedisServer.start();
              AgentWireServer a = node("a", redis);
              AgentWireServer b = node("b", redis)) {
-            Map<String, Object> p = RoomsHarness.params(a.roomsPort(), RoomsServerTest.KEY);
-            p.put("baseB", "http://127.0.0.1:" + b.roomsPort());
-            p.put("apiB", "http://127.0.0.1:" + b.roomsPort());
+            Map<String, Object> p = RoomsHarness.params(a.port("rooms"), RoomsServerTest.KEY);
+            p.put("baseB", "http://127.0.0.1:" + b.port("rooms"));
+            p.put("apiB", "http://127.0.0.1:" + b.port("rooms"));
             p.put("project", "P7");
             p.put("tokens", Map.of("alice", TestTokens.hs256("alice", "P7"), "bob", TestTokens.hs256("bob", "P7")));
             JsonNode r = RoomsHarness.run("cluster", p, Duration.ofSeconds(60));

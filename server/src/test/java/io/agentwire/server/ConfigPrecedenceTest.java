@@ -19,14 +19,14 @@ class ConfigPrecedenceTest {
     void devModeListensOnLoopbackUnlessAHostIsGiven() throws IOException {
         AgentWireConfig dev = AgentWireConfig.load(null, Map.of(), Map.of("agentwire.dev", true));
         assertThat(dev.http().host()).isEqualTo("127.0.0.1");
-        assertThat(dev.tracking().listener().host()).isEqualTo("127.0.0.1");
-        assertThat(dev.rooms().listener().host()).isEqualTo("127.0.0.1");
+        assertThat(TestConfigs.tracking(dev).address().host()).isEqualTo("127.0.0.1");
+        assertThat(TestConfigs.rooms(dev).address().host()).isEqualTo("127.0.0.1");
         assertThat(AgentWireConfig.load(null, Map.of("AGENTWIRE_DEV", "true"), Map.of()).http().host())
                 .isEqualTo("127.0.0.1");
         assertThat(AgentWireConfig.load(null, Map.of(), Map.of("agentwire.dev", true, "agentwire.http.host", "0.0.0.0"))
                 .http().host()).isEqualTo("0.0.0.0");
-        assertThat(AgentWireConfig.load(null, Map.of("AGENTWIRE_HTTP_HOST", "::"), Map.of("agentwire.dev", true))
-                .tracking().listener().host()).isEqualTo("::");
+        assertThat(TestConfigs.tracking(AgentWireConfig.load(null, Map.of("AGENTWIRE_HTTP_HOST", "::"),
+                Map.of("agentwire.dev", true))).address().host()).isEqualTo("::");
         assertThat(TestConfigs.devWithFile(dir, "agentwire.http.host = \"0.0.0.0\"", Map.of()).http().host())
                 .isEqualTo("0.0.0.0");
         assertThat(TestConfigs.production(dir).http().host()).isEqualTo("127.0.0.1"); // the tests' own flag
@@ -45,10 +45,10 @@ class ConfigPrecedenceTest {
                 }
                 """, Map.of());
         assertThat(c.http().port()).isEqualTo(9001);
-        assertThat(c.envelope().heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(TestConfigs.envelope(c).heartbeatInterval()).isEqualTo(Duration.ofSeconds(10));
         assertThat(c.store().synchronous()).isEqualTo(SqliteStoreConfig.Synchronous.NORMAL);
         assertThat(c.agents().demo().confirmPlan()).isFalse();
-        assertThat(c.envelope().heartbeatTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(TestConfigs.envelope(c).heartbeatTimeout()).isEqualTo(Duration.ofSeconds(60));
     }
 
     @Test
@@ -56,8 +56,7 @@ class ConfigPrecedenceTest {
         AgentWireConfig c = TestConfigs.devWithFile(dir, "agentwire.http.port = 9001\nagentwire.history.size = 5",
                 Map.of("AGENTWIRE_HTTP_PORT", "9002", "AGENTWIRE_ENVELOPE_MAX_PAYLOAD", "64KiB"));
         assertThat(c.http().port()).isEqualTo(9002);
-        assertThat(c.envelope().maxPayloadBytes()).isEqualTo(64 * 1024);
-        assertThat(c.http().maxFrameBytes()).as("the frame limit follows max-payload").isEqualTo(64 * 1024);
+        assertThat(TestConfigs.envelope(c).maxPayloadBytes()).isEqualTo(64 * 1024);
         assertThat(c.history().size()).isEqualTo(5);
     }
 

@@ -1,5 +1,7 @@
 package io.agentwire.server;
 
+import io.agentwire.dialect.spi.BannerLine;
+import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.agentwire.core.Authenticator;
@@ -51,8 +53,12 @@ class DevCredentialsTest {
 
     @Test
     void theBannerShowsWhereEverythingIs() {
+        DevCredentials dev = DevCredentials.resolve(TestConfigs.dev(dir), CLOCK);
+        String token = dev.sampleToken().orElseThrow();
+        // the lines the envelope dialect gives (EnvelopeProvider); a started server's are checked in the dialects' tests
         StartupBanner b = new StartupBanner("1.2.3", false, Path.of("/var/aw"), Path.of("/var/aw/agentwire.db"),
-                "epoll", "0.0.0.0", 8080, "/ws", 42);
+                "epoll", "0.0.0.0", 8080, List.of(BannerLine.of("envelope", "ws://0.0.0.0:8080/ws"),
+                        BannerLine.dev("try", "ws://localhost:8080/ws?token=" + token)), 42);
         assertThat(b.text()).isEqualTo("""
                 AgentWire 1.2.3 started in 42 ms (production mode)
                   data dir      /var/aw (database /var/aw/agentwire.db)
@@ -60,7 +66,6 @@ class DevCredentialsTest {
                   envelope      ws://0.0.0.0:8080/ws
                   health        http://0.0.0.0:8080/healthz  http://0.0.0.0:8080/readyz
                   metrics       http://0.0.0.0:8080/metrics""".replace("\n", System.lineSeparator()));
-        DevCredentials dev = DevCredentials.resolve(TestConfigs.dev(dir), CLOCK);
         assertThat(b.devText(dev)).startsWith("DEV MODE:").contains(dev.jwtSecret().orElseThrow())
                 .contains("ws://localhost:8080/ws?token=" + dev.sampleToken().orElseThrow());
     }

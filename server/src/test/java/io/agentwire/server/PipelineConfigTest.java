@@ -37,7 +37,6 @@ class PipelineConfigTest {
         AgentWireConfig c = load(Map.of("AGENTWIRE_MODEL_BASE_URL", "http://localhost:11434/v1", "AGENTWIRE_MODEL_NAME", "llama3.1",
                 "AGENTWIRE_MODEL_API_KEY", "sk-secret-key"));
         assertThat(c.agents().defaultAgent()).isEqualTo("pipeline");
-        assertThat(c.envelope().defaultAgent()).isEqualTo("pipeline");
         ModelConfig m = c.pipeline().model().orElseThrow();
         assertThat(m.baseUrl()).isEqualTo(URI.create("http://localhost:11434/v1"));
         assertThat(m.chatCompletions()).isEqualTo(URI.create("http://localhost:11434/v1/chat/completions"));

@@ -31,8 +31,14 @@ class RemoteAgentsConfigTest {
                 .isInstanceOf(ConfigurationException.class).hasMessageStartingWith("agentwire.agents.remote.grace: ");
         assertThatThrownBy(() -> TestConfigs.devWithFile(dir, "agentwire.agents.remote.heartbeat-timeout = 10s\n", Map.of()))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("heartbeatTimeout");
-        assertThatThrownBy(() -> TestConfigs.devWithFile(dir, "agentwire.agents.remote.path = /ws\n", Map.of()))
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("agentwire.agents.remote.path and agentwire.envelope.path must differ");
+        // the remote agents' endpoint and the envelope dialect on one path of the HTTP port: refused at start, naming both
+        Map<String, Object> flags = TestConfigs.local(dir);
+        flags.put("agentwire.dev", true);
+        flags.put("agentwire.agents.remote.path", "/ws");
+        try (AgentWireServer s = new AgentWireServer(AgentWireConfig.load(null, Map.of(), flags))) {
+            assertThatThrownBy(s::start).isInstanceOf(StartupException.class)
+                    .hasMessageContaining("agentwire.agents.remote").hasMessageContaining("agentwire.envelope")
+                    .hasMessageContaining("/ws");
+        }
     }
 }

@@ -73,7 +73,7 @@ class RoomsApiTest {
 
     private HttpResponse<String> publish(Object body) throws Exception {
         String text = body instanceof String s ? s : JsonSocket.JSON.writeValueAsString(body);
-        return send(server.roomsPort(), "POST", "/api/v1/events", text, "X-API-Key", RoomsServerTest.KEY,
+        return send(server.port("rooms"), "POST", "/api/v1/events", text, "X-API-Key", RoomsServerTest.KEY,
                 "Content-Type", "application/json");
     }
 
@@ -101,7 +101,7 @@ class RoomsApiTest {
     @Test
     void withoutTheServiceKeyEveryRouteIs401() throws Exception {
         String event = JsonSocket.JSON.writeValueAsString(event("agent.connected", MINIMAL.get("agent.connected")));
-        for (int port : List.of(server.roomsPort(), server.port())) {
+        for (int port : List.of(server.port("rooms"), server.port())) {
             List<String[]> routes = List.of(new String[] {"POST", "/api/v1/events"}, new String[] {"GET", "/api/v1/websocket/stats"},
                     new String[] {"PUT", "/api/v1/access/projects/P1/users/u1"},
                     new String[] {"DELETE", "/api/v1/access/projects/P1/users/u1"}, new String[] {"GET", "/api/v1/access/users/u1"});
@@ -227,7 +227,7 @@ class RoomsApiTest {
         assertThat(send(port, "PUT", "/api/v1/access/projects/P1/users/u1", null, key).statusCode()).isEqualTo(200);
         assertThat(send(port, "PUT", "/api/v1/access/projects/P2/users/u1", null, key).statusCode()).isEqualTo(200);
         assertThat(send(port, "PUT", "/api/v1/access/projects/P2/users/u1", null, key).statusCode()).isEqualTo(200); // idempotent
-        HttpResponse<String> listed = send(server.roomsPort(), "GET", "/api/v1/access/users/u1", null, key);
+        HttpResponse<String> listed = send(server.port("rooms"), "GET", "/api/v1/access/users/u1", null, key);
         assertThat(JsonSocket.JSON.readTree(listed.body()))
                 .isEqualTo(JsonSocket.JSON.readTree("{\"user_id\":\"u1\",\"projects\":[\"P1\",\"P2\"]}"));
         assertThat(send(port, "DELETE", "/api/v1/access/projects/P1/users/u1", null, key).statusCode()).isEqualTo(200);

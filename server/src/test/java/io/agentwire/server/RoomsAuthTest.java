@@ -36,7 +36,7 @@ class RoomsAuthTest {
     }
 
     private static JsonNode connectEach(AgentWireServer s, Map<String, String> tokens) throws Exception {
-        Map<String, Object> p = RoomsHarness.params(s.roomsPort(), RoomsServerTest.KEY);
+        Map<String, Object> p = RoomsHarness.params(s.port("rooms"), RoomsServerTest.KEY);
         p.put("tokens", tokens);
         return RoomsHarness.run("tokens", p, RoomsServerTest.LIMIT);
     }

@@ -33,11 +33,9 @@ class RoomsConfigTest {
                 "AGENTWIRE_ROOMS_CORS_ORIGINS", "https://app.example.com, http://localhost:3000",
                 "AGENTWIRE_ROOMS_RECOVERY_ENABLED", "false", "AGENTWIRE_ROOMS_RECOVERY_MAX_DISCONNECTION", "30s"),
                 Map.of("agentwire.http.host", "127.0.0.1"));
-        assertThat(c.rooms().listener().host()).isEqualTo("127.0.0.1"); // follows the HTTP host
-        assertThat(c.rooms().listener().port()).isEqualTo(9100);
-        assertThat(c.rooms().listener().maxFrameBytes()).isEqualTo(2_000_000);
-        assertThat(c.rooms().listener().maxHttpBodyBytes()).isEqualTo(2_000_000);
-        RoomsConfig r = c.rooms().dialect();
+        assertThat(TestConfigs.rooms(c).address().host()).isEqualTo("127.0.0.1"); // follows the HTTP host
+        assertThat(TestConfigs.rooms(c).address().port()).isEqualTo(9100);
+        RoomsConfig r = TestConfigs.rooms(c).dialect();
         assertThat(r.namespace()).isEqualTo("/events");
         assertThat(r.projectsClaim()).isEqualTo("teams");
         EngineIoConfig e = r.socketIo().engineIo();
@@ -49,17 +47,17 @@ class RoomsConfigTest {
         assertThat(r.socketIo().recovery().enabled()).isFalse();
         assertThat(r.socketIo().recovery().maxDisconnectionDuration()).isEqualTo(Duration.ofSeconds(30));
         assertThat(r.socketIo().name()).isEqualTo("rooms");
-        assertThat(c.roomsShareTrackingListener()).isFalse(); // 9100 vs 8000
-        assertThat(dev(Map.of("AGENTWIRE_ROOMS_CORS_ORIGINS", "*"), Map.of()).rooms().dialect().socketIo().engineIo()
+        assertThat(TestConfigs.rooms(c).address()).isNotEqualTo(TestConfigs.tracking(c).address()); // 9100 vs 8000
+        assertThat(TestConfigs.rooms(dev(Map.of("AGENTWIRE_ROOMS_CORS_ORIGINS", "*"), Map.of())).dialect().socketIo().engineIo()
                 .cors().origins()).containsExactly("*");
     }
 
     @Test
-    void theTrackingAndRoomsDialectsShareAListenerOnlyOnTheSameHostAndPort() {
-        assertThat(dev(Map.of(), Map.of()).roomsShareTrackingListener()).isTrue();
-        assertThat(dev(Map.of("AGENTWIRE_ROOMS_HOST", "0.0.0.0"), Map.of()).roomsShareTrackingListener()).isFalse();
-        assertThat(dev(Map.of("AGENTWIRE_ROOMS_ENABLED", "false"), Map.of()).roomsShareTrackingListener()).isFalse();
-        assertThat(dev(Map.of("AGENTWIRE_TRACKING_ENABLED", "false"), Map.of()).roomsShareTrackingListener()).isFalse();
+    void theTrackingAndRoomsDialectsAskForTheSameAddressByDefault() {
+        AgentWireConfig c = dev(Map.of(), Map.of());
+        assertThat(TestConfigs.rooms(c).address()).isEqualTo(TestConfigs.tracking(c).address());
+        c = dev(Map.of("AGENTWIRE_ROOMS_HOST", "0.0.0.0"), Map.of());
+        assertThat(TestConfigs.rooms(c).address()).isNotEqualTo(TestConfigs.tracking(c).address());
     }
 
     @ParameterizedTest
@@ -81,10 +79,9 @@ class RoomsConfigTest {
     }
 
     @Test
-    void theRoomsPortMustDifferFromTheHttpPort() {
-        assertThatThrownBy(() -> dev(Map.of("AGENTWIRE_HTTP_PORT", "9000", "AGENTWIRE_ROOMS_PORT", "9000"), Map.of()))
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessage("agentwire.rooms.port and agentwire.http.port must differ, both are 9000");
+    void theRoomsPortMayBeTheHttpPort() {
+        AgentWireConfig c = dev(Map.of("AGENTWIRE_HTTP_PORT", "9000", "AGENTWIRE_ROOMS_PORT", "9000"), Map.of());
+        assertThat(TestConfigs.rooms(c).address().port()).isEqualTo(c.http().port()); // one listener, two path sets
     }
 
     @Test
@@ -118,12 +115,16 @@ class RoomsConfigTest {
 
     @Test
     void theBannerShowsTheRoomsEndpointAndItsApi() {
-        StartupBanner b = new StartupBanner("1.2.3", false, Path.of("/var/aw"), Path.of("/var/aw/agentwire.db"),
-                "epoll", "0.0.0.0", 8080, "/ws", "0.0.0.0", 8000, new StartupBanner.Rooms("0.0.0.0", 8000, "/ws", "/socket.io/"), 42);
-        assertThat(b.text()).contains("  rooms         http://0.0.0.0:8000/ws  (Socket.IO, path /socket.io/)")
-                .contains("  rooms api     http://0.0.0.0:8000/api/v1/events  /api/v1/websocket/stats  /api/v1/access/…  (also on :8080)");
-        DevCredentials dev = DevCredentials.resolve(TestConfigs.dev(dir), java.time.Clock.systemUTC());
-        assertThat(b.devText(dev)).contains("  try rooms     io(\"http://localhost:8000/ws\", {auth: {token: \""
-                + dev.sampleToken().orElseThrow() + "\"}})");
+        AgentWireConfig config = TestConfigs.dev(dir);
+        try (AgentWireServer s = new AgentWireServer(config)) {
+            s.start();
+            int rooms = s.port("rooms");
+            assertThat(s.banner().text()).contains("  rooms         http://127.0.0.1:" + rooms + "/ws  (Socket.IO, path /socket.io/)")
+                    .contains("  rooms api     http://127.0.0.1:" + rooms + "/api/v1/events  /api/v1/websocket/stats  "
+                            + "/api/v1/access/…  (also on :" + s.port() + ")");
+            DevCredentials dev = DevCredentials.resolve(config, java.time.Clock.systemUTC());
+            assertThat(s.banner().devText(dev)).containsPattern("  try rooms     io\\(\"http://127.0.0.1:" + rooms
+                    + "/ws\", \\{auth: \\{token: \"[^\"]+\"}}\\)");
+        }
     }
 }

@@ -45,10 +45,10 @@ class RoomsListenerTest {
     @Test
     void onTheSamePortBothDialectsShareOneListenerEachWithItsOwnLimit() throws Exception {
         try (AgentWireServer s = server(Map.of())) {
-            assertThat(s.roomsPort()).isPositive().isEqualTo(s.trackingPort()).isNotEqualTo(s.port());
-            assertThat(roomsClient(s.roomsPort()).path("accepted").asBoolean()).isTrue();
-            assertThat(stats(s.roomsPort())).isEqualTo(200);
-            try (JsonSocket dashboard = JsonSocket.dashboard(s.trackingPort(), "client_1700000000001_aaa")) {
+            assertThat(s.port("rooms")).isPositive().isEqualTo(s.port("tracking")).isNotEqualTo(s.port());
+            assertThat(roomsClient(s.port("rooms")).path("accepted").asBoolean()).isTrue();
+            assertThat(stats(s.port("rooms"))).isEqualTo(200);
+            try (JsonSocket dashboard = JsonSocket.dashboard(s.port("tracking"), "client_1700000000001_aaa")) {
                 dashboard.awaitType("active_sessions");
                 dashboard.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(100 * 1024) + "\"}"); // over tracking's 64 KiB
                 assertThat(dashboard.closed.get(10, TimeUnit.SECONDS)).isEqualTo(1009);
@@ -63,10 +63,10 @@ class RoomsListenerTest {
             free = probe.getLocalPort();
         }
         try (AgentWireServer s = server(Map.of("agentwire.rooms.port", free))) {
-            assertThat(s.roomsPort()).isEqualTo(free);
-            assertThat(s.trackingPort()).isPositive().isNotEqualTo(free);
+            assertThat(s.port("rooms")).isEqualTo(free);
+            assertThat(s.port("tracking")).isPositive().isNotEqualTo(free);
             assertThat(roomsClient(free).path("accepted").asBoolean()).isTrue();
-            try (JsonSocket dashboard = JsonSocket.dashboard(s.trackingPort(), "client_1700000000001_aaa")) {
+            try (JsonSocket dashboard = JsonSocket.dashboard(s.port("tracking"), "client_1700000000001_aaa")) {
                 dashboard.awaitType("active_sessions");
             }
         }
@@ -75,16 +75,16 @@ class RoomsListenerTest {
     @Test
     void eitherDialectCanBeTurnedOffAlone() throws Exception {
         try (AgentWireServer s = server(Map.of("agentwire.rooms.enabled", false))) {
-            assertThat(s.roomsPort()).isEqualTo(-1);
-            try (JsonSocket dashboard = JsonSocket.dashboard(s.trackingPort(), "client_1700000000001_aaa")) {
+            assertThat(s.port("rooms")).isEqualTo(-1);
+            try (JsonSocket dashboard = JsonSocket.dashboard(s.port("tracking"), "client_1700000000001_aaa")) {
                 dashboard.awaitType("active_sessions");
             }
             assertThat(stats(s.port())).isEqualTo(404);
         }
         try (AgentWireServer s = server(Map.of("agentwire.tracking.enabled", false))) {
-            assertThat(s.trackingPort()).isEqualTo(-1);
-            assertThat(s.roomsPort()).isPositive();
-            assertThat(roomsClient(s.roomsPort()).path("accepted").asBoolean()).isTrue();
+            assertThat(s.port("tracking")).isEqualTo(-1);
+            assertThat(s.port("rooms")).isPositive();
+            assertThat(roomsClient(s.port("rooms")).path("accepted").asBoolean()).isTrue();
             assertThat(stats(s.port())).isEqualTo(200);
         }
     }

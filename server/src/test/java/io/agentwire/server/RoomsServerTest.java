@@ -34,7 +34,7 @@ class RoomsServerTest {
     }
 
     private static Map<String, Object> params(AgentWireServer s, Map<String, String> tokens) {
-        Map<String, Object> p = RoomsHarness.params(s.roomsPort(), KEY);
+        Map<String, Object> p = RoomsHarness.params(s.port("rooms"), KEY);
         p.put("tokens", tokens);
         return p;
     }

@@ -1,5 +1,8 @@
 package io.agentwire.server;
 
+import io.agentwire.dialect.tracking.TrackingProvider;
+import io.agentwire.dialect.rooms.RoomsProvider;
+import io.agentwire.dialect.envelope.EnvelopeConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +42,18 @@ final class TestConfigs {
         Map<String, Object> flags = local(dataDir);
         flags.put("agentwire.dev", true);
         return AgentWireConfig.load(null, Map.of(), flags);
+    }
+
+    static EnvelopeConfig envelope(AgentWireConfig c) {
+        return c.dialect("envelope", EnvelopeConfig.class);
+    }
+
+    static TrackingProvider.TrackingSettings tracking(AgentWireConfig c) {
+        return c.dialect("tracking", TrackingProvider.TrackingSettings.class);
+    }
+
+    static RoomsProvider.RoomsSettings rooms(AgentWireConfig c) {
+        return c.dialect("rooms", RoomsProvider.RoomsSettings.class);
     }
 
     static Path file(Path dir, String hocon) throws IOException {

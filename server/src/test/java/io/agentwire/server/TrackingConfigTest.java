@@ -20,16 +20,16 @@ class TrackingConfigTest {
     @Test
     void theTrackingHostFollowsTheHttpHostUnlessSetAndEnvironmentVariablesApply() {
         AgentWireConfig c = AgentWireConfig.load(null, Map.of(), Map.of("agentwire.dev", true, "agentwire.http.host", "127.0.0.1"));
-        assertThat(c.tracking().listener().host()).isEqualTo("127.0.0.1");
-        assertThat(c.tracking().listener().maxFrameBytes()).isEqualTo(64 * 1024);
+        assertThat(TestConfigs.tracking(c).address().host()).isEqualTo("127.0.0.1");
+        assertThat(TestConfigs.tracking(c).dialect().maxPayloadBytes()).isEqualTo(64 * 1024);
         c = AgentWireConfig.load(null, Map.of("AGENTWIRE_TRACKING_HOST", "0.0.0.0", "AGENTWIRE_TRACKING_PORT", "9000",
                 "AGENTWIRE_TRACKING_CLIENT_ID_PATTERN", "[a-z0-9-]+", "AGENTWIRE_TRACKING_RATE_LIMIT_MESSAGES", "120",
                 "AGENTWIRE_TRACKING_PONG_TIMEOUT", "2m", "AGENTWIRE_TRACKING_ENABLED", "false"),
                 Map.of("agentwire.dev", true, "agentwire.http.host", "127.0.0.1"));
-        assertThat(c.tracking().listener().host()).isEqualTo("0.0.0.0");
-        assertThat(c.tracking().listener().port()).isEqualTo(9000);
-        assertThat(c.tracking().enabled()).isFalse();
-        TrackingConfig t = c.tracking().dialect();
+        assertThat(TestConfigs.tracking(c).address().host()).isEqualTo("0.0.0.0");
+        assertThat(TestConfigs.tracking(c).address().port()).isEqualTo(9000);
+        assertThat(c.dialectEnabled("tracking")).isFalse();
+        TrackingConfig t = TestConfigs.tracking(c).dialect();
         assertThat(t.clientIdPattern()).isEqualTo("[a-z0-9-]+");
         assertThat(t.rateLimitMessages()).isEqualTo(120);
         assertThat(t.pongTimeout()).isEqualTo(Duration.ofMinutes(2));
@@ -39,7 +39,7 @@ class TrackingConfigTest {
     @Test
     void theDefaultClientIdCheckIsSpec002s() {
         AgentWireConfig c = AgentWireConfig.load(null, Map.of(), Map.of("agentwire.dev", true));
-        assertThat(c.tracking().dialect().clientIdPattern()).isEqualTo("^client_\\d+_[a-z0-9]+$");
+        assertThat(TestConfigs.tracking(c).dialect().clientIdPattern()).isEqualTo("^client_\\d+_[a-z0-9]+$");
     }
 
     @ParameterizedTest
@@ -62,25 +62,31 @@ class TrackingConfigTest {
     }
 
     @Test
-    void anInvalidPatternAndAPortClashAreRefused() throws IOException {
+    void anInvalidPatternIsRefusedAndThePortOfTheHttpServerIsShared() throws IOException {
         assertThatThrownBy(() -> TestConfigs.devWithFile(dir, "agentwire.tracking.client-id-pattern = \"client_[\"", Map.of()))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageStartingWith("agentwire.tracking.client-id-pattern: client id pattern is not a valid regular expression");
-        assertThatThrownBy(() -> TestConfigs.devWithFile(dir, "agentwire { http.port = 9000, tracking.port = 9000 }", Map.of()))
-                .isInstanceOf(ConfigurationException.class)
-                .hasMessage("agentwire.tracking.port and agentwire.http.port must differ, both are 9000");
+        // one address for both: the tracking endpoint joins the HTTP port's listener (their paths do not overlap)
+        AgentWireConfig same = TestConfigs.devWithFile(dir, "agentwire { http.port = 9000, tracking.port = 9000 }", Map.of());
+        assertThat(TestConfigs.tracking(same).address().port()).isEqualTo(same.http().port());
         AgentWireConfig off = TestConfigs.devWithFile(dir, "agentwire { http.port = 9000, tracking { port = 9000, enabled = false } }", Map.of());
-        assertThat(off.tracking().enabled()).isFalse();
+        assertThat(off.dialectEnabled("tracking")).isFalse();
     }
 
     @Test
     void theBannerShowsTheTrackingPortAndItsApi() {
-        StartupBanner b = new StartupBanner("1.2.3", false, Path.of("/var/aw"), Path.of("/var/aw/agentwire.db"),
-                "epoll", "0.0.0.0", 8080, "/ws", "0.0.0.0", 8000, 42);
-        assertThat(b.text()).contains("  tracking      ws://0.0.0.0:8000/ws/agent-tracking/{client_id}")
-                .contains("  tracking api  http://0.0.0.0:8080/api/v1/tracking/{agent-status,collaboration,logs}");
-        StartupBanner without = new StartupBanner("1.2.3", false, Path.of("/var/aw"), Path.of("/var/aw/agentwire.db"),
-                "epoll", "0.0.0.0", 8080, "/ws", 42);
-        assertThat(without.text()).doesNotContain("tracking");
+        try (AgentWireServer s = new AgentWireServer(TestConfigs.dev(dir))) {
+            s.start();
+            assertThat(s.banner().text()).contains("  tracking      ws://127.0.0.1:" + s.port("tracking")
+                            + "/ws/agent-tracking/{client_id}")
+                    .contains("  tracking api  http://127.0.0.1:" + s.port() + "/api/v1/tracking/{agent-status,collaboration,logs}");
+        }
+        Map<String, Object> flags = TestConfigs.local(dir);
+        flags.put("agentwire.dev", true);
+        flags.put("agentwire.tracking.enabled", false);
+        try (AgentWireServer s = new AgentWireServer(AgentWireConfig.load(null, Map.of(), flags))) {
+            s.start();
+            assertThat(s.banner().text()).doesNotContain("tracking");
+        }
     }
 }

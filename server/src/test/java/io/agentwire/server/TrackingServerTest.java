@@ -56,9 +56,9 @@ class TrackingServerTest {
     void aBackendsStatusAndCollaborationReachEveryDashboard() throws Exception {
         try (AgentWireServer server = new AgentWireServer(config(Map.of(), true))) {
             int port = server.start();
-            assertThat(server.trackingPort()).isPositive().isNotEqualTo(port);
-            try (JsonSocket a = JsonSocket.dashboard(server.trackingPort(), "client_1700000000001_aaa");
-                 JsonSocket b = JsonSocket.dashboard(server.trackingPort(), "client_1700000000002_bbb")) {
+            assertThat(server.port("tracking")).isPositive().isNotEqualTo(port);
+            try (JsonSocket a = JsonSocket.dashboard(server.port("tracking"), "client_1700000000001_aaa");
+                 JsonSocket b = JsonSocket.dashboard(server.port("tracking"), "client_1700000000002_bbb")) {
                 for (JsonSocket d : List.of(a, b)) d.awaitType("active_sessions");
 
                 HttpResponse<String> r = post(port, "/api/v1/tracking/agent-status", """
@@ -171,7 +171,7 @@ class TrackingServerTest {
     void anEnvelopeRunOnTheServerIsSeenOnTheTrackingPort() throws Exception {
         try (AgentWireServer server = new AgentWireServer(config(Map.of(), true))) {
             int port = server.start();
-            try (JsonSocket dash = JsonSocket.dashboard(server.trackingPort(), "client_1700000000003_ccc");
+            try (JsonSocket dash = JsonSocket.dashboard(server.port("tracking"), "client_1700000000003_ccc");
                  JsonSocket user = new JsonSocket(URI.create("ws://127.0.0.1:" + port + "/ws?token=" + token("alice")))) {
                 dash.awaitType("active_sessions");
                 user.awaitEvent("system.connected");
@@ -194,16 +194,16 @@ class TrackingServerTest {
     void tokensCanBeRequiredAndTheDialectCanBeTurnedOff() throws Exception {
         try (AgentWireServer server = new AgentWireServer(config(Map.of("agentwire.tracking.require-token", true), true))) {
             server.start();
-            assertThatThrownBy(() -> JsonSocket.dashboard(server.trackingPort(), "client_1_abc"))
+            assertThatThrownBy(() -> JsonSocket.dashboard(server.port("tracking"), "client_1_abc"))
                     .cause().isInstanceOf(WebSocketHandshakeException.class)
                     .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(401));
-            try (JsonSocket d = JsonSocket.dashboard(server.trackingPort(), "client_1_abc?token=" + token("ops"))) {
+            try (JsonSocket d = JsonSocket.dashboard(server.port("tracking"), "client_1_abc?token=" + token("ops"))) {
                 assertThat(d.awaitType("active_sessions").path("data").path("total_sessions").asInt()).isZero();
             }
         }
         try (AgentWireServer server = new AgentWireServer(config(Map.of("agentwire.tracking.enabled", false), true))) {
             int port = server.start();
-            assertThat(server.trackingPort()).isEqualTo(-1);
+            assertThat(server.port("tracking")).isEqualTo(-1);
             assertThat(post(port, "/api/v1/tracking/agent-status", "{}", "X-API-Key", KEY).statusCode()).isEqualTo(404);
         }
     }

@@ -75,6 +75,25 @@ public final class Routes {
         return Map.copyOf(out);
     }
 
+    /**
+     * A path a route table answers: exactly ({@code prefix} false) or every path under it. Two tables that would
+     * share one listener must not claim overlapping paths.
+     */
+    public record Claim(String path, boolean prefix) {
+        /** Whether a request path could be answered by both claims. */
+        public boolean overlaps(Claim other) {
+            if (prefix && other.prefix) return path.startsWith(other.path) || other.path.startsWith(path);
+            if (prefix) return other.path.startsWith(path);
+            if (other.prefix) return path.startsWith(other.path);
+            return path.equals(other.path);
+        }
+
+        @Override
+        public String toString() {
+            return prefix ? path + "*" : path;
+        }
+    }
+
     /** Collects routes; registering the same method and path (or endpoint path) twice is an error. */
     public static final class Builder {
         private final Map<String, Map<String, Object>> exact = new LinkedHashMap<>();
@@ -119,6 +138,23 @@ public final class Routes {
 
         public Routes build() {
             return new Routes(this);
+        }
+
+        /** The paths registered so far: exact routes, prefix routes and WebSocket endpoints. */
+        public java.util.List<Claim> claims() {
+            List<Claim> out = new ArrayList<>();
+            exact.keySet().forEach(path -> out.add(new Claim(path, false)));
+            prefixes.keySet().forEach(path -> out.add(new Claim(path, true)));
+            webSockets.forEach(e -> out.add(new Claim(e.path(), e.prefix())));
+            return List.copyOf(out);
+        }
+
+        /** Adds every route of {@code other} to this table (same rules as adding them one by one). */
+        public Builder addAll(Builder other) {
+            other.exact.forEach((path, byMethod) -> byMethod.forEach((m, h) -> add(exact, m, path, h)));
+            other.prefixes.forEach((path, byMethod) -> byMethod.forEach((m, h) -> add(prefixes, m, path, h)));
+            other.webSockets.forEach(this::webSocket);
+            return this;
         }
 
         private Builder add(Map<String, Map<String, Object>> table, String method, String path, Object handler) {

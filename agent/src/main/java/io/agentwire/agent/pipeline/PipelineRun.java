@@ -1,5 +1,6 @@
 package io.agentwire.agent.pipeline;
 
+import io.agentwire.core.RunEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -56,7 +57,7 @@ final class PipelineRun {
             phase = Phase.AGGREGATING;
             String answer = aggregate(tasks, results);
             ctx.emit("agent.final_answer", JSON.objectNode().put("text", answer), null);
-            ctx.emit("pipeline.completed", null, JSON.objectNode().put("tasks", tasks.size()).put("status", "completed"));
+            ctx.emit(RunEvent.COMPLETED, null, JSON.objectNode().put("tasks", tasks.size()).put("status", "completed"));
         } catch (RunCancelledException e) {
             if (phase == Phase.PLANNING) ctx.emit("plan.cancelled", JSON.objectNode().put("reason", "cancelled"), null);
             throw e;
@@ -107,7 +108,7 @@ final class PipelineRun {
                 || "reject".equals(answer.path("value").asText(null));
         if (!rejected) return true;
         ctx.emit("plan.cancelled", JSON.objectNode().put("reason", "plan rejected"), null);
-        ctx.emit("pipeline.completed", null, JSON.objectNode().put("status", "rejected"));
+        ctx.emit(RunEvent.COMPLETED, null, JSON.objectNode().put("status", "rejected"));
         return false;
     }
 

@@ -1,5 +1,6 @@
 package io.agentwire.agent.remote;
 
+import io.agentwire.core.RunEvent;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -86,7 +87,7 @@ final class AgentWire {
             throw new Bad(ErrorCode.INVALID_FIELD, "event", "event must be namespace.name and not user.* or system.*, was "
                     + event);
         }
-        if (event.equals("pipeline.completed")) {
+        if (event.equals(RunEvent.COMPLETED)) {
             throw new Bad(ErrorCode.INVALID_FIELD, "event", "end a run with run.end, not a pipeline.completed event");
         }
         String stepId = text(root, "step_id", false);

@@ -1,5 +1,6 @@
 package io.agentwire.agent.remote;
 
+import io.agentwire.core.RunEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.agent.AgentContext;
@@ -154,7 +155,7 @@ final class RemoteRunLoop {
     private Registration.Ended finish(Inbound.End e) {
         ObjectNode meta = e.metadata().deepCopy().put("status", e.status());
         meta.put("agent", registration.name);
-        Publication p = ctx.emit("pipeline.completed", null, null, meta);
+        Publication p = ctx.emit(RunEvent.COMPLETED, null, null, meta);
         run.seqs.put(e.n(), p.offset());
         run.lastN = e.n();
         registration.send(Outbound.ack(run.runId(), e.n(), p.offset()));
@@ -167,7 +168,7 @@ final class RemoteRunLoop {
         String message = "The remote agent " + registration.name + " disconnected and " + (why.contains("without")
                 ? "came back without this run." : "did not come back within " + config.grace().toMillis() + " ms.");
         ctx.emit("agent.error", null, AgentWire.JSON.createObjectNode().put("message", message), meta);
-        ctx.emit("pipeline.completed", null, null, AgentWire.JSON.createObjectNode().put("status", "failed")
+        ctx.emit(RunEvent.COMPLETED, null, null, AgentWire.JSON.createObjectNode().put("status", "failed")
                 .put("agent", registration.name));
         log.warn("run {} of session {} ended: remote agent {} lost ({})", run.runId(), run.request.sessionId(),
                 registration.name, why);

@@ -1,5 +1,6 @@
 package io.agentwire.dialect.envelope;
 
+import io.agentwire.core.RunEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -66,7 +67,7 @@ final class StateSnapshot {
                     conversation.add(JSON.objectNode().put("role", "agent").put("text", content.path("text").asText())
                             .put("run_id", runId).put("seq", p.offset()));
                 }
-                case "pipeline.completed" -> {
+                case RunEvent.COMPLETED -> {
                     run.put("phase", "done");
                     run.put("status", e.path("metadata").path("status").asText("completed"));
                 }

@@ -1,5 +1,6 @@
 package io.agentwire.dialect.tracking;
 
+import io.agentwire.core.RunEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -23,7 +24,7 @@ final class RunLogText {
         if (c.hasNonNull("tool")) details.put("tool", c.get("tool").asText());
         if (meta.hasNonNull("call_id")) details.put("call_id", meta.get("call_id").asText());
         if (meta.hasNonNull("code")) details.put("code", meta.get("code").asText());
-        if (event.equals("pipeline.completed")) details.put("status", meta.path("status").asText("completed"));
+        if (event.equals(RunEvent.COMPLETED)) details.put("status", meta.path("status").asText("completed"));
         ObjectNode line = TrackingJson.NODES.objectNode().put("timestamp", TrackingJson.iso(timeMillis))
                 .put("level", level(event, meta)).put("agent", agent)
                 .put("message", clip(message(event, c, meta), MAX_MESSAGE));
@@ -34,7 +35,7 @@ final class RunLogText {
     static String level(String event, JsonNode meta) {
         if (event.equals("agent.error") || event.startsWith("error.") && !event.equals("error.timeout")) return "error";
         if (event.equals("error.timeout") || event.endsWith(".cancelled")) return "warning";
-        if (event.equals("pipeline.completed")) {
+        if (event.equals(RunEvent.COMPLETED)) {
             return switch (meta.path("status").asText("completed")) {
                 case "completed" -> "info";
                 case "failed", "interrupted" -> "error";
@@ -59,7 +60,7 @@ final class RunLogText {
             case "aggregate.completed" -> "Results combined";
             case "agent.final_answer" -> "Final answer: " + c.path("text").asText("");
             case "agent.session_closed" -> "Session closed";
-            case "pipeline.completed" -> "Run " + meta.path("status").asText("completed")
+            case RunEvent.COMPLETED -> "Run " + meta.path("status").asText("completed")
                     + (meta.has("duration_ms") ? " after " + meta.path("duration_ms").asLong() + " ms" : "");
             default -> {
                 String text = c.hasNonNull("text") ? c.get("text").asText() : c.path("message").asText("");

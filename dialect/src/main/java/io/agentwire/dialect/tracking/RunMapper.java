@@ -1,5 +1,6 @@
 package io.agentwire.dialect.tracking;
 
+import io.agentwire.core.RunEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
@@ -48,7 +49,7 @@ final class RunMapper {
         if (hasName) run.agentName = named; // a run that began with unnamed events (a remote agent's) takes its name
         ObjectNode log = RunLogText.line(event, e, run.agentName, seq, time);
         String message = status(s, run, event, content, meta);
-        if (event.equals("pipeline.completed")) s.endRun(runId);
+        if (event.equals(RunEvent.COMPLETED)) s.endRun(runId);
         ObjectNode output = output(event, content, run, time);
         if (message == null) return new Update(null, log, output);
         ObjectNode m = TrackingJson.NODES.objectNode().put("session_id", s.id()).put("run_id", runId)
@@ -56,7 +57,7 @@ final class RunMapper {
                 .put("tasks_done", run.tasksDone);
         if (run.tasksTotal != null) m.put("tasks_total", run.tasksTotal);
         if (run.taskId != null) m.put("task_id", run.taskId);
-        if (event.equals("pipeline.completed")) {
+        if (event.equals(RunEvent.COMPLETED)) {
             m.put("run_status", meta.path("status").asText("completed"));
             if (meta.has("duration_ms")) m.set("duration_ms", meta.get("duration_ms"));
         }
@@ -111,7 +112,7 @@ final class RunMapper {
                 run.advance(AgentStatus.ERROR, run.progress);
                 return RunLogText.clip(content.path("message").asText("The agent failed."), 500);
             }
-            case "pipeline.completed" -> {
+            case RunEvent.COMPLETED -> {
                 return completed(run, meta);
             }
             default -> {

@@ -1,13 +1,15 @@
-package io.agentwire.server;
+package io.agentwire.dialect.tracking;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentwire.core.AgentWireException;
+import io.agentwire.dialect.spi.ApiJson;
+import io.agentwire.dialect.spi.ApiKeyGuard;
 import io.agentwire.core.ErrorCode;
 import io.agentwire.core.InvalidFieldException;
-import io.agentwire.dialect.tracking.AgentStatusReport;
-import io.agentwire.dialect.tracking.CollaborationReport;
-import io.agentwire.dialect.tracking.LogReport;
-import io.agentwire.dialect.tracking.TrackingDialect;
+
+
+
+
 import io.agentwire.transport.HttpHandler;
 import io.agentwire.transport.HttpReply;
 import io.agentwire.transport.Routes;
@@ -31,13 +33,13 @@ import java.util.function.Function;
  * {@code {"error":{"code","message","field"}}} naming the bad field; 401 without a valid key; 429 when the tracker
  * is overloaded. Everything here is CPU work on the event loop; delivery completes on the tracker's thread.
  */
-final class TrackingApi {
-    static final String BASE = "/api/v1/tracking";
+public final class TrackingApi {
+    public static final String BASE = "/api/v1/tracking";
 
     private final TrackingDialect tracking;
-    private final ApiKeyCheck keys;
+    private final ApiKeyGuard keys;
 
-    TrackingApi(TrackingDialect tracking, ApiKeyCheck keys) {
+    TrackingApi(TrackingDialect tracking, ApiKeyGuard keys) {
         this.tracking = tracking;
         this.keys = keys;
     }

@@ -1,10 +1,12 @@
-package io.agentwire.server;
+package io.agentwire.dialect.rooms;
 
 import io.agentwire.core.ErrorCode;
+import io.agentwire.dialect.spi.ApiJson;
+import io.agentwire.dialect.spi.ApiKeyGuard;
 import io.agentwire.core.InvalidFieldException;
-import io.agentwire.dialect.rooms.RoomName;
-import io.agentwire.dialect.rooms.RoomsDialect;
-import io.agentwire.dialect.rooms.ServerEvent;
+
+
+
 import io.agentwire.transport.HttpHandler;
 import io.agentwire.transport.HttpReply;
 import io.agentwire.transport.HttpRequestData;
@@ -33,15 +35,15 @@ import java.util.function.Function;
  * without a valid key; 404 for another path under {@code /api/v1/access/}.
  */
 final class RoomsApi {
-    static final String EVENTS = "/api/v1/events";
-    static final String STATS = "/api/v1/websocket/stats";
-    static final String ACCESS = "/api/v1/access/";
+    public static final String EVENTS = "/api/v1/events";
+    public static final String STATS = "/api/v1/websocket/stats";
+    public static final String ACCESS = "/api/v1/access/";
 
     private final RoomsDialect rooms;
-    private final ApiKeyCheck keys;
+    private final ApiKeyGuard keys;
     private final Clock clock;
 
-    RoomsApi(RoomsDialect rooms, ApiKeyCheck keys, Clock clock) {
+    RoomsApi(RoomsDialect rooms, ApiKeyGuard keys, Clock clock) {
         this.rooms = rooms;
         this.keys = keys;
         this.clock = clock;

@@ -1,4 +1,4 @@
-package io.agentwire.server;
+package io.agentwire.dialect.spi;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -17,7 +17,7 @@ import java.util.Map;
  * The JSON side of the HTTP API for backends: request bodies read strictly (no trailing tokens, no duplicate keys,
  * nesting at most 64 deep) and the 400 answer naming the bad field, {@code {"error":{"code","message","field"}}}.
  */
-final class ApiJson {
+public final class ApiJson {
     private static final ObjectMapper STRICT = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
@@ -30,9 +30,9 @@ final class ApiJson {
     private ApiJson() { }
 
     /** A body that is not JSON, or is empty: the 400 to answer with. */
-    static final class BadBody extends Exception {
+    public static final class BadBody extends Exception {
         private static final long serialVersionUID = 1L;
-        final transient HttpReply reply;
+        public final transient HttpReply reply;
 
         BadBody(HttpReply reply) {
             super(null, null, false, false);
@@ -41,7 +41,7 @@ final class ApiJson {
     }
 
     /** The request's body as JSON. */
-    static JsonNode body(HttpRequestData request) throws BadBody {
+    public static JsonNode body(HttpRequestData request) throws BadBody {
         JsonNode body;
         try {
             body = STRICT.readTree(request.body());
@@ -55,7 +55,7 @@ final class ApiJson {
     }
 
     /** 400 {@code {"error":{"code","message","field"?}}}. */
-    static HttpReply bad(ErrorCode code, String field, String message) {
+    public static HttpReply bad(ErrorCode code, String field, String message) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code.name());
         error.put("message", message);

@@ -1,4 +1,4 @@
-package io.agentwire.server;
+package io.agentwire.dialect.spi;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -19,7 +19,7 @@ import java.util.Objects;
  * that key, e.g. {@code agentwire.envelope.heartbeat-interval: heartbeat interval must be > 0, was 0s}. When no
  * single value is wrong (two values contradict each other), it names every key whose value is not the default.
  */
-final class RecordBinder<R extends Record> {
+public final class RecordBinder<R extends Record> {
     private final R defaults;
     private final RecordComponent[] components;
     private final Map<String, Setting> settings = new LinkedHashMap<>();
@@ -31,26 +31,26 @@ final class RecordBinder<R extends Record> {
     }
 
     /** A binder whose unset components take their value from {@code defaults}. */
-    static <R extends Record> RecordBinder<R> from(R defaults) {
+    public static <R extends Record> RecordBinder<R> from(R defaults) {
         return new RecordBinder<>(defaults);
     }
 
     /** Sets {@code component} from a configuration key. */
-    RecordBinder<R> bind(String component, Setting setting) {
+    public RecordBinder<R> bind(String component, Setting setting) {
         check(component);
         settings.put(component, setting);
         return this;
     }
 
     /** Sets {@code component} to a value no key holds directly (computed, or another record). */
-    RecordBinder<R> derive(String component, Object value) {
+    public RecordBinder<R> derive(String component, Object value) {
         check(component);
         derived.put(component, value);
         return this;
     }
 
-    /** The record; {@link ConfigurationException} naming the key if the record refuses the values. */
-    R build() {
+    /** The record; {@link SettingsException} naming the key if the record refuses the values. */
+    public R build() {
         Map<String, Object> all = new HashMap<>(derived);
         settings.forEach((c, s) -> all.put(c, s.value()));
         try {
@@ -60,7 +60,7 @@ final class RecordBinder<R extends Record> {
         }
     }
 
-    private ConfigurationException blame(String message) {
+    private SettingsException blame(String message) {
         List<Setting> alone = new ArrayList<>();
         settings.forEach((component, setting) -> {
             Map<String, Object> one = new HashMap<>(derived);
@@ -79,11 +79,11 @@ final class RecordBinder<R extends Record> {
             String was = "was " + s.value();
             String text = message.endsWith(was)
                     ? message.substring(0, message.length() - was.length()) + "was " + s.raw() : message;
-            return new ConfigurationException(s.key() + ": " + text + " (" + s.origin() + ")");
+            return new SettingsException(s.key() + ": " + text + " (" + s.origin() + ")");
         }
         String keys = blamed.isEmpty() ? "configuration"
                 : String.join(", ", blamed.stream().map(s -> s.key() + " (" + s.origin() + ")").toList());
-        return new ConfigurationException(keys + ": " + message);
+        return new SettingsException(keys + ": " + message);
     }
 
     @SuppressWarnings("unchecked")
