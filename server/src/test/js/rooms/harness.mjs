@@ -170,6 +170,15 @@ async function tokens() {
     s.close();
     out[name] = result;
   }
+  // every socket is closed now: none may stay counted (a refused one must never have been)
+  let stats;
+  const end = Date.now() + 10000;
+  do {
+    stats = await api("GET", "/api/v1/websocket/stats");
+    if (stats.body && stats.body.connections === 0) break;
+    await sleep(50);
+  } while (Date.now() < end);
+  out._connectionsAfter = stats.body ? stats.body.connections : -1;
   return out;
 }
 
@@ -265,6 +274,75 @@ async function recoveryRecheck() {
   return { subscribed, recovered, prs: got.filter((e) => e.event === "pr.created").length, rooms: stats.body.rooms };
 }
 
+// Issue 17 (3): what a recovering socket missed in a room it may no longer enter is not delivered. bob's grant to P2
+// is revoked while he is away; carol comes back with a new token that no longer lists P3. Each misses one event of
+// the lost room and one global event: the global one is replayed, the other never arrives.
+async function recoveryRevoked() {
+  const bob = connect(P.tokens.bob, { transports: ["websocket"] });
+  const carol = connect(P.tokens.carol, { transports: ["websocket"] });
+  const got = { bob: recorder(bob), carol: recorder(carol) };
+  await Promise.all([connected(bob), connected(carol)]);
+  await api("PUT", "/api/v1/access/projects/P2/users/bob");
+  const subscribed = { bob: await call(bob, "subscribe", { room: "project:P2" }),
+    carol: await call(carol, "subscribe", { room: "project:P3" }) };
+  for (const s of [bob, carol]) {
+    const down = once(s, "disconnect");
+    s.io.engine.close();
+    await down;
+  }
+  await api("DELETE", "/api/v1/access/projects/P2/users/bob");
+  await api("POST", "/api/v1/events", { type: "pr.created", data: { pr_id: "1", project_id: "P2", title: "missed-P2" } });
+  await api("POST", "/api/v1/events", { type: "pr.created", data: { pr_id: "2", project_id: "P3", title: "missed-P3" } });
+  await api("POST", "/api/v1/events", { type: "agent.status_changed", data: { agent_id: "missed-global", status: "online" } });
+  carol.auth = { token: P.tokens.carolWithoutP3 };
+  bob.connect();
+  carol.connect();
+  await Promise.all([once(bob, "connect"), once(carol, "connect")]);
+  await api("POST", "/api/v1/events", { type: "agent.status_changed", data: { agent_id: "sentinel", status: "online" } });
+  const sentinel = (list) => list.some((e) => e.event === "agent.status_changed" && e.payload.data.agent_id === "sentinel");
+  await until(() => sentinel(got.bob) && sentinel(got.carol));
+  const out = { subscribed };
+  for (const [name, s] of Object.entries({ bob, carol })) {
+    out[name] = { recovered: s.recovered,
+      prs: got[name].filter((e) => e.event === "pr.created").map((e) => e.payload.data.title),
+      globals: got[name].filter((e) => e.event === "agent.status_changed").map((e) => e.payload.data.agent_id) };
+    s.close();
+  }
+  return out;
+}
+
+// Issue 17 (3): mallory learned alice's pid and offset. Presenting them with her own token gives her a fresh
+// socket and nothing of alice's; alice then recovers her own socket with what she missed.
+async function stolenPid() {
+  const alice = connect(P.tokens.alice, { transports: ["websocket"] });
+  const got = recorder(alice);
+  await connected(alice);
+  await call(alice, "subscribe", { room: "project:P1" });
+  const aliceId = alice.id;
+  const down = once(alice, "disconnect");
+  alice.io.engine.close();
+  await down;
+  const pid = alice._pid, offset = alice._lastOffset;
+  await api("POST", "/api/v1/events", { type: "pr.created", data: { pr_id: "1", project_id: "P1", title: "missed-P1" } });
+  // in cluster mode mallory tries on the other node (the recovery records are shared in Redis)
+  const mallory = io((P.baseB ?? P.base) + "/ws", { forceNew: true, reconnection: false, transports: ["websocket"],
+    auth: { token: P.tokens.mallory, pid, offset } });
+  const mgot = recorder(mallory);
+  await Promise.all([once(mallory, "connect"), until(() => mgot.some((e) => e.event === "connection_established"))]);
+  const m = { recovered: mallory.recovered, sameId: mallory.id === aliceId };
+  await api("POST", "/api/v1/events", { type: "agent.status_changed", data: { agent_id: "sentinel", status: "online" } });
+  await until(() => mgot.some((e) => e.event === "agent.status_changed"));
+  m.events = mgot.map((e) => e.event + ":" + (e.payload?.data?.title ?? e.payload?.data?.user_id ?? e.payload?.data?.agent_id));
+  mallory.close();
+  alice.connect();
+  await once(alice, "connect");
+  const a = { recovered: alice.recovered, sameId: alice.id === aliceId };
+  await until(() => got.some((e) => e.payload?.data?.title === "missed-P1"), 5000).catch(() => {});
+  a.prs = got.filter((e) => e.event === "pr.created").map((e) => e.payload.data.title);
+  alice.close();
+  return { mallory: m, alice: a, hadPid: typeof pid === "string", hadOffset: typeof offset === "string" };
+}
+
 // The 1 MB message limit: a message under it is answered, one over it closes that client only.
 async function payload() {
   const a = connect(P.tokens.alice, { transports: ["websocket"] });
@@ -310,7 +388,7 @@ async function cluster() {
   return { subs, statsA, statsB, published: published.status, got, afterLeave };
 }
 
-const scenarios = { cluster, flows, routing, tokens, fanout, recovery, recoveryRecheck, payload };
+const scenarios = { cluster, flows, routing, tokens, fanout, recovery, recoveryRecheck, recoveryRevoked, stolenPid, payload };
 if (!scenarios[scenario]) fail("unknown scenario " + scenario);
 scenarios[scenario]()
   .then((r) => { clearTimeout(deadline); console.log(JSON.stringify(r)); process.exit(0); })

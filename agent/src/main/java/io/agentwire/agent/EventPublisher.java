@@ -128,6 +128,41 @@ final class EventPublisher {
         return failure;
     }
 
+    /**
+     * After a publishing failure ended the run: stores {@code agent.error} (the failure's code) and
+     * {@code pipeline.completed {status: failed}}, retrying every {@code retryEvery} until the sink takes them (the
+     * broker or store is back) or {@code giveUpAfter} has passed, so that the session's clients and history see the
+     * run end. Returns whether both were stored. Blocks: the run's own thread.
+     */
+    boolean endAfterFailure(Duration giveUpAfter, Duration retryEvery) {
+        AgentWireException cause = failure;
+        long deadline = System.nanoTime() + giveUpAfter.toNanos();
+        boolean errorStored = false;
+        while (true) {
+            EventPublisher fresh = new EventPublisher(sink, sessionId, runId, timeout, clock);
+            try {
+                if (!errorStored) {
+                    fresh.publish("agent.error", null, JSON.objectNode().put("message",
+                            "the run's events could not be published: " + cause.code().defaultMessage()),
+                            JSON.objectNode().put("code", cause.code().name()), null, () -> { });
+                    errorStored = true;
+                }
+                fresh.publish(COMPLETED, null, JSON.objectNode(), JSON.objectNode().put("status", "failed")
+                        .put("duration_ms", elapsed().toMillis()), null, () -> { });
+                completedStatus = "failed";
+                return true;
+            } catch (AgentWireException e) {
+                if (System.nanoTime() - deadline > 0) return false;
+                try {
+                    Thread.sleep(retryEvery.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+    }
+
     /** The status of the emitted {@code pipeline.completed}, or null if none was emitted. */
     String completedStatus() {
         return completedStatus;

@@ -10,13 +10,18 @@ import org.slf4j.MDC;
 
 /**
  * Runs one agent run on its thread and ends it: whatever the agent does (returns, is cancelled, throws, can not
- * publish), exactly one {@code pipeline.completed} is published (unless publishing itself failed), the run
- * leaves the active set, and its start and end are logged. While it runs, the log's MDC holds {@code run_id},
- * {@code session_id} and {@code agent} (JSON logs carry them on every line the run's thread writes).
+ * publish), exactly one {@code pipeline.completed} is published, the run leaves the active set, and its start and
+ * end are logged. When its events could not be published (the broker or store stalled or is down), the run ends
+ * {@code failed} with {@code agent.error}, stored as soon as the broker takes writes again (retried every
+ * {@link #END_RETRY_EVERY} for up to {@link #END_RETRY_FOR}); it stays in the active set meanwhile.
+ * While it runs, the log's MDC holds {@code run_id}, {@code session_id} and {@code agent} (JSON logs carry them on
+ * every line the run's thread writes).
  */
 final class RunDriver implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RunDriver.class);
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    static final java.time.Duration END_RETRY_FOR = java.time.Duration.ofMinutes(10);
+    static final java.time.Duration END_RETRY_EVERY = java.time.Duration.ofSeconds(1);
 
     private final Agent agent;
     private final RunContext ctx;
@@ -73,8 +78,14 @@ final class RunDriver implements Runnable {
         EventPublisher events = ctx.events();
         AgentWireException failure = events.failure();
         if (failure != null) {
-            log.error("run ended: its events could not be published session={} run={} code={}", r.sessionId(),
-                    r.runId(), failure.code(), failure);
+            log.error("run ended: its events could not be published session={} run={} code={}; storing its end "
+                    + "(agent.error, pipeline.completed failed) once the broker takes writes", r.sessionId(), r.runId(),
+                    failure.code(), failure);
+            if (events.endAfterFailure(END_RETRY_FOR, END_RETRY_EVERY)) {
+                log.info("run end stored after the publishing failure session={} run={}", r.sessionId(), r.runId());
+            } else {
+                log.error("run end could not be stored within {} session={} run={}", END_RETRY_FOR, r.sessionId(), r.runId());
+            }
             return "failed";
         }
         if (events.completedStatus() != null) {

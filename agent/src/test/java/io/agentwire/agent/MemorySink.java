@@ -54,14 +54,19 @@ final class MemorySink implements EventSink {
     }
 
     synchronized JsonNode await(Predicate<JsonNode> match, String what) {
-        long deadline = System.nanoTime() + GUARD.toNanos();
+        return await(match, what, GUARD);
+    }
+
+    /** Waits up to {@code guard} (a failure guard only) for the first publication that matches. */
+    synchronized JsonNode await(Predicate<JsonNode> match, String what, Duration guard) {
+        long deadline = System.nanoTime() + guard.toNanos();
         int seen = 0;
         while (true) {
             for (; seen < publications.size(); seen++) {
                 if (match.test(publications.get(seen).data())) return publications.get(seen).data();
             }
             long left = deadline - System.nanoTime();
-            if (left <= 0) throw new AssertionError("no event " + what + " within " + GUARD + "; got " + names());
+            if (left <= 0) throw new AssertionError("no event " + what + " within " + guard + "; got " + names());
             try {
                 wait(Math.max(1, left / 1_000_000));
             } catch (InterruptedException e) {

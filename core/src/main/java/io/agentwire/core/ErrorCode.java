@@ -27,6 +27,7 @@ public enum ErrorCode {
     // resource
     RATE_LIMITED(ErrorClass.RESOURCE, "too many messages; slow down"),
     PAYLOAD_TOO_LARGE(ErrorClass.RESOURCE, "the message is larger than the maximum payload"),
+    SESSION_LIMIT(ErrorClass.RESOURCE, "the principal has its maximum of open sessions; close one or let one expire"),
     SLOW_CONSUMER(ErrorClass.RESOURCE, "the client did not read fast enough and its send queue overflowed"),
     // authentication
     AUTH_MISSING(ErrorClass.VALIDATION, "no credentials were given"),

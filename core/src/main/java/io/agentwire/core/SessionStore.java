@@ -7,7 +7,16 @@ import java.util.Optional;
 public interface SessionStore {
 
     /** Stores a new session; fails if the id exists. */
-    void create(Session session);
+    default void create(Session session) {
+        create(session, Integer.MAX_VALUE, session.createdAt());
+    }
+
+    /**
+     * Stores a new session unless its owner already has {@code maxOpen} sessions that are open and unexpired at
+     * {@code now}: then nothing is stored and the answer is false. Count and insert are one atomic step (two
+     * concurrent creates never both take the last place). Fails if the id exists.
+     */
+    boolean create(Session session, int maxOpen, Instant now);
 
     Optional<Session> find(String id);
 

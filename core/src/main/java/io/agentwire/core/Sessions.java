@@ -33,14 +33,37 @@ public final class Sessions implements AutoCloseable {
     public record Expired() implements Lookup { }
     public record Forbidden() implements Lookup { }
 
+    /**
+     * @param maxOpenPerPrincipal open, unexpired sessions one principal may own (a create beyond it fails with
+     *     {@link ErrorCode#SESSION_LIMIT})
+     * @param maxMetadataBytes the largest session metadata, as compact JSON in UTF-8 (larger: {@link
+     *     ErrorCode#INVALID_FIELD})
+     */
+    public record Limits(int maxOpenPerPrincipal, int maxMetadataBytes) {
+        public static final Limits DEFAULT = new Limits(1000, 16 * 1024);
+
+        public Limits {
+            if (maxOpenPerPrincipal < 1) throw new IllegalArgumentException("maxOpenPerPrincipal must be >= 1");
+            if (maxMetadataBytes < 2) throw new IllegalArgumentException("maxMetadataBytes must be >= 2");
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private final SessionStore store;
+    private final Limits limits;
     private final Duration ttl;
     private final Clock clock;
     private final ConcurrentHashMap<String, Long> pendingAcks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher;
 
     public Sessions(SessionStore store, Duration ttl, Duration ackFlushInterval, Clock clock) {
+        this(store, ttl, ackFlushInterval, clock, Limits.DEFAULT);
+    }
+
+    public Sessions(SessionStore store, Duration ttl, Duration ackFlushInterval, Clock clock, Limits limits) {
         this.store = Objects.requireNonNull(store, "store");
+        this.limits = Objects.requireNonNull(limits, "limits");
         if (ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("session ttl must be > 0");
         this.ttl = ttl;
         this.clock = clock;
@@ -51,12 +74,41 @@ public final class Sessions implements AutoCloseable {
 
     public Duration ttl() { return ttl; }
 
-    /** Creates and stores a new OPEN session owned by {@code owner}. */
+    public Limits limits() { return limits; }
+
+    /**
+     * Why {@code metadata} can not be a session's, or null if it can: larger than {@link Limits#maxMetadataBytes}
+     * as compact JSON. CPU only.
+     */
+    public String metadataProblem(JsonNode metadata) {
+        if (metadata == null) return null;
+        int size;
+        try {
+            size = JSON.writeValueAsBytes(metadata).length;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return "the session metadata can not be written as JSON";
+        }
+        return size <= limits.maxMetadataBytes() ? null : "the session metadata is " + size
+                + " bytes as JSON; at most " + limits.maxMetadataBytes() + " are accepted";
+    }
+
+    /**
+     * Creates and stores a new OPEN session owned by {@code owner}. Fails with {@link ErrorCode#INVALID_FIELD} when
+     * the metadata is too large and with {@link ErrorCode#SESSION_LIMIT} when the owner already has
+     * {@link Limits#maxOpenPerPrincipal} open, unexpired sessions.
+     */
     public CompletableFuture<Session> create(Principal owner, JsonNode metadata) {
+        String problem = metadataProblem(metadata);
+        if (problem != null) {
+            return CompletableFuture.failedFuture(new AgentWireException(ErrorCode.INVALID_FIELD, problem));
+        }
         Instant now = clock.instant();
         Session s = new Session(Ids.prefixed("sess"), owner.id(), now, now.plus(ttl), Session.Status.OPEN, 0, metadata);
         return Blocking.supply(() -> {
-            store.create(s);
+            if (!store.create(s, limits.maxOpenPerPrincipal(), now)) {
+                throw new AgentWireException(ErrorCode.SESSION_LIMIT, "already " + limits.maxOpenPerPrincipal()
+                        + " open sessions (the maximum per principal); close one (user.close_session) or let one expire");
+            }
             return s;
         });
     }

@@ -45,6 +45,12 @@ public final class TokenBucket {
         return Math.max(1, (long) Math.ceil(missingNanos / 1_000_000.0));
     }
 
+    /** Whether the bucket has refilled to its burst (its user went quiet). */
+    public boolean full() {
+        refill();
+        return tokens >= burst;
+    }
+
     private void refill() {
         long now = nanoClock.getAsLong();
         long elapsed = now - last;

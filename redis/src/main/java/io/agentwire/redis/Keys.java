@@ -24,6 +24,8 @@ record Keys(String prefix) {
     String channel() { return prefix + ":pub"; }
     String session(String id) { return prefix + ":session:" + id; }
     String sessionExpiry() { return prefix + ":sessions:expiry"; }
+    /** The open sessions of one owner, scored by expiry (for the sessions-per-principal limit). */
+    String openSessions(String owner) { return prefix + ":sessions:open:" + owner; }
     String presence(String scope, String nodeId) { return prefix + ":presence:" + scope + ":" + nodeId; }
     String presenceNodes(String scope) { return prefix + ":presence:" + scope + ":nodes"; }
     String node(String nodeId) { return prefix + ":node:" + nodeId; }

@@ -67,9 +67,15 @@ public final class RedisCluster implements AutoCloseable {
     private final RedisRecoveryRecords recoveryRecords;
     private final RunLeases runLeases;
     private volatile long upSinceNanos = Long.MAX_VALUE;
+    /** When Redis last answered the health probe's PING (or the command connection came up). */
+    private volatile long lastAnswerNanos = System.nanoTime();
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile boolean stalled;
     private volatile Runnable onInterruption = () -> { };
     private volatile boolean subscribedBefore;
     private volatile boolean closed;
+    private static final long PROBE_EVERY_MS = 250;
+    private static final Duration MAX_STALL = Duration.ofSeconds(2);
 
     private RedisCluster(RedisConfig config, HistoryConfig history) {
         this.config = config;
@@ -95,6 +101,7 @@ public final class RedisCluster implements AutoCloseable {
         this.commands = new RedisLink<>("command", config, () -> client.connectAsync(StringCodec.UTF8, uri),
                 c -> {
                     upSinceNanos = System.nanoTime();
+                    lastAnswerNanos = upSinceNanos;
                     eventLog.forgetEpoch();
                     presence.rewriteAll();
                     return CompletableFuture.completedFuture(null);
@@ -121,6 +128,7 @@ public final class RedisCluster implements AutoCloseable {
         boolean up = c.commands.start(config.commandTimeout()) & c.pubsub.start(config.commandTimeout());
         if (!up) log.warn("Redis at {} is unreachable: not ready until it is (reconnecting with backoff)", config.address());
         c.scheduler.scheduleWithFixedDelay(c.broker.fanout::sweep, 60, 60, TimeUnit.SECONDS);
+        c.scheduler.scheduleWithFixedDelay(c::probe, PROBE_EVERY_MS, PROBE_EVERY_MS, TimeUnit.MILLISECONDS);
         long retainEvery = Math.max(50, history.idleStreamTimeout().toMillis() / 3);
         c.scheduler.scheduleWithFixedDelay(c.broker::retain, retainEvery, retainEvery, TimeUnit.MILLISECONDS);
         c.presence.start(c.scheduler);
@@ -148,9 +156,60 @@ public final class RedisCluster implements AutoCloseable {
     /** This node's id in the cluster (presence entries are kept per node). */
     public String nodeId() { return nodeId; }
 
-    /** Whether both connections are up: publications can be written and are received. */
+    /**
+     * Whether both connections are up and Redis answers: publications can be written and are received. A Redis that
+     * keeps its connections open but stops answering (stopped, frozen, swapping) is not ready once it has been
+     * silent for {@link #stallAfter()}.
+     */
     public boolean ready() {
-        return commands.isUp() && pubsub.isUp();
+        return commands.isUp() && pubsub.isUp() && !stalled;
+    }
+
+    /** Whether Redis is connected but has not answered for {@link #stallAfter()}. */
+    public boolean stalled() {
+        return stalled;
+    }
+
+    /** Silence after which a connected Redis counts as stalled: the command timeout, at most 2 s. */
+    public Duration stallAfter() {
+        return config.commandTimeout().compareTo(MAX_STALL) < 0 ? config.commandTimeout() : MAX_STALL;
+    }
+
+    /**
+     * Every {@value #PROBE_EVERY_MS} ms: PINGs Redis (one at a time). When the last answer is older than
+     * {@link #stallAfter()}, Redis is stalled: not ready, commands fail at once with BROKER_UNAVAILABLE instead of
+     * waiting for their timeout, and this node's subscriptions end (the interruption handler: dialects close their
+     * connections 1011 or send their error, and the clients resume once it is ready again). The first answer after
+     * that ends the stall.
+     */
+    private void probe() {
+        if (closed) return;
+        StatefulRedisConnection<String, String> c = commands.connection();
+        if (c == null) {
+            lastAnswerNanos = System.nanoTime(); // down, not stalled: the link reconnects and readiness says so
+            return;
+        }
+        if (probing.compareAndSet(false, true)) {
+            try {
+                c.async().ping().toCompletableFuture().whenComplete((pong, e) -> {
+                    probing.set(false);
+                    if (e != null) return;
+                    lastAnswerNanos = System.nanoTime();
+                    if (stalled) {
+                        stalled = false;
+                        log.warn("Redis at {} answers again: ready", config.address());
+                    }
+                });
+            } catch (RuntimeException e) {
+                probing.set(false);
+            }
+        }
+        if (!stalled && System.nanoTime() - lastAnswerNanos > stallAfter().toNanos()) {
+            stalled = true;
+            log.error("Redis at {} has not answered for {} ms: not ready; commands fail at once and this node's "
+                    + "subscriptions end until it answers again", config.address(), stallAfter().toMillis());
+            interrupted();
+        }
     }
 
     /** Times a lost connection to Redis was restored (both connections together). */
@@ -201,6 +260,10 @@ public final class RedisCluster implements AutoCloseable {
     <T> CompletableFuture<T> call(ErrorCode code, Function<RedisAsyncCommands<String, String>, CompletableFuture<T>> f) {
         StatefulRedisConnection<String, String> c = commands.connection();
         if (c == null) return CompletableFuture.failedFuture(unavailable(code, null));
+        if (stalled) {
+            return CompletableFuture.failedFuture(new AgentWireException(code, "Redis at " + config.address()
+                    + " is unavailable: it has not answered for " + stallAfter().toMillis() + " ms"));
+        }
         CompletableFuture<T> stage;
         try {
             stage = f.apply(c.async());

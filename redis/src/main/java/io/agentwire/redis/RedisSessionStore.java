@@ -26,10 +26,10 @@ final class RedisSessionStore implements SessionStore {
     }
 
     @Override
-    public void create(Session s) {
-        if (write("create", s) == 0) {
-            throw new AgentWireException(ErrorCode.INTERNAL_ERROR, "session " + s.id() + " exists");
-        }
+    public boolean create(Session s, int maxOpen, Instant now) {
+        long r = write("create", s, Integer.toString(maxOpen), Long.toString(now.toEpochMilli()));
+        if (r == 0) throw new AgentWireException(ErrorCode.INTERNAL_ERROR, "session " + s.id() + " exists");
+        return r == 1;
     }
 
     @Override
@@ -44,12 +44,12 @@ final class RedisSessionStore implements SessionStore {
 
     @Override
     public void update(Session s) {
-        write("update", s);
+        write("update", s, "0", "0");
     }
 
     @Override
     public void ack(String id, long seq) {
-        run(id, "ack", id, Long.toString(seq));
+        run(id, keys.session(id), "ack", id, Long.toString(seq));
     }
 
     @Override
@@ -66,15 +66,15 @@ final class RedisSessionStore implements SessionStore {
         return total;
     }
 
-    private long write(String op, Session s) {
-        return run(s.id(), op, s.id(), s.owner(), Long.toString(s.createdAt().toEpochMilli()),
-                Long.toString(s.expiresAt().toEpochMilli()), s.status().name(), Long.toString(s.ackedSeq()),
-                Entries.json(s.metadata()));
+    private long write(String op, Session s, String maxOpen, String nowMillis) {
+        return run(s.id(), keys.openSessions(s.owner()), op, s.id(), s.owner(),
+                Long.toString(s.createdAt().toEpochMilli()), Long.toString(s.expiresAt().toEpochMilli()),
+                s.status().name(), Long.toString(s.ackedSeq()), Entries.json(s.metadata()), maxOpen, nowMillis);
     }
 
-    private long run(String id, String... args) {
+    private long run(String id, String ownerKey, String... args) {
         List<Object> reply = cluster.await(cluster.call(ErrorCode.STORE_UNAVAILABLE,
-                r -> Script.SESSION.run(r, new String[] {keys.session(id), keys.sessionExpiry()}, args)));
+                r -> Script.SESSION.run(r, new String[] {keys.session(id), keys.sessionExpiry(), ownerKey}, args)));
         return Entries.number(reply.get(0));
     }
 }

@@ -68,11 +68,42 @@ public final class RedisServer implements AutoCloseable {
     /** SIGKILL, and waits until the process is gone. */
     public synchronized void kill() {
         if (process == null) return;
+        if (process.isAlive()) {
+            try {
+                signal("-CONT"); // a paused process would not die of SIGKILL any later, but be sure it runs on
+            } catch (RuntimeException e) {
+                // gone meanwhile
+            }
+        }
         process.destroyForcibly();
         try {
             process.waitFor();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** SIGSTOP: the process stays, its connections stay open, it answers nothing (a stall). */
+    public synchronized void pause() {
+        signal("-STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public synchronized void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String sig) {
+        try {
+            Process p = new ProcessBuilder("kill", sig, Long.toString(process.pid())).inheritIO().start();
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("kill " + sig + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

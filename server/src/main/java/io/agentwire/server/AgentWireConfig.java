@@ -6,6 +6,7 @@ import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.agent.remote.RemoteAgentsConfig;
 import io.agentwire.agent.pipeline.PipelineAgent;
+import io.agentwire.agent.toolsmith.ToolsmithAgent;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.redis.RedisConfig;
 import io.agentwire.store.SqliteStoreConfig;
@@ -61,8 +62,9 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, List<Di
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(remoteAgents, "remoteAgents");
         Objects.requireNonNull(pipeline, "pipeline");
-        if (agents.defaultAgent().equals(PipelineAgent.NAME) && pipeline.model().isEmpty()) {
-            throw new IllegalArgumentException("agentwire.agents.default = pipeline needs a model: set agentwire.model.base-url "
+        if ((agents.defaultAgent().equals(PipelineAgent.NAME) || agents.defaultAgent().equals(ToolsmithAgent.NAME))
+                && pipeline.model().isEmpty()) {
+            throw new IllegalArgumentException("agentwire.agents.default = " + agents.defaultAgent() + " needs a model: set agentwire.model.base-url "
                     + "and agentwire.model.name (AGENTWIRE_MODEL_BASE_URL, AGENTWIRE_MODEL_NAME)");
         }
         if (!dev && auth.jwtSecret().isEmpty() && auth.jwtJwks().isEmpty()) {
@@ -138,15 +140,36 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, List<Di
         }
     }
 
-    /** @param ttl how long a session lives after its last use; expired ones are purged hourly */
-    public record SessionsConfig(Duration ttl) {
-        public static final SessionsConfig DEFAULT = new SessionsConfig(Duration.ofHours(24));
+    /**
+     * @param ttl how long a session lives after its last use; expired ones are purged hourly
+     * @param maxPerPrincipal open, unexpired sessions one principal may own (one more: {@code SESSION_LIMIT})
+     * @param maxMetadataBytes the largest session metadata as JSON (larger: {@code INVALID_FIELD})
+     */
+    public record SessionsConfig(Duration ttl, int maxPerPrincipal, int maxMetadataBytes) {
+        public static final SessionsConfig DEFAULT = new SessionsConfig(Duration.ofHours(24),
+                io.agentwire.core.Sessions.Limits.DEFAULT.maxOpenPerPrincipal(),
+                io.agentwire.core.Sessions.Limits.DEFAULT.maxMetadataBytes());
 
         public SessionsConfig {
             Objects.requireNonNull(ttl, "ttl");
             if (ttl.isNegative() || ttl.isZero()) {
                 throw new IllegalArgumentException("session ttl must be > 0, was " + ttl);
             }
+            if (maxPerPrincipal < 1 || maxPerPrincipal > 1_000_000) {
+                throw new IllegalArgumentException("sessions.max-per-principal must be 1..1000000, was " + maxPerPrincipal);
+            }
+            if (maxMetadataBytes < 2 || maxMetadataBytes > 1_048_576) {
+                throw new IllegalArgumentException("sessions.max-metadata-bytes must be 2..1048576, was " + maxMetadataBytes);
+            }
+        }
+
+        public SessionsConfig(Duration ttl) {
+            this(ttl, DEFAULT.maxPerPrincipal(), DEFAULT.maxMetadataBytes());
+        }
+
+        /** The limits {@code Sessions} enforces. */
+        public io.agentwire.core.Sessions.Limits limits() {
+            return new io.agentwire.core.Sessions.Limits(maxPerPrincipal, maxMetadataBytes);
         }
     }
 
@@ -157,7 +180,7 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, List<Di
      */
     public record Agents(String defaultAgent, AgentRuntimeConfig runtime, DemoAgentConfig demo) {
         /** The agents this server registers. */
-        public static final Set<String> KNOWN = Set.of(DemoAgent.NAME, PipelineAgent.NAME);
+        public static final Set<String> KNOWN = Set.of(DemoAgent.NAME, PipelineAgent.NAME, ToolsmithAgent.NAME);
         public static final Agents DEFAULT =
                 new Agents(DemoAgent.NAME, AgentRuntimeConfig.defaults(), DemoAgentConfig.defaults());
 

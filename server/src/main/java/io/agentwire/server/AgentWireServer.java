@@ -7,9 +7,11 @@ import io.agentwire.agent.mcp.McpToolbox;
 import io.agentwire.agent.model.ModelCalls;
 import io.agentwire.agent.model.OpenAiChatClient;
 import io.agentwire.agent.pipeline.PipelineAgent;
+import io.agentwire.agent.toolsmith.ToolsmithAgent;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.RunMeters;
 import io.agentwire.agent.remote.RemoteAgents;
+import io.agentwire.core.FatalErrors;
 import io.agentwire.core.Meters;
 import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
@@ -100,7 +102,7 @@ public final class AgentWireServer implements AutoCloseable {
             backend.attach(node);
             Metrics metrics = opened.push("metrics", new Metrics());
             Sessions sessions = opened.push("sessions", new Sessions(backend.sessionStore(), config.sessions().ttl(),
-                    ACK_FLUSH_INTERVAL, Clock.systemUTC()));
+                    ACK_FLUSH_INTERVAL, Clock.systemUTC(), config.sessions().limits()));
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
             RemoteAgents remoteAgents = opened.push("remote agents",
                     new RemoteAgents(config.remoteAgents(), AgentWireConfig.Agents.KNOWN));
@@ -153,6 +155,10 @@ public final class AgentWireServer implements AutoCloseable {
                     backend instanceof Backend.Embedded e ? e.store().databaseFile() : null, transport.kind(),
                     config.http().host(), http.port(), lines, (System.nanoTime() - t0) / 1_000_000);
             log.info(banner.text(backend.clusterDescription()));
+            if (!FatalErrors.jvmExitsOnOom()) {
+                log.warn("the JVM was started without -XX:+ExitOnOutOfMemoryError: an OutOfMemoryError that no thread "
+                        + "reports would leave the server running half-dead; see docs/limits.md");
+            }
             if (config.dev()) log.warn(banner.devText(creds));
             if (config.remoteAgents().enabled()) {
                 log.info("remote agents: ws://{}:{}{} (API key required, grace {} ms)", config.http().host(),
@@ -269,7 +275,7 @@ public final class AgentWireServer implements AutoCloseable {
     }
 
     /**
-     * The in-process agents: {@code demo}, and {@code pipeline} when a model is configured, with the tools of the
+     * The in-process agents: {@code demo}, and {@code pipeline} and {@code toolsmith} when a model is configured, with the tools of the
      * configured MCP servers, started here (and stopped after the agents). An MCP server that can not start stops
      * the start-up with a {@link StartupException} naming it.
      */
@@ -292,6 +298,7 @@ public final class AgentWireServer implements AutoCloseable {
         list.add(new PipelineAgent(new ModelCalls(model), tools, settings.pipeline()));
         log.info("pipeline agent ready: model {} at {}, {} MCP tools from {} servers", settings.model().get().model(),
                 settings.model().get().baseUrl(), tools.names().size(), settings.mcpServers().size());
+        list.add(opened.push("toolsmith agent", new ToolsmithAgent(new ModelCalls(model), settings.toolsmith())));
         return list;
     }
 

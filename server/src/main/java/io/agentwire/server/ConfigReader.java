@@ -13,6 +13,7 @@ import io.agentwire.agent.remote.RemoteAgentsConfig;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.redis.RedisConfig;
 import io.agentwire.store.SqliteStoreConfig;
+import io.agentwire.transport.HttpLimits;
 import io.agentwire.transport.ServerConfig;
 import io.agentwire.transport.WriterLimits;
 import java.io.IOException;
@@ -60,6 +61,7 @@ final class ConfigReader {
                 .bind("host", string("http.host"))
                 .bind("port", integer("http.port"))
                 .derive("writer", writer)
+                .derive("limits", httpLimits())
                 .build();
         List<DialectSettings> dialects = DialectSettings.read(config);
         Setting ttl = duration("history.ttl");
@@ -72,6 +74,8 @@ final class ConfigReader {
                 .build();
         AgentWireConfig.SessionsConfig sessions = RecordBinder.from(AgentWireConfig.SessionsConfig.DEFAULT)
                 .bind("ttl", duration("sessions.ttl"))
+                .bind("maxPerPrincipal", integer("sessions.max-per-principal"))
+                .bind("maxMetadataBytes", integer("sessions.max-metadata-bytes"))
                 .build();
         SqliteStoreConfig store = RecordBinder.from(SqliteStoreConfig.defaults(Path.of("data")))
                 .bind("dataDir", path("data-dir"))
@@ -136,6 +140,19 @@ final class ConfigReader {
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException("agentwire.cluster: " + e.getMessage(), e);
         }
+    }
+
+    /** {@code agentwire.limits.http}: every listener's timeouts and limits (docs/limits.md). */
+    private HttpLimits httpLimits() {
+        return RecordBinder.from(HttpLimits.DEFAULTS)
+                .bind("idleTimeout", duration("limits.http.idle-timeout"))
+                .bind("headerTimeout", duration("limits.http.header-timeout"))
+                .bind("bodyTimeout", duration("limits.http.body-timeout"))
+                .bind("maxConnections", integer("limits.http.max-connections"))
+                .bind("maxConnectionsPerPrincipal", integer("limits.http.max-connections-per-principal"))
+                .bind("apiPerSecond", number("limits.http.api-rate.per-second"))
+                .bind("apiBurst", integer("limits.http.api-rate.burst"))
+                .build();
     }
 
     /** A JWKS, inline (text starting with '{') or as the path of a JSON file; its public keys only. */

@@ -1,6 +1,7 @@
 package io.agentwire.server;
 
 import io.agentwire.transport.Transport;
+import io.agentwire.transport.engineio.EngineIoEchoServer;
 import io.agentwire.transport.socketio.EchoServer;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -12,10 +13,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code agentwire echo}: the Socket.IO echo server that behaves like the reference server of the official
  * socket.io-protocol test suite (pingInterval 300, pingTimeout 200, maxPayload 1e6, namespaces {@code /} and
- * {@code /custom}), so a conformance suite can be pointed at it. See docs/socketio.md.
+ * {@code /custom}), so a conformance suite can be pointed at it; with {@code --engine-io}, the plain Engine.IO echo
+ * server of the engine.io-protocol suite at {@code /engine.io/}. See docs/socketio.md.
  */
 @Command(name = "echo", mixinStandardHelpOptions = true,
-        description = "Run the Socket.IO echo server of the socket.io-protocol test suite (path /socket.io/).")
+        description = "Run the Socket.IO echo server of the socket.io-protocol test suite (path /socket.io/), or with "
+                + "--engine-io the Engine.IO echo server of the engine.io-protocol suite (path /engine.io/).")
 final class EchoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -26,6 +29,10 @@ final class EchoCommand implements Callable<Integer> {
     @Option(names = "--port", description = "Port to listen on (default: ${DEFAULT-VALUE}).", defaultValue = "3000")
     int port;
 
+    @Option(names = "--engine-io", description = "Plain Engine.IO at /engine.io/ (every message sent back), for the "
+            + "engine.io-protocol suite, instead of Socket.IO.")
+    boolean engineIo;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65_535) {
@@ -33,18 +40,32 @@ final class EchoCommand implements Callable<Integer> {
             return Main.EXIT_USAGE;
         }
         Transport transport = Transport.create();
-        EchoServer echo;
+        AutoCloseable echo;
+        int bound;
         try {
-            echo = EchoServer.start(transport, host, port);
+            if (engineIo) {
+                EngineIoEchoServer e = EngineIoEchoServer.start(transport, host, port);
+                echo = e;
+                bound = e.port();
+            } else {
+                EchoServer e = EchoServer.start(transport, host, port);
+                echo = e;
+                bound = e.port();
+            }
         } catch (RuntimeException e) {
             transport.close();
             spec.commandLine().getErr().println("agentwire: could not start the echo server on " + host + ":" + port + ": " + e.getMessage());
             return Main.EXIT_FAILURE;
         }
-        spec.commandLine().getOut().println("Socket.IO echo server listening on http://" + host + ":" + echo.port() + "/socket.io/");
+        spec.commandLine().getOut().println((engineIo ? "Engine.IO" : "Socket.IO") + " echo server listening on http://"
+                + host + ":" + bound + (engineIo ? "/engine.io/" : "/socket.io/"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            echo.close();
+            try {
+                echo.close();
+            } catch (Exception e) {
+                spec.commandLine().getErr().println("agentwire: closing the echo server failed: " + e);
+            }
             transport.close();
             stopped.countDown();
         }, "echo-shutdown"));

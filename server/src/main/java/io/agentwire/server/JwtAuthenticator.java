@@ -41,7 +41,8 @@ import java.util.Set;
  * Authenticates connections with signed JWTs, taken from {@code Authorization: Bearer …} or the {@code token} query
  * parameter (or handed to {@link #check(String)} by a dialect that finds the token elsewhere). A token is accepted
  * when its signature verifies, {@code exp} and {@code nbf} hold with {@link #CLOCK_SKEW} of leeway, {@code iss} and
- * {@code aud} match when configured, and {@code sub} is present. The principal is {@code sub}, the roles are the
+ * {@code aud} match when configured, every part is canonical unpadded base64url, and {@code sub} is a string that is a
+ * {@linkplain Principal#validId valid principal id} (a number is refused). The principal is {@code sub}, the roles are the
  * {@code roles} claim (an array of strings), the claims are all of them.
  *
  * <p>Algorithms: {@code HS256} with the shared secret, when one is configured; {@code RS256} and {@code ES256} with
@@ -179,9 +180,52 @@ public final class JwtAuthenticator implements Authenticator {
         if (settings.audience().isPresent() && !claims.getAudience().contains(settings.audience().get())) {
             throw new Refused("wrong audience");
         }
-        String sub = claims.getSubject();
-        if (sub == null || sub.isBlank()) throw new Refused("token has no subject (sub)");
-        return new Principal(sub, roles(claims.getClaim("roles")), claimsMap(claims), false);
+        // the raw claim: the parsed claims set turns a numeric sub into a string, which a user id must not come from
+        Object sub = rawClaim(jwt, "sub");
+        if (sub == null || sub instanceof String s && s.isBlank()) throw new Refused("token has no subject (sub)");
+        if (!(sub instanceof String id) || !Principal.validId(id)) throw new Refused(Principal.INVALID_ID);
+        return new Principal(id, roles(claims.getClaim("roles")), claimsMap(claims), false);
+    }
+
+    private static Object rawClaim(SignedJWT jwt, String name) throws Refused {
+        Map<String, Object> json = jwt.getPayload().toJSONObject();
+        if (json == null) throw new Refused("malformed token claims");
+        return json.get(name);
+    }
+
+    /**
+     * Each of the three parts is unpadded base64url in its one canonical spelling (RFC 7515 §2: no padding, and
+     * the unused bits of the last character zero), so a token has exactly one text: a lenient decoder would take
+     * several spellings of one signature.
+     */
+    static boolean canonical(String token) {
+        int parts = 0;
+        int from = 0;
+        while (from <= token.length()) {
+            int dot = token.indexOf('.', from);
+            int end = dot < 0 ? token.length() : dot;
+            if (!canonicalSegment(token, from, end)) return false;
+            parts++;
+            if (dot < 0) break;
+            from = dot + 1;
+        }
+        return parts == 3;
+    }
+
+    private static boolean canonicalSegment(String s, int from, int end) {
+        int n = end - from;
+        if (n == 0) return true; // an empty part: the parser says what is wrong (e.g. an unsigned token)
+        if (n % 4 == 1) return false;
+        int last = 0;
+        for (int i = from; i < end; i++) {
+            char c = s.charAt(i);
+            int v = c >= 'A' && c <= 'Z' ? c - 'A' : c >= 'a' && c <= 'z' ? c - 'a' + 26
+                    : c >= '0' && c <= '9' ? c - '0' + 52 : c == '-' ? 62 : c == '_' ? 63 : -1;
+            if (v < 0) return false;
+            last = v;
+        }
+        int unusedBits = switch (n % 4) { case 2 -> 4; case 3 -> 2; default -> 0; };
+        return (last & ((1 << unusedBits) - 1)) == 0;
     }
 
     private SignedJWT signed(String token) throws Refused {
@@ -191,6 +235,7 @@ public final class JwtAuthenticator implements Authenticator {
         } catch (ParseException e) {
             throw new Refused("malformed token");
         }
+        if (!canonical(token)) throw new Refused("malformed token (each part must be unpadded, canonical base64url)");
         if (jwt instanceof PlainJWT) throw new Refused("unsigned tokens (alg none) are not accepted");
         if (!(jwt instanceof SignedJWT signed)) throw new Refused("encrypted tokens are not accepted");
         JWSAlgorithm alg = signed.getHeader().getAlgorithm();

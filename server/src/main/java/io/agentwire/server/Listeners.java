@@ -57,7 +57,7 @@ final class Listeners {
         }
 
         ServerConfig config(ServerConfig base) {
-            return new ServerConfig(host, port, maxFrameBytes, maxHttpBodyBytes, base.writer());
+            return new ServerConfig(host, port, maxFrameBytes, maxHttpBodyBytes, base.writer(), base.limits());
         }
 
         String address() {

@@ -1,5 +1,6 @@
 package io.agentwire.server;
 
+import io.agentwire.core.FatalErrors;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -20,6 +21,7 @@ public final class Main {
     private Main() { }
 
     public static void main(String[] args) {
+        FatalErrors.install(); // a thread that dies of OutOfMemoryError ends the process (exit 3), see docs/limits.md
         int code = execute(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true),
                 ServeCommand.untilSignalled());
         System.exit(code);

@@ -4,6 +4,8 @@ import io.agentwire.agent.Durations;
 import io.agentwire.agent.mcp.McpServerConfig;
 import io.agentwire.agent.model.ModelConfig;
 import io.agentwire.agent.pipeline.PipelineConfig;
+import io.agentwire.agent.toolsmith.ToolsmithConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -20,11 +22,14 @@ import java.util.Set;
  * @param mcpStartTimeout how long one MCP server may take to start and list its tools
  * @param mcpCallTimeout how long one tool call may take
  * @param pipeline the pipeline agent's settings
+ * @param toolsmith the toolsmith agent's settings ({@code agentwire.toolsmith}; its data under
+ *     {@code <data-dir>/toolsmith})
  */
 public record PipelineSettings(Optional<ModelConfig> model, List<McpServerConfig> mcpServers, Duration mcpStartTimeout,
-                               Duration mcpCallTimeout, PipelineConfig pipeline) {
+                               Duration mcpCallTimeout, PipelineConfig pipeline, ToolsmithConfig toolsmith) {
     public static final PipelineSettings DEFAULT = new PipelineSettings(Optional.empty(), List.of(),
-            Duration.ofSeconds(30), Duration.ofSeconds(120), PipelineConfig.defaults());
+            Duration.ofSeconds(30), Duration.ofSeconds(120), PipelineConfig.defaults(),
+            ToolsmithConfig.defaults(Path.of("./data", "toolsmith")));
 
     public PipelineSettings {
         Objects.requireNonNull(model, "model");
@@ -32,6 +37,7 @@ public record PipelineSettings(Optional<ModelConfig> model, List<McpServerConfig
         Durations.positive("MCP start timeout", mcpStartTimeout);
         Durations.positive("MCP call timeout", mcpCallTimeout);
         Objects.requireNonNull(pipeline, "pipeline");
+        Objects.requireNonNull(toolsmith, "toolsmith");
         Set<String> names = new HashSet<>();
         for (McpServerConfig s : mcpServers) {
             if (!names.add(s.name())) throw new IllegalArgumentException("two MCP servers are named " + s.name());

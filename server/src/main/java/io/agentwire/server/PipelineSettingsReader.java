@@ -13,6 +13,8 @@ import io.agentwire.agent.mcp.McpServerConfig;
 import io.agentwire.agent.model.ModelConfig;
 import io.agentwire.agent.pipeline.PipelineAgent;
 import io.agentwire.agent.pipeline.PipelineConfig;
+import io.agentwire.agent.toolsmith.SandboxLimits;
+import io.agentwire.agent.toolsmith.ToolsmithConfig;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -23,7 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads {@code agentwire.model}, {@code agentwire.mcp} and {@code agentwire.agents.pipeline} into
+ * Reads {@code agentwire.model}, {@code agentwire.mcp}, {@code agentwire.agents.pipeline} and {@code agentwire.toolsmith} into
  * {@link PipelineSettings}, naming the key of a bad value. {@code agentwire.mcp.servers} is a list of objects in a
  * file, or the same list as JSON text in {@code AGENTWIRE_MCP_SERVERS}.
  */
@@ -65,7 +67,55 @@ final class PipelineSettingsReader {
                 .bind("mcpStartTimeout", duration("mcp.start-timeout"))
                 .bind("mcpCallTimeout", duration("mcp.call-timeout"))
                 .derive("pipeline", pipeline)
+                .derive("toolsmith", toolsmith())
                 .build();
+    }
+
+    /** {@code agentwire.toolsmith} (docs/toolsmith.md); its data under {@code <data-dir>/toolsmith}. */
+    private ToolsmithConfig toolsmith() {
+        ToolsmithConfig defaults = PipelineSettings.DEFAULT.toolsmith();
+        SandboxLimits limits = RecordBinder.from(defaults.limits())
+                .bind("wallTimeout", duration("toolsmith.limits.wall-timeout"))
+                .bind("cpuSeconds", integer("toolsmith.limits.cpu-seconds"))
+                .bind("memoryBytes", setting("toolsmith.limits.memory", config.getBytes(ROOT + "toolsmith.limits.memory")))
+                .bind("maxProcesses", integer("toolsmith.limits.max-processes"))
+                .bind("maxFileBytes", setting("toolsmith.limits.max-file-size", config.getBytes(ROOT + "toolsmith.limits.max-file-size")))
+                .bind("maxOutputBytes", setting("toolsmith.limits.max-output", intBytes("toolsmith.limits.max-output")))
+                .build();
+        ToolsmithConfig.Promotion promotion = RecordBinder.from(defaults.promotion())
+                .bind("minFrequency", integer("toolsmith.promotion.min-frequency"))
+                .bind("minSuccessRate", number("toolsmith.promotion.min-success-rate"))
+                .bind("minConfidence", number("toolsmith.promotion.min-confidence"))
+                .bind("confidenceFrequency", integer("toolsmith.promotion.confidence-frequency"))
+                .build();
+        String mode = config.getString(ROOT + "toolsmith.sandbox").strip();
+        ToolsmithConfig.SandboxMode sandbox = switch (mode) {
+            case "bwrap" -> ToolsmithConfig.SandboxMode.BWRAP;
+            case "none" -> ToolsmithConfig.SandboxMode.NONE;
+            default -> throw refuse("toolsmith.sandbox", "must be bwrap or none, was " + mode);
+        };
+        return RecordBinder.from(defaults)
+                .derive("dataDir", java.nio.file.Path.of(config.getString(ROOT + "data-dir")).resolve("toolsmith"))
+                .bind("sandbox", new Setting(ROOT + "toolsmith.sandbox", sandbox, mode, origin("toolsmith.sandbox")))
+                .bind("python", setting("toolsmith.python", config.getString(ROOT + "toolsmith.python")))
+                .derive("limits", limits)
+                .bind("searchThreshold", number("toolsmith.search-threshold"))
+                .bind("compositeThreshold", number("toolsmith.composite-threshold"))
+                .derive("promotion", promotion)
+                .bind("cacheTtl", duration("toolsmith.cache-ttl"))
+                .bind("displayChars", integer("toolsmith.display-chars"))
+                .bind("stepTimeout", duration("toolsmith.step-timeout"))
+                .build();
+    }
+
+    private Setting number(String key) {
+        return setting(key, config.getDouble(ROOT + key));
+    }
+
+    private int intBytes(String key) {
+        long b = config.getBytes(ROOT + key);
+        if (b > Integer.MAX_VALUE) throw refuse(key, "must be below 2 GiB, was " + b);
+        return (int) b;
     }
 
     private Optional<ModelConfig> model() {

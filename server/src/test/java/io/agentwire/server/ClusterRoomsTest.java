@@ -26,6 +26,24 @@ class ClusterRoomsTest {
     }
 
     @Test
+    void aRecoveryTokenPresentedOnAnotherNodeByAnotherPrincipalIsRefused() throws Exception {
+        try (RedisServer redis = RedisServer.start();
+             AgentWireServer a = node("a", redis);
+             AgentWireServer b = node("b", redis)) {
+            Map<String, Object> p = RoomsHarness.params(a.port("rooms"), RoomsServerTest.KEY);
+            p.put("baseB", "http://127.0.0.1:" + b.port("rooms"));
+            p.put("tokens", Map.of("alice", TestTokens.hs256("alice", "P1"), "mallory", TestTokens.hs256("mallory")));
+            JsonNode r = RoomsHarness.run("stolenPid", p, Duration.ofSeconds(60));
+            assertThat(r.path("mallory").path("recovered").asBoolean()).isFalse();
+            assertThat(r.path("mallory").path("sameId").asBoolean()).isFalse();
+            assertThat(r.path("mallory").path("events").toString())
+                    .isEqualTo("[\"connection_established:mallory\",\"agent.status_changed:sentinel\"]");
+            assertThat(r.path("alice").path("recovered").asBoolean()).isTrue();
+            assertThat(r.path("alice").path("prs").toString()).isEqualTo("[\"missed-P1\"]");
+        }
+    }
+
+    @Test
     void statsCountEveryNodeAndEventsReachMembersOnEveryNode() throws Exception {
         try (RedisServer redis = RedisServer.start();
              AgentWireServer a = node("a", redis);

@@ -56,10 +56,14 @@ class ConfigValidationTest {
             transport.writer.max-queued-messages = 0   | agentwire.transport.writer.max-queued-messages: maxQueuedMessages must be at least 1, was 0
             transport.writer.max-queued-bytes = 0      | agentwire.transport.writer.max-queued-bytes: maxQueuedBytes must be at least 1, was 0
             transport.writer.close-grace = 11m         | agentwire.transport.writer.close-grace: closeGrace must be at most 10 minutes, was 11m
-            agents.default = gpt                       | agentwire.agents.default: no agent named gpt is registered (registered: demo, pipeline)
+            agents.default = gpt                       | agentwire.agents.default: no agent named gpt is registered (registered: demo, pipeline, toolsmith)
             agents.max-runs-per-session = 0            | agentwire.agents.max-runs-per-session: maxRunsPerSession must be >= 1, was 0
             agents.demo.step-delay = -1ms              | agentwire.agents.demo.step-delay: stepDelay must be >= 0, was -1ms
             agents.demo.confirm-timeout = 0s           | agentwire.agents.demo.confirm-timeout: confirmTimeout must be positive, was 0s
+            toolsmith.limits.cpu-seconds = 0           | agentwire.toolsmith.limits.cpu-seconds: cpuSeconds must be >= 1
+            toolsmith.limits.memory = 1MiB             | agentwire.toolsmith.limits.memory: memoryBytes must be >= 32 MiB
+            toolsmith.promotion.min-confidence = 2     | agentwire.toolsmith.promotion.min-confidence: promotion.min-confidence must be within 0..1, was 2
+            toolsmith.display-chars = 5                | agentwire.toolsmith.display-chars: displayChars must be >= 20, was 5
             """)
     void eachKeyIsValidatedByItsModuleRecord(String setting, String message) {
         assertThat(refusal("agentwire." + setting)).startsWith(message);

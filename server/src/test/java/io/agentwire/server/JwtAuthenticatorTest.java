@@ -148,6 +148,25 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void aSubjectThatIsNotAUsablePrincipalIdIsRefused() throws JOSEException {
+        String reason = "the subject (sub) must be a string of 1 to 256 characters without whitespace or control characters";
+        for (String sub : List.of("al ice", "alice\n", "tab\there", "a".repeat(257), "nbsp\u00a0x")) {
+            rejected(production.authenticate(bearer(hs256(b -> b.subject(sub)))), ErrorCode.AUTH_FAILED, reason);
+        }
+        rejected(production.authenticate(bearer(TestTokens.numericSubject())), ErrorCode.AUTH_FAILED, reason);
+        assertThat(accepted(production.authenticate(bearer(hs256(b -> b.subject("a".repeat(256)))))).id()).hasSize(256);
+    }
+
+    @Test
+    void segmentsThatAreNotCanonicalBase64UrlAreRefused() {
+        String reason = "malformed token (each part must be unpadded, canonical base64url)";
+        rejected(production.authenticate(bearer(TestTokens.nonCanonicalSignature(TestTokens.claims("alice").build()))),
+                ErrorCode.AUTH_FAILED, reason);
+        rejected(production.authenticate(bearer(TestTokens.paddedPayload())), ErrorCode.AUTH_FAILED, reason);
+        assertThat(accepted(production.authenticate(bearer(TestTokens.hs256("alice")))).id()).isEqualTo("alice");
+    }
+
+    @Test
     void badRolesAreRefused() throws JOSEException {
         rejected(production.authenticate(bearer(hs256(b -> b.claim("roles", "admin")))), ErrorCode.AUTH_FAILED,
                 "the roles claim must be an array of strings");

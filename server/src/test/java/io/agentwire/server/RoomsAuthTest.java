@@ -68,6 +68,14 @@ class RoomsAuthTest {
         bad.put("hs256WithRsaPublicKeyPem", TestTokens.hs256WithRsaPublicKeyPem(valid()));
         bad.put("hs512", hs512());
         bad.put("noSubject", TestTokens.hs256(TestTokens.claims("alice").subject(null).build()));
+        // issue 17 (5, 9): principal ids are 1..256 characters without whitespace or control characters, a string;
+        // every segment is canonical unpadded base64url
+        bad.put("subjectWithSpace", TestTokens.hs256(TestTokens.claims("al ice").build()));
+        bad.put("subjectWithNewline", TestTokens.hs256(TestTokens.claims("alice\nadmin").build()));
+        bad.put("subjectTooLong", TestTokens.hs256(TestTokens.claims("a".repeat(257)).build()));
+        bad.put("subjectANumber", TestTokens.numericSubject());
+        bad.put("nonCanonicalSignature", TestTokens.nonCanonicalSignature(valid()));
+        bad.put("paddedPayload", TestTokens.paddedPayload());
         try (AgentWireServer s = server(true, true)) {
             JsonNode r = connectEach(s, merge(good, bad));
             good.keySet().forEach(name -> {
@@ -75,6 +83,7 @@ class RoomsAuthTest {
                 assertThat(r.path(name).path("user").asText()).as(name).isEqualTo("alice");
             });
             bad.keySet().forEach(name -> assertRefused(r.path(name), name));
+            assertThat(r.path("_connectionsAfter").asInt()).as("refused sockets are not counted").isZero();
         }
     }
 

@@ -235,6 +235,38 @@ class RoomsServerTest {
     }
 
     @Test
+    void whatARecoveringClientMissedInARoomItMayNoLongerEnterIsNeverDelivered() throws Exception {
+        try (AgentWireServer s = server(Map.of())) {
+            JsonNode r = RoomsHarness.run("recoveryRevoked", params(s, Map.of("bob", TestTokens.hs256("bob"),
+                    "carol", TestTokens.hs256("carol", "P3"), "carolWithoutP3", TestTokens.hs256("carol"))), LIMIT);
+            assertSuccess(r.path("subscribed").path("bob"), "project:P2");
+            assertSuccess(r.path("subscribed").path("carol"), "project:P3");
+            for (String who : List.of("bob", "carol")) {
+                assertThat(r.path(who).path("recovered").asBoolean()).as(who).isTrue();
+                assertThat(r.path(who).path("prs").toString()).as(who).isEqualTo("[]");
+                assertThat(r.path(who).path("globals").toString()).as(who).isEqualTo("[\"missed-global\",\"sentinel\"]");
+            }
+        }
+    }
+
+    @Test
+    void aRecoveryTokenIsBoundToThePrincipalItWasIssuedTo() throws Exception {
+        try (AgentWireServer s = server(Map.of())) {
+            JsonNode r = RoomsHarness.run("stolenPid", params(s, Map.of("alice", TestTokens.hs256("alice", "P1"),
+                    "mallory", TestTokens.hs256("mallory"))), LIMIT);
+            assertThat(r.path("hadPid").asBoolean()).isTrue();
+            assertThat(r.path("hadOffset").asBoolean()).isTrue();
+            assertThat(r.path("mallory").path("recovered").asBoolean()).isFalse();
+            assertThat(r.path("mallory").path("sameId").asBoolean()).isFalse();
+            assertThat(r.path("mallory").path("events").toString())
+                    .isEqualTo("[\"connection_established:mallory\",\"agent.status_changed:sentinel\"]");
+            assertThat(r.path("alice").path("recovered").asBoolean()).isTrue(); // her record is still hers
+            assertThat(r.path("alice").path("sameId").asBoolean()).isTrue();
+            assertThat(r.path("alice").path("prs").toString()).isEqualTo("[\"missed-P1\"]");
+        }
+    }
+
+    @Test
     void aMessageUpToOneMegabyteIsTakenALargerOneClosesOnlyItsConnection() throws Exception {
         try (AgentWireServer s = server(Map.of())) {
             Map<String, Object> p = params(s, Map.of("alice", TestTokens.hs256("alice"), "bob", TestTokens.hs256("bob")));

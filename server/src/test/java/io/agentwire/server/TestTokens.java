@@ -91,6 +91,52 @@ final class TestTokens {
         return header + "." + parts[1] + "." + parts[2];
     }
 
+    /**
+     * A valid HS256 token whose signature segment is not canonical base64url: its last character carries bits the
+     * 32 signature bytes do not use (a lenient decoder reads the same bytes, so the signature still "verifies").
+     */
+    static String nonCanonicalSignature(JWTClaimsSet claims) {
+        String token = hs256(claims);
+        char last = token.charAt(token.length() - 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int v = alphabet.indexOf(last);
+        return token.substring(0, token.length() - 1) + alphabet.charAt(v ^ 1); // a low bit the decoder drops
+    }
+
+    /** An HS256 token signed over {@code payload} exactly as given (e.g. a number as {@code sub}, or padding). */
+    static String hs256Raw(String headerSegment, String payloadSegment) {
+        try {
+            String input = headerSegment + "." + payloadSegment;
+            byte[] sig = new MACSigner(bytes(TestConfigs.SECRET)).sign(new JWSHeader(JWSAlgorithm.HS256), bytes(input)).decode();
+            return input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The base64url (unpadded) of a JSON text. */
+    static String segment(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes(json));
+    }
+
+    /** The HS256 header segment. */
+    static final String HS256_HEADER = segment("{\"alg\":\"HS256\"}");
+
+    /** A token with {@code sub} a JSON number. */
+    static String numericSubject() {
+        long exp = Instant.now().plusSeconds(3600).getEpochSecond();
+        return hs256Raw(HS256_HEADER, segment("{\"sub\":42,\"exp\":" + exp + "}"));
+    }
+
+    /** A token whose payload segment is padded with {@code =} (not the unpadded base64url RFC 7515 requires). */
+    static String paddedPayload() {
+        long exp = Instant.now().plusSeconds(3600).getEpochSecond();
+        String json = "{\"sub\":\"alice\",\"exp\":" + exp + "}";
+        String seg = Base64.getUrlEncoder().encodeToString(bytes(json));
+        if (!seg.endsWith("=")) seg = Base64.getUrlEncoder().encodeToString(bytes(json + " "));
+        return hs256Raw(HS256_HEADER, seg);
+    }
+
     /** The classic HS/RS confusion: HS256 with the server's RSA public key (X.509 DER) as the HMAC secret. */
     static String hs256WithRsaPublicKey(JWTClaimsSet claims) {
         try {

@@ -37,9 +37,20 @@ class TrackingConfigTest {
     }
 
     @Test
-    void theDefaultClientIdCheckIsSpec002s() {
+    void theDefaultClientIdCheckAcceptsAnySafeIdAndSpec002sStrictOneIsAConfiguration() {
         AgentWireConfig c = AgentWireConfig.load(null, Map.of(), Map.of("agentwire.dev", true));
-        assertThat(TestConfigs.tracking(c).dialect().clientIdPattern()).isEqualTo("^client_\\d+_[a-z0-9]+$");
+        TrackingConfig t = TestConfigs.tracking(c).dialect();
+        assertThat(t.clientIdPattern()).isEqualTo(TrackingConfig.SAFE_CLIENT_ID_PATTERN);
+        for (String ok : new String[] {"client_1642678200123_k3j9x2ab1", "client-123", "client_1642678200123",
+                "agent_chat_1764680000000_k3j9x2ab1", "a", "x".repeat(128), "a.b:c-d_e"}) {
+            assertThat(t.clientIds().matcher(ok).matches()).as(ok).isTrue();
+        }
+        for (String bad : new String[] {"", "x".repeat(129), "a b", "a/b", "a%20b", "é", "a?b"}) {
+            assertThat(t.clientIds().matcher(bad).matches()).as(bad).isFalse();
+        }
+        AgentWireConfig strict = AgentWireConfig.load(null, Map.of("AGENTWIRE_TRACKING_CLIENT_ID_PATTERN",
+                TrackingConfig.DOCUMENTED_CLIENT_ID_PATTERN), Map.of("agentwire.dev", true));
+        assertThat(TestConfigs.tracking(strict).dialect().clientIds().matcher("client-123").matches()).isFalse();
     }
 
     @ParameterizedTest

@@ -28,6 +28,7 @@ final class GroupCommitWriter implements AutoCloseable {
     private static final String INSERT = "INSERT INTO events (stream, offset, time_ms, data) VALUES (?, ?, ?, ?)";
 
     private final WriteConnection write;
+    private final CommitMark mark;
     private final StreamTops tops;
     private final String epoch;
     private final int maxBatch;
@@ -38,8 +39,10 @@ final class GroupCommitWriter implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean lastBatchFailed;
 
-    GroupCommitWriter(WriteConnection write, StreamTops tops, String epoch, int maxBatch, int maxPending) {
+    GroupCommitWriter(WriteConnection write, StreamTops tops, String epoch, int maxBatch, int maxPending,
+                      CommitMark mark) {
         this.write = write;
+        this.mark = mark;
         this.tops = tops;
         this.epoch = epoch;
         this.maxBatch = maxBatch;
@@ -107,12 +110,14 @@ final class GroupCommitWriter implements AutoCloseable {
                     }
                     ps.executeBatch();
                 }
+                mark.count(c);
                 return null;
             });
         } catch (Throwable t) { // the writer must survive anything, or every later append would hang
             fail(batch, t);
             return;
         }
+        mark.committed();
         lastBatchFailed = false;
         committedBatches.incrementAndGet();
         Consumer<Publication> l = listener;

@@ -33,6 +33,18 @@ final class Meta {
         }
     }
 
+    /** Replaces the database's epoch with a new random one (its history can no longer be trusted as stored). */
+    static String newEpoch(Connection c) throws SQLException {
+        byte[] bytes = new byte[8];
+        RANDOM.nextBytes(bytes);
+        String epoch = HexFormat.of().formatHex(bytes);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE meta SET value = ? WHERE key = 'epoch'")) {
+            ps.setString(1, epoch);
+            if (ps.executeUpdate() != 1) throw new SQLException("meta table holds no epoch");
+        }
+        return epoch;
+    }
+
     static String pragma(Connection c, String name) throws SQLException {
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA " + name)) {
             return rs.next() ? rs.getString(1) : "?";

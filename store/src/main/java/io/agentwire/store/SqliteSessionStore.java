@@ -26,7 +26,9 @@ import org.sqlite.SQLiteException;
  */
 final class SqliteSessionStore implements SessionStore {
     private static final String COLUMNS = "id, owner, created_at_ms, expires_at_ms, status, acked_seq, metadata";
-    private static final String INSERT = "INSERT INTO sessions (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)";
+    /** Inserts unless the owner has the maximum of open, unexpired sessions (one statement: atomic). */
+    private static final String INSERT = "INSERT INTO sessions (" + COLUMNS + ") SELECT ?, ?, ?, ?, ?, ?, ?"
+            + " WHERE (SELECT count(*) FROM sessions WHERE owner = ? AND status = 'OPEN' AND expires_at_ms > ?) < ?";
     private static final String FIND = "SELECT " + COLUMNS + " FROM sessions WHERE id = ?";
     private static final String UPDATE = "UPDATE sessions SET owner = ?, created_at_ms = ?, expires_at_ms = ?,"
             + " status = ?, acked_seq = max(acked_seq, ?), metadata = ? WHERE id = ?";
@@ -49,11 +51,11 @@ final class SqliteSessionStore implements SessionStore {
     }
 
     @Override
-    public void create(Session s) {
+    public boolean create(Session s, int maxOpen, Instant now) {
         Objects.requireNonNull(s, "session");
         String metadata = text(s.metadata());
         try {
-            write(c -> {
+            return 1 == write(c -> {
                 try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                     ps.setString(1, s.id());
                     ps.setString(2, s.owner());
@@ -62,6 +64,9 @@ final class SqliteSessionStore implements SessionStore {
                     ps.setString(5, s.status().name());
                     ps.setLong(6, s.ackedSeq());
                     ps.setString(7, metadata);
+                    ps.setString(8, s.owner());
+                    ps.setLong(9, now.toEpochMilli());
+                    ps.setInt(10, maxOpen);
                     return ps.executeUpdate();
                 }
             });

@@ -60,12 +60,15 @@ public final class SqliteStore implements AutoCloseable {
             opened.add(write);
             String[] facts = write.transaction(c -> new String[] {
                 Meta.epoch(c), Meta.pragma(c, "journal_mode"), Meta.synchronousName(Meta.pragma(c, "synchronous"))});
+            facts[0] = checkCommits(write, factory.file(), facts[0]);
+            CommitMark mark = CommitMark.open(factory.file(), facts[0], write.transaction(CommitMark::commits));
+            opened.add(mark);
             ReadPool reads = new ReadPool(factory, config.readConnections());
             opened.add(reads);
             ObjectMapper json = new ObjectMapper();
             StreamTops tops = new StreamTops(CACHED_STREAMS);
             GroupCommitWriter writer = new GroupCommitWriter(write, tops, facts[0], config.maxBatch(),
-                    config.maxPending());
+                    config.maxPending(), mark);
             opened.add(writer);
             log.info("store open: {} (epoch {}, journal_mode {}, synchronous {}, maxBatch {}, maxPending {})",
                     factory.file(), facts[0], facts[1], facts[2], config.maxBatch(), config.maxPending());
@@ -76,6 +79,23 @@ public final class SqliteStore implements AutoCloseable {
             throw new AgentWireException(ErrorCode.STORE_UNAVAILABLE,
                     "can not open the store in " + config.dataDir() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The epoch to serve: the database's, or a new one when the database lost commits it had acknowledged (see
+     * {@link CommitMark}), so that offsets assigned again are never taken for ones a client already saw.
+     */
+    private static String checkCommits(WriteConnection write, Path file, String epoch) throws java.sql.SQLException {
+        CommitMark.Seen seen = CommitMark.read(file);
+        long counted = write.transaction(CommitMark::commits);
+        if (seen == null || !seen.epoch().equals(epoch) || seen.commits() <= counted) return epoch;
+        String fresh = write.transaction(Meta::newEpoch);
+        log.error("store {}: {} committed transactions of appends are missing (the database counts {}, {} says {}): "
+                + "its -wal file was truncated, corrupted or removed, or the file was put back from an older copy. "
+                + "Streams start a new epoch {} (was {}): clients resuming from before get 'not recovered' and "
+                + "never take new events for ones they saw. See docs/store.md.", file, seen.commits() - counted,
+                counted, CommitMark.fileOf(file).getFileName(), seen.commits(), fresh, epoch);
+        return fresh;
     }
 
     /**

@@ -60,6 +60,21 @@ class SqliteSessionStoreTest {
     }
 
     @Test
+    void anOwnerHasAtMostItsMaximumOfOpenUnexpiredSessions() {
+        Instant later = T0.plus(Duration.ofHours(1));
+        assertThat(sessions.create(session("a1", later), 2, T0)).isTrue();
+        assertThat(sessions.create(session("a2", later), 2, T0)).isTrue();
+        assertThat(sessions.create(session("a3", later), 2, T0)).isFalse();
+        assertThat(sessions.find("a3")).isEmpty();
+        Session bob = new Session("b1", "user:bob", T0, later, Session.Status.OPEN, 0, Fixtures.obj());
+        assertThat(sessions.create(bob, 2, T0)).isTrue(); // per owner
+        sessions.update(session("a1", later).withStatus(Session.Status.CLOSED)); // closing frees a place
+        assertThat(sessions.create(session("a3", later), 2, T0)).isTrue();
+        assertThat(sessions.create(session("a4", later), 2, T0)).isFalse();
+        assertThat(sessions.create(session("a4", later.plusSeconds(3600)), 2, later.plusSeconds(1))).isTrue(); // expired ones do not count
+    }
+
+    @Test
     void aDuplicateIdFailsAndKeepsTheFirstRecord() {
         Session s = session("dup", T0.plus(Duration.ofHours(1)));
         sessions.create(s);

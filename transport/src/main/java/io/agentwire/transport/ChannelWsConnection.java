@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -73,6 +74,13 @@ final class ChannelWsConnection implements WsConnection {
     @Override
     public boolean sendBinary(byte[] data) {
         return !closing && writer.sendBinary(Unpooled.wrappedBuffer(data));
+    }
+
+    @Override
+    public boolean sendPing() {
+        if (closing || !channel.isActive() || !channel.isWritable()) return false;
+        channel.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
+        return true;
     }
 
     @Override

@@ -8,17 +8,57 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Netty's HttpObjectAggregator with the transport's JSON 413 (also as the answer to {@code Expect: 100-continue}).
  * Like Netty's own: the connection stays open (the rest of the body is read and dropped) when the client may send
- * another request, else it is closed.
+ * another request, else it is closed. Before aggregating, a route's {@link HeadCheck} sees the request's head and
+ * may refuse it (its reply, then close) while its body has not even started to arrive.
  */
 final class HttpBodyLimit extends HttpObjectAggregator {
+    private final Routes routes;
 
-    HttpBodyLimit(int maxBodyBytes) {
+    HttpBodyLimit(int maxBodyBytes, Routes routes) {
         super(maxBodyBytes);
+        this.routes = routes;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) throws Exception {
+        if (msg instanceof HttpRequest request && !(msg instanceof FullHttpMessage)
+                && request.decoderResult().isSuccess() && refusedAtHead(ctx, request)) {
+            return; // the body that follows finds no message to join and is dropped; the connection closes
+        }
+        super.decode(ctx, msg, out);
+    }
+
+    private boolean refusedAtHead(ChannelHandlerContext ctx, HttpRequest request) {
+        QueryStringDecoder uri;
+        try {
+            uri = new QueryStringDecoder(request.uri());
+            HeadCheck check = routes.headCheck(uri.path());
+            if (check == null) return false;
+            HttpReply refused = check.check(request.method().name(), uri.parameters(), new Connection(ctx));
+            if (refused == null) return false;
+            ctx.channel().config().setAutoRead(false);
+            HttpResponses.write(ctx, refused, false, request.protocolVersion());
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false; // the router answers a request it can not read
+        }
+    }
+
+    /** The connection as a {@link HeadCheck} sees it. */
+    private record Connection(ChannelHandlerContext ctx) implements HttpExchange {
+        @Override public ScheduledExecutorService executor() { return ctx.channel().eventLoop(); }
+        @Override public void onClosed(Runnable callback) { ctx.channel().closeFuture().addListener(f -> callback.run()); }
+        @Override public boolean isOpen() { return ctx.channel().isActive(); }
+        @Override public Object connection() { return ctx.channel(); }
     }
 
     @Override
@@ -29,7 +69,8 @@ final class HttpBodyLimit extends HttpObjectAggregator {
         }
         boolean keepAlive = !(oversized instanceof FullHttpMessage)
                 && (HttpUtil.is100ContinueExpected(request) || HttpUtil.isKeepAlive(request));
-        HttpResponses.write(ctx, tooLarge(), keepAlive, request.protocolVersion());
+        HttpResponses.write(ctx, tooLarge(), keepAlive, request.protocolVersion())
+                .addListener(f -> HttpDecoder.answered(ctx.channel()));
     }
 
     @Override

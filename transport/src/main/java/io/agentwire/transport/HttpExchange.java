@@ -20,4 +20,9 @@ public interface HttpExchange {
 
     /** Whether the connection is still open. */
     boolean isOpen();
+
+    /** Identifies the underlying connection: equal for every request that came on the same one. */
+    default Object connection() {
+        return this;
+    }
 }

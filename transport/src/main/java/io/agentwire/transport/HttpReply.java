@@ -35,6 +35,15 @@ public record HttpReply(int status, String contentType, byte[] body, Map<String,
         return json(status, Json.error(code, message));
     }
 
+    /** This reply without its body, for a HEAD request (content-length still says how long it would be). */
+    HttpReply withoutBody() {
+        return withHeader("content-length", Integer.toString(body.length)).withBody(new byte[0]);
+    }
+
+    private HttpReply withBody(byte[] b) {
+        return new HttpReply(status, contentType, b, headers);
+    }
+
     /** This reply with one more header. */
     public HttpReply withHeader(String name, String value) {
         Map<String, String> more = new HashMap<>(headers);

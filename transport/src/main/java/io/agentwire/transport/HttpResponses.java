@@ -42,7 +42,9 @@ final class HttpResponses {
             res.headers().set(h.getKey(), h.getValue());
         }
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
-        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
+        if (!reply.headers().containsKey("content-length")) {
+            res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, reply.body().length);
+        }
         if (!keepAlive || res.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
             res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         } else if (!version.isKeepAliveDefault()) {

@@ -1,6 +1,7 @@
 package io.agentwire.transport;
 
 import io.agentwire.core.ErrorCode;
+import io.agentwire.core.FatalErrors;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -25,23 +26,31 @@ import org.slf4j.LoggerFactory;
  */
 final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger log = LoggerFactory.getLogger(HttpRouter.class);
+    /** Paths under it are the HTTP API, whose requests {@link HttpLimits#apiPerSecond()} limits per client. */
+    static final String API_PREFIX = "/api/";
 
     private final Routes routes;
     private final ServerConfig config;
+    private final ConnectionGuard guard;
     /** Completes when the previous reply has been handed to the channel; event loop only. */
     private CompletableFuture<Void> previous = CompletableFuture.completedFuture(null);
     private int inFlight;
 
-    HttpRouter(Routes routes, ServerConfig config) {
+    HttpRouter(Routes routes, ServerConfig config, ConnectionGuard guard) {
         this.routes = routes;
         this.config = config;
+        this.guard = guard;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         QueryStringDecoder uri;
         try {
-            if (req.decoderResult().isFailure()) throw new IllegalArgumentException("malformed HTTP request");
+            if (req.decoderResult().isFailure()) {
+                Throwable cause = req.decoderResult().cause();
+                throw new IllegalArgumentException(cause instanceof IllegalArgumentException && cause.getMessage() != null
+                        ? cause.getMessage() : "malformed HTTP request");
+            }
             uri = new QueryStringDecoder(req.uri());
             uri.parameters();
         } catch (IllegalArgumentException e) {
@@ -54,7 +63,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 if (inFlight > 0) {
                     HttpResponses.writeAndClose(ctx, 400, "BAD_REQUEST", "upgrade while replies are pending");
                 } else {
-                    WebSocketUpgrade.upgrade(ctx, req, uri, endpoint.get(), config);
+                    WebSocketUpgrade.upgrade(ctx, req, uri, endpoint.get(), config, guard);
                 }
                 return;
             }
@@ -66,6 +75,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private CompletableFuture<HttpReply> dispatch(HttpRequestData data, ChannelExchange exchange) {
+        if (data.path().startsWith(API_PREFIX)) {
+            HttpReply limited = guard.checkApi(data.remoteAddress());
+            if (limited != null) return CompletableFuture.completedFuture(limited);
+        }
         return switch (routes.http(data.method(), data.path())) {
             case Routes.Found found -> invoke(found.handler(), data);
             case Routes.FoundExchange found -> invoke(r -> found.handler().handle(r, exchange), data);
@@ -95,12 +108,15 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         CompletableFuture<HttpReply> safe = reply.handle((r, e) -> {
             if (e == null && r != null) return r;
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            FatalErrors.check(cause, "the HTTP handler of " + data.path());
             log.error("HTTP handler for {} {} failed", data.method(), data.path(), cause);
             return HttpReply.error(500, ErrorCode.INTERNAL_ERROR.name(), ErrorCode.INTERNAL_ERROR.defaultMessage());
         });
+        boolean head = "HEAD".equals(data.method());
         previous = previous.thenCompose(v -> safe).thenAcceptAsync(r ->
-                HttpResponses.write(ctx, r, keepAlive, version).addListener(f -> {
+                HttpResponses.write(ctx, head ? r.withoutBody() : r, keepAlive, version).addListener(f -> {
                     exchange.replied();
+                    HttpDecoder.answered(ctx.channel());
                     if (--inFlight == 0 && f.isSuccess()) ctx.channel().config().setAutoRead(true);
                 }), ctx.executor());
     }
@@ -133,6 +149,11 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             return channel.isActive();
         }
 
+        @Override
+        public Object connection() {
+            return channel;
+        }
+
         boolean held() {
             return held;
         }
@@ -148,6 +169,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        FatalErrors.check(cause, "an HTTP connection's pipeline");
         if (cause instanceof IOException) {
             log.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         } else {

@@ -28,6 +28,7 @@ public final class NettyServer implements AutoCloseable {
     private final Routes routes;
     private final ChannelGroup connections = new DefaultChannelGroup("agentwire-connections",
             GlobalEventExecutor.INSTANCE);
+    private final ConnectionGuard guard;
     private Channel listener;
     private boolean closed;
 
@@ -35,6 +36,7 @@ public final class NettyServer implements AutoCloseable {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.config = Objects.requireNonNull(config, "config");
         this.routes = Objects.requireNonNull(routes, "routes");
+        this.guard = new ConnectionGuard(config.limits());
     }
 
     /** Binds {@code host:port}; returns the bound port (the ephemeral one when the configured port is 0). */
@@ -47,7 +49,7 @@ public final class NettyServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, PipelineInitializer.WATER_MARK)
-                .childHandler(new PipelineInitializer(config, routes, connections))
+                .childHandler(new PipelineInitializer(config, routes, connections, guard))
                 .bind(config.host(), config.port())
                 .awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -55,6 +57,7 @@ public final class NettyServer implements AutoCloseable {
                     + bound.cause().getMessage(), bound.cause());
         }
         listener = bound.channel();
+        guard.start(transport.workers().next(), connections);
         log.info("listening on {}:{} ({})", config.host(), port(), transport.kind());
         return port();
     }
@@ -69,12 +72,18 @@ public final class NettyServer implements AutoCloseable {
         return connections.size();
     }
 
+    /** Connections closed so far by the idle, header or body timeout. */
+    public long timedOutConnections() {
+        return guard.timedOut();
+    }
+
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
         if (listener == null) return;
         int port = port();
+        guard.stop();
         listener.close().awaitUninterruptibly();
         for (Channel ch : connections) {
             ChannelWsConnection ws = ch.attr(PipelineInitializer.CONNECTION).get();

@@ -5,7 +5,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -15,14 +15,19 @@ import io.netty.util.AttributeKey;
  * The table of contents of the network pipeline (style rule 2). Every connection starts as HTTP:
  *
  * <pre>
- *  socket ─▶ http-codec       HttpServerCodec: bytes ⇄ HTTP messages
- *         ─▶ http-aggregator  HttpBodyLimit: one FullHttpRequest, body ≤ maxHttpBodyBytes, else 413 JSON
+ *  socket ─▶ (admission)      ConnectionGuard: more than maxConnections open: 503 and close, no pipeline
+ *         ─▶ http-decoder     HttpDecoder: bytes → HTTP messages; smuggling framing (Content-Length with
+ *                             Transfer-Encoding, codings other than chunked) fails the request (→ 400, close);
+ *                             records the request's phase for the guard's idle / header / body timeouts (408)
+ *         ─▶ http-encoder     HttpResponseEncoder: HTTP responses → bytes
+ *         ─▶ http-aggregator  HttpBodyLimit: a route's HeadCheck sees the head first (may refuse it); then one
+ *                             FullHttpRequest, body ≤ maxHttpBodyBytes, else 413 JSON
  *         ─▶ router           HttpRouter: routes (404/405/500 JSON, keep-alive, replies in request order)
  *                             or, for an upgrade to a WebSocket endpoint, WebSocketUpgrade (authenticate: 401
  *                             JSON, or handshake) followed by {@link #switchToWebSocket}
  * </pre>
  *
- * After a WebSocket handshake Netty's handshaker swaps http-codec and http-aggregator for {@code wsdecoder}
+ * After a WebSocket handshake Netty's handshaker swaps http-decoder, http-encoder and http-aggregator for {@code wsdecoder}
  * (WebSocket13FrameDecoder with {@link #decoderConfig}: frame payload ≤ maxFrameBytes, else close 1009) and
  * {@code wsencoder}, and the router is replaced by the WebSocket stages:
  *
@@ -43,20 +48,28 @@ final class PipelineInitializer extends ChannelInitializer<Channel> {
     private final ServerConfig config;
     private final Routes routes;
     private final ChannelGroup channels;
+    private final ConnectionGuard guard;
 
     PipelineInitializer(ServerConfig config, Routes routes, ChannelGroup channels) {
+        this(config, routes, channels, new ConnectionGuard(config.limits()));
+    }
+
+    PipelineInitializer(ServerConfig config, Routes routes, ChannelGroup channels, ConnectionGuard guard) {
         this.config = config;
         this.routes = routes;
         this.channels = channels;
+        this.guard = guard;
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        if (!guard.admit(ch, channels.size())) return;
         channels.add(ch);
         ch.pipeline()
-                .addLast("http-codec", new HttpServerCodec())
-                .addLast("http-aggregator", new HttpBodyLimit(config.maxHttpBodyBytes()))
-                .addLast("router", new HttpRouter(routes, config));
+                .addLast("http-decoder", new HttpDecoder())
+                .addLast("http-encoder", new HttpResponseEncoder())
+                .addLast("http-aggregator", new HttpBodyLimit(config.maxHttpBodyBytes(), routes))
+                .addLast("router", new HttpRouter(routes, config, guard));
     }
 
     /** How the handshaker's {@code wsdecoder} reads frames; violations are closed by ws-endpoint, not by Netty. */

@@ -19,9 +19,11 @@ public final class Routes {
     private final Map<String, Map<String, Object>> exact;
     private final List<Map.Entry<String, Map<String, Object>>> prefixes;
     private final List<WebSocketEndpoint> webSockets;
+    private final Map<String, HeadCheck> headChecks;
 
     private Routes(Builder b) {
         exact = copy(b.exact);
+        headChecks = Map.copyOf(b.headChecks);
         List<Map.Entry<String, Map<String, Object>>> p = new ArrayList<>();
         b.prefixes.forEach((prefix, byMethod) -> p.add(Map.entry(prefix, Map.copyOf(byMethod))));
         p.sort(Comparator.comparingInt((Map.Entry<String, ?> e) -> e.getKey().length()).reversed());
@@ -57,6 +59,11 @@ public final class Routes {
         if (h instanceof HttpHandler plain) return new Found(plain);
         if (h instanceof ExchangeHandler exchange) return new FoundExchange(exchange);
         return new MethodNotAllowed(String.join(", ", new TreeSet<>(byMethod.keySet())));
+    }
+
+    /** The {@link HeadCheck} of exactly {@code path}, or null. */
+    HeadCheck headCheck(String path) {
+        return headChecks.get(path);
     }
 
     Optional<WebSocketEndpoint> webSocket(String path) {
@@ -99,8 +106,19 @@ public final class Routes {
         private final Map<String, Map<String, Object>> exact = new LinkedHashMap<>();
         private final Map<String, Map<String, Object>> prefixes = new LinkedHashMap<>();
         private final List<WebSocketEndpoint> webSockets = new ArrayList<>();
+        private final Map<String, HeadCheck> headChecks = new LinkedHashMap<>();
 
         private Builder() { }
+
+        /** Checks every request to exactly {@code path} when its head has arrived, before its body is read. */
+        public Builder headCheck(String path, HeadCheck check) {
+            checkPath(path);
+            Objects.requireNonNull(check, "check");
+            if (headChecks.putIfAbsent(path, check) != null) {
+                throw new IllegalArgumentException("a head check is already registered for " + path);
+            }
+            return this;
+        }
 
         /** {@code method} (e.g. {@code GET}) on exactly {@code path}. */
         public Builder route(String method, String path, HttpHandler handler) {

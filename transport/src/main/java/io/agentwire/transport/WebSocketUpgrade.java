@@ -24,7 +24,7 @@ final class WebSocketUpgrade {
     private WebSocketUpgrade() { }
 
     static void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri,
-                        WebSocketEndpoint endpoint, ServerConfig config) {
+                        WebSocketEndpoint endpoint, ServerConfig config, ConnectionGuard guard) {
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, config.host()) + req.uri();
         int frameLimit = endpoint.frameLimit(config.maxFrameBytes());
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null,
@@ -54,7 +54,16 @@ final class WebSocketUpgrade {
                 ErrorCode code = rejected.code() != null ? rejected.code() : ErrorCode.AUTH_FAILED;
                 String message = rejected.message() != null ? rejected.message() : code.defaultMessage();
                 HttpResponses.write(ctx, HttpReply.error(401, code.name(), message),
-                        HttpUtil.isKeepAlive(req), req.protocolVersion());
+                        HttpUtil.isKeepAlive(req), req.protocolVersion())
+                        .addListener(f -> HttpDecoder.answered(ctx.channel()));
+            }
+            case Authenticator.Accepted accepted when !guard.acquire(accepted.principal(), ctx.channel()) -> {
+                log.info("refused a WebSocket to {} from {}: {} has {} connections, the limit", endpoint.path(),
+                        request.remoteAddress(), accepted.principal().id(), guard.limits().maxConnectionsPerPrincipal());
+                HttpResponses.write(ctx, HttpReply.error(429, "TOO_MANY_CONNECTIONS", "more than "
+                        + guard.limits().maxConnectionsPerPrincipal() + " connections of one user")
+                        .withHeader("retry-after", "1"), HttpUtil.isKeepAlive(req), req.protocolVersion())
+                        .addListener(f -> HttpDecoder.answered(ctx.channel()));
             }
             case Authenticator.Accepted accepted -> {
                 try {

@@ -50,6 +50,17 @@ public interface WsConnection {
      */
     void close(DisconnectReason reason);
 
+    /**
+     * Sends a WebSocket protocol ping frame (RFC 6455 5.5.2) now, outside the send queue; every browser and
+     * WebSocket library answers it with a pong frame by itself, which {@link #lastReadNanos()} counts: a liveness
+     * check for clients that never answer an application-level ping. Skipped (returns {@code false}) while the
+     * connection is closing or its socket is not writable (a peer that does not read gets no growing buffer of
+     * pings). Any thread; never blocks. The default sends none.
+     */
+    default boolean sendPing() {
+        return false;
+    }
+
     /** {@code true} until a close started or the socket went away. */
     boolean isOpen();
 

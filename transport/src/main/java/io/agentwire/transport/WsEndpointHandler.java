@@ -1,6 +1,7 @@
 package io.agentwire.transport;
 
 import io.agentwire.core.DisconnectReason;
+import io.agentwire.core.FatalErrors;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -82,6 +83,7 @@ final class WsEndpointHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        FatalErrors.check(cause, "a WebSocket connection's pipeline");
         if (cause instanceof CorruptedWebSocketFrameException corrupt) {
             WebSocketCloseStatus status = corrupt.closeStatus();
             log.debug("ws {}: {}", connection.id(), cause.getMessage());

@@ -24,7 +24,7 @@ class PipelineInitializerTest {
 
     @Test
     void httpStages() {
-        assertThat(stages()).containsExactly("http-codec", "http-aggregator", "router");
+        assertThat(stages()).containsExactly("http-decoder", "http-encoder", "http-aggregator", "router");
     }
 
     @Test
@@ -39,7 +39,7 @@ class PipelineInitializerTest {
                 .contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="); // RFC 6455's sample accept key
         response.release();
         assertThat(stages()).containsExactly(
-                "wsencoder", "wsdecoder", "ws-utf8", "ws-control", "ws-aggregator", "ws-endpoint");
+                "wsdecoder", "wsencoder", "ws-utf8", "ws-control", "ws-aggregator", "ws-endpoint");
         assertThat(handler.opened).hasSize(1);
         assertThat(channel.attr(PipelineInitializer.CONNECTION).get()).isSameAs(handler.opened.peek());
         channel.finishAndReleaseAll();

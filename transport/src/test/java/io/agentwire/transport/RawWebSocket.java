@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /** A bare-bones WebSocket client over a socket, for frames the JDK client never sends (one huge frame, bad UTF-8). */
 final class RawWebSocket implements AutoCloseable {
@@ -67,6 +68,31 @@ final class RawWebSocket implements AutoCloseable {
         byte[] payload = new byte[(int) len];
         in.readFully(payload);
         return new Frame(b0 & 0x0f, payload);
+    }
+
+    /** One read from the socket: whatever the server's writes so far put there (at least one byte). */
+    byte[] readOnce() throws IOException {
+        byte[] buf = new byte[65_536];
+        int n = in.read(buf);
+        if (n < 0) throw new IOException("closed");
+        return java.util.Arrays.copyOf(buf, n);
+    }
+
+    /** The text payloads of the server frames (unmasked) in {@code bytes}, which must end at a frame's end. */
+    static List<String> frames(byte[] bytes) {
+        List<String> out = new java.util.ArrayList<>();
+        int i = 0;
+        while (i < bytes.length) {
+            int len = bytes[i + 1] & 0x7f;
+            int at = i + 2;
+            if (len == 126) {
+                len = ((bytes[at] & 0xff) << 8) | (bytes[at + 1] & 0xff);
+                at += 2;
+            }
+            out.add(new String(bytes, at, len, StandardCharsets.UTF_8));
+            i = at + len;
+        }
+        return out;
     }
 
     /** -1 once the server closed the socket. */

@@ -82,6 +82,26 @@ class WsConnectionTest {
     }
 
     @Test
+    void sendPingWritesAProtocolPingAndThePeersPongCountsAsLiveness() throws Exception {
+        assertThat(connection.sendPing()).isTrue();
+        channel.runPendingTasks();
+        PingWebSocketFrame ping = channel.readOutbound();
+        assertThat(ping).isNotNull();
+        assertThat(ping.content().readableBytes()).isZero();
+        ping.release();
+        long before = connection.lastReadNanos();
+        Thread.sleep(2);
+        channel.writeInbound(new PongWebSocketFrame());
+        assertThat(connection.lastReadNanos()).isGreaterThan(before);
+        assertThat(handler.texts).isEmpty();
+
+        connection.close(DisconnectReason.NORMAL);
+        ((CloseWebSocketFrame) channel.readOutbound()).release();
+        assertThat(connection.sendPing()).isFalse(); // none while closing
+        assertThat((Object) channel.readOutbound()).isNull();
+    }
+
+    @Test
     void serverCloseSendsTheCodeWaitsForThePeerThenReportsOnce() {
         connection.close(DisconnectReason.HEARTBEAT_TIMEOUT);
         assertThat(connection.isOpen()).isFalse();

@@ -77,7 +77,18 @@ final class Commands {
             return;
         }
         ObjectNode metadata = meta instanceof ObjectNode o ? o : JSON.objectNode();
+        String tooLarge = sessions.metadataProblem(metadata);
+        if (tooLarge != null) {
+            invalid(c, e, ErrorCode.INVALID_FIELD, "content.metadata", tooLarge);
+            return;
+        }
         sessions.create(c.principal(), metadata).whenCompleteAsync((s, err) -> {
+            if (err != null && io.agentwire.core.AgentWireException.codeOf(err) == ErrorCode.SESSION_LIMIT) {
+                Throwable cause = err.getCause() != null ? err.getCause() : err;
+                log.info("session refused to {} on {}: {}", c.principal().id(), c.id(), cause.getMessage());
+                invalid(c, e, ErrorCode.SESSION_LIMIT, null, cause.getMessage());
+                return;
+            }
             if (err != null) {
                 failed(c, e, "create a session", err);
                 return;

@@ -13,12 +13,19 @@ import java.util.Objects;
  * @param ratePerSecond messages per second a connection may send, sustained (default 50)
  * @param rateBurst messages a connection may send at once (default 100)
  * @param defaultAgent the agent that runs {@code user.message} when the client names none (default {@code demo})
+ * @param replaysPerPrincipal resumes (replays, snapshots, exports) one principal may have reading history at once;
+ *     more wait their turn (default 2)
  */
 public record EnvelopeConfig(String path, Duration heartbeatInterval, Duration heartbeatTimeout, int maxPayloadBytes,
-                             double ratePerSecond, int rateBurst, String defaultAgent) {
+                             double ratePerSecond, int rateBurst, String defaultAgent, int replaysPerPrincipal) {
 
     public static final EnvelopeConfig DEFAULT = new EnvelopeConfig("/ws", Duration.ofSeconds(30), Duration.ofSeconds(60),
-            1 << 20, 50, 100, "demo");
+            1 << 20, 50, 100, "demo", 2);
+
+    public EnvelopeConfig(String path, Duration heartbeatInterval, Duration heartbeatTimeout, int maxPayloadBytes,
+                          double ratePerSecond, int rateBurst, String defaultAgent) {
+        this(path, heartbeatInterval, heartbeatTimeout, maxPayloadBytes, ratePerSecond, rateBurst, defaultAgent, 2);
+    }
 
     public EnvelopeConfig {
         Objects.requireNonNull(path, "path");
@@ -32,6 +39,9 @@ public record EnvelopeConfig(String path, Duration heartbeatInterval, Duration h
         if (!(ratePerSecond > 0)) throw new IllegalArgumentException("rate limit must be > 0 messages/s, was " + ratePerSecond);
         if (rateBurst < 1) throw new IllegalArgumentException("rate burst must be >= 1, was " + rateBurst);
         Objects.requireNonNull(defaultAgent, "defaultAgent");
+        if (replaysPerPrincipal < 1 || replaysPerPrincipal > 1000) {
+            throw new IllegalArgumentException("replays per principal must be 1..1000, was " + replaysPerPrincipal);
+        }
     }
 
     private static void positive(Duration d, String what) {

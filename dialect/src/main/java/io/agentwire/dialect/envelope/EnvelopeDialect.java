@@ -31,7 +31,8 @@ public final class EnvelopeDialect implements AutoCloseable {
     public EnvelopeDialect(Node node, Sessions sessions, AgentGateway agents, EnvelopeConfig config, WireMeters meters) {
         this.config = config;
         this.meters = meters;
-        Resumer resumer = new Resumer(node, sessions.ttl(), node.config().history().size() + 10_000);
+        Resumer resumer = new Resumer(node, sessions.ttl(), node.config().history().size() + 10_000,
+                config.replaysPerPrincipal());
         this.commands = new Commands(node, sessions, agents, resumer);
         resumer.commands(commands);
     }

@@ -36,6 +36,7 @@ public final class EnvelopeProvider implements DialectProvider<EnvelopeConfig> {
                 .bind("maxPayloadBytes", s.bytesSetting("max-payload"))
                 .bind("ratePerSecond", s.setting("rate-limit.per-second", s.number("rate-limit.per-second")))
                 .bind("rateBurst", s.intSetting("rate-limit.burst"))
+                .bind("replaysPerPrincipal", s.intSetting("replays-per-principal"))
                 .build();
     }
 

@@ -26,16 +26,19 @@ import org.slf4j.LoggerFactory;
 final class Resumer {
     private static final Logger log = LoggerFactory.getLogger(Resumer.class);
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    private static final int PAGE = 5_000;
+    /** Rows per read of the durable log: small, so a long snapshot yields the store and the CPU between pages. */
+    private static final int PAGE = 256;
 
     private final Node node;
     private final HistoryConfig window;
     private final java.time.Duration sessionTtl;
     private final int maxHeld;
+    private final ReplayGate gate;
     private Commands commands;
 
-    Resumer(Node node, java.time.Duration sessionTtl, int maxHeld) {
+    Resumer(Node node, java.time.Duration sessionTtl, int maxHeld, int replaysPerPrincipal) {
         this.node = node;
+        this.gate = new ReplayGate(replaysPerPrincipal);
         this.window = node.config().history();
         this.sessionTtl = sessionTtl;
         this.maxHeld = maxHeld;
@@ -59,11 +62,25 @@ final class Resumer {
         });
     }
 
-    /** Resumes {@code s} on {@code c} after {@code lastSeq}. */
+    /**
+     * Resumes {@code s} on {@code c} after {@code lastSeq}, when it is the principal's turn (at most
+     * {@code replaysPerPrincipal} resumes of one principal read history at once: see {@link ReplayGate}).
+     */
     void resume(EnvelopeConnection c, Session s, long lastSeq) {
         SessionAttachment a = attach(c, s);
         if (a == null) return;
-        node.top(s.stream())
+        gate.enter(c.principal().id(), a::detached).thenAccept(done -> {
+            if (done == null) return; // superseded while it waited
+            if (a.detached()) {
+                done.run();
+                return;
+            }
+            resumeNow(c, s, lastSeq, a).whenComplete((x, err) -> done.run());
+        });
+    }
+
+    private CompletableFuture<Void> resumeNow(EnvelopeConnection c, Session s, long lastSeq, SessionAttachment a) {
+        return node.top(s.stream())
                 .thenCompose(top -> node.subscribe(s.stream(), a, new StreamPosition(lastSeq, top.epoch())))
                 .thenCompose(res -> {
                     a.subscription(res.subscription());
@@ -96,10 +113,12 @@ final class Resumer {
 
     /** Answers {@code user.export_state}: the session's state as of its current top. */
     void exportState(EnvelopeConnection c, Session s) {
-        node.top(s.stream()).thenCompose(top -> snapshot(s, top.offset())).whenComplete((state, err) -> {
-            if (err != null) Commands.failedAsync(c, s.id(), "export the state", err);
-            else c.sendControl(Messages.stateExported(s.id(), state));
-        });
+        gate.enter(c.principal().id(), () -> false).thenAccept(done ->
+                node.top(s.stream()).thenCompose(top -> snapshot(s, top.offset())).whenComplete((state, err) -> {
+                    done.run();
+                    if (err != null) Commands.failedAsync(c, s.id(), "export the state", err);
+                    else c.sendControl(Messages.stateExported(s.id(), state));
+                }));
     }
 
     /** The new attachment, or null if the connection has closed meanwhile. */

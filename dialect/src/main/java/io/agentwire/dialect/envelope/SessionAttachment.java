@@ -36,6 +36,13 @@ final class SessionAttachment implements Subscriber {
 
     String sessionId() { return sessionId; }
 
+    /** Whether the connection moved on (another session, a newer resume, closed). */
+    boolean detached() {
+        synchronized (lock) {
+            return detached;
+        }
+    }
+
     long lastSentSeq() { return lastSentSeq; }
 
     /** Keeps the core subscription; if the connection went away while it was being set up, ends it at once. */

@@ -1,5 +1,6 @@
 package io.agentwire.dialect.rooms;
 
+import io.agentwire.core.Principal;
 import java.util.Objects;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Objects;
  */
 public record RoomName(Kind kind, String id) {
     /** The longest id a room name may carry. */
-    public static final int MAX_ID = 256;
+    public static final int MAX_ID = Principal.MAX_ID;
     public static final RoomName GLOBAL = new RoomName(Kind.GLOBAL, "");
 
     /** The room types of spec 004's "Room Types" table. */
@@ -67,12 +68,7 @@ public record RoomName(Kind kind, String id) {
 
     /** 1..{@value #MAX_ID} characters, none of them whitespace or a control character. */
     public static boolean validId(String id) {
-        if (id == null || id.isEmpty() || id.length() > MAX_ID) return false;
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (Character.isWhitespace(c) || Character.isISOControl(c) || Character.isSpaceChar(c)) return false;
-        }
-        return true;
+        return Principal.validId(id); // the same rule: a user room is named by its principal's id
     }
 
     /** The room's name on the wire, e.g. {@code project:550e8400-…} or {@code global}. */

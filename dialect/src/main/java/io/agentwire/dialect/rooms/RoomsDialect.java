@@ -88,7 +88,7 @@ public final class RoomsDialect implements AutoCloseable {
                 : SocketIoServer.create(Objects.requireNonNull(node, "node"), withRecovery, records);
         this.grants = new ProjectGrants(node, this::revoked);
         this.namespace = io.namespace(config.namespace());
-        namespace.use(Middleware.of(this::admit)).onConnection(this::connected);
+        namespace.use(Middleware.of(this::admit)).onConnection(this::connected).restoreRooms(this::mayRestore);
         if (!config.namespace().equals("/")) {
             io.sockets().use(Middleware.of(request -> ConnectReply.reject("Invalid namespace")));
         }
@@ -168,6 +168,11 @@ public final class RoomsDialect implements AutoCloseable {
         return members.size();
     }
 
+    /** Open Engine.IO sessions of the rooms port, also those that have not joined the namespace (yet). */
+    public int engineIoSessions() {
+        return io.connectionCount();
+    }
+
     /** Closes every connection (their state is kept for recovery by another start) and the grants' subscription. */
     @Override
     public void close() {
@@ -189,7 +194,7 @@ public final class RoomsDialect implements AutoCloseable {
         ObjectNode data = JsonNodeFactory.instance.objectNode().put("user_id", p.id());
         ArrayNode projects = data.putArray("projects");
         claimedProjects(p.claims().get(config.projectsClaim())).forEach(projects::add);
-        return ConnectReply.accept(data);
+        return ConnectReply.acceptAs(p.id(), data); // a recovery token is bound to this user
     }
 
     /**
@@ -211,19 +216,31 @@ public final class RoomsDialect implements AutoCloseable {
         return out;
     }
 
-    private void connected(Socket socket) {
-        ObjectNode data = socket.data();
-        String user = data.path("user_id").asText();
+    /**
+     * Whether a recovering socket, as its new token and the current grants say, may be put back in {@code room}:
+     * what it missed in a room it may no longer enter is then never replayed.
+     */
+    private boolean mayRestore(ObjectNode data, String room) {
+        RoomName name = RoomName.parse(room);
+        return name != null && allows(member(null, data), name);
+    }
+
+    private static Member member(Socket socket, ObjectNode data) {
         Set<String> projects = new LinkedHashSet<>();
         data.path("projects").forEach(p -> projects.add(p.asText()));
-        Member m = new Member(socket, user, Set.copyOf(projects));
+        return new Member(socket, data.path("user_id").asText(), Set.copyOf(projects));
+    }
+
+    private void connected(Socket socket) {
+        Member m = member(socket, socket.data());
+        String user = m.user();
         members.put(socket.id(), m);
         presence.connected(SCOPE, socket.id());
         socket.onDisconnect(reason -> {
             members.remove(socket.id(), m);
             presence.disconnected(SCOPE, socket.id());
         });
-        if (socket.recovered()) { // rooms restored from before the disconnection: keep those still allowed
+        if (socket.recovered()) { // rooms restored (already checked by mayRestore): check again, a grant may have gone
             for (String room : socket.rooms()) {
                 RoomName name = RoomName.parse(room);
                 if (name == null) continue; // the socket's own id

@@ -92,6 +92,9 @@ public final class RoomsProvider implements DialectProvider<RoomsProvider.RoomsS
         public void metrics(DialectMetrics metrics) {
             metrics.gauge("agentwire.rooms.connections", "open rooms (Socket.IO /ws) connections on this node",
                     rooms::connections);
+            metrics.gauge("agentwire.rooms.engineio.sessions", "Engine.IO sessions of the rooms port, also those that "
+                    + "have joined no namespace yet (bounded by agentwire.rooms.max-pending-sessions)",
+                    rooms::engineIoSessions);
             metrics.counter("agentwire.rooms.events.published", "server events published to the rooms",
                     rooms::published);
         }

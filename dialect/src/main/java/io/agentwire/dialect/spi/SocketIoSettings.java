@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * The settings every Socket.IO dialect has, read the same way from its section: {@code path} (the Engine.IO request
  * path), {@code max-payload}, {@code ping-interval}, {@code ping-timeout}, {@code cors-origins} (comma-separated,
- * {@code *} for any, empty for none) and {@code recovery.enabled} / {@code recovery.max-disconnection}. Keys a
+ * {@code *} for any, empty for none), {@code recovery.enabled} / {@code recovery.max-disconnection}, and the limits
+ * of unauthenticated sessions {@code connect-timeout}, {@code max-pending-sessions},
+ * {@code max-pending-sessions-per-address} (docs/limits.md). Keys a
  * section does not have keep {@code defaults}; a refused value is reported under its own key.
  */
 public final class SocketIoSettings {
@@ -23,12 +25,18 @@ public final class SocketIoSettings {
         if (s.has("ping-timeout")) engineIo.bind("pingTimeout", s.durationSetting("ping-timeout"));
         if (s.has("max-payload")) engineIo.bind("maxPayload", s.bytesSetting("max-payload"));
         if (s.has("cors-origins")) engineIo.bind("cors", s.setting("cors-origins", cors(s.list("cors-origins"))));
+        if (s.has("max-pending-sessions")) engineIo.bind("maxPendingSessions", s.intSetting("max-pending-sessions"));
+        if (s.has("max-pending-sessions-per-address")) {
+            engineIo.bind("maxPendingSessionsPerAddress", s.intSetting("max-pending-sessions-per-address"));
+        }
         RecordBinder<SocketIoRecovery> recovery = RecordBinder.from(defaults.recovery());
         if (s.has("recovery.enabled")) recovery.bind("enabled", s.setting("recovery.enabled", s.bool("recovery.enabled")));
         if (s.has("recovery.max-disconnection")) {
             recovery.bind("maxDisconnectionDuration", s.durationSetting("recovery.max-disconnection"));
         }
-        return defaults.withEngineIo(engineIo.build()).withRecovery(recovery.build());
+        SocketIoConfig out = defaults.withEngineIo(engineIo.build()).withRecovery(recovery.build());
+        if (!s.has("connect-timeout")) return out;
+        return RecordBinder.from(out).bind("connectTimeout", s.durationSetting("connect-timeout")).build();
     }
 
     /** Origins allowed to long-poll from another origin ({@code *}: any); empty: no CORS headers. */

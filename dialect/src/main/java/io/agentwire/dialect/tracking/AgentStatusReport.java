@@ -50,4 +50,14 @@ public record AgentStatusReport(String agentId, String agentName, AgentStatus st
                 Fields.optionalString(o, "message", "message"), Fields.optionalString(o, "session_id", "session_id"),
                 Fields.optionalString(o, "query", "query"), Fields.optionalObject(o, "metadata", "metadata"));
     }
+
+    /** The report as {@link #fromJson} reads it (the tracking journal keeps it so). */
+    public ObjectNode toJson() {
+        ObjectNode o = TrackingJson.NODES.objectNode().put("agent_id", agentId).put("agent_name", agentName)
+                .put("status", status.name()).put("progress", progress).put("message", message);
+        if (sessionId != null) o.put("session_id", sessionId);
+        if (query != null) o.put("query", query);
+        o.set("metadata", metadata.deepCopy());
+        return o;
+    }
 }

@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,18 +27,28 @@ final class Board {
     private final RunMapper mapper;
     private final LongSupplier clock;
     private final Runnable flushLater;
+    private final Consumer<String> onTracked;
     private final Set<Dashboard> dashboards = new LinkedHashSet<>();
+    private final AgentCraftFeed agentCraft = new AgentCraftFeed();
     private final Map<String, Set<Dashboard>> streams = new HashMap<>();
     private byte[] activeSessions;
     private boolean dirty = true;
     private boolean flushScheduled;
 
-    /** @param flushLater queues {@link #flushActiveSessions()} behind the tasks already queued */
     Board(SessionBook book, RunMapper mapper, LongSupplier clock, Runnable flushLater) {
+        this(book, mapper, clock, flushLater, sid -> { });
+    }
+
+    /**
+     * @param flushLater queues {@link #flushActiveSessions()} behind the tasks already queued
+     * @param onTracked told the id of every envelope session that starts being tracked (the tracker journals it)
+     */
+    Board(SessionBook book, RunMapper mapper, LongSupplier clock, Runnable flushLater, Consumer<String> onTracked) {
         this.book = book;
         this.mapper = mapper;
         this.clock = clock;
         this.flushLater = flushLater;
+        this.onTracked = onTracked;
     }
 
     /** An event of an envelope session ({@code session:<id>} stream). A run's first event starts tracking it. */
@@ -48,15 +59,20 @@ final class Board {
         long now = clock.getAsLong();
         boolean known = book.get(sid) != null;
         TrackedSession s = e.path("metadata").hasNonNull("run_id") ? session(sid, "envelope", now) : book.get(sid);
-        if (s == null) return;
+        if (s == null || !s.apply(p.offset())) return;
+        if (!known) onTracked.accept(sid);
         ObjectNode before = s.summary();
+        AgentCraftFeed.Before was = agentCraft.before(s, !known);
         RunMapper.Update u = mapper.apply(s, e, p.offset(), now);
         s.touch(now);
+        AgentStatus previous = null;
         if (u.status() != null) {
+            previous = s.statusOf(u.status().agentId());
             s.put(u.status());
             broadcast(Outbound.agentStatus(u.status()));
         }
         if (u.output() != null) s.addOutput(u.output());
+        agentCraft.changed(s, was, u.status(), previous, u.output(), now);
         if (u.log() != null) addLogs(s, List.of(u.log()), now);
         changed(s, known ? before : null);
     }
@@ -64,29 +80,38 @@ final class Board {
     int onStatus(AgentStatusReport r) {
         long now = clock.getAsLong();
         AgentEntry a = AgentEntry.of(r, now);
+        int sent;
         if (r.sessionId() != null) {
+            boolean known = book.get(r.sessionId()) != null;
             TrackedSession s = session(r.sessionId(), "api", now);
             ObjectNode before = s.summary();
+            AgentCraftFeed.Before was = agentCraft.before(s, !known);
+            AgentStatus previous = s.statusOf(a.agentId());
             s.query(r.query());
             s.put(a);
             s.touch(now);
             changed(s, before);
+            sent = agentCraft.changed(s, was, a, previous, null, now);
+        } else {
+            sent = agentCraft.agentWithoutSession(a, now);
         }
-        return broadcast(Outbound.agentStatus(a));
+        return broadcast(Outbound.agentStatus(a)) + sent;
     }
 
     int onCollaboration(CollaborationReport c) {
         long now = clock.getAsLong();
+        ObjectNode details = c.metadata().deepCopy().put("event", "agent_collaboration")
+                .put("collaboration_type", c.collaborationType()).put("secondary_agent", c.secondaryAgent());
+        ObjectNode line = logLine(now, "info", c.primaryAgent(), c.primaryAgent() + " → " + c.secondaryAgent()
+                + " (" + c.collaborationType() + ")" + (c.reason().isEmpty() ? "" : ": " + c.reason()), details);
+        int sent = broadcast(Outbound.collaboration(c, now));
         if (c.sessionId() != null) {
             TrackedSession s = session(c.sessionId(), "api", now);
-            ObjectNode details = c.metadata().deepCopy().put("event", "agent_collaboration")
-                    .put("collaboration_type", c.collaborationType()).put("secondary_agent", c.secondaryAgent());
-            ObjectNode line = logLine(now, "info", c.primaryAgent(), c.primaryAgent() + " → " + c.secondaryAgent()
-                    + " (" + c.collaborationType() + ")" + (c.reason().isEmpty() ? "" : ": " + c.reason()), details);
             s.touch(now);
-            addLogs(s, List.of(line), now);
+            keepAndStream(s, List.of(line), now);
+            return sent + agentCraft.logs(s.id(), List.of(line), now);
         }
-        return broadcast(Outbound.collaboration(c, now));
+        return sent + agentCraft.logs(null, List.of(line), now);
     }
 
     /** Returns how many dashboards streaming the session were sent the lines. */
@@ -101,32 +126,64 @@ final class Board {
 
     void register(Dashboard d) {
         if (dirty) flushActiveSessions();
+        if (d.vocabulary == Vocabulary.AGENTCRAFT) {
+            agentCraft.register(d, book.all(), clock.getAsLong());
+            return;
+        }
         dashboards.add(d);
         d.send(activeSessions);
     }
 
     void unregister(Dashboard d) {
         dashboards.remove(d);
+        agentCraft.unregister(d);
         stopStreaming(d);
     }
 
     void sendState(Dashboard d, String sid) {
         TrackedSession s = book.get(sid);
         long now = clock.getAsLong();
+        if (d.vocabulary == Vocabulary.AGENTCRAFT) {
+            d.send(s == null ? AgentCraftWire.sessionNotFound(sid, now) : AgentCraftWire.sessionState(s, now));
+            return;
+        }
         d.send(s == null ? notFound(Inbound.GET_SESSION_STATE, sid, now) : Outbound.sessionState(sid, s.state(), now));
     }
 
     void sendLogs(Dashboard d, String sid) {
         TrackedSession s = book.get(sid);
         long now = clock.getAsLong();
+        if (d.vocabulary == Vocabulary.AGENTCRAFT) {
+            d.send(AgentCraftWire.sessionLogs(sid, s, now)); // as AgentCraft's server: no lines for an unknown session
+            return;
+        }
         d.send(s == null ? notFound(Inbound.GET_SESSION_LOGS, sid, now) : Outbound.sessionLogs(sid, s.logs(), false, now));
     }
 
-    /** Streams the session's new log lines to {@code d} (one session per dashboard; it may start later). */
+    /**
+     * Spec 002: streams the session's new log lines to {@code d} (one session per dashboard; it may start later).
+     * AgentCraft: every session's lines go to {@code d} again as {@code crewai_log} (as AgentCraft's server, which
+     * streams them all; the session id only labels the acknowledgement).
+     */
     void startStreaming(Dashboard d, String sid) {
+        if (d.vocabulary == Vocabulary.AGENTCRAFT) {
+            d.crewLogs = true;
+            d.send(AgentCraftWire.logStreamingStarted(sid, clock.getAsLong()));
+            return;
+        }
         stopStreaming(d);
         streams.computeIfAbsent(sid, k -> new LinkedHashSet<>()).add(d);
         d.streamingSession = sid;
+    }
+
+    /** {@code stop_log_streaming}: AgentCraft's dashboards get no more {@code crewai_log} lines, and an acknowledgement. */
+    void stopRequested(Dashboard d) {
+        if (d.vocabulary == Vocabulary.AGENTCRAFT) {
+            d.crewLogs = false;
+            d.send(AgentCraftWire.logStreamingStopped(clock.getAsLong()));
+            return;
+        }
+        stopStreaming(d);
     }
 
     void stopStreaming(Dashboard d) {
@@ -147,6 +204,7 @@ final class Board {
         dirty = false;
         activeSessions = Outbound.activeSessions(book.summaries(), clock.getAsLong());
         broadcast(activeSessions);
+        agentCraft.sessionsChanged(book.all(), clock.getAsLong());
     }
 
     int sessions() {
@@ -154,7 +212,7 @@ final class Board {
     }
 
     int dashboards() {
-        return dashboards.size();
+        return dashboards.size() + agentCraft.size();
     }
 
     private TrackedSession session(String sid, String source, long now) {
@@ -164,7 +222,13 @@ final class Board {
         return s;
     }
 
+    /** Keeps the lines; returns how many dashboards were sent them (streaming the session, or AgentCraft's). */
     private int addLogs(TrackedSession s, List<ObjectNode> lines, long now) {
+        return keepAndStream(s, lines, now) + agentCraft.logs(s.id(), lines, now);
+    }
+
+    /** Keeps the lines and sends them to spec 002's dashboards streaming the session; returns how many. */
+    private int keepAndStream(TrackedSession s, List<ObjectNode> lines, long now) {
         for (ObjectNode l : lines) s.addLog(l);
         Set<Dashboard> watching = streams.get(s.id());
         if (watching == null) return 0;

@@ -37,4 +37,13 @@ public record CollaborationReport(String primaryAgent, String secondaryAgent, St
                 Fields.optionalString(o, "reason", "reason"), Fields.optionalString(o, "session_id", "session_id"),
                 Fields.optionalObject(o, "metadata", "metadata"));
     }
+
+    /** The report as {@link #fromJson} reads it (the tracking journal keeps it so). */
+    public ObjectNode toJson() {
+        ObjectNode o = TrackingJson.NODES.objectNode().put("primary_agent", primaryAgent)
+                .put("secondary_agent", secondaryAgent).put("collaboration_type", collaborationType).put("reason", reason);
+        if (sessionId != null) o.put("session_id", sessionId);
+        o.set("metadata", metadata.deepCopy());
+        return o;
+    }
 }

@@ -29,9 +29,15 @@ final class Dashboard {
     private long nextNoticeNanos;
     /** The session whose logs this dashboard streams, or null; confined to the tracker's thread. */
     String streamingSession;
+    /** AgentCraft vocabulary: whether {@code crewai_log} lines are sent (until stop_log_streaming); tracker's thread. */
+    boolean crewLogs = true;
+    /** The messages this dashboard speaks, by the path it connected to. */
+    final Vocabulary vocabulary;
 
-    Dashboard(WsConnection ws, String clientId, TrackingConfig config, Tracker tracker, LongSupplier clock) {
+    Dashboard(WsConnection ws, String clientId, Vocabulary vocabulary, TrackingConfig config, Tracker tracker,
+              LongSupplier clock) {
         this.ws = ws;
+        this.vocabulary = vocabulary;
         this.clientId = clientId;
         this.config = config;
         this.tracker = tracker;
@@ -43,13 +49,24 @@ final class Dashboard {
     void open() {
         long interval = config.pingInterval().toMillis();
         long check = Math.clamp(Math.min(interval, config.pongTimeout().toMillis()) / 4, 10, 5_000);
-        ping = ws.executor().scheduleAtFixedRate(() -> ws.send(Outbound.ping(clock.getAsLong())), interval, interval,
-                TimeUnit.MILLISECONDS);
+        ping = ws.executor().scheduleAtFixedRate(this::ping, interval, interval, TimeUnit.MILLISECONDS);
         liveness = ws.executor().scheduleAtFixedRate(this::checkLiveness, check, check, TimeUnit.MILLISECONDS);
         tracker.run(b -> b.register(this));
     }
 
-    /** Any frame counts as liveness (a pong, a request, a WebSocket ping): silence beyond the timeout closes. */
+    /**
+     * The heartbeat: spec 002's {@code {"type":"ping"}} and a WebSocket protocol ping frame, which browsers answer
+     * by themselves — so a client that never answers the message (as AgentCraft's components) stays alive.
+     */
+    private void ping() {
+        ws.send(Outbound.ping(clock.getAsLong()));
+        ws.sendPing();
+    }
+
+    /**
+     * Any frame counts as liveness (a pong frame or message, a request, a WebSocket ping): silence beyond the timeout
+     * closes.
+     */
     private void checkLiveness() {
         long silentNanos = System.nanoTime() - ws.lastReadNanos();
         if (silentNanos > config.pongTimeout().toNanos() && ws.isOpen()) {
@@ -60,7 +77,7 @@ final class Dashboard {
     }
 
     void onText(String text) {
-        Inbound.Decoded d = Inbound.decode(text);
+        Inbound.Decoded d = Inbound.decode(text, vocabulary);
         if (d instanceof Inbound.Request r && r.type().equals(Inbound.PONG)) return; // liveness only; never limited
         if (!rate.tryAcquire()) {
             rateLimited(d);
@@ -79,7 +96,7 @@ final class Dashboard {
             case Inbound.GET_SESSION_STATE -> tracker.run(b -> b.sendState(this, sid));
             case Inbound.GET_SESSION_LOGS -> tracker.run(b -> b.sendLogs(this, sid));
             case Inbound.START_LOG_STREAMING -> tracker.run(b -> b.startStreaming(this, sid));
-            case Inbound.STOP_LOG_STREAMING -> tracker.run(b -> b.stopStreaming(this));
+            case Inbound.STOP_LOG_STREAMING -> tracker.run(b -> b.stopRequested(this));
             default -> throw new IllegalStateException("unhandled message type " + r.type());
         }
     }

@@ -31,6 +31,14 @@ final class Inbound {
     record Invalid(ErrorCode code, String field, String message, String type) implements Decoded { }
 
     static Decoded decode(String text) {
+        return decode(text, Vocabulary.SPEC_002);
+    }
+
+    /**
+     * As {@link #decode(String)}; in the AgentCraft vocabulary {@code start_log_streaming} may omit its
+     * {@code session_id} (AgentCraft's server defaults it), which then labels the acknowledgement as null.
+     */
+    static Decoded decode(String text, Vocabulary vocabulary) {
         JsonNode root;
         try {
             root = TrackingJson.read(text);
@@ -54,6 +62,9 @@ final class Inbound {
         }
         if (!NEED_SESSION.contains(t)) return new Request(t, null);
         JsonNode sid = root.get("session_id");
+        if ((sid == null || sid.isNull()) && vocabulary == Vocabulary.AGENTCRAFT && t.equals(START_LOG_STREAMING)) {
+            return new Request(t, null);
+        }
         if (sid == null || sid.isNull()) {
             return new Invalid(ErrorCode.MISSING_FIELD, "session_id", t + " needs the field 'session_id'", t);
         }

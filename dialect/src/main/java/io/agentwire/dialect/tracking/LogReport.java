@@ -75,4 +75,15 @@ public record LogReport(String sessionId, List<Line> lines) {
         }
         return new LogReport(sessionId, lines);
     }
+
+    /** The report as {@link #fromJson} reads it (the tracking journal keeps it so). */
+    public ObjectNode toJson() {
+        ObjectNode o = TrackingJson.NODES.objectNode().put("session_id", sessionId);
+        var logs = o.putArray("logs");
+        for (Line l : lines) {
+            logs.addObject().put("level", l.level()).put("agent", l.agent()).put("message", l.message())
+                    .set("details", l.details().deepCopy());
+        }
+        return o;
+    }
 }

@@ -68,6 +68,11 @@ final class SessionBook {
         return a;
     }
 
+    /** Every tracked session, in the order they were first seen (a live view: read it, do not keep it). */
+    java.util.Collection<TrackedSession> all() {
+        return sessions.values();
+    }
+
     int size() {
         return sessions.size();
     }

@@ -3,9 +3,11 @@ package io.agentwire.dialect.tracking;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -24,7 +26,8 @@ final class TrackedSession {
     static final int MAX_OUTPUTS = 50;
     static final int MAX_QUERY = 500;
 
-    private record Member(AgentEntry agent, int round) { }
+    /** An agent of the session: its latest status, the round it was last updated in, when it was first seen. */
+    record Member(AgentEntry agent, int round, long startedMillis) { }
 
     private final String id;
     private final String source;
@@ -36,12 +39,29 @@ final class TrackedSession {
     private String query = "";
     private int round;
     private long updatedMillis;
+    private final long createdMillis;
+    private long appliedOffset;
 
     TrackedSession(String id, String source, int maxLogs, long nowMillis) {
         this.id = id;
         this.source = source;
         this.maxLogs = maxLogs;
         this.updatedMillis = nowMillis;
+        this.createdMillis = nowMillis;
+    }
+
+    long createdMillis() { return createdMillis; }
+
+    String source() { return source; }
+
+    /**
+     * Marks the offset of the session stream's event being applied; false if it was applied already (an event read
+     * back from the durable history at start and seen live as well is applied once).
+     */
+    boolean apply(long offset) {
+        if (offset <= appliedOffset) return false;
+        appliedOffset = offset;
+        return true;
     }
 
     String id() { return id; }
@@ -68,10 +88,50 @@ final class TrackedSession {
 
     void put(AgentEntry a) {
         if (a.status().active() && agentsActive() == 0) round++;
-        agents.remove(a.agentId());
-        agents.put(a.agentId(), new Member(a, round));
+        Member old = agents.remove(a.agentId());
+        agents.put(a.agentId(), new Member(a, round, old == null ? a.timeMillis() : old.startedMillis()));
         if (agents.size() > MAX_AGENTS) evictOneAgent();
     }
+
+    /** The agent's latest status, or null if the session has no such agent. */
+    AgentStatus statusOf(String agentId) {
+        Member m = agents.get(agentId);
+        return m == null ? null : m.agent().status();
+    }
+
+    /** The agents of the current round (as {@code active_agents} lists them), oldest update first. */
+    List<Member> roundAgents() {
+        List<Member> list = new ArrayList<>();
+        for (Member m : agents.values()) if (m.round() == round) list.add(m);
+        return list;
+    }
+
+    /** The status of the most recently updated agent, or null without agents. */
+    AgentStatus lastStatus() {
+        Member last = last();
+        return last == null ? null : last.agent().status();
+    }
+
+    /** The most recently updated active agent, or null. */
+    AgentEntry latestActive() {
+        Member latest = null;
+        for (Member m : agents.values()) if (m.agent().status().active()) latest = m;
+        return latest == null ? null : latest.agent();
+    }
+
+    /** The last {@code n} outputs, oldest first (not copies: read them, never change them). */
+    List<ObjectNode> lastOutputs(int n) {
+        List<ObjectNode> all = new ArrayList<>(outputs);
+        return all.subList(Math.max(0, all.size() - n), all.size());
+    }
+
+    /** The last {@code n} log lines, oldest first (not copies). */
+    List<ObjectNode> lastLogs(int n) {
+        List<ObjectNode> all = new ArrayList<>(logs);
+        return all.subList(Math.max(0, all.size() - n), all.size());
+    }
+
+
 
     void addLog(ObjectNode line) {
         logs.addLast(line);
@@ -127,7 +187,7 @@ final class TrackedSession {
         return latestActive != null ? lower(latestActive.agent().status()) : status();
     }
 
-    private int overallProgress() {
+    int overallProgress() {
         long sum = 0;
         int n = 0;
         for (Member m : agents.values()) {

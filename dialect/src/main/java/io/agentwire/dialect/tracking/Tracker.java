@@ -4,6 +4,8 @@ import io.agentwire.core.AgentWireException;
 import io.agentwire.core.ErrorCode;
 import io.agentwire.core.Node;
 import io.agentwire.core.Publication;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -24,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * (logged, counted; a report's future fails with {@code RATE_LIMITED}), so a stalled tracker can not grow without
  * bound. Dashboards' tasks (connect, close, requests) are never dropped; they are bounded by the connections and
  * their rate limit.
+ *
+ * <p>Backends' reports and the envelope sessions it starts tracking are kept in the {@link TrackingJournal}; at
+ * construction the tracker applies what the journal gives back (in time order, before any live event, which the
+ * tap queues meanwhile; an event seen both ways is applied once), so a restart shows the recent sessions again.
  */
 final class Tracker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Tracker.class);
@@ -36,15 +42,59 @@ final class Tracker implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private volatile int sessions;
     private volatile int dashboards;
+    private final TrackingJournal journal;
+    /** While applying the journal: the time of the item applied (the board's clock), else -1. Loop thread only. */
+    private long replayAt = -1;
 
     Tracker(Node node, TrackingConfig config, LongSupplier clock) {
         loop = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("aw-tracking").factory());
         loop.setRemoveOnCancelPolicy(true);
-        board = new Board(new SessionBook(config), new RunMapper(config.agentName()), clock,
-                () -> run(Board::flushActiveSessions));
+        journal = new TrackingJournal(node, config, clock);
+        board = new Board(new SessionBook(config), new RunMapper(config.agentName()),
+                () -> replayAt >= 0 ? replayAt : clock.getAsLong(), () -> run(Board::flushActiveSessions),
+                sid -> {
+                    if (replayAt < 0) journal.tracked(sid);
+                });
         long sweep = Math.clamp(config.sessionRetention().toMillis() / 4, 10, 30_000);
         loop.scheduleWithFixedDelay(() -> guarded(board::sweep), sweep, sweep, TimeUnit.MILLISECONDS);
+        if (!journal.durable()) {
+            tap = node.tap("session:", this::onPublication);
+            return;
+        }
+        // the journal's items are applied first; live events queue behind them from the moment the tap is on
+        CompletableFuture<List<TrackingJournal.Item>> kept = new CompletableFuture<>();
+        CompletableFuture<Void> applied = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                replay(kept.join());
+            } finally {
+                applied.complete(null);
+            }
+        });
         tap = node.tap("session:", this::onPublication);
+        kept.complete(journal.read());
+        applied.join();
+    }
+
+    private void replay(List<TrackingJournal.Item> items) {
+        try {
+            for (TrackingJournal.Item item : items) {
+                replayAt = item.timeMillis();
+                guarded(() -> item.apply().accept(board));
+            }
+        } finally {
+            replayAt = -1;
+        }
+        guarded(board::sweep);
+    }
+
+    /** Applies a backend's report on the board and keeps it in the journal ({@code kind}: status, collaboration, logs). */
+    CompletableFuture<Integer> report(String kind, ObjectNode report, Function<Board, Integer> apply) {
+        return call(b -> {
+            int n = apply.apply(b);
+            journal.report(kind, report);
+            return n;
+        });
     }
 
     /** The tap: called on the publishing thread (the store's writer), so it only queues. */

@@ -9,7 +9,9 @@ import java.util.regex.PatternSyntaxException;
  * Settings of the {@code tracking} dialect (config section {@code agentwire.tracking}; docs/tracking.md).
  *
  * @param clientIdPattern the check a {@code client_id} must pass (a Java regular expression, matched against the
- *     whole id); default spec 002's {@code ^client_\d+_[a-z0-9]+$}. A failing id is closed 1008 "Invalid client ID"
+ *     whole id); default {@link #SAFE_CLIENT_ID_PATTERN} (any safe id: AgentCraft's components send
+ *     {@code agent_chat_<ts>_<rand>}); spec 002's own, stricter check is {@link #DOCUMENTED_CLIENT_ID_PATTERN}. A
+ *     failing id is closed 1008 "Invalid client ID"
  * @param pingInterval how often the server sends {@code {"type":"ping"}} (default 30 s, as spec 002)
  * @param pongTimeout silence after which a dashboard is closed 1001 "heartbeat timeout"; longer than the
  *     interval (default 60 s: spec 002 gives none)
@@ -30,8 +32,10 @@ public record TrackingConfig(String clientIdPattern, Duration pingInterval, Dura
 
     /** Spec 002's client id check ("Format: client_timestamp_randomstring"). */
     public static final String DOCUMENTED_CLIENT_ID_PATTERN = "^client_\\d+_[a-z0-9]+$";
+    /** Any safe id, the default: 1 to 128 ASCII letters, digits, {@code _ . : -}. */
+    public static final String SAFE_CLIENT_ID_PATTERN = "^[A-Za-z0-9_.:-]{1,128}$";
 
-    public static final TrackingConfig DEFAULT = new TrackingConfig(DOCUMENTED_CLIENT_ID_PATTERN,
+    public static final TrackingConfig DEFAULT = new TrackingConfig(SAFE_CLIENT_ID_PATTERN,
             Duration.ofSeconds(30), Duration.ofSeconds(60), 60, Duration.ofSeconds(60), 64 * 1024, 500,
             Duration.ofMinutes(10), 1000, "demo");
 
@@ -66,6 +70,12 @@ public record TrackingConfig(String clientIdPattern, Duration pingInterval, Dura
     /** {@link #clientIdPattern()} compiled. */
     public Pattern clientIds() {
         return Pattern.compile(clientIdPattern);
+    }
+
+    /** This config with another client id check. */
+    public TrackingConfig withClientIdPattern(String pattern) {
+        return new TrackingConfig(pattern, pingInterval, pongTimeout, rateLimitMessages, rateLimitWindow,
+                maxPayloadBytes, logLinesPerSession, sessionRetention, maxSessions, agentName);
     }
 
     /** This config with another ping interval and pong timeout. */

@@ -6,6 +6,7 @@ import io.agentwire.core.Node;
 import io.agentwire.transport.WebSocketEndpoint;
 import io.agentwire.transport.WsConnection;
 import io.agentwire.transport.WsHandler;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,8 +31,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrackingDialect implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TrackingDialect.class);
-    /** The documented address's path, followed by the client id. */
+    /** The documented address's path, followed by the client id: spec 002's vocabulary. */
     public static final String PATH_PREFIX = "/ws/agent-tracking/";
+    /** The path AgentCraft's front end components connect to, followed by the client id: AgentCraft's vocabulary. */
+    public static final String AGENTCRAFT_PATH_PREFIX = "/api/ws/agent-tracking/";
 
     private final TrackingConfig config;
     private final Pattern clientIds;
@@ -54,22 +57,37 @@ public final class TrackingDialect implements AutoCloseable {
         return WebSocketEndpoint.under(PATH_PREFIX, authenticator, new Handler());
     }
 
+    /** The WebSocket endpoint for every path under {@link #AGENTCRAFT_PATH_PREFIX} (AgentCraft's vocabulary). */
+    public WebSocketEndpoint agentCraftEndpoint(Authenticator authenticator) {
+        return WebSocketEndpoint.under(AGENTCRAFT_PATH_PREFIX, authenticator, new Handler());
+    }
+
+    /** Both endpoints: the documented path and AgentCraft's. */
+    public List<WebSocketEndpoint> endpoints(Authenticator authenticator) {
+        return List.of(endpoint(authenticator), agentCraftEndpoint(authenticator));
+    }
+
+    /** The vocabulary of a connection to {@code path}: AgentCraft's under its path, else spec 002's. */
+    static Vocabulary vocabulary(String path) {
+        return path.startsWith(AGENTCRAFT_PATH_PREFIX) ? Vocabulary.AGENTCRAFT : Vocabulary.SPEC_002;
+    }
+
     /** Sends an agent status to every dashboard; completes with how many were sent it. */
     public CompletableFuture<Integer> report(AgentStatusReport status) {
         Objects.requireNonNull(status, "status");
-        return tracker.call(b -> b.onStatus(status));
+        return tracker.report("status", status.toJson(), b -> b.onStatus(status));
     }
 
     /** Sends a collaboration to every dashboard; completes with how many were sent it. */
     public CompletableFuture<Integer> report(CollaborationReport collaboration) {
         Objects.requireNonNull(collaboration, "collaboration");
-        return tracker.call(b -> b.onCollaboration(collaboration));
+        return tracker.report("collaboration", collaboration.toJson(), b -> b.onCollaboration(collaboration));
     }
 
     /** Keeps log lines with their session; completes with how many dashboards streaming it were sent them. */
     public CompletableFuture<Integer> report(LogReport logs) {
         Objects.requireNonNull(logs, "logs");
-        return tracker.call(b -> b.onLogs(logs));
+        return tracker.report("logs", logs.toJson(), b -> b.onLogs(logs));
     }
 
     /** Open dashboard connections. */
@@ -93,14 +111,16 @@ public final class TrackingDialect implements AutoCloseable {
     private final class Handler implements WsHandler {
         @Override
         public void onOpen(WsConnection ws) {
-            String clientId = ws.path().substring(Math.min(PATH_PREFIX.length(), ws.path().length()));
+            Vocabulary vocabulary = vocabulary(ws.path());
+            String prefix = vocabulary == Vocabulary.AGENTCRAFT ? AGENTCRAFT_PATH_PREFIX : PATH_PREFIX;
+            String clientId = ws.path().substring(Math.min(prefix.length(), ws.path().length()));
             if (!clientIds.matcher(clientId).matches()) {
                 log.info("tracking connection {} refused: invalid client id '{}'", ws.id(),
                         clientId.length() > 80 ? clientId.substring(0, 80) + "…" : clientId);
                 ws.close(DisconnectReason.INVALID_CLIENT_ID);
                 return;
             }
-            Dashboard d = new Dashboard(ws, clientId, config, tracker, System::currentTimeMillis);
+            Dashboard d = new Dashboard(ws, clientId, vocabulary, config, tracker, System::currentTimeMillis);
             connections.put(ws.id(), d);
             d.open();
         }

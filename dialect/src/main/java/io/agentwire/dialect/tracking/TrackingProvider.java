@@ -15,8 +15,9 @@ import java.util.List;
 
 /**
  * The {@code tracking} dialect (spec 002) as the server finds it: section {@code agentwire.tracking}, the
- * dashboards' WebSocket on its own port (8000 by default, shared with {@code rooms}), the backends' HTTP API on the
- * main port.
+ * dashboards' WebSocket on its own port (8000 by default, shared with {@code rooms}) at spec 002's path and at the
+ * path AgentCraft's components use (each with its vocabulary), the backends' HTTP API on the main port, and its
+ * journal on the durable {@code tracking:} streams (the state it shows again after a restart).
  */
 public final class TrackingProvider implements DialectProvider<TrackingProvider.TrackingSettings> {
 
@@ -49,6 +50,12 @@ public final class TrackingProvider implements DialectProvider<TrackingProvider.
         return new TrackingSettings(address, s.bool("require-token"), dialect);
     }
 
+    /** The tracking journal: backends' reports and the envelope sessions tracked, read back at start. */
+    @Override
+    public List<String> durableStreams(TrackingSettings settings) {
+        return List.of(TrackingJournal.PREFIX);
+    }
+
     @Override
     public Dialect create(DialectContext ctx, TrackingSettings settings) {
         TrackingConfig config = RecordBinder.from(settings.dialect()).derive("agentName", ctx.defaultAgent()).build();
@@ -63,9 +70,9 @@ public final class TrackingProvider implements DialectProvider<TrackingProvider.
         @Override
         public List<Listener> listeners() {
             int payload = tracking.config().maxPayloadBytes();
+            var auth = settings.requireToken() ? ctx.jwt() : DialectContext.ANYONE;
             return List.of(new Listener(settings.address(), payload, ServerConfig.DEFAULT_MAX_HTTP_BODY_BYTES,
-                    routes -> routes.webSocket(tracking.endpoint(settings.requireToken() ? ctx.jwt() : DialectContext.ANYONE)
-                            .withMaxMessageBytes(payload))));
+                    routes -> tracking.endpoints(auth).forEach(e -> routes.webSocket(e.withMaxMessageBytes(payload)))));
         }
 
         @Override
@@ -85,6 +92,8 @@ public final class TrackingProvider implements DialectProvider<TrackingProvider.
             return List.of(
                     BannerLine.of("tracking", "ws://" + bound.hostPort(settings.address()) + TrackingDialect.PATH_PREFIX
                             + "{client_id}"),
+                    BannerLine.of("agentcraft", "ws://" + bound.hostPort(settings.address())
+                            + TrackingDialect.AGENTCRAFT_PATH_PREFIX + "{client_id}"),
                     BannerLine.of("tracking api", "http://" + bound.hostPort(Listener.Address.MAIN) + TrackingApi.BASE
                             + "/{agent-status,collaboration,logs}"));
         }

@@ -44,7 +44,7 @@ class BoardTest {
     @Test
     void everyDashboardIsSentTheSameEncodedBytes() {
         List<FakeWs> sockets = List.of(new FakeWs(), new FakeWs(), new FakeWs());
-        for (FakeWs ws : sockets) board.register(new Dashboard(ws, "c", TrackingConfig.DEFAULT, null, clock::get));
+        for (FakeWs ws : sockets) board.register(new Dashboard(ws, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get));
         assertThat(board.onStatus(status("a1", AgentStatus.PROCESSING, null))).isEqualTo(3);
         byte[] first = sockets.get(0).sent.getLast();
         assertThat(sockets).allSatisfy(ws -> assertThat(ws.sent.getLast()).isSameAs(first));
@@ -55,7 +55,7 @@ class BoardTest {
     @Test
     void activeSessionsChangesAreCoalescedIntoOneMessage() throws Exception {
         FakeWs ws = new FakeWs();
-        board.register(new Dashboard(ws, "c", TrackingConfig.DEFAULT, null, clock::get));
+        board.register(new Dashboard(ws, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get));
         board.onStatus(status("a1", AgentStatus.PROCESSING, "s1"));
         board.onStatus(status("a2", AgentStatus.PROCESSING, "s1"));
         board.onStatus(status("a3", AgentStatus.PROCESSING, "s2"));
@@ -79,7 +79,7 @@ class BoardTest {
         board.onStatus(status("a3", AgentStatus.COMPLETED, "s3")); // over 2: s2 (idle) goes, not the older s1 (active)
         assertThat(board.sessions()).isEqualTo(2);
         FakeWs ws = new FakeWs();
-        Dashboard d = new Dashboard(ws, "c", TrackingConfig.DEFAULT, null, clock::get);
+        Dashboard d = new Dashboard(ws, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get);
         board.register(d);
         board.sendState(d, "s2");
         assertThat(ws.messages("error").getFirst().path("code").asText()).isEqualTo("SESSION_NOT_FOUND");
@@ -98,9 +98,9 @@ class BoardTest {
     void logLinesAreBoundedAndStreamedOnlyToDashboardsThatAsked() {
         FakeWs watching = new FakeWs();
         FakeWs other = new FakeWs();
-        Dashboard w = new Dashboard(watching, "c", TrackingConfig.DEFAULT, null, clock::get);
+        Dashboard w = new Dashboard(watching, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get);
         board.register(w);
-        board.register(new Dashboard(other, "d", TrackingConfig.DEFAULT, null, clock::get));
+        board.register(new Dashboard(other, "d", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get));
         board.startStreaming(w, "s1");
         for (int i = 0; i < 5; i++) {
             board.onLogs(new LogReport("s1", List.of(new LogReport.Line("info", "A", "line " + i, null))));
@@ -114,6 +114,58 @@ class BoardTest {
         JsonNode kept = watching.messages("session_logs").getLast().path("logs");
         assertThat(kept).hasSize(3); // log-lines = 3: the oldest were dropped
         assertThat(kept.get(2).path("message").asText()).isEqualTo("line 5");
+    }
+
+    @Test
+    void agentCraftDashboardsGetTheirOwnMessagesEncodedOnceForAll() {
+        FakeWs spec = new FakeWs();
+        List<FakeWs> crafts = List.of(new FakeWs(), new FakeWs());
+        board.register(new Dashboard(spec, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get));
+        for (FakeWs ws : crafts) {
+            board.register(new Dashboard(ws, "c", Vocabulary.AGENTCRAFT, TrackingConfig.DEFAULT, null, clock::get));
+        }
+        assertThat(crafts.get(0).messages("active_sessions")).hasSize(1);
+        assertThat(board.onStatus(status("a1", AgentStatus.PROCESSING, "s1"))).isEqualTo(3); // 1 + 2 dashboards
+        assertThat(types(crafts.get(0))).containsExactly("active_sessions", "session_started", "agent_status_update");
+        assertThat(crafts.get(1).sent.getLast()).isSameAs(crafts.get(0).sent.getLast());
+        assertThat(spec.messages("agent_status")).hasSize(1);
+        assertThat(spec.messages("agent_status_update")).isEmpty();
+
+        board.onStatus(status("a1", AgentStatus.ERROR, "s1"));
+        board.onStatus(status("a1", AgentStatus.ERROR, "s1"));
+        assertThat(crafts.get(0).messages("session_error")).hasSize(1); // on the change to ERROR only
+        JsonNode error = crafts.get(0).messages("agent_status_update").getLast();
+        assertThat(error.path("data").path("status").asText()).isEqualTo("ERROR");
+        assertThat(error.path("state").path("active_agents").get(0).path("status").asText()).isEqualTo("error");
+        assertThat(crafts.get(0).messages("phase_update").getLast().path("data").path("phase").asText()).isEqualTo("error");
+
+        board.onStatus(status("a2", AgentStatus.ANALYZING, "s1"));  // a new round
+        board.onStatus(status("a2", AgentStatus.COMPLETED, "s1"));
+        assertThat(crafts.get(0).messages("session_started")).hasSize(2);
+        assertThat(crafts.get(0).messages("session_completed")).hasSize(1);
+        assertThat(crafts.get(0).messages("session_complete")).hasSize(1);
+        JsonNode done = crafts.get(0).messages("session_complete").getFirst();
+        assertThat(done.path("data").path("session_id").asText()).isEqualTo("s1");
+        assertThat(done.path("state").path("completed_agents").toString()).isEqualTo("[\"Agent a2\"]");
+        assertThat(done.path("state").path("active_agents").get(0).path("status").asText()).isEqualTo("finished");
+
+        board.onStatus(status("a9", AgentStatus.PROCESSING, null)); // no session: data only
+        JsonNode loose = crafts.get(0).messages("agent_status_update").getLast();
+        assertThat(loose.path("session_id").isNull()).isTrue();
+        assertThat(loose.has("state")).isFalse();
+        assertThat(loose.path("data").path("agent_name").asText()).isEqualTo("Agent a9");
+    }
+
+    private static List<String> types(FakeWs ws) {
+        List<String> out = new ArrayList<>();
+        for (byte[] b : ws.sent) {
+            try {
+                out.add(WsClient.JSON.readTree(b).path("type").asText());
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+        return out;
     }
 
     /** A WsConnection that records what is sent (by reference). */

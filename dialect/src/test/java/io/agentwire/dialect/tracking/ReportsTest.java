@@ -95,4 +95,19 @@ class ReportsTest {
             assertThat(e.getMessage()).as(k[0]).contains(k[1]);
         }
     }
+
+    @Test
+    void everyReportReadsBackFromItsJsonAsItWas() throws Exception {
+        AgentStatusReport status = AgentStatusReport.fromJson(json("""
+                {"agent_id":"a","agent_name":"A","status":"collaborating","progress":7,"session_id":"s","query":"q",
+                 "metadata":{"k":[1,2]}}"""));
+        assertThat(AgentStatusReport.fromJson(status.toJson())).isEqualTo(status);
+        AgentStatusReport bare = new AgentStatusReport("a", "A", AgentStatus.IDLE, 0, null, null, null, null);
+        assertThat(AgentStatusReport.fromJson(bare.toJson())).isEqualTo(bare);
+        CollaborationReport c = new CollaborationReport("A", "B", "handoff", "why", "s", null);
+        assertThat(CollaborationReport.fromJson(c.toJson())).isEqualTo(c);
+        LogReport logs = new LogReport("s", java.util.List.of(new LogReport.Line("WARNING", "A", "m", null),
+                new LogReport.Line(null, null, "n", WsClient.JSON.createObjectNode().put("x", 1))));
+        assertThat(LogReport.fromJson(logs.toJson())).isEqualTo(logs);
+    }
 }

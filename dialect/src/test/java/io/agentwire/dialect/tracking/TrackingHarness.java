@@ -56,7 +56,7 @@ final class TrackingHarness implements AutoCloseable {
         transport = Transport.create(1);
         store = SqliteStore.open(SqliteStoreConfig.defaults(dataDir).withSynchronous(SqliteStoreConfig.Synchronous.NORMAL));
         node = new Node(new MemoryBroker(HistoryConfig.DEFAULT), store.eventLog(),
-                new NodeConfig(HistoryConfig.DEFAULT, 100_000, List.of("session:")));
+                new NodeConfig(HistoryConfig.DEFAULT, 100_000, List.of("session:", TrackingJournal.PREFIX)));
         sessions = new Sessions(store.sessions(), Duration.ofHours(1), Duration.ofMillis(100), Clock.systemUTC());
         agents = new AgentRuntime(node, List.of(new DemoAgent(new DemoAgentConfig(Duration.ofMillis(5), true,
                 Duration.ofSeconds(30)))), DemoAgent.NAME, AgentRuntimeConfig.defaults());
@@ -66,12 +66,17 @@ final class TrackingHarness implements AutoCloseable {
                 Routes.builder().webSocket(envelope.endpoint(USERS)).build());
         mainPort = main.start();
         trackingServer = new NettyServer(transport, ServerConfig.of("127.0.0.1", 0)
-                .withMaxFrameBytes(config.maxPayloadBytes()), Routes.builder().webSocket(tracking.endpoint(ANYONE)).build());
+                .withMaxFrameBytes(config.maxPayloadBytes()), Routes.builder().webSocket(tracking.endpoint(ANYONE)).webSocket(tracking.agentCraftEndpoint(ANYONE)).build());
         trackingPort = trackingServer.start();
     }
 
     URI dashboardUri(String clientId) {
         return URI.create("ws://127.0.0.1:" + trackingPort + TrackingDialect.PATH_PREFIX + clientId);
+    }
+
+    /** AgentCraft's real path, with an id as its AgentChat component makes them. */
+    URI agentCraftUri(String clientId) {
+        return URI.create("ws://127.0.0.1:" + trackingPort + TrackingDialect.AGENTCRAFT_PATH_PREFIX + clientId);
     }
 
     WsClient dashboard() {

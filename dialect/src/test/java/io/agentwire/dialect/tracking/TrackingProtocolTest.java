@@ -14,8 +14,9 @@ class TrackingProtocolTest {
     @TempDir Path dir;
 
     @Test
-    void aClientIdFailingTheDocumentedCheckIsClosed1008InvalidClientId() throws Exception {
-        try (TrackingHarness server = new TrackingHarness(dir, TrackingConfig.DEFAULT)) {
+    void aClientIdFailingTheDocumentedCheckIsClosed1008InvalidClientIdWhenThatCheckIsConfigured() throws Exception {
+        TrackingConfig strict = TrackingConfig.DEFAULT.withClientIdPattern(TrackingConfig.DOCUMENTED_CLIENT_ID_PATTERN);
+        try (TrackingHarness server = new TrackingHarness(dir, strict)) {
             for (String id : List.of("client-123", "client_1642678200123", "client_1642678200123_ABC", "client_x_abc",
                     "client_1_abc/extra", "")) {
                 try (WsClient c = WsClient.connect(server.dashboardUri(id))) {
@@ -104,14 +105,14 @@ class TrackingProtocolTest {
     }
 
     @Test
-    void theServerPingsAndClosesADashboardThatNeverPongs() throws Exception {
+    void theServerPingsAndClosesADashboardThatAnswersNeitherPingMessagesNorPingFrames() throws Exception {
         TrackingConfig fast = TrackingConfig.DEFAULT.withPing(Duration.ofMillis(100), Duration.ofMillis(600));
-        try (TrackingHarness server = new TrackingHarness(dir, fast)) {
+        try (TrackingHarness server = new TrackingHarness(dir, fast);
+             DeadDashboard dead = new DeadDashboard(server.trackingPort, TrackingDialect.PATH_PREFIX + "client_2_dead")) {
             WsClient answering = server.dashboard();
-            WsClient silent = WsClient.silent(server.dashboardUri("client_2_silent"));
-            assertThat(silent.awaitClose()).isEqualTo(1001);
-            assertThat(silent.closeReason).isEqualTo("heartbeat timeout");
-            assertThat(silent.all).anyMatch(n -> n.path("type").asText().equals("ping"));
+            assertThat(dead.awaitClose()).isEqualTo(1001);
+            assertThat(dead.texts).anyMatch(t -> t.contains("\"type\":\"ping\""));
+            assertThat(dead.pingFrames).isPositive();
             for (int i = 0; i < 8; i++) {
                 JsonNode ping = answering.awaitType("ping");
                 assertThat(ping.path("timestamp").isNumber()).isTrue();
@@ -119,7 +120,18 @@ class TrackingProtocolTest {
             }
             assertThat(answering.closed).isNotDone();
             answering.close();
-            silent.close();
+        }
+    }
+
+    @Test
+    void aDashboardThatNeverAnswersPingMessagesStaysOpenThroughItsClientsPongFrames() throws Exception {
+        TrackingConfig fast = TrackingConfig.DEFAULT.withPing(Duration.ofMillis(100), Duration.ofMillis(600));
+        try (TrackingHarness server = new TrackingHarness(dir, fast);
+             WsClient silent = WsClient.silent(server.dashboardUri("client_3_silent"))) {
+            // the JDK's client, as a browser, answers the server's ping frames by itself; it never sends a message
+            for (int i = 0; i < 30; i++) silent.awaitType("ping"); // 30 intervals: five times the timeout
+            assertThat(silent.closed).isNotDone();
+            assertThat(server.tracking.connections()).isEqualTo(1);
         }
     }
 }

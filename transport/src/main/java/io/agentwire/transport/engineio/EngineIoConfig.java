@@ -17,17 +17,26 @@ import java.util.Objects;
  * @param maxBufferedPackets packets a session may hold for a long-polling client that does not poll; beyond it the
  *     session closes ("transport error"), so a slow client never grows memory without bound
  * @param cors cross-origin settings for long-polling
+ * @param maxPendingSessions sessions that may wait at once for the layer above to accept them (for Socket.IO: a
+ *     namespace CONNECT accepted by its middleware); one more closes the oldest waiting one, so an unauthenticated
+ *     flood holds at most this many sessions (docs/limits.md)
+ * @param maxPendingSessionsPerAddress pending sessions of one client address; beyond it that address's handshakes are
+ *     refused (503), so one flooding address can not take the slots of everybody else
  */
 public record EngineIoConfig(String path, Duration pingInterval, Duration pingTimeout, int maxPayload,
                              Duration upgradeTimeout, List<String> transports, int maxBufferedPackets,
-                             EngineIoCors cors) {
+                             EngineIoCors cors, int maxPendingSessions,
+                             int maxPendingSessionsPerAddress) {
+    public static final int DEFAULT_MAX_PENDING_SESSIONS = 2_000;
+    public static final int DEFAULT_MAX_PENDING_SESSIONS_PER_ADDRESS = 500;
     public static final String POLLING = "polling";
     public static final String WEBSOCKET = "websocket";
 
     /** socket.io's defaults: {@code /socket.io/}, ping every 25 s with 20 s to answer, 1 MB payloads. */
     public static final EngineIoConfig DEFAULTS = new EngineIoConfig("/socket.io/", Duration.ofSeconds(25),
             Duration.ofSeconds(20), 1_000_000, Duration.ofSeconds(10), List.of(POLLING, WEBSOCKET), 10_000,
-            EngineIoCors.NONE);
+            EngineIoCors.NONE, DEFAULT_MAX_PENDING_SESSIONS,
+            DEFAULT_MAX_PENDING_SESSIONS_PER_ADDRESS);
 
     public EngineIoConfig {
         Objects.requireNonNull(path, "path");
@@ -43,6 +52,8 @@ public record EngineIoConfig(String path, Duration pingInterval, Duration pingTi
         }
         if (maxBufferedPackets < 1) throw new IllegalArgumentException("maxBufferedPackets must be >= 1");
         Objects.requireNonNull(cors, "cors");
+        if (maxPendingSessions < 1) throw new IllegalArgumentException("maxPendingSessions must be >= 1");
+        if (maxPendingSessionsPerAddress < 1) throw new IllegalArgumentException("maxPendingSessionsPerAddress must be >= 1");
     }
 
     private static void positive(Duration d, String name) {
@@ -51,27 +62,35 @@ public record EngineIoConfig(String path, Duration pingInterval, Duration pingTi
     }
 
     public EngineIoConfig withPath(String p) {
-        return new EngineIoConfig(p, pingInterval, pingTimeout, maxPayload, upgradeTimeout, transports, maxBufferedPackets, cors);
+        return new EngineIoConfig(p, pingInterval, pingTimeout, maxPayload, upgradeTimeout, transports, maxBufferedPackets, cors, maxPendingSessions, maxPendingSessionsPerAddress);
     }
 
     public EngineIoConfig withHeartbeat(Duration interval, Duration timeout) {
-        return new EngineIoConfig(path, interval, timeout, maxPayload, upgradeTimeout, transports, maxBufferedPackets, cors);
+        return new EngineIoConfig(path, interval, timeout, maxPayload, upgradeTimeout, transports, maxBufferedPackets, cors, maxPendingSessions, maxPendingSessionsPerAddress);
     }
 
     public EngineIoConfig withMaxPayload(int bytes) {
-        return new EngineIoConfig(path, pingInterval, pingTimeout, bytes, upgradeTimeout, transports, maxBufferedPackets, cors);
+        return new EngineIoConfig(path, pingInterval, pingTimeout, bytes, upgradeTimeout, transports, maxBufferedPackets, cors, maxPendingSessions, maxPendingSessionsPerAddress);
     }
 
     public EngineIoConfig withTransports(List<String> allowed) {
-        return new EngineIoConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, allowed, maxBufferedPackets, cors);
+        return new EngineIoConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, allowed, maxBufferedPackets, cors, maxPendingSessions, maxPendingSessionsPerAddress);
     }
 
     public EngineIoConfig withCors(EngineIoCors c) {
-        return new EngineIoConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, transports, maxBufferedPackets, c);
+        return new EngineIoConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, transports, maxBufferedPackets, c, maxPendingSessions, maxPendingSessionsPerAddress);
     }
 
     public EngineIoConfig withMaxBufferedPackets(int packets) {
-        return new EngineIoConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, transports, packets, cors);
+        return new EngineIoConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, transports, packets, cors, maxPendingSessions, maxPendingSessionsPerAddress);
+    }
+
+    public EngineIoConfig withMaxPendingSessions(int sessions) {
+        return new EngineIoConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, transports, maxBufferedPackets, cors, sessions, maxPendingSessionsPerAddress);
+    }
+
+    public EngineIoConfig withMaxPendingSessionsPerAddress(int sessions) {
+        return new EngineIoConfig(path, pingInterval, pingTimeout, maxPayload, upgradeTimeout, transports, maxBufferedPackets, cors, maxPendingSessions, sessions);
     }
 
     boolean allows(String transport) {

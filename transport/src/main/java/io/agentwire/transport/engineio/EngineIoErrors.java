@@ -26,6 +26,17 @@ final class EngineIoErrors {
                 body.getBytes(StandardCharsets.UTF_8), headers);
     }
 
+    /**
+     * 503 for a handshake while too many sessions wait to be established (docs/limits.md); code 6 is AgentWire's,
+     * beyond the reference server's 0–5. Clients retry, as they do after any failed handshake.
+     */
+    static HttpReply busy(Map<String, String> headers) {
+        java.util.Map<String, String> h = new java.util.HashMap<>(headers);
+        h.put("retry-after", "1");
+        return new HttpReply(503, "application/json",
+                "{\"code\":6,\"message\":\"Server busy\"}".getBytes(StandardCharsets.UTF_8), h);
+    }
+
     static String message(int code) {
         return MESSAGES[code];
     }

@@ -21,6 +21,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +51,16 @@ public final class EngineIoSession {
 
     private enum State { OPEN, CLOSING, CLOSED }
 
+    /**
+     * How long what follows {@link #sendSeparately} waits after it over a WebSocket: long enough that a client reading
+     * one message per socket read gets them in two reads, short enough not to matter.
+     */
+    static final long SEPARATION_MICROS = 10_000;
+    private static final AtomicIntegerFieldUpdater<EngineIoSession> PENDING =
+            AtomicIntegerFieldUpdater.newUpdater(EngineIoSession.class, "pendingFlag");
+    private static final AtomicReferenceFieldUpdater<EngineIoSession, HttpExchange> POST =
+            AtomicReferenceFieldUpdater.newUpdater(EngineIoSession.class, HttpExchange.class, "post");
+
     private static final Listener NO_LISTENER = new Listener() {
         @Override public void onMessage(String text) { }
         @Override public void onBinary(byte[] data) { }
@@ -62,7 +74,15 @@ public final class EngineIoSession {
     private final Authenticator.Request request;
     private final Principal principal;
     private Listener listener = NO_LISTENER;
-    private State state = State.OPEN;
+    private volatile State state = State.OPEN;
+    /** 1 while the session waits for the layer above to accept it ({@link EngineIoServer}'s pending sessions). */
+    private volatile int pendingFlag;
+    /** The connection of the POST being read (from its head to its last byte), for the overlap check. */
+    private volatile HttpExchange post;
+    /** What the last poll of a closing session gets after what was left: close (server) or noop (client). */
+    private EngineIo4Packet lastPacket = EngineIo4Packet.CLOSE;
+    /** Over a WebSocket: packets wait in {@link #buffer} until {@link #releaseHeld()} (see sendSeparately). */
+    private boolean holding;
     private WsConnection ws;
     private final ArrayDeque<EngineIo4Packet> buffer = new ArrayDeque<>();
     private CompletableFuture<HttpReply> pendingGet;
@@ -72,7 +92,6 @@ public final class EngineIoSession {
     private ScheduledFuture<?> upgradeTimer;
     private ScheduledFuture<?> pingTimer;
     private ScheduledFuture<?> pongTimer;
-    private ScheduledFuture<?> closingTimer;
 
     EngineIoSession(String id, EngineIoServer server, ScheduledExecutorService loop, Authenticator.Request request,
                     Principal principal, WsConnection ws) {
@@ -121,6 +140,79 @@ public final class EngineIoSession {
     /** Sends packets whose WebSocket frames were encoded once for many sessions. Any thread. */
     public void send(Outgoing out) { execute(() -> enqueue(out)); }
 
+    /**
+     * Sends {@code packets}; over a WebSocket they go out in a write of their own and whatever is sent after them
+     * follows {@link #SEPARATION_MICROS} later, as the reference server's write-then-drain does (the Socket.IO CONNECT
+     * reply, which clients read as one message before they listen for the next). Any thread.
+     */
+    public void sendSeparately(List<EngineIo4Packet> packets) {
+        execute(() -> {
+            packets.forEach(this::enqueue);
+            if (ws != null && state == State.OPEN && !holding) {
+                holding = true;
+                loop.schedule(this::releaseHeld, SEPARATION_MICROS, TimeUnit.MICROSECONDS);
+            }
+        });
+    }
+
+    /**
+     * The layer above accepted this session (Socket.IO: its first namespace joined): it no longer counts as pending.
+     * Any thread.
+     */
+    public void established() {
+        leavePending();
+    }
+
+    void pending() {
+        pendingFlag = 1;
+    }
+
+    boolean isPending() {
+        return pendingFlag == 1;
+    }
+
+    boolean isClosing() {
+        return state == State.CLOSING;
+    }
+
+    private void leavePending() {
+        if (PENDING.compareAndSet(this, 1, 0)) server.leftPending(request.remoteAddress());
+    }
+
+    /** The sweep or the pending limit: a session still pending is closed at once, nothing kept for a later poll. */
+    void expirePending() {
+        execute(() -> {
+            if (state != State.OPEN || !isPending()) return;
+            log.debug("eio {}: not established in time; closing", id);
+            closeNow("forced close", false);
+        });
+    }
+
+    /** The sweep: a closing session nobody polled is dropped. */
+    void finishClosing() {
+        execute(() -> {
+            if (state == State.CLOSING) finishClose();
+        });
+    }
+
+    /**
+     * The head of a POST arrived on {@code connection}: false if another POST of this session is still being read on
+     * another open connection (the caller refuses this one and closes the session). Any thread.
+     */
+    boolean beginPost(HttpExchange connection) {
+        while (true) {
+            HttpExchange current = post;
+            if (current != null && current.isOpen() && current.connection() != connection.connection()) return false;
+            if (POST.compareAndSet(this, current, connection)) return true;
+        }
+    }
+
+    /** A POST on {@code connection} arrived whole. Any thread. */
+    void endPost(HttpExchange connection) {
+        HttpExchange current = post;
+        if (current != null && current.connection() == connection.connection()) POST.compareAndSet(this, current, null);
+    }
+
     /** Closes the session ("forced close"): what is queued is delivered first where the transport allows. Any thread. */
     public void close() { execute(() -> closeNow("forced close")); }
 
@@ -157,7 +249,7 @@ public final class EngineIoSession {
 
     private void enqueue(EngineIo4Packet p) {
         if (state != State.OPEN) return;
-        if (ws != null) {
+        if (ws != null && !holding) {
             if (p.isBinary()) ws.sendBinary(p.binary()); else ws.send(EngineIo4Codec.encodePacket(p));
             return;
         }
@@ -172,7 +264,7 @@ public final class EngineIoSession {
 
     private void enqueue(Outgoing out) {
         if (state != State.OPEN) return;
-        if (ws == null) {
+        if (ws == null || holding) {
             out.packets().forEach(this::enqueue);
             return;
         }
@@ -183,6 +275,12 @@ public final class EngineIoSession {
 
     private void flushPoll() {
         if (pendingGet != null && !buffer.isEmpty()) answerPoll(drain(List.of()));
+    }
+
+    private void releaseHeld() {
+        holding = false;
+        if (state != State.OPEN || ws == null) return;
+        drain(List.of()).forEach(this::enqueue);
     }
 
     private List<EngineIo4Packet> drain(List<EngineIo4Packet> tail) {
@@ -212,7 +310,7 @@ public final class EngineIoSession {
         Map<String, String> h = new HashMap<>(headers);
         h.put("cache-control", "no-store");
         if (state == State.CLOSING) {
-            List<EngineIo4Packet> last = drain(List.of(EngineIo4Packet.CLOSE));
+            List<EngineIo4Packet> last = drain(List.of(lastPacket));
             finishClose();
             return CompletableFuture.completedFuture(payloadReply(last, h));
         }
@@ -390,13 +488,26 @@ public final class EngineIoSession {
     // ---- closing ----
 
     private void closeNow(String reason) {
+        closeNow(reason, true);
+    }
+
+    /**
+     * @param linger whether a long-polling client without a poll waiting may still collect the end: the close packet
+     *     (server closes) or a noop for a poll it sent with its own close packet (arrival order over two connections)
+     */
+    private void closeNow(String reason, boolean linger) {
         if (state != State.OPEN) return;
+        leavePending();
         log.debug("eio {} closing: {}", id, reason);
         cancel(pingTimer);
         cancel(pongTimer);
         dropProbe();
         boolean byServer = reason.equals("forced close") || reason.equals("server shutting down");
         if (ws != null) {
+            if (holding) {
+                holding = false;
+                drain(List.of()).forEach(this::enqueue);
+            }
             state = State.CLOSED;
             WsConnection conn = ws;
             // the frames queued so far are drained first (same event loop, earlier task), then the close frame
@@ -407,10 +518,15 @@ public final class EngineIoSession {
             state = State.CLOSED;
             answerPoll(drain(List.of(reason.equals("transport close") ? EngineIo4Packet.NOOP : EngineIo4Packet.CLOSE)));
             server.remove(this);
-        } else if (byServer) {
+        } else if (linger && byServer) {
             state = State.CLOSING; // the next poll collects what is left and the close packet
-            closingTimer = loop.schedule(this::finishClose,
-                    config.pingInterval().plus(config.pingTimeout()).toMillis(), TimeUnit.MILLISECONDS);
+            lastPacket = EngineIo4Packet.CLOSE;
+            server.closing(this, true);
+        } else if (linger && reason.equals("transport close")) {
+            state = State.CLOSING; // a poll sent at the same moment as the close gets a noop, a later one 400
+            buffer.clear();
+            lastPacket = EngineIo4Packet.NOOP;
+            server.closing(this, false);
         } else {
             state = State.CLOSED;
             buffer.clear();
@@ -435,7 +551,6 @@ public final class EngineIoSession {
     }
 
     private void finishClose() {
-        cancel(closingTimer);
         state = State.CLOSED;
         buffer.clear();
         server.remove(this);

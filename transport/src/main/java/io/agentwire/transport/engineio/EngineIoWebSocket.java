@@ -24,14 +24,17 @@ final class EngineIoWebSocket implements WsHandler {
 
     HttpReply check(Authenticator.Request request) {
         int error = server.verify(request.query(), "GET", true);
-        return error < 0 ? null : EngineIoErrors.reply(error, Map.of());
+        if (error >= 0) return EngineIoErrors.reply(error, Map.of());
+        boolean handshake = EngineIoServer.first(request.query(), "sid") == null;
+        return handshake && !server.roomForHandshake(false, request.remoteAddress()) ? EngineIoErrors.busy(Map.of()) : null;
     }
 
     @Override
     public void onOpen(WsConnection connection) {
         String sid = EngineIoServer.first(connection.request().query(), "sid");
         if (sid == null) {
-            EngineIoSession s = server.open(connection.executor(), connection.request(), connection.principal(), connection);
+            EngineIoSession s = server.open(connection.executor(), connection.request(), connection.principal(), connection,
+                    false);
             byConnection.put(connection.id(), s);
             connection.send(s.openPacket());
             s.opened();

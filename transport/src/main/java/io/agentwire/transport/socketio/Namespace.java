@@ -40,6 +40,7 @@ public final class Namespace {
     private final RecoveryStore recovery;
     private final RoomIndex index = new RoomIndex();
     private final NamespaceFeed feed;
+    private volatile RoomCheck roomCheck = (data, room) -> true;
     /** The rooms a publication aims at, read once per publication. */
     final WireFormat<Target> target = Target::of;
     /** A publication as Engine.IO packets (text, then attachments) and their frames, encoded once per publication. */
@@ -151,12 +152,36 @@ public final class Namespace {
     }
 
     private static ConnectReply merge(ConnectReply previous, ConnectReply next) {
-        if (next instanceof ConnectReply.Accept a && previous instanceof ConnectReply.Accept p && p.data() != null) {
-            ObjectNode data = p.data().deepCopy();
-            if (a.data() != null) data.setAll(a.data());
-            return ConnectReply.accept(data);
+        if (next instanceof ConnectReply.Accept a && previous instanceof ConnectReply.Accept p) {
+            ObjectNode data = p.data() == null ? a.data() : p.data().deepCopy();
+            if (p.data() != null && a.data() != null) data.setAll(a.data());
+            return new ConnectReply.Accept(data, a.owner() != null ? a.owner() : p.owner());
         }
         return next;
+    }
+
+    /**
+     * Checks each room a recovering socket had against what it may enter now (its new token, current grants): a
+     * room the check refuses is not restored, and what the socket missed in it is not replayed (only what it missed
+     * in the rooms it keeps, or aimed at itself). Without a check every room is restored.
+     */
+    public Namespace restoreRooms(RoomCheck check) {
+        this.roomCheck = java.util.Objects.requireNonNull(check, "check");
+        return this;
+    }
+
+    /** Decides, on the socket's event loop, whether a recovering socket may be put back in a room. */
+    @FunctionalInterface
+    public interface RoomCheck {
+        /**
+         * @param data the socket's data as it is now (the saved data with what the middleware just added)
+         * @param room a room the socket was in (never its own id)
+         */
+        boolean mayRestore(ObjectNode data, String room);
+    }
+
+    RoomCheck roomCheck() {
+        return roomCheck;
     }
 
     CompletableFuture<Publication> publish(Set<String> rooms, Set<String> except, boolean isVolatile, ArrayNode data) {

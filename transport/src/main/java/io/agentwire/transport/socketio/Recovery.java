@@ -28,11 +28,12 @@ final class Recovery implements Subscriber {
     private final List<Publication> replayed = new ArrayList<>(); // guarded by this
     private List<Publication> held = new ArrayList<>();           // event loop only
 
-    Recovery(Namespace namespace, RecoveryStore.Saved saved, RoomIndex.Member member) {
+    /** @param rooms the saved rooms the socket may still enter: only what was aimed at them is replayed */
+    Recovery(Namespace namespace, RecoveryStore.Saved saved, Set<String> rooms, RoomIndex.Member member) {
         this.namespace = namespace;
         this.saved = saved;
         this.member = member;
-        this.rooms = Set.copyOf(saved.rooms());
+        this.rooms = Set.copyOf(rooms);
     }
 
     /**

@@ -25,8 +25,9 @@ final class RecoveryStore {
     /**
      * A disconnected socket. {@code start} is where its delivery began (its registration in the room index, or the
      * position it recovered from): the replay starts there when the client has no offset (it received nothing stored).
+     * {@code owner} is the principal id the socket belonged to: only that principal may recover it.
      */
-    record Saved(String sid, String pid, Set<String> rooms, ObjectNode data, StreamPosition start,
+    record Saved(String sid, String pid, String owner, Set<String> rooms, ObjectNode data, StreamPosition start,
                  long disconnectedAtMillis) { }
 
     private final Duration maxDisconnection;
@@ -90,7 +91,7 @@ final class RecoveryStore {
 
     static JsonNode toJson(Saved s) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("sid", s.sid()).put("pid", s.pid()).put("at", s.disconnectedAtMillis());
+        o.put("sid", s.sid()).put("pid", s.pid()).put("owner", s.owner()).put("at", s.disconnectedAtMillis());
         s.rooms().forEach(o.putArray("rooms")::add);
         o.set("data", s.data().deepCopy());
         o.put("offset", s.start().offset()).put("epoch", s.start().epoch());
@@ -102,7 +103,8 @@ final class RecoveryStore {
             Set<String> rooms = new HashSet<>();
             o.path("rooms").forEach(r -> rooms.add(r.asText()));
             ObjectNode data = o.get("data") instanceof ObjectNode d ? d : JsonNodeFactory.instance.objectNode();
-            return new Saved(o.get("sid").asText(), o.get("pid").asText(), rooms, data,
+            if (!o.path("owner").isTextual()) return null; // a record of no known principal is nobody's to recover
+            return new Saved(o.get("sid").asText(), o.get("pid").asText(), o.get("owner").textValue(), rooms, data,
                     new StreamPosition(o.get("offset").asLong(), o.get("epoch").asText()), o.get("at").asLong());
         } catch (RuntimeException e) {
             return null;

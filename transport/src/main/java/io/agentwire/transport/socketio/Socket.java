@@ -49,6 +49,7 @@ public final class Socket {
     private volatile RoomIndex.Member member;
     private volatile boolean resumable;
     private String pid;
+    private String owner;
     private ObjectNode data = NODES.objectNode();
     private StreamPosition start;
     private StreamPosition position;
@@ -189,7 +190,15 @@ public final class Socket {
      * The middleware accepted: restore the saved state (rooms, data, missed events) or start a fresh one, once the
      * namespace's feed is live.
      */
-    void accepted(ObjectNode extraData, RecoveryStore.Saved saved, String clientOffset) {
+    void accepted(ObjectNode extraData, String principal, RecoveryStore.Saved saved, String clientOffset) {
+        owner = principal;
+        if (saved != null && !saved.owner().equals(principal)) {
+            // someone else's pid: they get a fresh socket, and the record stays for the principal it belongs to
+            log.info("sio: {} presented the recovery token of another principal's socket {}; not recovered", principal,
+                    saved.sid());
+            namespace.recovery().save(saved);
+            saved = null;
+        }
         StreamPosition since = saved == null ? null : clientOffset != null ? RecoveryStore.parse(clientOffset) : saved.start();
         RecoveryStore.Saved restore = since == null ? null : saved;
         if (restore != null) {
@@ -233,16 +242,24 @@ public final class Socket {
         writeLive();
     }
 
-    /** Registers with the saved rooms (the hand-over point), then replays up to it: see {@link Recovery}. */
+    /**
+     * Registers with the saved rooms it may still enter (the hand-over point), then replays up to it what was aimed
+     * at those rooms: see {@link Recovery}.
+     */
     private void recover(RecoveryStore.Saved saved, StreamPosition since) {
-        RoomIndex.Member m = namespace.index().register(this, inbox, saved.rooms());
+        Set<String> kept = new java.util.HashSet<>();
+        Namespace.RoomCheck check = namespace.roomCheck();
+        for (String room : saved.rooms()) {
+            if (room.equals(id) || check.mayRestore(data, room)) kept.add(room);
+        }
+        RoomIndex.Member m = namespace.index().register(this, inbox, kept);
         if (m == null) {
             namespace.recovery().save(saved); // the client may try again
             client.connectFailed(this, "server error", null);
             return;
         }
         member = m;
-        Recovery r = new Recovery(namespace, saved, m);
+        Recovery r = new Recovery(namespace, saved, kept, m);
         recovery = r;
         r.replay(namespace.server().node(), since)
                 .whenComplete((missed, error) -> client.execute(() -> recovered(r, since, missed, error)));
@@ -282,7 +299,7 @@ public final class Socket {
         namespace.added(this);
         ObjectNode reply = NODES.objectNode().put("sid", id);
         if (pid != null) reply.put("pid", pid);
-        client.send(packets(SocketIo5Packet.of(SocketIo5Packet.Type.CONNECT, namespace.name(), reply)));
+        client.connected(packets(SocketIo5Packet.of(SocketIo5Packet.Type.CONNECT, namespace.name(), reply)));
     }
 
     /**
@@ -292,7 +309,7 @@ public final class Socket {
     private void writeLive() {
         RecoveryStore store = namespace.recovery();
         if (!store.isShared() || state != State.CONNECTED || pid == null) return;
-        store.live(new RecoveryStore.Saved(id, pid, rooms(), data, start, System.currentTimeMillis()));
+        store.live(new RecoveryStore.Saved(id, pid, owner, rooms(), data, start, System.currentTimeMillis()));
         if (liveRefresh == null) {
             long every = Math.max(1, namespace.server().config().recovery().maxDisconnectionDuration().toMillis() / 2);
             liveRefresh = client.session().executor().scheduleAtFixedRate(this::writeLive, every, every,
@@ -368,7 +385,7 @@ public final class Socket {
         namespace.removed(this);
         acks.failAll();
         if (keep) {
-            namespace.recovery().save(new RecoveryStore.Saved(id, pid, rooms, data, start, System.currentTimeMillis()));
+            namespace.recovery().save(new RecoveryStore.Saved(id, pid, owner, rooms, data, start, System.currentTimeMillis()));
         } else if (pid != null && namespace.recovery().isShared()) {
             namespace.recovery().take(pid, 0); // its live state: not to be recovered after this disconnection
         }

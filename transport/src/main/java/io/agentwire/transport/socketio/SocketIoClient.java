@@ -12,8 +12,6 @@ import io.agentwire.transport.engineio.Outgoing;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,18 +29,15 @@ final class SocketIoClient implements EngineIoSession.Listener {
     private final EngineIoSession session;
     private final SocketIo5Decoder decoder = new SocketIo5Decoder();
     private final Map<String, Socket> sockets = new HashMap<>();
-    private ScheduledFuture<?> connectTimer;
     private boolean closed;
 
+    /**
+     * The session stays pending in its Engine.IO server until a namespace accepts it; the server closes it after
+     * {@link SocketIoConfig#connectTimeout()} otherwise (one sweep per server, no timer per connection).
+     */
     SocketIoClient(SocketIoServer server, EngineIoSession session) {
         this.server = server;
         this.session = session;
-        connectTimer = session.executor().schedule(() -> {
-            if (sockets.isEmpty() && !closed) {
-                log.debug("sio {}: no namespace joined in time, closing", session.id());
-                session.close();
-            }
-        }, server.config().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     EngineIoSession session() {
@@ -59,6 +54,13 @@ final class SocketIoClient implements EngineIoSession.Listener {
 
     void send(Outgoing out) {
         if (!closed) session.send(out);
+    }
+
+    /** A socket joined its namespace: the CONNECT reply goes out alone (what follows comes after it). */
+    void connected(List<EngineIo4Packet> connectReply) {
+        if (closed) return;
+        session.established();
+        session.sendSeparately(connectReply);
     }
 
     @Override
@@ -84,7 +86,6 @@ final class SocketIoClient implements EngineIoSession.Listener {
     @Override
     public void onClose(String reason) {
         closed = true;
-        if (connectTimer != null) connectTimer.cancel(false);
         decoder.reset();
         List.copyOf(sockets.values()).forEach(s -> s.closed(reason));
         sockets.clear();
@@ -134,7 +135,7 @@ final class SocketIoClient implements EngineIoSession.Listener {
                 return;
             }
             if (saved != null && server.config().recovery().skipMiddlewares()) {
-                socket.accepted(null, saved, offset);
+                socket.accepted(null, request.principal().id(), saved, offset);
             } else {
                 admit(ns, request, socket, saved, offset);
             }
@@ -153,7 +154,8 @@ final class SocketIoClient implements EngineIoSession.Listener {
             } else if (reply instanceof ConnectReply.Reject r) {
                 connectFailed(socket, r.message(), r.data());
             } else {
-                socket.accepted(reply instanceof ConnectReply.Accept a ? a.data() : null, keep, offset);
+                ConnectReply.Accept a = reply instanceof ConnectReply.Accept x ? x : new ConnectReply.Accept(null);
+                socket.accepted(a.data(), a.owner() != null ? a.owner() : request.principal().id(), keep, offset);
             }
         }));
     }

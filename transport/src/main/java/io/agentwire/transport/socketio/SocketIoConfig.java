@@ -10,13 +10,17 @@ import java.util.Objects;
  * @param name names this server's core streams ({@code sio:<name>:<namespace>}): servers sharing a Node (or, in
  *     cluster mode, a broker) and a name share their broadcasts; give each server of a process its own name
  * @param engineIo the Engine.IO settings (path, heartbeat, payload limit, transports, CORS)
- * @param connectTimeout how long a connection may stay without joining a namespace before it is closed
+ * @param connectTimeout how long a connection may stay without joining a namespace before it is closed (its
+ *     Engine.IO session is pending until then: {@link EngineIoConfig#maxPendingSessions()})
  * @param recovery connection state recovery; {@link SocketIoRecovery#DISABLED} to turn it off
  */
 public record SocketIoConfig(String name, EngineIoConfig engineIo, Duration connectTimeout, SocketIoRecovery recovery) {
-    /** socket.io's defaults: path {@code /socket.io/}, 45 s to connect, recovery on for 2 minutes. */
+    /**
+     * socket.io's defaults (path {@code /socket.io/}, recovery on for 2 minutes) except the time to connect: 10 s, not
+     * 45 s, since a connection that has joined no namespace is unauthenticated (issue 17, docs/limits.md).
+     */
     public static final SocketIoConfig DEFAULTS = new SocketIoConfig("default", EngineIoConfig.DEFAULTS,
-            Duration.ofSeconds(45), SocketIoRecovery.DEFAULTS);
+            Duration.ofSeconds(10), SocketIoRecovery.DEFAULTS);
 
     public SocketIoConfig {
         Objects.requireNonNull(name, "name");

@@ -101,8 +101,14 @@ public final class SocketIoServer implements AutoCloseable {
      */
     public synchronized Routes.Builder install(Routes.Builder routes, Authenticator authenticator) {
         if (engine != null) throw new IllegalStateException("already installed");
-        engine = new EngineIoServer(config.engineIo(), authenticator, this::opened);
+        engine = new EngineIoServer(config.engineIo(), authenticator, this::opened, config.connectTimeout());
         return engine.install(routes);
+    }
+
+    /** Engine.IO sessions that have not joined a namespace yet. */
+    public int pendingCount() {
+        EngineIoServer e = engine;
+        return e == null ? 0 : e.pendingCount();
     }
 
     /** Open Engine.IO sessions. */

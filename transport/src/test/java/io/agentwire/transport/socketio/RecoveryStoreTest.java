@@ -32,7 +32,7 @@ class RecoveryStoreTest {
 
     private static RecoveryStore.Saved saved(String pid, long at) {
         ObjectNode data = JsonNodeFactory.instance.objectNode().put("note", "kept");
-        return new RecoveryStore.Saved("sid1", pid, Set.of("sid1", "club"), data, new StreamPosition(41, "ep"), at);
+        return new RecoveryStore.Saved("sid1", pid, "alice", Set.of("sid1", "club"), data, new StreamPosition(41, "ep"), at);
     }
 
     @Test
