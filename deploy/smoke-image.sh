@@ -3,7 +3,7 @@
 # unpacks its layers into a root file system and starts the entrypoint in a bubblewrap sandbox as the image's user
 # (10001), with its environment, /proc and a private /data — on 127.0.0.1 only (the sandbox shares the host's network).
 # Then asks /readyz with the image's own `agentwire health`, prints /version, and stops the server.
-# Needs: tar, bwrap (apt-get install bubblewrap), python3 (to read the image's config), curl.
+# Needs: tar, bwrap (apt-get install bubblewrap), python3 (to read the image's config).
 set -eu
 tar_file=${1:-server/target/agentwire-image.tar}
 port=${AGENTWIRE_SMOKE_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
@@ -42,6 +42,6 @@ until run /opt/java/bin/java -jar /opt/agentwire/lib/agentwire.jar health --url 
   sleep 1
 done
 echo "smoke: /readyz 200 (agentwire health inside the image)"
-curl -fsS "http://127.0.0.1:$port/version"; echo
+run /opt/java/bin/java -jar /opt/agentwire/lib/agentwire.jar health --url "http://127.0.0.1:$port/version"
 echo "smoke: /data as the image's user:"; ls -ln "$work/data"
 echo "smoke: ok"
