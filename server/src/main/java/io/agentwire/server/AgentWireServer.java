@@ -4,6 +4,7 @@ import io.agentwire.agent.Agent;
 import io.agentwire.agent.AgentRuntime;
 import io.agentwire.agent.mcp.McpStartException;
 import io.agentwire.agent.mcp.McpToolbox;
+import io.agentwire.agent.model.ChatTextModel;
 import io.agentwire.agent.model.ModelCalls;
 import io.agentwire.agent.model.OpenAiChatClient;
 import io.agentwire.agent.pipeline.PipelineAgent;
@@ -16,6 +17,7 @@ import io.agentwire.core.Meters;
 import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Sessions;
+import io.agentwire.core.TextModel;
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
 import io.agentwire.dialect.spi.Dialect;
@@ -120,7 +122,7 @@ public final class AgentWireServer implements AutoCloseable {
             // Meters: where the dialects count their wire traffic (WireMeters), through the context's services.
             DialectContext context = new DialectContext(node, sessions, agents, config.agents().defaultAgent(),
                     backend.presence(), backend.recoveryRecords(), jwt, jwt::check, apiKeys, Clock.systemUTC(),
-                    config.dev(), config.cluster().isPresent(), config.dataDir(), Map.<Class<?>, Object>of(Meters.class, metrics));
+                    config.dev(), config.cluster().isPresent(), config.dataDir(), services(metrics));
             createDialects(context);
 
             metrics.gauge("agentwire.agent.runs.active", "agent runs in progress", agents::activeRunCount);
@@ -300,6 +302,14 @@ public final class AgentWireServer implements AutoCloseable {
                 settings.model().get().baseUrl(), tools.names().size(), settings.mcpServers().size());
         list.add(opened.push("toolsmith agent", new ToolsmithAgent(new ModelCalls(model), settings.toolsmith())));
         return list;
+    }
+
+    /** What the dialects find in their context: core's {@link Meters} (their wire counters), the model if any. */
+    private Map<Class<?>, Object> services(Metrics metrics) {
+        Map<Class<?>, Object> services = new LinkedHashMap<>();
+        services.put(Meters.class, metrics);
+        if (model != null) services.put(TextModel.class, new ChatTextModel(model)); // the configured model
+        return services;
     }
 
     private void pipelineMetrics(Metrics metrics) {

@@ -35,7 +35,8 @@ public final class Main {
                 .addSubcommand("echo", new EchoCommand())
                 .addSubcommand("token", new TokenCommand(env, java.time.Clock.systemUTC()))
                 .addSubcommand("check-config", new CheckConfigCommand(env))
-                .addSubcommand("health", new HealthCommand())
+                .addSubcommand("health", new HealthCommand());
+        cli = DialectCommands.install(cli, env) // the dialects' own, e.g. 'agentwire mesh user add'
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler((e, a) -> {

@@ -77,7 +77,7 @@ class DeployFilesTest {
         }
         assertThat(map(services.get("redis"), "redis").get("command").toString()).contains("--appendfsync, always");
         Map<String, Object> lb = map(services.get("lb"), "lb");
-        assertThat((List<Object>) lb.get("ports")).extracting(Object::toString).contains("8080:8080", "8000:8000");
+        assertThat((List<Object>) lb.get("ports")).extracting(Object::toString).contains("8080:8080", "8000:8000", "5001:5001", "3001:3001");
         assertThat(lb.get("volumes").toString()).contains("./nginx.conf:/etc/nginx/nginx.conf");
     }
 
@@ -97,6 +97,8 @@ class DeployFilesTest {
         }
         assertThat(upstreams.get("agentwire_http")).containsExactly("agentwire-1:8080", "agentwire-2:8080", "agentwire-3:8080");
         assertThat(upstreams.get("agentwire_side")).containsExactly("agentwire-1:8000", "agentwire-2:8000", "agentwire-3:8000");
+        assertThat(upstreams.get("agentwire_progress")).containsExactly("agentwire-1:5001", "agentwire-2:5001", "agentwire-3:5001");
+        assertThat(upstreams.get("agentwire_mesh")).containsExactly("agentwire-1:3001", "agentwire-2:3001", "agentwire-3:3001");
         assertThat(code).contains("ip_hash", "listen 8080", "listen 8000", "proxy_pass http://agentwire_http",
                 "proxy_pass http://agentwire_side", "proxy_set_header Upgrade $http_upgrade");
         for (String line : code.split("\n")) {
