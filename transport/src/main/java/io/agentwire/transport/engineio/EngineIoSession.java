@@ -56,6 +56,12 @@ public final class EngineIoSession {
      * one message per socket read gets them in two reads, short enough not to matter.
      */
     static final long SEPARATION_MICROS = 10_000;
+    /**
+     * How long a poll held during an upgrade waits before its noop, as the reference server's 100 ms upgrade check:
+     * a {@code 5} read by then (it may come over the WebSocket just after the probe, while the poll came over another
+     * connection) completes the upgrade first, and the poll is refused as any request after it.
+     */
+    static final long UPGRADE_NOOP_MILLIS = 100;
     private static final AtomicIntegerFieldUpdater<EngineIoSession> PENDING =
             AtomicIntegerFieldUpdater.newUpdater(EngineIoSession.class, "pendingFlag");
     private static final AtomicReferenceFieldUpdater<EngineIoSession, HttpExchange> POST =
@@ -321,10 +327,10 @@ public final class EngineIoSession {
             return CompletableFuture.completedFuture(EngineIoErrors.reply(EngineIoErrors.BAD_REQUEST, headers));
         }
         if (!buffer.isEmpty()) return CompletableFuture.completedFuture(payloadReply(drain(List.of()), h));
-        if (probed) return CompletableFuture.completedFuture(payloadReply(List.of(EngineIo4Packet.NOOP), h));
         CompletableFuture<HttpReply> get = new CompletableFuture<>();
         pendingGet = get;
         pendingGetHeaders = h;
+        if (probed) releasePollForUpgrade();
         exchange.onClosed(() -> execute(() -> {
             if (pendingGet != get) return;
             pendingGet = null;
@@ -427,13 +433,13 @@ public final class EngineIoSession {
         if (p.type() == EngineIo4Packet.Type.PING && "probe".equals(p.text()) && !probed) {
             probed = true;
             probe.send("3probe");
-            if (pendingGet != null) answerPoll(drain(List.of(EngineIo4Packet.NOOP)));
+            if (pendingGet != null) releasePollForUpgrade();
         } else if (p.type() == EngineIo4Packet.Type.UPGRADE && probed && state == State.OPEN) {
             cancel(upgradeTimer);
             WsConnection next = probe;
             probe = null;
             probed = false;
-            if (pendingGet != null) answerPoll(drain(List.of(EngineIo4Packet.NOOP)));
+            if (pendingGet != null) refusePoll(); // sent without waiting for the upgrade: a request after it
             List<EngineIo4Packet> waiting = drain(List.of());
             ws = next;
             log.debug("eio {}: upgraded to websocket", id);
@@ -441,6 +447,22 @@ public final class EngineIoSession {
         } else {
             dropProbe();
         }
+    }
+
+    /** A poll held while the upgrade is probed gets a noop soon, unless the upgrade completes first. */
+    private void releasePollForUpgrade() {
+        CompletableFuture<HttpReply> get = pendingGet;
+        loop.schedule(() -> {
+            if (pendingGet == get && probed) answerPoll(drain(List.of(EngineIo4Packet.NOOP)));
+        }, UPGRADE_NOOP_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void refusePoll() {
+        CompletableFuture<HttpReply> get = pendingGet;
+        Map<String, String> headers = pendingGetHeaders;
+        pendingGet = null;
+        pendingGetHeaders = null;
+        get.complete(EngineIoErrors.reply(EngineIoErrors.BAD_REQUEST, headers));
     }
 
     private void dropProbe() {

@@ -130,7 +130,9 @@ class EngineIoSessionTest {
         s.onProbeOpen(probe);
         s.onWsText(probe, "2probe");
         assertThat(probe.sent).containsExactly("3probe");
-        assertThat(body(held)).isEqualTo("6"); // the pending poll is released with a noop
+        assertThat(held).isNotDone(); // a 5 read just after the probe would come first
+        advance(Duration.ofMillis(EngineIoSession.UPGRADE_NOOP_MILLIS));
+        assertThat(body(held)).isEqualTo("6"); // then the pending poll is released with a noop
         s.send("while upgrading");
         assertThat(s.transportName()).isEqualTo("polling");
 
@@ -145,6 +147,47 @@ class EngineIoSessionTest {
         assertThat(status(poll(s))).isEqualTo(400);
         assertThat(post(s, "4late").status()).isEqualTo(400);
         assertThat(closes).isEmpty();
+    }
+
+    @Test
+    void aPollSentAfterTheProbeGetsItsNoopWithinTheUpgradeCheck() {
+        // engine.io-protocol suite, "successfully upgrades from HTTP long-polling to WebSocket": 2probe, 3probe, then
+        // a GET that must end with a noop (200 "6") before the client sends 5
+        EngineIoSession s = polling();
+        FakeWs probe = fakeWs(Map.of("sid", List.of(s.id())));
+        s.onProbeOpen(probe);
+        s.onWsText(probe, "2probe");
+        CompletableFuture<HttpReply> afterProbe = poll(s);
+        assertThat(afterProbe).isNotDone();
+        advance(Duration.ofMillis(EngineIoSession.UPGRADE_NOOP_MILLIS));
+        assertThat(body(afterProbe)).isEqualTo("6");
+        s.onWsText(probe, "5");
+        s.onWsText(probe, "4hello");
+        assertThat(s.transportName()).isEqualTo("websocket");
+        assertThat(messages).containsExactly("hello");
+        assertThat(closes).isEmpty();
+    }
+
+    @Test
+    void aPollHeldWhenTheUpgradeCompletesIsRefusedAndTheWebSocketGoesOn() {
+        // both suites, "ignore(s) HTTP requests with same sid after upgrade": 2probe and 5 sent back to back over the
+        // WebSocket, then a GET over another connection: whichever the server reads first, the GET gets 400
+        for (boolean getFirst : new boolean[] {true, false}) {
+            EngineIoSession s = polling();
+            FakeWs probe = fakeWs(Map.of("sid", List.of(s.id())));
+            s.onProbeOpen(probe);
+            CompletableFuture<HttpReply> get = getFirst ? poll(s) : null;
+            s.onWsText(probe, "2probe");
+            if (!getFirst) get = poll(s);
+            s.onWsText(probe, "5");
+            assertThat(status(get)).isEqualTo(400);
+            assertThat(s.transportName()).isEqualTo("websocket");
+            advance(Duration.ofMillis(EngineIoSession.UPGRADE_NOOP_MILLIS)); // the noop check finds nothing to do
+            s.onWsText(probe, "4hello");
+            assertThat(messages).containsExactly("hello");
+            assertThat(closes).isEmpty();
+            messages.clear();
+        }
     }
 
     @Test
