@@ -59,7 +59,9 @@ public final class EngineIoSession {
     /**
      * How long a poll held during an upgrade waits before its noop, as the reference server's 100 ms upgrade check:
      * a {@code 5} read by then (it may come over the WebSocket just after the probe, while the poll came over another
-     * connection) completes the upgrade first, and the poll is refused as any request after it.
+     * connection) completes the upgrade first, and the poll is refused as any request after it, once the
+     * {@code 3probe} had time to reach the client (a client reading one connection after the other sees them in the
+     * order they were sent).
      */
     static final long UPGRADE_NOOP_MILLIS = 100;
     private static final AtomicIntegerFieldUpdater<EngineIoSession> PENDING =
@@ -334,7 +336,7 @@ public final class EngineIoSession {
         exchange.onClosed(() -> execute(() -> {
             if (pendingGet != get) return;
             pendingGet = null;
-            if (probe == null) {
+            if (probe == null && ws == null) {
                 log.debug("eio {}: poll connection closed prematurely", id);
                 closeNow("transport error");
             }
@@ -439,7 +441,8 @@ public final class EngineIoSession {
             WsConnection next = probe;
             probe = null;
             probed = false;
-            if (pendingGet != null) refusePoll(); // sent without waiting for the upgrade: a request after it
+            // a poll still held was sent without waiting for the upgrade: the upgrade check refuses it (400) after
+            // the 3probe went out, as a request after the upgrade
             List<EngineIo4Packet> waiting = drain(List.of());
             ws = next;
             log.debug("eio {}: upgraded to websocket", id);
@@ -449,11 +452,16 @@ public final class EngineIoSession {
         }
     }
 
-    /** A poll held while the upgrade is probed gets a noop soon, unless the upgrade completes first. */
+    /**
+     * The upgrade check of a poll held while the upgrade is probed: a noop if the upgrade is still under way, 400 if
+     * it completed meanwhile (the poll was sent without waiting for it), nothing if the probe was dropped (it goes on
+     * as an ordinary poll).
+     */
     private void releasePollForUpgrade() {
         CompletableFuture<HttpReply> get = pendingGet;
         loop.schedule(() -> {
-            if (pendingGet == get && probed) answerPoll(drain(List.of(EngineIo4Packet.NOOP)));
+            if (pendingGet != get || state != State.OPEN) return;
+            if (ws != null) refusePoll(); else if (probed) answerPoll(drain(List.of(EngineIo4Packet.NOOP)));
         }, UPGRADE_NOOP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
