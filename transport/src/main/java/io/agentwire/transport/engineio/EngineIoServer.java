@@ -50,6 +50,8 @@ public final class EngineIoServer implements AutoCloseable {
     private final AtomicInteger pending = new AtomicInteger();
     private final ConcurrentHashMap<String, AtomicInteger> pendingByAddress = new ConcurrentHashMap<>();
     private final AgeQueue pendingOrder;
+    /** The heartbeat's clock (nanoseconds, as the event loops' timers); tests with frozen loop time replace it. */
+    volatile java.util.function.LongSupplier clock = System::nanoTime;
     /** Sessions closed by the server, kept until the client's next poll collects the close packet. */
     private final AgeQueue closingForced;
     /** Sessions the client closed over long-polling, kept briefly for a poll it sent at the same moment. */

@@ -100,6 +100,7 @@ public final class EngineIoSession {
     private ScheduledFuture<?> upgradeTimer;
     private ScheduledFuture<?> pingTimer;
     private ScheduledFuture<?> pongTimer;
+    private long pongDeadline;
 
     EngineIoSession(String id, EngineIoServer server, ScheduledExecutorService loop, Authenticator.Request request,
                     Principal principal, WsConnection ws) {
@@ -317,6 +318,7 @@ public final class EngineIoSession {
     CompletableFuture<HttpReply> onPoll(HttpRequestData req, HttpExchange exchange, Map<String, String> headers) {
         Map<String, String> h = new HashMap<>(headers);
         h.put("cache-control", "no-store");
+        if (heartbeatOverdue()) closeNow("ping timeout");
         if (state == State.CLOSING) {
             List<EngineIo4Packet> last = drain(List.of(lastPacket));
             finishClose();
@@ -346,6 +348,7 @@ public final class EngineIoSession {
 
     /** Event loop: a POST with a payload. */
     HttpReply onData(HttpRequestData req, Map<String, String> headers) {
+        if (heartbeatOverdue()) closeNow("ping timeout");
         if (state != State.OPEN || ws != null) return EngineIoErrors.reply(EngineIoErrors.BAD_REQUEST, headers);
         if (req.body().length > config.maxPayload()) {
             closeNow("transport error");
@@ -507,12 +510,23 @@ public final class EngineIoSession {
 
     private void schedulePing() {
         cancel(pingTimer);
+        pongDeadline = server.clock.getAsLong() + config.pingInterval().toNanos() + config.pingTimeout().toNanos();
         pingTimer = loop.schedule(() -> {
             if (state != State.OPEN) return;
             enqueue(EngineIo4Packet.PING);
             cancel(pongTimer);
-            pongTimer = loop.schedule(() -> closeNow("ping timeout"), config.pingTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            // the pong is due pingTimeout after the ping was due, not after a busy loop sent it
+            pongTimer = loop.schedule(() -> closeNow("ping timeout"),
+                    Math.max(0, pongDeadline - server.clock.getAsLong()), TimeUnit.NANOSECONDS);
         }, config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Whether the pong deadline (pingInterval + pingTimeout after the last pong or the handshake) has passed, though
+     * a late timer has not closed the session yet: a request then finds the session closed, as it would on time.
+     */
+    private boolean heartbeatOverdue() {
+        return state == State.OPEN && pingTimer != null && server.clock.getAsLong() - pongDeadline >= 0;
     }
 
     // ---- closing ----

@@ -40,8 +40,11 @@ class EngineIoSessionTest {
                 @Override public void onClose(String reason) { closes.add(reason); }
             }));
 
+    final long[] now = {0}; // the heartbeat clock, moved with the channel's frozen time
+
     {
         channel.freezeTime();
+        server.clock = () -> now[0];
     }
 
     @AfterEach
@@ -106,6 +109,24 @@ class EngineIoSessionTest {
         advance(PING_TIMEOUT);
         assertThat(closes).containsExactly("ping timeout");
         assertThat(server.sessionCount()).isZero();
+    }
+
+    @Test
+    void aRequestAfterThePongDeadlineFindsTheSessionClosedThoughTheTimerRunsLate() {
+        // engine.io-protocol suite, "closes the session upon ping timeout" (long-polling): the client polls exactly
+        // pingInterval + pingTimeout after the handshake; a busy loop may not have run the timers by then
+        EngineIoSession s = polling();
+        late(PING_INTERVAL.plus(PING_TIMEOUT));
+        assertThat(status(poll(s))).isEqualTo(400);
+        assertThat(closes).containsExactly("ping timeout");
+
+        // a ping timer that ran late leaves the pong only what remains of pingTimeout after the ping was due
+        EngineIoSession late = polling();
+        late(PING_INTERVAL.plus(PING_TIMEOUT.dividedBy(2)));
+        channel.runScheduledPendingTasks(); // the ping goes out half a pingTimeout late
+        assertThat(body(poll(late))).isEqualTo("2");
+        advance(PING_TIMEOUT.dividedBy(2));
+        assertThat(closes).containsExactly("ping timeout", "ping timeout");
     }
 
     @Test
@@ -197,12 +218,16 @@ class EngineIoSessionTest {
         FakeWs probe = fakeWs(Map.of("sid", List.of(s.id())));
         s.onProbeOpen(probe);
         s.onWsText(probe, "2probe");
-        advance(EngineIoConfig.DEFAULTS.upgradeTimeout());
+        // the heartbeat goes on over polling meanwhile (a ping every second, answered)
+        for (long t = 0; t < EngineIoConfig.DEFAULTS.upgradeTimeout().toMillis(); t += PING_INTERVAL.toMillis()) {
+            advance(PING_INTERVAL);
+            assertThat(body(poll(s))).isEqualTo("2");
+            assertThat(post(s, "3").status()).isEqualTo(200);
+        }
         assertThat(probe.closedWith).isEqualTo(DisconnectReason.NORMAL);
         assertThat(s.transportName()).isEqualTo("polling");
         s.send("still polling");
-        // the heartbeat (due after 1 s of the 10 s) went out over polling too
-        assertThat(body(poll(s))).isEqualTo("2\u001e4still polling");
+        assertThat(body(poll(s))).isEqualTo("4still polling");
         assertThat(closes).isEmpty();
     }
 
@@ -253,10 +278,16 @@ class EngineIoSessionTest {
     }
 
     private void advance(Duration d) {
-        channel.advanceTimeBy(d.toNanos(), TimeUnit.NANOSECONDS);
+        late(d);
         channel.runPendingTasks();
         channel.runScheduledPendingTasks();
         channel.runPendingTasks();
+    }
+
+    /** Time passes, but the loop runs no timer yet (as a busy one). */
+    private void late(Duration d) {
+        channel.advanceTimeBy(d.toNanos(), TimeUnit.NANOSECONDS);
+        now[0] += d.toNanos();
     }
 
     private FakeWs fakeWs(Map<String, List<String>> query) {
