@@ -19,14 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EnvelopeDialect implements AutoCloseable {
     private final EnvelopeConfig config;
     private final Commands commands;
+    private final Attachments attachments = new Attachments();
     private final ConcurrentHashMap<String, EnvelopeConnection> connections = new ConcurrentHashMap<>();
 
     public EnvelopeDialect(Node node, Sessions sessions, AgentGateway agents, EnvelopeConfig config) {
         this.config = config;
-        Resumer resumer = new Resumer(node, sessions.ttl(), node.config().history().size() + 10_000,
+        Resumer resumer = new Resumer(node, attachments, sessions.ttl(), node.config().history().size() + 10_000,
                 config.replaysPerPrincipal());
         this.commands = new Commands(node, sessions, agents, resumer);
-        resumer.commands(commands);
     }
 
     public EnvelopeConfig config() { return config; }
@@ -49,7 +49,7 @@ public final class EnvelopeDialect implements AutoCloseable {
     private final class Handler implements WsHandler {
         @Override
         public void onOpen(WsConnection ws) {
-            EnvelopeConnection c = new EnvelopeConnection(ws, config, commands);
+            EnvelopeConnection c = new EnvelopeConnection(ws, config, commands, attachments);
             connections.put(ws.id(), c);
             c.open();
         }
