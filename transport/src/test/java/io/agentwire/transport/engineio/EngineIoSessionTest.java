@@ -9,6 +9,7 @@ import io.agentwire.core.DisconnectReason;
 import io.agentwire.core.Principal;
 import io.agentwire.transport.HttpReply;
 import io.agentwire.transport.HttpRequestData;
+import io.agentwire.transport.testing.FakeWsConnection;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -110,26 +111,26 @@ class EngineIoSessionTest {
 
     @Test
     void aWebSocketSessionIsPingedOnItsSocketAndClosedWithTheHeartbeatCode() {
-        FakeWs ws = fakeWs(Map.of());
+        FakeWsConnection ws = fakeWs(Map.of());
         EngineIoSession s = server.open(channel.eventLoop(), request(Map.of()), Principal.ANONYMOUS, ws);
         s.opened();
         advance(PING_INTERVAL);
-        assertThat(ws.sent).containsExactly("2");
+        assertThat(ws.texts()).containsExactly("2");
         s.onWsText(ws, "3");
         advance(PING_INTERVAL);
         advance(PING_TIMEOUT);
         assertThat(closes).containsExactly("ping timeout");
-        assertThat(ws.closedWith).isEqualTo(DisconnectReason.HEARTBEAT_TIMEOUT);
+        assertThat(ws.closedWith()).isEqualTo(DisconnectReason.HEARTBEAT_TIMEOUT);
     }
 
     @Test
     void upgradeProbesThenSwitchesAndFlushesWhatWaited() {
         EngineIoSession s = polling();
         CompletableFuture<HttpReply> held = poll(s);
-        FakeWs probe = fakeWs(Map.of("sid", List.of(s.id())));
+        FakeWsConnection probe = fakeWs(Map.of("sid", List.of(s.id())));
         s.onProbeOpen(probe);
         s.onWsText(probe, "2probe");
-        assertThat(probe.sent).containsExactly("3probe");
+        assertThat(probe.texts()).containsExactly("3probe");
         assertThat(body(held)).isEqualTo("6"); // the pending poll is released with a noop
         s.send("while upgrading");
         assertThat(s.transportName()).isEqualTo("polling");
@@ -137,9 +138,9 @@ class EngineIoSessionTest {
         s.onWsText(probe, "5");
         channel.runPendingTasks();
         assertThat(s.transportName()).isEqualTo("websocket");
-        assertThat(probe.sent).containsExactly("3probe", "4while upgrading");
+        assertThat(probe.texts()).containsExactly("3probe", "4while upgrading");
         s.send("after");
-        assertThat(probe.sent).endsWith("4after");
+        assertThat(probe.texts()).endsWith("4after");
         s.onWsText(probe, "4from client");
         assertThat(messages).containsExactly("from client");
         assertThat(status(poll(s))).isEqualTo(400);
@@ -150,11 +151,11 @@ class EngineIoSessionTest {
     @Test
     void anUpgradeThatNeverCompletesDropsTheProbeAndKeepsPolling() {
         EngineIoSession s = polling();
-        FakeWs probe = fakeWs(Map.of("sid", List.of(s.id())));
+        FakeWsConnection probe = fakeWs(Map.of("sid", List.of(s.id())));
         s.onProbeOpen(probe);
         s.onWsText(probe, "2probe");
         advance(EngineIoConfig.DEFAULTS.upgradeTimeout());
-        assertThat(probe.closedWith).isEqualTo(DisconnectReason.NORMAL);
+        assertThat(probe.closedWith()).isEqualTo(DisconnectReason.NORMAL);
         assertThat(s.transportName()).isEqualTo("polling");
         s.send("still polling");
         // the heartbeat (due after 1 s of the 10 s) went out over polling too
@@ -215,8 +216,9 @@ class EngineIoSessionTest {
         channel.runPendingTasks();
     }
 
-    private FakeWs fakeWs(Map<String, List<String>> query) {
-        return new FakeWs(channel.eventLoop(), query);
+    private FakeWsConnection fakeWs(Map<String, List<String>> query) {
+        return new FakeWsConnection(channel.eventLoop(), Principal.ANONYMOUS,
+                new Authenticator.Request("/socket.io/", Map.of(), query, "127.0.0.1"));
     }
 
     private static String body(CompletableFuture<HttpReply> reply) {
