@@ -4,6 +4,7 @@ import io.agentwire.agent.Agent;
 import io.agentwire.agent.AgentRuntime;
 import io.agentwire.agent.mcp.McpStartException;
 import io.agentwire.agent.mcp.McpToolbox;
+import io.agentwire.agent.model.ChatTextModel;
 import io.agentwire.agent.model.ModelCalls;
 import io.agentwire.agent.model.OpenAiChatClient;
 import io.agentwire.agent.pipeline.PipelineAgent;
@@ -14,6 +15,7 @@ import io.agentwire.core.FatalErrors;
 import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Sessions;
+import io.agentwire.core.TextModel;
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
 import io.agentwire.dialect.spi.Dialect;
@@ -115,7 +117,8 @@ public final class AgentWireServer implements AutoCloseable {
             ApiKeyCheck apiKeys = new ApiKeyCheck(creds.apiKey());
             DialectContext context = new DialectContext(node, sessions, agents, config.agents().defaultAgent(),
                     backend.presence(), backend.recoveryRecords(), jwt, jwt::check, apiKeys, Clock.systemUTC(),
-                    config.dev(), config.cluster().isPresent(), config.dataDir(), Map.of());
+                    config.dev(), config.cluster().isPresent(), config.dataDir(),
+                    model == null ? Map.of() : Map.of(TextModel.class, new ChatTextModel(model))); // the configured model, for dialects
             createDialects(context);
 
             Metrics metrics = opened.push("metrics", new Metrics());

@@ -32,7 +32,8 @@ public final class Main {
         CommandLine cli = new CommandLine(new AgentWireCommand())
                 .addSubcommand("serve", new ServeCommand(env, lifetime))
                 .addSubcommand("echo", new EchoCommand())
-                .addSubcommand("token", new TokenCommand(env, java.time.Clock.systemUTC()))
+                .addSubcommand("token", new TokenCommand(env, java.time.Clock.systemUTC()));
+        cli = DialectCommands.install(cli, env) // the dialects' own, e.g. 'agentwire mesh user add'
                 .setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler((e, a) -> {

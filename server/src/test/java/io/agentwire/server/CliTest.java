@@ -105,6 +105,8 @@ class CliTest {
         env.put("AGENTWIRE_HTTP_PORT", "1"); // the flag wins
         env.put("AGENTWIRE_TRACKING_PORT", "0");
         env.put("AGENTWIRE_ROOMS_PORT", "0");
+        env.put("AGENTWIRE_PROGRESS_ENABLED", "false"); // port 0 would share rooms' port (both serve /socket.io/)
+        env.put("AGENTWIRE_MESH_ENABLED", "false"); // never the documented 3001 in tests
         int code = run(env, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dir.toString());
         assertThat(code).as(errLines()).isZero();
         assertThat(served.get()).isPositive();

@@ -22,6 +22,10 @@ final class TestConfigs {
         flags.put("agentwire.data-dir", dataDir.toString());
         flags.put("agentwire.tracking.port", 0); // never the documented 8000 in tests: one ephemeral port for both
         flags.put("agentwire.rooms.port", 0);
+        // never the documented 5001 in tests; off, since port 0 is the ephemeral port rooms serves /socket.io/ on
+        // (ProgressServerTest turns it on with rooms off)
+        flags.put("agentwire.progress.enabled", false);
+        flags.put("agentwire.mesh.enabled", false); // port 0 would share rooms' listener and /socket.io/: MeshServerTest
         return flags;
     }
 

@@ -2,111 +2,46 @@ package io.agentwire.dialect.rooms;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.agentwire.core.ErrorCode;
 import io.agentwire.core.Node;
-import io.agentwire.core.Publication;
-import io.agentwire.core.Subscription;
-import java.util.ArrayList;
-import java.util.List;
+import io.agentwire.dialect.spi.StreamState;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Project access that backends grant over the HTTP API, beside the projects of a user's JWT. Every grant and
  * revocation is a publication on the core stream {@value #STREAM}, applied in offset order by every node that
- * subscribes to it: in cluster mode every node sees every grant, and when the stream is durable (the server makes
- * {@code access:} streams durable) the grants survive a restart — {@link #start()} reads the stream's whole history
- * before live ones are applied. A change completes once it is applied on this node, so a client's subscribe that
- * follows a grant's answer sees it.
+ * follows it ({@link StreamState}): in cluster mode every node sees every grant, and since the stream is durable (the
+ * provider declares {@code access:}) the grants survive a restart. A change completes once it is applied on this
+ * node, so a client's subscribe that follows a grant's answer sees it.
  */
 final class ProjectGrants implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(ProjectGrants.class);
     static final String STREAM = "access:rooms";
-    private static final int PAGE = 1_000;
 
-    private final Node node;
-    private final BiConsumer<String, String> onRevoke;
     private final Map<String, Set<String>> projectsByUser = new ConcurrentHashMap<>();
-    private final Object lock = new Object();
-    private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>(); // guarded by lock
-    private List<Publication> pending = new ArrayList<>(); // live publications while loading; null once loaded
-    private long applied;                                   // guarded by lock
-    private volatile Subscription subscription;
-    private volatile boolean ready;
-    private volatile boolean closed;
+    private final BiConsumer<String, String> onRevoke;
+    private final StreamState state;
 
     /** @param onRevoke called with (user, project) after a revocation was applied (outside any lock) */
     ProjectGrants(Node node, BiConsumer<String, String> onRevoke) {
-        this.node = node;
         this.onRevoke = onRevoke;
+        this.state = new StreamState(node, STREAM, "project grants", this::apply);
     }
 
     /**
-     * Subscribes, reads the durable history up to the subscription's start (after what this node already applied),
-     * then applies live changes. The returned future is the first attempt; if it fails, or if the subscription
-     * ends later (the broker's connection was lost in cluster mode), it starts again every second until closed,
-     * catching up on what changed meanwhile (revocations included).
+     * Reads the durable history, then applies live changes. The returned future is the first attempt; if it fails,
+     * or if the subscription ends later (the broker's connection was lost in cluster mode), it starts again every
+     * second until closed, catching up on what changed meanwhile (revocations included).
      */
     CompletableFuture<Void> start() {
-        CompletableFuture<Void> attempt = attempt();
-        attempt.whenComplete((x, e) -> {
-            if (e != null) retryLater(e);
-        });
-        return attempt;
+        return state.start();
     }
 
     /** True once the grants are loaded and followed live. */
     boolean ready() {
-        return ready;
-    }
-
-    private CompletableFuture<Void> attempt() {
-        synchronized (lock) {
-            if (pending == null) pending = new ArrayList<>();
-        }
-        io.agentwire.core.Subscriber subscriber = new io.agentwire.core.Subscriber() {
-            @Override
-            public void onPublication(Publication p) {
-                live(p);
-            }
-
-            @Override
-            public void onTerminated(ErrorCode reason) {
-                ready = false;
-                if (!closed) retryLater(new IllegalStateException("subscription ended: " + reason));
-            }
-        };
-        return node.subscribe(STREAM, subscriber, null).thenCompose(resume -> {
-            subscription = resume.subscription();
-            long top = resume.top().offset();
-            long from;
-            synchronized (lock) {
-                from = applied;
-            }
-            return node.isDurable(STREAM) && top > from ? load(from, top) : CompletableFuture.completedFuture(null);
-        }).thenRun(() -> {
-            drainPending();
-            ready = true;
-        });
-    }
-
-    private void retryLater(Throwable why) {
-        if (closed) return;
-        log.warn("project grants: can not follow {} ({}); trying again in 1 s — grants made meanwhile are not seen by "
-                + "this node until then", STREAM, why.getMessage());
-        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> {
-            if (!closed) attempt().whenComplete((x, e) -> {
-                if (e != null) retryLater(e);
-                else log.info("project grants: following {} again", STREAM);
-            });
-        });
+        return state.ready();
     }
 
     /** Grants {@code user} access to {@code project}; completes once applied on this node. */
@@ -132,86 +67,27 @@ final class ProjectGrants implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
-        Subscription s = subscription;
-        if (s != null) s.close();
+        state.close();
     }
 
     private CompletableFuture<Void> change(String op, String user, String project) {
         JsonNode entry = JsonNodeFactory.instance.objectNode().put("op", op).put("user", user).put("project", project);
-        return node.publish(STREAM, entry).thenCompose(p -> applied(p.offset()));
+        return state.append(entry);
     }
 
-    private CompletableFuture<Void> load(long after, long top) {
-        return node.durableHistory(STREAM, after, PAGE).thenCompose(page -> {
-            long last = after;
-            for (Publication p : page) {
-                if (p.offset() > top) break;
-                apply(p);
-                last = p.offset();
-            }
-            return page.size() == PAGE && last < top ? load(last, top) : CompletableFuture.completedFuture(null);
-        });
-    }
-
-    private void live(Publication p) {
-        synchronized (lock) {
-            if (pending != null) {
-                pending.add(p);
-                return;
-            }
-        }
-        apply(p);
-    }
-
-    /** Applies what arrived live while loading, batch by batch, until none is left: then live ones apply at once. */
-    private void drainPending() {
-        while (true) {
-            List<Publication> held;
-            synchronized (lock) {
-                if (pending.isEmpty()) {
-                    pending = null;
-                    return;
-                }
-                held = pending;
-                pending = new ArrayList<>();
-            }
-            held.forEach(this::apply);
-        }
-    }
-
-    /** Applies one change (in offset order; an offset already applied is skipped) and wakes its waiters. */
-    private void apply(Publication p) {
-        JsonNode d = p.data();
+    /** Applies one change; a revocation that removed a grant tells {@code onRevoke} after the lock. */
+    private Runnable apply(JsonNode d) {
         String op = d.path("op").asText();
         String user = d.path("user").asText();
         String project = d.path("project").asText();
-        boolean revoked = false;
-        List<CompletableFuture<Void>> done = new ArrayList<>();
-        synchronized (lock) {
-            if (p.offset() <= applied) return;
-            applied = p.offset();
-            if (op.equals("grant")) {
-                projectsByUser.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet()).add(project);
-            } else if (op.equals("revoke")) {
-                Set<String> projects = projectsByUser.get(user);
-                revoked = projects != null && projects.remove(project);
-                if (projects != null && projects.isEmpty()) projectsByUser.remove(user, projects);
-            }
-            Map<Long, List<CompletableFuture<Void>>> ready = waiters.headMap(applied, true);
-            ready.values().forEach(done::addAll);
-            ready.clear();
+        if (op.equals("grant")) {
+            projectsByUser.computeIfAbsent(user, u -> ConcurrentHashMap.newKeySet()).add(project);
+        } else if (op.equals("revoke")) {
+            Set<String> projects = projectsByUser.get(user);
+            boolean revoked = projects != null && projects.remove(project);
+            if (projects != null && projects.isEmpty()) projectsByUser.remove(user, projects);
+            if (revoked) return () -> onRevoke.accept(user, project);
         }
-        if (revoked) onRevoke.accept(user, project);
-        done.forEach(f -> f.complete(null));
-    }
-
-    private CompletableFuture<Void> applied(long offset) {
-        synchronized (lock) {
-            if (applied >= offset) return CompletableFuture.completedFuture(null);
-            CompletableFuture<Void> f = new CompletableFuture<>();
-            waiters.computeIfAbsent(offset, o -> new ArrayList<>()).add(f);
-            return f;
-        }
+        return null;
     }
 }

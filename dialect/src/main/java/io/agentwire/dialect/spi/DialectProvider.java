@@ -53,6 +53,14 @@ public interface DialectProvider<S> {
     }
 
     /**
+     * Commands the dialect adds to the {@code agentwire} command line (e.g. {@code agentwire mesh user add}); none by
+     * default. They run without the server (a command that changes a running server calls its HTTP API).
+     */
+    default java.util.List<DialectCommand> commands() {
+        return java.util.List.of();
+    }
+
+    /**
      * Creates the dialect. It may open what it needs (observers on the node, its own stores through the context) but
      * serves nothing until the server has bound its listeners. A problem the operator must fix is thrown as
      * {@link DialectStartException}.

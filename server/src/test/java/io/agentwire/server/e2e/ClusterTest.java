@@ -54,6 +54,8 @@ class ClusterTest {
         flags.put("agentwire.http.port", 0);
         flags.put("agentwire.tracking.enabled", false);
         flags.put("agentwire.rooms.port", 0);
+        flags.put("agentwire.progress.enabled", false);
+        flags.put("agentwire.mesh.enabled", false);
         flags.put("agentwire.data-dir", dir.resolve(name).toString());
         flags.put("agentwire.cluster.redis", redis.uri());
         flags.put("agentwire.agents.demo.step-delay", stepDelay);

@@ -42,6 +42,8 @@ final class ServerProcess implements AutoCloseable {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
         pb.environment().put("AGENTWIRE_TRACKING_PORT", "0"); // not the documented 8000, which may be taken
         pb.environment().put("AGENTWIRE_ROOMS_PORT", "0");
+        pb.environment().put("AGENTWIRE_PROGRESS_ENABLED", "false"); // port 0 would share rooms' (both /socket.io/)
+        pb.environment().put("AGENTWIRE_MESH_ENABLED", "false");
         Process p = pb.start();
         ServerProcess sp = new ServerProcess(p, port, logFile);
         sp.awaitHealthy();

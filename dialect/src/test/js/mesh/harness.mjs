@@ -1,0 +1,515 @@
+// Drives the official socket.io-client against AgentWire's mesh dialect (spec 003 and the real MXF SDK's vocabulary)
+// as their clients do: io(BASE, {auth: {domainKey, keyId, secretKey}}) (the agent SDK opens a WebSocket directly),
+// io(BASE, {auth: {domainKey, username, password}}) (the user SDK), events in both vocabularies.
+// Usage: node harness.mjs <scenario> '<json params>' — prints one JSON object on stdout: {failures: [...], ...}.
+// Every wait is bounded; the Java test asserts that failures is empty and on the figures.
+import { io } from "socket.io-client";
+import crypto from "node:crypto";
+
+const [scenario, paramText] = process.argv.slice(2);
+const P = JSON.parse(paramText);
+const deadline = setTimeout(() => fail("harness timeout"), P.timeoutMs ?? 40000);
+const failures = [];
+const out = {};
+
+function fail(message) {
+  console.log(JSON.stringify({ error: message, failures, out }));
+  process.exit(1);
+}
+function check(name, cond, info) {
+  if (!cond) failures.push({ name, info: info === undefined ? null : info });
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function once(s, event, ms = 5000) {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no '${event}' within ${ms} ms`)), ms);
+    s.once(event, (...a) => { clearTimeout(t); resolve(a[0]); });
+  });
+}
+const until = async (pred, ms = 10000, what = "condition") => {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error(what + " not met in time");
+    await sleep(10);
+  }
+};
+const call = (s, ev, arg) => new Promise((resolve, reject) =>
+  s.timeout(5000).emit(ev, arg, (err, res) => (err ? reject(err) : resolve(res))));
+function recorder(s) {
+  const got = [];
+  s.onAny((event, payload) => got.push({ event, payload }));
+  return got;
+}
+const env = (eventType, agentId, channelId, data) =>
+  ({ eventId: crypto.randomUUID(), eventType, timestamp: Date.now(), agentId, channelId, data });
+
+async function api(path, body, key = P.apiKey) {
+  const headers = { "content-type": "application/json" };
+  if (key) headers["x-api-key"] = key;
+  const res = await fetch(P.api + path, { method: "POST", headers, body: JSON.stringify(body) });
+  let json = null;
+  try { json = JSON.parse(await res.text()); } catch { /* not JSON */ }
+  return { status: res.status, body: json };
+}
+const connect = (auth, opts = {}) => io(P.base, { forceNew: true, reconnection: false, auth, ...opts });
+// An agent as the real SDK's MxfService connects: WebSocket first, key in auth; resolves after the bootstrap.
+async function agent(key, extra = {}, opts = {}) {
+  const s = connect({ domainKey: P.domainKey, keyId: key.keyId, secretKey: key.secretKey, ...extra },
+    { transports: ["websocket"], ...opts });
+  const got = recorder(s);
+  await once(s, "agent:connected", 8000);
+  return { s, got };
+}
+async function user(name, password) {
+  const s = connect({ domainKey: P.domainKey, username: name, password });
+  const ok = await once(s, "auth:success", 8000);
+  return { s, ok };
+}
+async function setup(channels, agents) {
+  for (const c of channels) await api("/api/mesh/channels", { channelId: c, name: c });
+  const keys = {};
+  for (const [agentId, channelId] of Object.entries(agents)) {
+    const r = await api("/api/mesh/keys", { channelId, agentId });
+    if (r.status !== 201) throw new Error("key: " + JSON.stringify(r));
+    keys[agentId] = r.body;
+  }
+  return keys;
+}
+const uniq = () => crypto.randomBytes(4).toString("hex");
+async function refused(s) {
+  const err = await once(s, "connect_error");
+  s.close();
+  return err.message;
+}
+
+// ---- scenarios ----
+
+async function auth() {
+  // layer 1: the real server's connect_error messages
+  check("no auth", (await refused(connect({}))) === "Authentication required");
+  check("no domain key", (await refused(connect({ username: "x", password: "y" }))) === "Domain key required for SDK connection");
+  check("bad domain key", (await refused(connect({ domainKey: "wrong", username: "x", password: "y" }))) === "Invalid domain key");
+  // the admin API: guarded, validating
+  check("api without key", (await api("/api/mesh/users", { username: "u", password: "password1" }, null)).status === 401);
+  const badUser = await api("/api/mesh/users", { username: "alice" });
+  check("api names the field", badUser.status === 400 && badUser.body.error.details.field === "password", badUser);
+  const alice = await api("/api/mesh/users", { username: "alice", password: "correct horse" });
+  check("user created", alice.status === 201 && alice.body.username === "alice", alice);
+  // layer 2: users
+  const u = await user("alice", "correct horse");
+  check("auth:success user shape", u.ok.userId === alice.body.userId && u.ok.username === "alice" && u.ok.authType === "password", u.ok);
+  for (const [name, auth] of [["bad password", { username: "alice", password: "nope" }], ["unknown user", { username: "bob", password: "x" }],
+    ["no credentials", {}], ["bad jwt", { token: "bad" }]]) {
+    const s = connect({ domainKey: P.domainKey, ...auth });
+    const got = recorder(s);
+    const e = await once(s, "auth:error");
+    await until(() => got.some((g) => g.event === "error"), 3000, name + " error");
+    const err = got.find((g) => g.event === "error").payload;
+    check(name + ": auth:error", typeof e.error === "string" && e.error.startsWith("Authentication failed"), e);
+    check(name + ": error AUTH_FAILED", err.code === "AUTH_FAILED", err);
+    check(name + ": stays connected", s.connected);
+    // nothing else is served
+    s.emit("channel:create", { name: "x" });
+    await sleep(100);
+    check(name + ": not served", !got.some((g) => g.event === "channel:created"));
+    s.close();
+  }
+  // late authentication: the real client may send 'auth' after connecting
+  const late = connect({ domainKey: P.domainKey });
+  await once(late, "auth:error");
+  const lateBad = await call(late, "auth", { username: "alice", password: "wrong" });
+  check("late auth refused", lateBad.success === false, lateBad);
+  const lateOk = once(late, "auth:success");
+  const lateAck = await call(late, "auth", { username: "alice", password: "correct horse" });
+  check("late auth", lateAck.success && (await lateOk).username === "alice", lateAck);
+  const lc = await call(late, "channel:create", { channelId: "late-" + uniq(), name: "Late" });
+  check("served after late auth", lc.success, lc);
+  late.close();
+  const j = connect({ domainKey: P.domainKey, token: P.jwt });
+  const jok = await once(j, "auth:success");
+  check("jwt auth:success", jok.authType === "jwt" && jok.userId === "jwt-user", jok);
+  j.close();
+  // channels and keys from a user socket, both vocabularies
+  const ch = "ch-" + uniq();
+  const created = once(u.s, "channel:created");
+  u.s.emit("channel:create", env("channel:create", "", ch, { name: "Research", description: "d" }));
+  const c1 = await created;
+  check("real channel:created envelope", c1.channelId === ch && c1.data.name === "Research" && c1.eventType === "channel:created", c1);
+  const gen = await call(u.s, "key:generate", { channelId: ch, agentId: "a1" });
+  check("key:generate ack", gen.success && gen.keyId.startsWith("key_") && gen.secretKey && gen.channelId === ch, gen);
+  const missing = await call(u.s, "key:generate", { channelId: "nope-" + uniq(), agentId: "a1" });
+  check("key for a missing channel", !missing.success && missing.code === "CHANNEL_NOT_FOUND", missing);
+  // agent key: the real bootstrap
+  const s = connect({ domainKey: P.domainKey, keyId: gen.keyId, secretKey: gen.secretKey, capabilities: ["research"] }, { transports: ["websocket"] });
+  const got = recorder(s);
+  await until(() => got.some((g) => g.event === "agent:connected"), 8000, "agent:connected");
+  const names = got.map((g) => g.event);
+  out.bootstrap = names;
+  const ok = got.find((g) => g.event === "auth:success").payload;
+  check("key auth:success shape", ok.agentId === "a1" && ok.channelId === ch && ok.authType === "key" && ok.channelConfig.channelId === ch && Array.isArray(ok.activeAgents), ok);
+  const reg = got.find((g) => g.event === "agent:registered").payload;
+  check("agent:registered envelope", reg.agentId === "a1" && reg.channelId === ch && reg.data.status === "registered" && reg.data.capabilities[0] === "research", reg);
+  check("auth:success first", names[0] === "auth:success", names);
+  check("transport websocket", s.io.engine.transport.name === "websocket");
+  // a key used for another channel
+  const other = "other-" + uniq();
+  await api("/api/mesh/channels", { channelId: other, name: other });
+  const denied = await call(s, "channel:join", { channelId: other, agentId: "a1" });
+  check("key outside its channel: join", !denied.success && denied.code === "PERMISSION_DENIED", denied);
+  const denied2 = await call(s, "message:send", { channelId: other, content: "hi" });
+  check("key outside its channel: send", !denied2.success && denied2.code === "PERMISSION_DENIED", denied2);
+  await until(() => got.some((g) => g.event === "error" && g.payload.code === "PERMISSION_DENIED"), 3000, "error event");
+  // bad secret
+  const bad = connect({ domainKey: P.domainKey, keyId: gen.keyId, secretKey: "AAAA" });
+  const badGot = recorder(bad);
+  await once(bad, "auth:error");
+  await until(() => badGot.some((g) => g.event === "error"), 3000, "INVALID_KEY");
+  check("bad secret INVALID_KEY", badGot.find((g) => g.event === "error").payload.code === "INVALID_KEY");
+  bad.close();
+  // re-auth on reconnect: a revoked key does not come back
+  s.close();
+  const r = connect({ domainKey: P.domainKey, keyId: gen.keyId, secretKey: gen.secretKey }, { transports: ["websocket"], reconnection: true, reconnectionDelay: 100, reconnectionAttempts: 3 });
+  await once(r, "agent:connected", 8000);
+  const goneP = once(r, "disconnect", 8000).catch(() => null);
+  const rev = await api("/api/mesh/keys/revoke", { keyId: gen.keyId });
+  check("revoke", rev.status === 200, rev);
+  const gone = await goneP;
+  check("revoked key's socket disconnected", gone === "io server disconnect", gone);
+  const rgot = recorder(r);
+  r.connect(); // the client comes back with the same credentials: both layers are checked again
+  await until(() => rgot.some((g) => g.event === "auth:error") || !r.active, 8000, "re-auth");
+  check("revoked key refused at reconnection", !rgot.some((g) => g.event === "agent:connected") && (rgot.some((g) => g.event === "auth:error") || !r.active), rgot);
+  r.close();
+  const fresh = connect({ domainKey: P.domainKey, keyId: gen.keyId, secretKey: gen.secretKey });
+  const fe = await once(fresh, "auth:error");
+  check("revoked key: auth:error", fe.error.includes("revoked"), fe);
+  fresh.close();
+  u.s.close();
+}
+
+async function messages() {
+  const A = "A-" + uniq(), B = "B-" + uniq();
+  const keys = await setup([A, B], { a1: A, a2: A, a3: A, b1: B });
+  const a1 = await agent(keys.a1), a2 = await agent(keys.a2), b1 = await agent(keys.b1);
+  const a3 = await agent(keys.a3, { vocabulary: "spec" }, { reconnection: true, reconnectionDelay: 100 });
+  // concurrent senders, both vocabularies: a1 the document's message:send, a2 the real message:channel
+  const N = 40;
+  const sends = [];
+  for (let i = 0; i < N; i++) {
+    sends.push(call(a1.s, "message:send", { channelId: A, content: `a1-${i}` }));
+    a2.s.emit("message:channel", env("message:channel", "a2", A, { toolType: "channelMessage", senderId: "a2",
+      content: { format: "text", data: `a2-${i}` }, context: { channelId: A }, metadata: {} }));
+  }
+  await Promise.all(sends);
+  const texts = (got, ev) => got.filter((g) => g.event === ev).map((g) => ev === "message" ? g.payload.content : g.payload.data.content.data);
+  await until(() => texts(a3.got, "message").length >= 2 * N && texts(a1.got, "message").length >= 2 * N
+    && texts(a2.got, "message:channel").length >= 2 * N, 15000, "all messages").catch((e) => {
+    throw new Error(e.message + " " + JSON.stringify([texts(a1.got, "message:channel").length, texts(a2.got, "message:channel").length,
+      texts(a3.got, "message").length, a1.got.map((g) => g.event).slice(0, 8), a2.got.filter((g) => g.event.includes("error")).slice(0, 3)]));
+  });
+  await sleep(300);
+  // a1 spoke the document's vocabulary (message:send), a2 the real one: each gets the channel in its own
+  const o1 = texts(a1.got, "message"), o2 = texts(a2.got, "message:channel"), o3 = texts(a3.got, "message");
+  check("exactly once", o1.length === 2 * N && o2.length === 2 * N && o3.length === 2 * N, [o1.length, o2.length, o3.length]);
+  check("no duplicates", new Set(o1).size === 2 * N && new Set(o3).size === 2 * N);
+  check("one order for every member", JSON.stringify(o1) === JSON.stringify(o2) && JSON.stringify(o1) === JSON.stringify(o3));
+  const seq = (o, p) => o.filter((t) => t.startsWith(p)).map((t) => +t.split("-")[1]);
+  check("sender order kept", JSON.stringify(seq(o1, "a1")) === JSON.stringify([...Array(N).keys()]) && JSON.stringify(seq(o1, "a2")) === JSON.stringify([...Array(N).keys()]));
+  check("spec vocabulary gets no real events", !a3.got.some((g) => g.event === "message:channel"));
+  check("real vocabulary gets no spec events", !a2.got.some((g) => g.event === "message"));
+  check("spec sender gets no real events", !a1.got.some((g) => g.event === "message:channel"));
+  check("channel B sees nothing of A", !b1.got.some((g) => g.event.startsWith("message")), b1.got.map((g) => g.event));
+  const m0 = a3.got.find((g) => g.event === "message").payload;
+  check("document message shape", m0.channelId === A && typeof m0.from === "string" && typeof m0.timestamp === "string" && m0.messageId, m0);
+  // the channel's stream: every message has its seq (the channel's order), and the history returns them
+  const seqs = a3.got.filter((g) => g.event === "message").map((g) => g.payload.seq);
+  check("seq rises by one", seqs.every((x, i) => i === 0 || x === seqs[i - 1] + 1), seqs);
+  const h = await call(a3.s, "channel:history", { channelId: A, limit: 10 });
+  check("history: the last 10 in order", h.success && h.messages.length === 10 && h.messages[9].content === o3[2 * N - 1]
+    && h.messages[9].seq === seqs[seqs.length - 1], h);
+  const hb = await call(b1.s, "channel:history", { channelId: A });
+  check("history of another channel refused", !hb.success && hb.code === "PERMISSION_DENIED", hb);
+  // direct: only the target
+  const before = a2.got.length;
+  await call(a1.s, "message:direct", { targetAgentId: "a3", content: "psst" });
+  a2.s.emit("message:agent", env("message:agent", "a2", A, { toolType: "agentMessage", senderId: "a2", receiverId: "a1", content: { format: "text", data: "back" } }));
+  await until(() => a3.got.some((g) => g.event === "direct_message") && a1.got.some((g) => g.event === "direct_message"), 5000, "direct");
+  await sleep(200);
+  check("direct to target only", !a2.got.slice(before).some((g) => g.event.includes("direct") || g.event === "message:agent")
+    && !b1.got.some((g) => g.event.includes("direct") || g.event === "message:agent") && !a3.got.some((g) => g.event === "direct_message" && g.payload.content === "back"), a2.got.slice(before));
+  check("direct_message shape", a3.got.find((g) => g.event === "direct_message").payload.content === "psst");
+  const back = a1.got.find((g) => g.event === "direct_message").payload;
+  check("real message:agent reaches a document client as direct_message", back.from === "a2" && back.content === "back", back);
+  a2.s.emit("message:agent", env("message:agent", "a2", A, { toolType: "agentMessage", senderId: "a2", receiverId: "a2", content: { format: "text", data: "self" } }));
+  await until(() => a2.got.some((g) => g.event === "message:agent"), 5000, "real direct");
+  const self = a2.got.find((g) => g.event === "message:agent").payload;
+  check("message:agent envelope", self.agentId === "a2" && self.data.content.data === "self" && self.data.receiverId === "a2", self);
+  const none = await call(a1.s, "message:direct", { targetAgentId: "ghost", content: "x" });
+  check("AGENT_NOT_FOUND", !none.success && none.code === "AGENT_NOT_FOUND", none);
+  // broadcast with its type
+  await call(a1.s, "message:broadcast", { channelId: A, content: "all hands", type: "announcement" });
+  await until(() => a3.got.some((g) => g.event === "message" && g.payload.type === "announcement"), 5000, "broadcast");
+  const badType = await call(a1.s, "message:broadcast", { channelId: A, content: "x", type: "shout" });
+  check("broadcast type validated", !badType.success && badType.code === "VALIDATION_ERROR", badType);
+  // a dropped agent recovers what it missed
+  const seen = texts(a3.got, "message").length;
+  a3.s.io.engine.close(); // a transport drop: socket.io-client reconnects and asks to recover
+  await until(() => !a3.s.connected, 3000, "drop");
+  for (let i = 0; i < 5; i++) await call(a1.s, "message:send", { channelId: A, content: `missed-${i}` });
+  await until(() => a3.s.connected, 8000, "reconnect");
+  await until(() => texts(a3.got, "message").length >= seen + 5, 8000, "recovery");
+  await sleep(200);
+  const after = texts(a3.got, "message").slice(seen);
+  check("recovered", a3.s.recovered === true);
+  check("missed messages recovered once, in order", JSON.stringify(after) === JSON.stringify([0, 1, 2, 3, 4].map((i) => `missed-${i}`)), after);
+  // validation, with and without ack
+  const v = await call(a1.s, "message:send", { channelId: A });
+  check("VALIDATION_ERROR names content", !v.success && v.code === "VALIDATION_ERROR", v);
+  a1.s.emit("message:send", { content: "x" });
+  await until(() => a1.got.some((g) => g.event === "error" && g.payload.details && g.payload.details.field === "channelId"), 3000, "error without ack");
+  check("connection survives", a1.s.connected);
+  a1.s.emit("heartbeat", env("heartbeat", "a1", A, { clientTimestamp: Date.now() }));
+  for (const x of [a1, a2, a3, b1]) x.s.close();
+}
+
+async function tasks() {
+  const T = "T-" + uniq();
+  const keys = await setup([T], { coder: T, writer: T, lead: T, idle: T });
+  const coder = await agent(keys.coder);
+  coder.s.emit("agent:register", { agentId: "coder", name: "Coder", channelId: T, role: "developer", capabilities: ["code", "test"] });
+  const writer = await agent(keys.writer);
+  writer.s.emit("agent:register", { agentId: "writer", name: "Writer", channelId: T, role: "author", capabilities: ["write"] });
+  const lead = await agent(keys.lead);
+  lead.s.emit("agent:register", { agentId: "lead", name: "Lead", channelId: T, role: "lead", capabilities: [] });
+  await until(() => [coder, writer, lead].every((a) => a.got.some((g) => g.event === "agent:registered" && !g.payload.eventType)), 5000, "registered");
+  const st = await call(lead.s, "agent:status", { agentId: "coder" });
+  check("agent:status", st.success && st.online === true && st.role === "developer", st);
+  const create = (task) => call(lead.s, "task:create", { channelId: T, task });
+  const cap = await create({ name: "Fix", description: "d", requirements: ["code"], assignmentStrategy: "capability", priority: "high" });
+  check("capability picks coder", cap.success && cap.assignedTo === "coder", cap);
+  const role = await create({ name: "Doc", description: "d", assignmentStrategy: "role", metadata: { role: "author" } });
+  check("role picks writer", role.assignedTo === "writer", role);
+  const work = await create({ name: "Any", description: "d", assignmentStrategy: "workload" });
+  check("workload picks the least loaded (lead)", work.assignedTo === "lead", work);
+  const llm = await create({ name: "Think", description: "d", requirements: ["write"], assignmentStrategy: "llm" });
+  check("llm falls back to capability without a model", llm.assignedTo === "writer" && llm.assignmentReason.includes("no model"), llm);
+  const bad = await create({ name: "X", assignmentStrategy: "magic" });
+  check("strategy validated", !bad.success && bad.code === "VALIDATION_ERROR", bad);
+  await until(() => coder.got.some((g) => g.event === "task:assigned" && (g.payload.data || g.payload).taskId === cap.taskId), 5000, "task:assigned");
+  // real vocabulary: create_request with the real fields
+  const realCreated = once(writer.s, "task:created");
+  writer.s.emit("task:create_request", env("task:create_request", "writer", T, { task: { channelId: T, title: "Real", description: "d",
+    assignmentScope: "single", assignmentStrategy: "expertise_driven", priority: "medium", requiredCapabilities: ["test"] } }));
+  const rc = await realCreated;
+  check("real task:created", rc.data.task.title === "Real" && rc.data.toAgentId === "coder", rc);
+  // progress, complete with the document's ack
+  const pr = await call(coder.s, "task:progress", { taskId: cap.taskId, progress: { status: "in_progress", percentage: 50 } });
+  check("progress", pr.success && pr.status === "in_progress", pr);
+  const done = await call(coder.s, "task:complete", { taskId: cap.taskId, result: { success: true, output: 42 } });
+  check("task:complete ack", done.success === true && done.error === undefined, done);
+  const again = await call(coder.s, "task:complete", { taskId: cap.taskId, result: { success: true } });
+  check("task:complete ack error", again.success === false && typeof again.error === "string", again);
+  const notMine = await call(writer.s, "task:complete", { taskId: work.taskId, result: { success: true } });
+  check("only assignee/creator", !notMine.success && notMine.code === "PERMISSION_DENIED", notMine);
+  await until(() => lead.got.some((g) => g.event === "task:completed"), 5000, "task:completed to creator");
+  // reassignment: the writer leaves; its open task goes to the next capability match
+  writer.s.close();
+  await until(() => coder.got.some((g) => g.event === "task:assigned" && (g.payload.data || g.payload).taskId === role.taskId)
+    || lead.got.some((g) => g.event === "task:assigned" && (g.payload.data || g.payload).taskId === role.taskId), 8000, "reassigned");
+  // deadline
+  const dl = await create({ name: "Soon", description: "d", deadline: new Date(Date.now() + 800).toISOString(), assignmentStrategy: "workload" });
+  await until(() => lead.got.some((g) => (g.event === "task:failed" || g.event === "task:expired") && (g.payload.data || g.payload).taskId === dl.taskId), 8000, "deadline");
+  out.tasks = { cap: cap.taskId, role: role.taskId };
+  for (const x of [coder, lead]) x.s.close();
+}
+
+// llm: the configured model picks (writer, though capability would pick coder) and says why; then it answers
+// nonsense and the assignment falls back to capability
+async function llm() {
+  const T = "LLM-" + uniq();
+  const keys = await setup([T], { coder: T, writer: T });
+  const coder = await agent(keys.coder, { vocabulary: "spec" });
+  coder.s.emit("agent:register", { agentId: "coder", name: "Coder", channelId: T, capabilities: ["code"] });
+  const writer = await agent(keys.writer, { vocabulary: "spec" });
+  writer.s.emit("agent:register", { agentId: "writer", name: "Writer", channelId: T, capabilities: ["write"] });
+  await until(() => [coder, writer].every((a) => a.got.some((g) => g.event === "agent:registered" && !g.payload.eventType)), 5000, "registered");
+  const first = await call(coder.s, "task:create", { channelId: T, task: { name: "Pick", description: "d", requirements: ["code"], assignmentStrategy: "llm" } });
+  check("the model chose", first.success && first.assignedTo === "writer" && first.assignmentReason === "llm: writes best", first);
+  const second = await call(coder.s, "task:create", { channelId: T, task: { name: "Pick2", description: "d", requirements: ["code"], assignmentStrategy: "llm" } });
+  check("fallback to capability when the model fails", second.assignedTo === "coder" && second.assignmentReason.startsWith("llm: model failed; capability"), second);
+  coder.s.close(); writer.s.close();
+}
+
+async function memory() {
+  const M = "M-" + uniq(), N = "N-" + uniq();
+  const keys = await setup([M, N], { m1: M, m2: M, n1: N });
+  const m1 = await agent(keys.m1, { vocabulary: "spec" }), m2 = await agent(keys.m2), n1 = await agent(keys.n1, { vocabulary: "spec" });
+  let r = await call(m1.s, "memory:update", { scope: "agent", targetId: "m1", key: "k", value: { v: 1 }, metadata: { tags: ["t"] } });
+  check("update own", r.success, r);
+  r = await call(m1.s, "memory:get", { scope: "agent", targetId: "m1" });
+  check("memory:data", r.entries.length === 1 && r.entries[0].value.v === 1 && r.entries[0].metadata.tags[0] === "t", r);
+  const data = once(m1.s, "memory:data");
+  m1.s.emit("memory:get", { scope: "agent", targetId: "m1", key: "k" });
+  check("memory:data event without ack", (await data).entries[0].key === "k");
+  r = await call(n1.s, "memory:get", { scope: "agent", targetId: "m1" });
+  check("agent memory isolated", !r.success && r.code === "PERMISSION_DENIED", r);
+  await call(m1.s, "memory:update", { scope: "channel", targetId: M, key: "plan", value: "p" });
+  r = await call(n1.s, "memory:get", { scope: "channel", targetId: M });
+  check("channel memory isolated", !r.success && r.code === "PERMISSION_DENIED", r);
+  // the real vocabulary: memory:get → memory:get:result by operationId
+  const res = once(m2.s, "memory:get:result");
+  m2.s.emit("memory:get", env("memory:get", "m2", M, { operationId: "op-1", scope: "channel", id: M }));
+  const gr = await res;
+  check("real memory:get:result", gr.data.operationId === "op-1" && gr.data.memory.plan === "p", gr);
+  const upd = once(m2.s, "memory:update:result");
+  m2.s.emit("memory:update", env("memory:update", "m2", M, { operationId: "op-2", scope: "relationship", id: ["m2", "m1"], data: { trust: 0.9 } }));
+  check("real memory:update:result", (await upd).data.operationId === "op-2");
+  r = await call(m1.s, "memory:get", { scope: "relationship", targetId: "m1|m2" });
+  check("relationship shared by both", r.entries.length === 1 && r.entries[0].value === 0.9, r);
+  r = await call(n1.s, "memory:get", { scope: "relationship", targetId: "m1|m2" });
+  check("relationship isolated", !r.success && r.code === "PERMISSION_DENIED", r);
+  // bulk: validated as a whole, then applied
+  r = await call(m1.s, "memory:bulk", { operations: [{ action: "create", scope: "agent", targetId: "m1", key: "a", value: 1 },
+    { action: "update", scope: "agent", targetId: "m1", key: "b", value: 2 }, { action: "delete", scope: "agent", targetId: "m1", key: "k" }] });
+  check("bulk", r.success && r.applied === 3, r);
+  r = await call(m1.s, "memory:get", { scope: "agent", targetId: "m1" });
+  check("bulk applied", r.entries.map((e) => e.key).sort().join() === "a,b", r);
+  r = await call(m1.s, "memory:bulk", { operations: [{ action: "create", scope: "agent", targetId: "m1", key: "c", value: 1 }, { action: "explode" }] });
+  check("bulk validation names the operation", !r.success && r.code === "VALIDATION_ERROR", r);
+  r = await call(m1.s, "memory:get", { scope: "agent", targetId: "m1", key: "c" });
+  check("invalid bulk applies nothing", r.entries.length === 0, r);
+  // expiry
+  await call(m1.s, "memory:update", { scope: "agent", targetId: "m1", key: "tmp", value: 1, metadata: { expiresAt: new Date(Date.now() + 500).toISOString() } });
+  r = await call(m1.s, "memory:get", { scope: "agent", targetId: "m1", key: "tmp" });
+  check("before expiry", r.entries.length === 1, r);
+  await sleep(700);
+  r = await call(m1.s, "memory:get", { scope: "agent", targetId: "m1", key: "tmp" });
+  check("after expiry", r.entries.length === 0, r);
+  r = await call(m1.s, "memory:delete", { scope: "agent", targetId: "m1", key: "a" });
+  check("delete", r.success && r.deletedCount === 1, r);
+  r = await call(m1.s, "memory:update", { scope: "galaxy", targetId: "m1", key: "k", value: 1 });
+  check("scope validated", !r.success && r.code === "VALIDATION_ERROR" && r.error.includes("scope"), r);
+  await call(m1.s, "memory:update", { scope: "agent", targetId: "m1", key: "durable", value: "kept" });
+  for (const x of [m1, m2, n1]) x.s.close();
+}
+
+async function limits() {
+  const L = "L-" + uniq();
+  const keys = await setup([L], { l1: L, l2: L });
+  const l1 = await agent(keys.l1, { vocabulary: "spec" }), l2 = await agent(keys.l2, { vocabulary: "spec" });
+  const msgs = [];
+  for (let i = 0; i < P.messages + 1; i++) msgs.push(await call(l1.s, "message:send", { channelId: L, content: "m" + i }));
+  check("messages within limit", msgs.slice(0, P.messages).every((m) => m.success));
+  const last = msgs[P.messages];
+  check("messages RATE_LIMITED", !last.success && last.code === "RATE_LIMITED", last);
+  await until(() => l1.got.some((g) => g.event === "error" && g.payload.code === "RATE_LIMITED"), 3000, "error event");
+  const e = l1.got.find((g) => g.event === "error" && g.payload.code === "RATE_LIMITED").payload;
+  check("retry-after", e.details.retryAfterMs > 0 && e.details.category === "messages", e);
+  const mem = await call(l1.s, "memory:get", { scope: "agent", targetId: "l1" });
+  check("memory unaffected", mem.success, mem);
+  const other = await call(l2.s, "message:send", { channelId: L, content: "other agent" });
+  check("other agent unaffected", other.success, other);
+  const m = [];
+  for (let i = 0; i < P.memory; i++) m.push(await call(l2.s, "memory:get", { scope: "agent", targetId: "l2" }));
+  const over = await call(l2.s, "memory:get", { scope: "agent", targetId: "l2" });
+  check("memory RATE_LIMITED", !over.success && over.code === "RATE_LIMITED", over);
+  const t = [];
+  for (let i = 0; i < P.tools + 1; i++) t.push(await call(l1.s, "mcp:tool:execute", { toolName: "x", arguments: {} }));
+  check("tool executions RATE_LIMITED", t[P.tools].code === "RATE_LIMITED" && t.slice(0, P.tools).every((x) => x.code !== "RATE_LIMITED"), t.map((x) => x.code));
+  check("connection survives", l1.s.connected && l2.s.connected);
+  l1.s.close(); l2.s.close();
+}
+
+// MXP: AES-256-GCM as the real MxpEncryption (PBKDF2-SHA256, 100 000 iterations, 16-byte IV)
+function mxpKey() { return crypto.pbkdf2Sync(P.mxpKey, P.mxpSalt, 100000, 32, "sha256"); }
+function encrypt(payload, key) {
+  const iv = crypto.randomBytes(16);
+  const c = crypto.createCipheriv("aes-256-gcm", key, iv);
+  const data = Buffer.concat([c.update(JSON.stringify(payload), "utf8"), c.final()]);
+  return { algorithm: "aes-256-gcm", data: data.toString("base64"), iv: iv.toString("base64"), authTag: c.getAuthTag().toString("base64") };
+}
+function decrypt(p, key) {
+  const d = crypto.createDecipheriv("aes-256-gcm", key, Buffer.from(p.iv, "base64"));
+  d.setAuthTag(Buffer.from(p.authTag, "base64"));
+  return JSON.parse(Buffer.concat([d.update(Buffer.from(p.data, "base64")), d.final()]).toString("utf8"));
+}
+async function mxp() {
+  const X = "X-" + uniq();
+  const keys = await setup([X], { x1: X, x2: X, x3: X });
+  const x1 = await agent(keys.x1), x2 = await agent(keys.x2), x3 = await agent(keys.x3, { vocabulary: "spec" });
+  const payload = { op: "calc.sum", args: [10, 20, 30] };
+  if (P.mxpKey) {
+    const key = mxpKey();
+    const sent = encrypt(payload, key);
+    const content = { version: "2.0", type: "operation", encrypted: true, payload: sent, messageId: "m1", senderId: "x1" };
+    x1.s.emit("message:channel", env("message:channel", "x1", X, { toolType: "channelMessage", senderId: "x1", content: { format: "json", data: content }, context: { channelId: X } }));
+    await until(() => x2.got.some((g) => g.event === "message:channel") && x3.got.some((g) => g.event === "message"), 5000, "mxp delivered");
+    const r2 = x2.got.find((g) => g.event === "message:channel").payload.data.content.data;
+    const r3 = x3.got.find((g) => g.event === "message").payload.content;
+    check("re-encrypted", r2.encrypted && r2.payload.algorithm === "aes-256-gcm" && r2.payload.iv !== sent.iv, r2);
+    check("fresh IV per recipient", r2.payload.iv !== r3.payload.iv);
+    check("round trip x2", JSON.stringify(decrypt(r2.payload, key)) === JSON.stringify(payload));
+    check("round trip x3 (document's version 1.0 shape too)", JSON.stringify(decrypt(r3.payload, key)) === JSON.stringify(payload));
+    // the document's 1.0 form with a plain payload: encrypted for each recipient
+    await call(x3.s, "message:send", { channelId: X, content: { version: "1.0", type: "operation", encrypted: true, payload } });
+    await until(() => x2.got.filter((g) => g.event === "message:channel").length >= 2, 5000, "1.0 delivered");
+    const v1 = x2.got.filter((g) => g.event === "message:channel")[1].payload.data.content.data;
+    check("1.0 sealed for recipients", JSON.stringify(decrypt(v1.payload, key)) === JSON.stringify(payload), v1);
+    // tampered tag: refused to the sender, nothing forwarded
+    const tampered = encrypt(payload, key);
+    const tag = Buffer.from(tampered.authTag, "base64"); tag[0] ^= 1; tampered.authTag = tag.toString("base64");
+    const before = x2.got.length;
+    const r = await call(x3.s, "message:send", { channelId: X, content: { version: "2.0", type: "operation", encrypted: true, payload: tampered } });
+    check("tampered tag refused", !r.success && r.code === "VALIDATION_ERROR" && r.error.includes("tag"), r);
+    await sleep(300);
+    check("tampered not forwarded", !x2.got.slice(before).some((g) => g.event === "message:channel"));
+  } else {
+    const opaque = { algorithm: "aes-256-gcm", data: "AAAA", iv: "BBBB", authTag: "CCCC" };
+    const content = { version: "2.0", type: "operation", encrypted: true, payload: opaque };
+    await call(x3.s, "message:send", { channelId: X, content });
+    await until(() => x2.got.some((g) => g.event === "message:channel"), 5000, "passthrough");
+    const got = x2.got.find((g) => g.event === "message:channel").payload.data.content.data;
+    check("passthrough unchanged", JSON.stringify(got) === JSON.stringify(content), got);
+  }
+  for (const x of [x1, x2, x3]) x.s.close();
+}
+
+// restart: phase "before" makes state, phase "after" (another process, after the server restarted) reads it
+async function restart() {
+  if (P.phase === "before") {
+    await api("/api/mesh/users", { username: "carol", password: "restart-pass" });
+    const u = await user("carol", "restart-pass");
+    const R = "R-" + uniq();
+    u.s.emit("channel:create", env("channel:create", "", R, { name: "Kept" }));
+    await once(u.s, "channel:created");
+    const key = await call(u.s, "key:generate", { channelId: R, agentId: "r1" });
+    const r1 = await agent(key, { vocabulary: "spec" });
+    const t = await call(r1.s, "task:create", { channelId: R, task: { name: "Durable", description: "d" } });
+    await call(r1.s, "memory:update", { scope: "agent", targetId: "r1", key: "k", value: "kept" });
+    await call(r1.s, "memory:update", { scope: "channel", targetId: R, key: "k", value: "kept" });
+    Object.assign(out, { channel: R, key, taskId: t.taskId });
+    r1.s.close(); u.s.close();
+  } else {
+    const u = await user("carol", "restart-pass");
+    check("user kept", u.ok.username === "carol");
+    const r1 = await agent(P.key, { vocabulary: "spec" });
+    check("key and channel kept", r1.got.find((g) => g.event === "auth:success").payload.channelConfig.name === "Kept");
+    const t = await call(r1.s, "task:progress", { taskId: P.taskId, progress: { status: "in_progress", percentage: 10 } });
+    check("task kept", t.success && t.name === "Durable", t);
+    const m = await call(r1.s, "memory:get", { scope: "agent", targetId: "r1" });
+    check("agent memory kept", m.entries.length === 1 && m.entries[0].value === "kept", m);
+    const c = await call(r1.s, "memory:get", { scope: "channel", targetId: P.channel });
+    check("channel memory kept", c.entries.length === 1, c);
+    r1.s.close(); u.s.close();
+  }
+}
+
+const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart };
+try {
+  await scenarios[scenario]();
+  clearTimeout(deadline);
+  console.log(JSON.stringify({ failures, out }));
+  process.exit(0);
+} catch (e) {
+  fail(String(e && e.stack || e));
+}
