@@ -19,10 +19,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Redis broker against a real redis-server: offsets, window, order across nodes, Redis going away. */
+@Tag("integration")
 class RedisBrokerTest {
     @RegisterExtension
     static final RedisExtension REDIS = new RedisExtension();

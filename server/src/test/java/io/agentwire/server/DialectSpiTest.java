@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * served, its banner line, metric and readiness check shown — with no line of {@code server} naming it. And the
  * listener rule: dialects on one host and port share one listener; overlapping paths stop the start naming both.
  */
+@Tag("integration")
 class DialectSpiTest {
     @TempDir Path dir;
 

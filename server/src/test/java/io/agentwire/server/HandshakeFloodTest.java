@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a token connects to the rooms namespace in the middle of it (from another address: one flooding address holds at
  * most {@code max-pending-sessions-per-address}), and SIGTERM still stops the process.
  */
+@Tag("integration")
 class HandshakeFloodTest {
     private static final int MAX_PENDING = 300;
     private static final int PER_ADDRESS = 100;

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same host and port (each keeping its own message limit), get one each on different ports, and each can be turned
  * off alone.
  */
+@Tag("integration")
 class RoomsListenerTest {
     @TempDir Path dir;
 

@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Reconnection: the quick flow, the extended flow, unknown/expired/forbidden sessions, restarts. */
+@Tag("integration")
 class EnvelopeResumeTest {
     @TempDir Path dir;
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The AgentCraft vocabulary on AgentCraft's real path, over real sockets: a demo run seen as AgentCraft's components
  * read it, the requests and their acknowledgements, and the tracking state coming back after a restart.
  */
+@Tag("integration")
 class AgentCraftVocabularyTest {
     static final String CHAT_ID = "agent_chat_1764680000000_k3j9x2ab1";
 
