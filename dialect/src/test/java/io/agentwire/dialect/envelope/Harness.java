@@ -19,6 +19,7 @@ import io.agentwire.transport.Routes;
 import io.agentwire.transport.ServerConfig;
 import io.agentwire.transport.Transport;
 import io.agentwire.transport.WriterLimits;
+import io.agentwire.transport.testing.SkippingClock;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.agentwire.dialect.envelope;
+package io.agentwire.transport.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,11 +7,15 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The system UTC clock plus an offset a test moves forward: time "passes" without the test sleeping. */
-final class SkippingClock extends Clock {
+/**
+ * The system UTC clock plus an offset a test moves forward: for a real server (whose other timers keep real time)
+ * in which the time some logic reads must "pass" without the test sleeping. Thread-safe.
+ */
+public final class SkippingClock extends Clock {
     private final AtomicLong offsetNanos = new AtomicLong();
 
-    void skip(Duration d) {
+    /** Moves this clock {@code d} ahead of the system's. */
+    public void skip(Duration d) {
         offsetNanos.addAndGet(d.toNanos());
     }
 
