@@ -91,6 +91,7 @@ final class ConnectionWriter {
      * Any thread.
      */
     void whenDrained(int below, Runnable task) {
+        if (closed) return;
         Drained d = new Drained(below, task);
         drained = d;
         if (queuedMessages.get() < below && DRAINED.compareAndSet(this, d, null)) {
