@@ -8,6 +8,7 @@ import io.agentwire.agent.model.ChatTextModel;
 import io.agentwire.agent.model.ModelCalls;
 import io.agentwire.agent.model.OpenAiChatClient;
 import io.agentwire.agent.pipeline.PipelineAgent;
+import io.agentwire.agent.toolsmith.RegistryCatalog;
 import io.agentwire.agent.toolsmith.ToolsmithAgent;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.remote.RemoteAgents;
@@ -16,6 +17,7 @@ import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Sessions;
 import io.agentwire.core.TextModel;
+import io.agentwire.core.ToolCatalog;
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
 import io.agentwire.dialect.spi.Dialect;
@@ -73,6 +75,7 @@ public final class AgentWireServer implements AutoCloseable {
     private boolean closed;
     private McpToolbox tools;
     private OpenAiChatClient model;
+    private ToolsmithAgent toolsmith;
 
     public AgentWireServer(AgentWireConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -118,7 +121,7 @@ public final class AgentWireServer implements AutoCloseable {
             DialectContext context = new DialectContext(node, sessions, agents, config.agents().defaultAgent(),
                     backend.presence(), backend.recoveryRecords(), jwt, jwt::check, apiKeys, Clock.systemUTC(),
                     config.dev(), config.cluster().isPresent(), config.dataDir(),
-                    model == null ? Map.of() : Map.of(TextModel.class, new ChatTextModel(model))); // the configured model, for dialects
+                    services()); // the configured model and the toolsmith's registry, for dialects
             createDialects(context);
 
             Metrics metrics = opened.push("metrics", new Metrics());
@@ -168,6 +171,14 @@ public final class AgentWireServer implements AutoCloseable {
             closed = true;
             throw e;
         }
+    }
+
+    /** Server parts dialects may use: the configured model ({@link TextModel}), the toolsmith's registry ({@link ToolCatalog}). */
+    private Map<Class<?>, Object> services() {
+        Map<Class<?>, Object> services = new LinkedHashMap<>();
+        if (model != null) services.put(TextModel.class, new ChatTextModel(model));
+        if (toolsmith != null) services.put(ToolCatalog.class, new RegistryCatalog(toolsmith.registry()));
+        return services;
     }
 
     /** The stream prefixes kept durable: the core's ({@code session:}) and those the enabled dialects ask for. */
@@ -295,7 +306,8 @@ public final class AgentWireServer implements AutoCloseable {
         list.add(new PipelineAgent(new ModelCalls(model), tools, settings.pipeline()));
         log.info("pipeline agent ready: model {} at {}, {} MCP tools from {} servers", settings.model().get().model(),
                 settings.model().get().baseUrl(), tools.names().size(), settings.mcpServers().size());
-        list.add(opened.push("toolsmith agent", new ToolsmithAgent(new ModelCalls(model), settings.toolsmith())));
+        toolsmith = opened.push("toolsmith agent", new ToolsmithAgent(new ModelCalls(model), settings.toolsmith()));
+        list.add(toolsmith);
         return list;
     }
 

@@ -70,7 +70,23 @@ class ProgressToolsmithTest {
                 assertThat(qc.path("response").asText()).isNotBlank();
                 assertThat(r.path("flow").path("order").toString())
                         .isEqualTo("[\"query_complete\",\"session_memory\",\"tool_count\"]");
+                // the registry the toolsmith wrote is the REST API's (through the ToolCatalog the server provides)
+                JsonNode tools = restGet(s.port("progress"), "/api/tools");
+                assertThat(tools.path("count").asInt()).isEqualTo(1);
+                assertThat(tools.path("tools").get(0).path("name").asText()).isEqualTo("km_to_miles");
+                assertThat(tools.path("tools").get(0).path("file_path").asText()).endsWith("km_to_miles.py");
+                JsonNode one = restGet(s.port("progress"), "/api/tools/km_to_miles");
+                assertThat(one.toString()).contains("def km_to_miles");
             }
         }
+    }
+
+    private static JsonNode restGet(int port, String path) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(java.time.Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return JsonSocket.JSON.readTree(r.body());
     }
 }

@@ -271,6 +271,40 @@ public final class ToolRegistry implements AutoCloseable {
         return out;
     }
 
+    // --- read-only rows for the tool catalog (RegistryCatalog) ---
+
+    /** Every tool's listing row, newest first: {@code name, docstring, created_at (ms), file_path, test_path, experimental}. */
+    public synchronized List<java.util.Map<String, Object>> listing() {
+        return rows("SELECT name, docstring, created_at, updated_at, file_path, test_path, experimental, code, test_code "
+                + "FROM tools ORDER BY created_at DESC, name", null, -1);
+    }
+
+    /** A session's tool executions, oldest first, at most {@code limit}. */
+    public synchronized List<java.util.Map<String, Object>> executions(String sessionId, int limit) {
+        return rows("SELECT session_id, run_id, tool_name, execution_order, success, execution_ms, user_prompt, created_at "
+                + "FROM tool_executions WHERE session_id = ? ORDER BY id LIMIT ?", sessionId, limit);
+    }
+
+    private List<java.util.Map<String, Object>> rows(String sql, String arg, int limit) {
+        List<java.util.Map<String, Object>> out = new ArrayList<>();
+        try (PreparedStatement p = db.prepareStatement(sql)) {
+            int i = 1;
+            if (arg != null) p.setString(i++, arg);
+            if (limit >= 0) p.setInt(i, limit);
+            try (ResultSet r = p.executeQuery()) {
+                int n = r.getMetaData().getColumnCount();
+                while (r.next()) {
+                    java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    for (int c = 1; c <= n; c++) row.put(r.getMetaData().getColumnLabel(c), r.getObject(c));
+                    out.add(row);
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return out;
+    }
+
     // --- helpers ---
 
     private List<Entry> query(String sql, String arg) {
