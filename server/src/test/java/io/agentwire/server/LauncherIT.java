@@ -144,7 +144,8 @@ class LauncherIT {
     void servesInDevModeOnLoopbackAndStopsOnSigterm() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
         Process p = launch(Map.of("PATH", pathJava17First(), "JAVA_HOME", modernJdk.toString(),
-                "AGENTWIRE_TRACKING_PORT", "0", "AGENTWIRE_ROOMS_PORT", "0"),
+                "AGENTWIRE_TRACKING_PORT", "0", "AGENTWIRE_ROOMS_PORT", "0",
+                "AGENTWIRE_PROGRESS_ENABLED", "false", "AGENTWIRE_MESH_ENABLED", "false"),
                 "serve", "--dev", "--port", "0", "--data-dir", data.toString())
                 .redirectErrorStream(true).start();
         List<String> lines = new CopyOnWriteArrayList<>();
@@ -204,7 +205,8 @@ class LauncherIT {
         Path stdout = tmp.resolve("json-stdout.log");
         Path stderr = tmp.resolve("json-stderr.log");
         Process p = launch(Map.of("PATH", pathJava17First(), "JAVA_HOME", modernJdk.toString(),
-                "AGENTWIRE_TRACKING_PORT", "0", "AGENTWIRE_ROOMS_PORT", "0", "AGENTWIRE_LOG_FORMAT", "json",
+                "AGENTWIRE_TRACKING_PORT", "0", "AGENTWIRE_ROOMS_PORT", "0",
+                "AGENTWIRE_PROGRESS_ENABLED", "false", "AGENTWIRE_MESH_ENABLED", "false", "AGENTWIRE_LOG_FORMAT", "json",
                 "AGENTWIRE_AGENTS_DEMO_CONFIRM_PLAN", "false", "AGENTWIRE_AGENTS_DEMO_STEP_DELAY", "10ms"),
                 "serve", "--dev", "--port", "0", "--data-dir", data.toString())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
