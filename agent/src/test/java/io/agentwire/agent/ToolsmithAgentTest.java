@@ -12,6 +12,7 @@ import io.agentwire.agent.toolsmith.Tool;
 import io.agentwire.agent.toolsmith.ToolsmithAgent;
 import io.agentwire.agent.toolsmith.ToolsmithConfig;
 import io.agentwire.agent.toolsmith.ToolsmithEvents;
+import io.agentwire.core.ToolCatalog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -216,6 +217,28 @@ class ToolsmithAgentTest extends FakeModelRuns {
         assertThat(finalAnswer(fourth).path("tool_result").asText()).isEqualTo("24.9");
         assertThat(script.plans.get()).isEqualTo(plans); // the composite tool was chosen before asking the model
         assertThat(script.specs.get()).isEqualTo(2);
+
+        // the registry as dialects read it (ToolCatalog)
+        ToolCatalog catalog = agent.catalog();
+        assertThat(catalog.count()).isEqualTo(3);
+        assertThat(catalog.tools()).extracting(t -> t.path("name").asText())
+                .containsExactlyInAnyOrder("km_to_miles", "round_number", promoted.path("tool_name").asText());
+        assertThat(catalog.tools()).allMatch(t -> t.path("docstring").isTextual() && t.path("created_at").asText().endsWith("Z"));
+        JsonNode tool = catalog.tool("km_to_miles").orElseThrow();
+        assertThat(tool.path("code").asText()).contains("def km_to_miles");
+        assertThat(tool.path("test_code").asText()).contains("def test_ten");
+        assertThat(tool.path("file_path").asText()).endsWith("tools/km_to_miles.py");
+        assertThat(catalog.tool("nope")).isEmpty();
+        JsonNode pattern = catalog.patterns(2, 10).get(0);
+        assertThat(pattern.path("pattern_name").asText()).isEqualTo("km_to_miles_to_round_number");
+        assertThat(pattern.path("frequency").asInt()).isEqualTo(4);
+        JsonNode rel = catalog.relationships("round_number", 0.5).get(0);
+        assertThat(rel.path("tool_a").asText()).isEqualTo("km_to_miles");
+        assertThat(rel.path("frequency_count").asInt()).isEqualTo(4);
+        assertThat(catalog.executions("s1", 100)).hasSize(9) // 2 + 2 + 2 + composite (1) + its 2 components
+                .allMatch(e -> e.path("success").asBoolean());
+        assertThat(catalog.stats().path("total_patterns").asInt()).isEqualTo(1);
+        assertThat(catalog.stats().at("/most_frequent_pattern/tools").toString()).isEqualTo("[\"km_to_miles\",\"round_number\"]");
     }
 
     @Test

@@ -8,18 +8,18 @@ import io.agentwire.agent.model.ChatTextModel;
 import io.agentwire.agent.model.ModelCalls;
 import io.agentwire.agent.model.OpenAiChatClient;
 import io.agentwire.agent.pipeline.PipelineAgent;
-import io.agentwire.agent.toolsmith.RegistryCatalog;
 import io.agentwire.agent.toolsmith.ToolsmithAgent;
+import io.agentwire.core.ToolCatalog;
 import io.agentwire.agent.DemoAgent;
+import io.agentwire.agent.RunMeters;
 import io.agentwire.agent.remote.RemoteAgents;
 import io.agentwire.core.FatalErrors;
+import io.agentwire.core.Meters;
 import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Sessions;
 import io.agentwire.core.TextModel;
-import io.agentwire.core.ToolCatalog;
 import io.agentwire.dialect.spi.BannerLine;
-import io.agentwire.dialect.spi.Bound;
 import io.agentwire.dialect.spi.Dialect;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.DialectStartException;
@@ -69,7 +69,8 @@ public final class AgentWireServer implements AutoCloseable {
     private final CloseStack opened = new CloseStack();
     private final Map<String, Dialect> dialects = new LinkedHashMap<>();
     private NettyServer http;
-    private Bound bound;
+    private Listeners listeners;
+    private Map<Listeners.Group, Integer> ports;
     private StartupBanner banner;
     private boolean started;
     private boolean closed;
@@ -103,6 +104,7 @@ public final class AgentWireServer implements AutoCloseable {
             Node node = opened.push("node", new Node(backend.broker(), backend.eventLog(),
                     new NodeConfig(config.history(), NodeConfig.DEFAULT.recoveryBufferLimit(), durableStreams())));
             backend.attach(node);
+            Metrics metrics = opened.push("metrics", new Metrics());
             Sessions sessions = opened.push("sessions", new Sessions(backend.sessionStore(), config.sessions().ttl(),
                     ACK_FLUSH_INTERVAL, Clock.systemUTC(), config.sessions().limits()));
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
@@ -111,6 +113,7 @@ public final class AgentWireServer implements AutoCloseable {
             AgentRuntime agents = new AgentRuntime(backend.agentSink(node), inProcessAgents(),
                     config.agents().defaultAgent(), config.agents().runtime());
             backend.attachAgents(agents);
+            agents.meters(new RunMeters(metrics));
             opened.onClose("agents", () -> agents.shutdown(AGENT_SHUTDOWN_GRACE));
             if (config.remoteAgents().enabled()) agents.useDirectory(remoteAgents);
             endInterruptedRuns(backend, agents);
@@ -118,13 +121,12 @@ public final class AgentWireServer implements AutoCloseable {
                     config.auth().jwtJwks(), config.auth().jwtIssuer(), config.auth().jwtAudience(), config.dev()),
                     Clock.systemUTC());
             ApiKeyCheck apiKeys = new ApiKeyCheck(creds.apiKey());
+            // Meters: where the dialects count their wire traffic (WireMeters), through the context's services.
             DialectContext context = new DialectContext(node, sessions, agents, config.agents().defaultAgent(),
                     backend.presence(), backend.recoveryRecords(), jwt, jwt::check, apiKeys, Clock.systemUTC(),
-                    config.dev(), config.cluster().isPresent(), config.dataDir(),
-                    services()); // the configured model and the toolsmith's registry, for dialects
+                    config.dev(), config.cluster().isPresent(), config.dataDir(), services(metrics));
             createDialects(context);
 
-            Metrics metrics = opened.push("metrics", new Metrics());
             metrics.gauge("agentwire.agent.runs.active", "agent runs in progress", agents::activeRunCount);
             backend.metrics(metrics);
             pipelineMetrics(metrics);
@@ -136,7 +138,8 @@ public final class AgentWireServer implements AutoCloseable {
             });
 
             Listeners listeners = new Listeners(config.http());
-            Routes.Builder own = HealthRoutes.install(Routes.builder(), checks).get("/metrics", metrics.handler());
+            Routes.Builder own = HealthRoutes.install(Routes.builder(), checks).get("/metrics", metrics.handler())
+                    .get("/version", VersionInfo.handler(List.copyOf(dialects.keySet())));
             listeners.main().add("the server", own);
             if (config.remoteAgents().enabled()) {
                 listeners.main().add("agentwire.agents.remote", remoteAgentsEndpoint(remoteAgents, apiKeys, metrics));
@@ -148,10 +151,11 @@ public final class AgentWireServer implements AutoCloseable {
                 d.listeners().forEach(l -> listeners.add(name, l));
             });
             dialects.values().forEach(AgentWireServer::startDialect);
-            bound = listen(transport, listeners, metrics);
+            listen(transport, listeners, metrics);
+            this.listeners = listeners;
 
             List<BannerLine> lines = new ArrayList<>();
-            dialects.values().forEach(d -> lines.addAll(d.banner(bound, creds.sampleToken().orElse(null))));
+            dialects.forEach((name, d) -> lines.addAll(d.banner(listeners.bound(ports, name), creds.sampleToken().orElse(null))));
             banner = new StartupBanner(VersionInfo.version(), config.dev(), config.dataDir(),
                     backend instanceof Backend.Embedded e ? e.store().databaseFile() : null, transport.kind(),
                     config.http().host(), http.port(), lines, (System.nanoTime() - t0) / 1_000_000);
@@ -171,14 +175,6 @@ public final class AgentWireServer implements AutoCloseable {
             closed = true;
             throw e;
         }
-    }
-
-    /** Server parts dialects may use: the configured model ({@link TextModel}), the toolsmith's registry ({@link ToolCatalog}). */
-    private Map<Class<?>, Object> services() {
-        Map<Class<?>, Object> services = new LinkedHashMap<>();
-        if (model != null) services.put(TextModel.class, new ChatTextModel(model));
-        if (toolsmith != null) services.put(ToolCatalog.class, new RegistryCatalog(toolsmith.registry()));
-        return services;
     }
 
     /** The stream prefixes kept durable: the core's ({@code session:}) and those the enabled dialects ask for. */
@@ -208,8 +204,8 @@ public final class AgentWireServer implements AutoCloseable {
     }
 
     /** Binds every address, the main port first; returns where each one listens. */
-    private Bound listen(Transport transport, Listeners listeners, Metrics metrics) {
-        Map<Listeners.Group, Integer> ports = new LinkedHashMap<>();
+    private void listen(Transport transport, Listeners listeners, Metrics metrics) {
+        ports = new LinkedHashMap<>();
         for (Listeners.Group g : listeners.groups()) {
             NettyServer server = new NettyServer(transport, g.config(config.http()), g.routes.build());
             if (g.main) metrics.gauge("agentwire.http.connections", "open HTTP and WebSocket connections",
@@ -218,7 +214,6 @@ public final class AgentWireServer implements AutoCloseable {
             opened.push(g.main ? "http server" : String.join(" and ", g.owners) + " server", server);
             if (g.main) http = server;
         }
-        return listeners.bound(ports);
     }
 
     private static Routes.Builder remoteAgentsEndpoint(RemoteAgents remoteAgents, ApiKeyCheck apiKeys, Metrics metrics) {
@@ -249,8 +244,8 @@ public final class AgentWireServer implements AutoCloseable {
      */
     public synchronized int port(String dialect) {
         Dialect d = dialects.get(dialect);
-        if (d == null || bound == null || closed || d.listeners().isEmpty()) return -1;
-        return bound.port(d.listeners().get(0).address());
+        if (d == null || listeners == null || closed || d.listeners().isEmpty()) return -1;
+        return listeners.bound(ports, dialect).port(d.listeners().get(0).address());
     }
 
     private static int listen(NettyServer server) {
@@ -274,6 +269,7 @@ public final class AgentWireServer implements AutoCloseable {
         boolean clean = opened.closeAll();
         log.info(clean ? "AgentWire stopped" : "AgentWire stopped (with errors, see above)");
     }
+
 
     /** Runs the previous process left unfinished (it was killed) end as interrupted, before clients connect. */
     private static void endInterruptedRuns(Backend backend, AgentRuntime agents) {
@@ -311,11 +307,23 @@ public final class AgentWireServer implements AutoCloseable {
         return list;
     }
 
+    /** What the dialects find in their context: core's {@link Meters} (their wire counters), the model and the toolsmith's registry if any. */
+    private Map<Class<?>, Object> services(Metrics metrics) {
+        Map<Class<?>, Object> services = new LinkedHashMap<>();
+        services.put(Meters.class, metrics);
+        if (model != null) services.put(TextModel.class, new ChatTextModel(model)); // the configured model
+        if (toolsmith != null) services.put(ToolCatalog.class, toolsmith.catalog()); // the toolsmith's registry
+        return services;
+    }
+
     private void pipelineMetrics(Metrics metrics) {
         if (model == null) return;
         metrics.counter("agentwire.model.requests", "requests sent to the model (every attempt)", model::attempts);
         metrics.counter("agentwire.model.failures", "model requests that failed (HTTP error, timeout, broken stream)",
                 model::failures);
+        metrics.counter("agentwire.model.tokens.prompt", "prompt tokens the model reported (usage)", model::promptTokens);
+        metrics.counter("agentwire.model.tokens.completion", "completion tokens the model reported (usage)",
+                model::completionTokens);
         metrics.counter("agentwire.mcp.tool.calls", "MCP tool calls", tools::calls);
         metrics.counter("agentwire.mcp.tool.failures", "MCP tool calls that failed", tools::failedCalls);
         metrics.gauge("agentwire.mcp.servers.alive", "configured MCP servers whose connection is up", tools::serversAlive);

@@ -61,6 +61,7 @@ class HandshakeFloodTest {
         pb.environment().put("AGENTWIRE_JWT_SECRET", TestConfigs.SECRET);
         pb.environment().put("AGENTWIRE_TRACKING_PORT", Integer.toString(roomsPort));
         pb.environment().put("AGENTWIRE_ROOMS_PORT", Integer.toString(roomsPort));
+        pb.environment().put("AGENTWIRE_MESH_ENABLED", "false"); // not the documented 3001, which may be taken
         pb.environment().put("AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS", Integer.toString(MAX_PENDING));
         pb.environment().put("AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS_PER_ADDRESS", Integer.toString(PER_ADDRESS));
         Process server = pb.start();

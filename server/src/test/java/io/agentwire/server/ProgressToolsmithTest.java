@@ -36,14 +36,7 @@ class ProgressToolsmithTest {
     @Test
     void theDocumentsAgentClientSeesTheCompleteEventFlowOfARealToolsmithRun() throws Exception {
         try (FakeOpenAi fake = new FakeOpenAi().script(new ToolsmithModel()::answer)) {
-            Map<String, Object> flags = TestConfigs.local(dir);
-            flags.put("agentwire.dev", true);
-            flags.put("agentwire.progress.enabled", true);
-            flags.put("agentwire.progress.port", 0);
-            // port 0 is one ephemeral port for the dialects that ask for it: rooms serves /socket.io/ there too,
-            // tracking /api/ws/agent-tracking/*
-            flags.put("agentwire.rooms.enabled", false);
-            flags.put("agentwire.tracking.enabled", false);
+            Map<String, Object> flags = ProgressServerTest.flags(dir);
             flags.put("agentwire.progress.agent", "toolsmith");
             Map<String, String> env = new HashMap<>();
             env.put("AGENTWIRE_MODEL_BASE_URL", fake.baseUrl());
@@ -77,6 +70,7 @@ class ProgressToolsmithTest {
                 assertThat(tools.path("tools").get(0).path("file_path").asText()).endsWith("km_to_miles.py");
                 JsonNode one = restGet(s.port("progress"), "/api/tools/km_to_miles");
                 assertThat(one.toString()).contains("def km_to_miles");
+                assertThat(tools.path("tools").get(0).path("docstring").asText()).isEqualTo("Convert a distance in kilometers to miles.");
             }
         }
     }

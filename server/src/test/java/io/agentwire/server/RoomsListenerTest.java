@@ -46,7 +46,8 @@ class RoomsListenerTest {
 
     @Test
     void onTheSamePortBothDialectsShareOneListenerEachWithItsOwnLimit() throws Exception {
-        try (AgentWireServer s = server(Map.of())) {
+        int free = DialectSpiTest.freePort();
+        try (AgentWireServer s = server(Map.of("agentwire.rooms.port", free, "agentwire.tracking.port", free))) {
             assertThat(s.port("rooms")).isPositive().isEqualTo(s.port("tracking")).isNotEqualTo(s.port());
             assertThat(roomsClient(s.port("rooms")).path("accepted").asBoolean()).isTrue();
             assertThat(stats(s.port("rooms"))).isEqualTo(200);

@@ -271,31 +271,24 @@ public final class ToolRegistry implements AutoCloseable {
         return out;
     }
 
-    // --- read-only rows for the tool catalog (RegistryCatalog) ---
-
-    /** Every tool's listing row, newest first: {@code name, docstring, created_at (ms), file_path, test_path, experimental}. */
-    public synchronized List<java.util.Map<String, Object>> listing() {
-        return rows("SELECT name, docstring, created_at, updated_at, file_path, test_path, experimental, code, test_code "
-                + "FROM tools ORDER BY created_at DESC, name", null, -1);
-    }
-
-    /** A session's tool executions, oldest first, at most {@code limit}. */
-    public synchronized List<java.util.Map<String, Object>> executions(String sessionId, int limit) {
-        return rows("SELECT session_id, run_id, tool_name, execution_order, success, execution_ms, user_prompt, created_at "
-                + "FROM tool_executions WHERE session_id = ? ORDER BY id LIMIT ?", sessionId, limit);
-    }
-
-    private List<java.util.Map<String, Object>> rows(String sql, String arg, int limit) {
-        List<java.util.Map<String, Object>> out = new ArrayList<>();
+    /** The rows of a query as JSON objects (column name → value), for the catalog. */
+    synchronized List<com.fasterxml.jackson.databind.node.ObjectNode> rows(String sql, Object... args) {
+        List<com.fasterxml.jackson.databind.node.ObjectNode> out = new ArrayList<>();
         try (PreparedStatement p = db.prepareStatement(sql)) {
-            int i = 1;
-            if (arg != null) p.setString(i++, arg);
-            if (limit >= 0) p.setInt(i, limit);
+            for (int i = 0; i < args.length; i++) p.setObject(i + 1, args[i]);
             try (ResultSet r = p.executeQuery()) {
-                int n = r.getMetaData().getColumnCount();
+                java.sql.ResultSetMetaData m = r.getMetaData();
                 while (r.next()) {
-                    java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
-                    for (int c = 1; c <= n; c++) row.put(r.getMetaData().getColumnLabel(c), r.getObject(c));
+                    com.fasterxml.jackson.databind.node.ObjectNode row = JSON.createObjectNode();
+                    for (int c = 1; c <= m.getColumnCount(); c++) {
+                        Object v = r.getObject(c);
+                        String name = m.getColumnLabel(c);
+                        if (v == null) row.putNull(name);
+                        else if (v instanceof Integer || v instanceof Long) row.put(name, ((Number) v).longValue());
+                        else if (v instanceof Number n) row.put(name, n.doubleValue());
+                        else if (v instanceof byte[]) continue;
+                        else row.put(name, v.toString());
+                    }
                     out.add(row);
                 }
             }

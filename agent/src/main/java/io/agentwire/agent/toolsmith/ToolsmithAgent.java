@@ -4,6 +4,7 @@ import io.agentwire.agent.Agent;
 import io.agentwire.agent.AgentContext;
 import io.agentwire.agent.RunRequest;
 import io.agentwire.agent.model.ModelCalls;
+import io.agentwire.core.ToolCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,7 @@ public final class ToolsmithAgent implements Agent, AutoCloseable {
 
     private final Parts parts;
     private final Sandbox sandbox;
+    private final ToolCatalog catalog;
 
     /**
      * Opens the registry under the config's data directory; embeddings by {@link MiniLmEmbedder#shared()}, loaded
@@ -44,6 +46,7 @@ public final class ToolsmithAgent implements Agent, AutoCloseable {
         PythonTools python = new PythonTools(sandbox, config.python());
         parts = new Parts(config, model, registry, search, python, new Synthesizer(model, python, registry, search),
                 new Planner(model, search, registry, config), new PatternMiner(registry, config.promotion()));
+        catalog = new ToolsmithCatalog(registry, config.promotion().confidenceFrequency());
         if (sandbox.available()) {
             log.info("toolsmith agent ready: {} tools in {}; sandbox: {}", registry.count(), config.dataDir(), sandbox.describe());
         } else {
@@ -64,6 +67,11 @@ public final class ToolsmithAgent implements Agent, AutoCloseable {
     /** The registry (tools, executions, patterns). */
     public ToolRegistry registry() {
         return parts.registry();
+    }
+
+    /** The registry as dialects read it (spec 001's tool count, tool list and analytics). */
+    public ToolCatalog catalog() {
+        return catalog;
     }
 
     /** The sandbox's one-line description (for the start-up banner). */

@@ -15,6 +15,7 @@ import io.agentwire.core.Principal;
 import io.agentwire.core.Session;
 import io.agentwire.core.SessionStore;
 import io.agentwire.core.Sessions;
+import io.agentwire.core.WireMeters;
 import io.agentwire.protocol.envelope.EnvelopeCodec;
 import io.agentwire.transport.testing.FakeWsConnection;
 import io.agentwire.transport.testing.ManualExecutor;
@@ -60,7 +61,7 @@ class CommandsTest {
 
         Client(String user) {
             ws = new FakeWsConnection(loop, Principal.user(user), new Authenticator.Request("/ws", Map.of(), Map.of(), "127.0.0.1"));
-            c = new EnvelopeConnection(ws, EnvelopeConfig.DEFAULT, commands, attachments);
+            c = new EnvelopeConnection(ws, EnvelopeConfig.DEFAULT, commands, attachments, WireMeters.NONE);
         }
 
         void send(String json) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.core.DisconnectReason;
 import io.agentwire.core.ErrorCode;
 import io.agentwire.core.Publication;
+import io.agentwire.core.WireMeters;
 import io.agentwire.protocol.envelope.EnvelopeCodec;
 import io.agentwire.transport.testing.FakeWsConnection;
 import io.agentwire.transport.testing.ManualExecutor;
@@ -21,7 +22,7 @@ class SessionAttachmentTest {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private final ManualExecutor loop = new ManualExecutor();
     private final FakeWsConnection ws = new FakeWsConnection(loop);
-    private final EnvelopeConnection connection = new EnvelopeConnection(ws, EnvelopeConfig.DEFAULT, null, new Attachments());
+    private final EnvelopeConnection connection = new EnvelopeConnection(ws, EnvelopeConfig.DEFAULT, null, new Attachments(), WireMeters.NONE);
 
     private static Publication event(long seq) {
         ObjectNode e = EnvelopeCodec.envelope("agent.message", "sess_1", null, JSON.objectNode().put("n", seq), JSON.objectNode());
@@ -124,7 +125,7 @@ class SessionAttachmentTest {
         assertThat(ws.closedWith()).isEqualTo(DisconnectReason.SLOW_CONSUMER);
 
         FakeWsConnection other = new FakeWsConnection(loop);
-        EnvelopeConnection c = new EnvelopeConnection(other, EnvelopeConfig.DEFAULT, null, new Attachments());
+        EnvelopeConnection c = new EnvelopeConnection(other, EnvelopeConfig.DEFAULT, null, new Attachments(), WireMeters.NONE);
         new SessionAttachment("sess_1", c, 10).onTerminated(ErrorCode.BROKER_UNAVAILABLE);
         assertThat(other.closedWith()).isEqualTo(DisconnectReason.INTERNAL_ERROR);
     }
