@@ -46,7 +46,7 @@ public final class TrackingProvider implements DialectProvider<TrackingProvider.
                 .bind("sessionRetention", s.durationSetting("session-retention"))
                 .bind("maxSessions", s.intSetting("max-sessions"))
                 .build();
-        Listener.Address address = s.check("port", () -> new Listener.Address(s.string("host"), s.integer("port")));
+        Listener.Address address = s.address();
         return new TrackingSettings(address, s.bool("require-token"), dialect);
     }
 
