@@ -26,9 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The MCP toolbox against the real {@code @modelcontextprotocol/server-everything}, over stdio and streamable HTTP. */
+@Tag("integration")
 class McpToolboxTest {
     private static final Duration START = Duration.ofSeconds(30);
     private static McpToolbox tools;

@@ -21,9 +21,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The OpenAI-compatible streaming client against a fake server speaking the real wire format, inside real runs. */
+@Tag("integration")
 class ModelClientTest extends FakeModelRuns {
 
     private ModelConfig config() {

@@ -26,12 +26,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The pipeline agent end to end inside the runtime: a fake OpenAI-compatible model speaking the real streaming
  * wire format, and the real {@code server-everything} MCP server as a subprocess.
  */
+@Tag("integration")
 class PipelineAgentTest extends FakeModelRuns {
     private static final String PLAN = "{\"tasks\":[{\"description\":\"Add 2 and 40\"},{\"description\":\"Echo the greeting\"}]}";
     private static McpToolbox tools;

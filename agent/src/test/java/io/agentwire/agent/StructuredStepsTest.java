@@ -216,6 +216,8 @@ class StructuredStepsTest {
         }
         runtime.cancel("s1", runId);
         assertThat(sink.awaitEnd(runId).at("/metadata/status").asText()).isEqualTo("cancelled");
+        // the hooks run on the cancelling path, which may finish a moment after the run's end is published
+        Fixtures.awaitTrue(() -> hooksRun.get() == 2, "both children's cancel hooks ran");
         assertThat(hooksRun).hasValue(2);
     }
 }

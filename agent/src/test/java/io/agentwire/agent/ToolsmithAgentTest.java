@@ -20,6 +20,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * format with scripted specifications, tests and code ({@link ToolsmithModel}), the real embedding model
  * (all-MiniLM-L6-v2 on ONNX, loaded once for the class), real pytest and the real bubblewrap sandbox.
  */
+@Tag("integration")
 class ToolsmithAgentTest extends FakeModelRuns {
     private static final Duration GUARD = Duration.ofSeconds(90);
     private static Embedder embedder;

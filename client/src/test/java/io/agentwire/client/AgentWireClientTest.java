@@ -15,10 +15,12 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Java client against the real server (in-process, production mode with a JWT), over real sockets. */
+@Tag("integration")
 class AgentWireClientTest {
     static final Duration RUN = Duration.ofSeconds(60);
     static final String TOKEN = TestServer.token("alice");

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * name, and the envelope example (examples/envelope-client, on @agentwire/client) picks it with {@code --agent},
  * with a JWT from {@code AGENTWIRE_TOKEN}, drops its connection mid-run and resumes.
  */
+@Tag("integration")
 class ExamplesTest {
     static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
     static final String API_KEY = "examples-test-api-key-0123456789";

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * here, with the {@code ws} package and with the runtime's global WebSocket (the browser API; Node 20 needs
  * {@code --experimental-websocket} for it).
  */
+@Tag("integration")
 class JsClientTest {
     @TempDir Path dir;
 

@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Issue 17, finding 9: a JVM out of memory exits and says why instead of limping on. */
+@Tag("integration")
 class FatalErrorsTest {
 
     @AfterEach

@@ -6,10 +6,12 @@ import io.agentwire.core.HistoryConfig;
 import io.agentwire.core.Presence;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Presence across nodes: counts are the cluster's, a stopped node leaves them at once, a dead one after its TTL. */
+@Tag("integration")
 class RedisPresenceTest {
     @RegisterExtension
     static final RedisExtension REDIS = new RedisExtension();

@@ -8,10 +8,12 @@ import io.agentwire.core.Session;
 import io.agentwire.core.SessionStore;
 import java.time.Duration;
 import java.time.Instant;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 17 (9): the open sessions of one owner are bounded in cluster mode too, counted in Redis atomically. */
+@Tag("integration")
 class RedisSessionLimitTest {
     @RegisterExtension
     static final RedisExtension REDIS = new RedisExtension();

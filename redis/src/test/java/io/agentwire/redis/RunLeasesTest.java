@@ -6,10 +6,12 @@ import io.agentwire.core.HistoryConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The runs of a node that died are handed, once, to a live node; a live node's runs are left alone. */
+@Tag("integration")
 class RunLeasesTest {
     @RegisterExtension
     static final RedisExtension REDIS = new RedisExtension();

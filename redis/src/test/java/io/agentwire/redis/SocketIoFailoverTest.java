@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * (it writes nothing more: no state saved at the disconnection), the client comes back on another node and recovers
  * its id, rooms, data and the events it missed, exactly once and in order.
  */
+@Tag("integration")
 class SocketIoFailoverTest {
     private static final Path HARNESS = Path.of("..", "transport", "src", "test", "js");
     private final List<AutoCloseable> toClose = new ArrayList<>();

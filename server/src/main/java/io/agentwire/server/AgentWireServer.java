@@ -20,7 +20,6 @@ import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Sessions;
 import io.agentwire.core.TextModel;
 import io.agentwire.dialect.spi.BannerLine;
-import io.agentwire.dialect.spi.Bound;
 import io.agentwire.dialect.spi.Dialect;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.DialectStartException;
@@ -70,7 +69,8 @@ public final class AgentWireServer implements AutoCloseable {
     private final CloseStack opened = new CloseStack();
     private final Map<String, Dialect> dialects = new LinkedHashMap<>();
     private NettyServer http;
-    private Bound bound;
+    private Listeners listeners;
+    private Map<Listeners.Group, Integer> ports;
     private StartupBanner banner;
     private boolean started;
     private boolean closed;
@@ -151,10 +151,11 @@ public final class AgentWireServer implements AutoCloseable {
                 d.listeners().forEach(l -> listeners.add(name, l));
             });
             dialects.values().forEach(AgentWireServer::startDialect);
-            bound = listen(transport, listeners, metrics);
+            listen(transport, listeners, metrics);
+            this.listeners = listeners;
 
             List<BannerLine> lines = new ArrayList<>();
-            dialects.values().forEach(d -> lines.addAll(d.banner(bound, creds.sampleToken().orElse(null))));
+            dialects.forEach((name, d) -> lines.addAll(d.banner(listeners.bound(ports, name), creds.sampleToken().orElse(null))));
             banner = new StartupBanner(VersionInfo.version(), config.dev(), config.dataDir(),
                     backend instanceof Backend.Embedded e ? e.store().databaseFile() : null, transport.kind(),
                     config.http().host(), http.port(), lines, (System.nanoTime() - t0) / 1_000_000);
@@ -203,8 +204,8 @@ public final class AgentWireServer implements AutoCloseable {
     }
 
     /** Binds every address, the main port first; returns where each one listens. */
-    private Bound listen(Transport transport, Listeners listeners, Metrics metrics) {
-        Map<Listeners.Group, Integer> ports = new LinkedHashMap<>();
+    private void listen(Transport transport, Listeners listeners, Metrics metrics) {
+        ports = new LinkedHashMap<>();
         for (Listeners.Group g : listeners.groups()) {
             NettyServer server = new NettyServer(transport, g.config(config.http()), g.routes.build());
             if (g.main) metrics.gauge("agentwire.http.connections", "open HTTP and WebSocket connections",
@@ -213,7 +214,6 @@ public final class AgentWireServer implements AutoCloseable {
             opened.push(g.main ? "http server" : String.join(" and ", g.owners) + " server", server);
             if (g.main) http = server;
         }
-        return listeners.bound(ports);
     }
 
     private static Routes.Builder remoteAgentsEndpoint(RemoteAgents remoteAgents, ApiKeyCheck apiKeys, Metrics metrics) {
@@ -244,8 +244,8 @@ public final class AgentWireServer implements AutoCloseable {
      */
     public synchronized int port(String dialect) {
         Dialect d = dialects.get(dialect);
-        if (d == null || bound == null || closed || d.listeners().isEmpty()) return -1;
-        return bound.port(d.listeners().get(0).address());
+        if (d == null || listeners == null || closed || d.listeners().isEmpty()) return -1;
+        return listeners.bound(ports, dialect).port(d.listeners().get(0).address());
     }
 
     private static int listen(NettyServer server) {

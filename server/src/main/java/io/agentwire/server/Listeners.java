@@ -14,8 +14,8 @@ import java.util.Objects;
  * The listeners the dialects ask for, grouped by host and port: one Netty server per address, serving every
  * dialect that asked for it when their paths do not overlap ({@code tracking} and {@code rooms} share 8000 this way).
  * The main HTTP port is one group of its own (the server's routes are on it); a dialect that asks for the main
- * port's configured host and port joins it. Two listeners configured on port 0 with the same host share one free
- * port.
+ * port's configured host and port joins it. A listener configured on port 0 gets a free port of its own (never
+ * shared).
  */
 final class Listeners {
     /** Who claims a path on a listener: a dialect, its API, or the server itself. */
@@ -69,13 +69,13 @@ final class Listeners {
     private final ServerConfig http;
     private final Group main;
     private final Map<String, Group> byAddress = new LinkedHashMap<>();
-    private final Map<Listener.Address, Group> byListener = new LinkedHashMap<>();
+    /** Each dialect's listeners by address ({@code dialect@host:port}): port 0 is a different port per dialect. */
+    private final Map<String, Group> byListener = new LinkedHashMap<>();
     private boolean mainFrameSet;
 
     Listeners(ServerConfig http) {
         this.http = Objects.requireNonNull(http, "http");
         this.main = new Group(http.host(), http.port(), true, http.maxFrameBytes(), http.maxHttpBodyBytes());
-        byListener.put(Listener.Address.MAIN, main);
         if (http.port() != 0) byAddress.put(key(new Listener.Address(http.host(), http.port())), main);
     }
 
@@ -87,9 +87,11 @@ final class Listeners {
     /** Adds a dialect's listener to the group of its address (a new group for a new address). */
     void add(String dialect, Listener listener) {
         Listener.Address a = listener.address();
-        Group g = a.main() ? main : byAddress.computeIfAbsent(key(a),
+        // port 0 asks for a free port of the listener's own: it is never shared (two dialects both on port 0 get two)
+        String key = a.port() == 0 ? key(a) + "#" + dialect : key(a);
+        Group g = a.main() ? main : byAddress.computeIfAbsent(key,
                 k -> new Group(a.host(), a.port(), false, listener.maxFrameBytes(), listener.maxHttpBodyBytes()));
-        byListener.put(a, g);
+        byListener.put(dialect + "@" + key(a), g);
         if (g == main && !mainFrameSet) { // the main port's frame limit is its dialects', not the default
             g.maxFrameBytes = listener.maxFrameBytes();
             mainFrameSet = true;
@@ -109,12 +111,12 @@ final class Listeners {
         return out;
     }
 
-    /** Where each address is bound, once every group's server started. */
-    Bound bound(Map<Group, Integer> ports) {
+    /** Where {@code dialect}'s addresses are bound, once every group's server started. */
+    Bound bound(Map<Group, Integer> ports, String dialect) {
         return new Bound() {
             @Override
             public int port(Listener.Address address) {
-                Group g = byListener.get(address);
+                Group g = address.main() ? main : byListener.get(dialect + "@" + key(address));
                 return g == null ? -1 : ports.getOrDefault(g, -1);
             }
 

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The liveness timeouts are configurable; to keep the build bounded the test runs them short (ping every 2 s, closed
  * after 5 s of silence) for 20 s — ten intervals, four timeouts — instead of AgentCraft's real two minutes.
  */
+@Tag("integration")
 class AgentCraftDashboardTest {
     static final String KEY = "tracking-test-api-key-0123456789";
 

@@ -7,6 +7,7 @@ import io.agentwire.redis.RedisServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * socket.io-client on each. Stats asked of either node count the whole cluster; a backend's event published on one
  * node reaches the room's members on both, once.
  */
+@Tag("integration")
 class ClusterRoomsTest {
     @TempDir Path dir;
 

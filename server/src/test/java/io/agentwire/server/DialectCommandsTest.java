@@ -15,9 +15,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** A dialect's command on the command line: {@code agentwire mesh user add} (contributed by the mesh provider). */
+@Tag("integration")
 class DialectCommandsTest {
 
     @Test

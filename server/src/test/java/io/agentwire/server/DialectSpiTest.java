@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * served, its banner line, metric and readiness check shown — with no line of {@code server} naming it. And the
  * listener rule: dialects on one host and port share one listener; overlapping paths stop the start naming both.
  */
+@Tag("integration")
 class DialectSpiTest {
     @TempDir Path dir;
 
@@ -62,8 +64,9 @@ class DialectSpiTest {
 
     @Test
     void dialectsOnOneHostAndPortShareOneListener() throws Exception {
-        // TestConfigs puts tracking and rooms on 127.0.0.1:0; shout asks for the same address
-        try (AgentWireServer s = new AgentWireServer(config(Map.of("agentwire.shout.port", 0)))) {
+        int free = freePort(); // port 0 would give each its own free port
+        try (AgentWireServer s = new AgentWireServer(config(Map.of("agentwire.shout.port", free,
+                "agentwire.tracking.port", free, "agentwire.rooms.port", free)))) {
             s.start();
             assertThat(s.port("shout")).isPositive().isEqualTo(s.port("tracking")).isEqualTo(s.port("rooms"));
             try (JsonSocket ws = new JsonSocket(URI.create("ws://127.0.0.1:" + s.port("shout") + "/shout"));
@@ -76,13 +79,30 @@ class DialectSpiTest {
     }
 
     @Test
-    void overlappingPathsOnOneAddressStopTheStartNamingBoth() {
-        try (AgentWireServer s = new AgentWireServer(config(Map.of("agentwire.shout.port", 0,
-                "agentwire.shout.path", "/socket.io/")))) {
+    void overlappingPathsOnOneAddressStopTheStartNamingBoth() throws Exception {
+        int free = freePort();
+        try (AgentWireServer s = new AgentWireServer(config(Map.of("agentwire.shout.port", free,
+                "agentwire.rooms.port", free, "agentwire.shout.path", "/socket.io/")))) {
             assertThatThrownBy(s::start).isInstanceOf(StartupException.class)
                     .hasMessageContaining("agentwire.rooms").hasMessageContaining("agentwire.shout")
                     .hasMessageContaining("/socket.io/");
             assertThat(s.port()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void dialectsOnPortZeroGetAFreePortEach() throws Exception {
+        // TestConfigs puts tracking and rooms on 127.0.0.1:0; shout too: three listeners, three ports
+        try (AgentWireServer s = new AgentWireServer(config(Map.of("agentwire.shout.port", 0)))) {
+            s.start();
+            assertThat(java.util.Set.of(s.port("shout"), s.port("tracking"), s.port("rooms"), s.port())).hasSize(4);
+        }
+    }
+
+    /** A port free a moment ago (for tests that need two dialects on one known port). */
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            return probe.getLocalPort();
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a token connects to the rooms namespace in the middle of it (from another address: one flooding address holds at
  * most {@code max-pending-sessions-per-address}), and SIGTERM still stops the process.
  */
+@Tag("integration")
 class HandshakeFloodTest {
     private static final int MAX_PENDING = 300;
     private static final int PER_ADDRESS = 100;
@@ -59,6 +61,7 @@ class HandshakeFloodTest {
         pb.environment().put("AGENTWIRE_JWT_SECRET", TestConfigs.SECRET);
         pb.environment().put("AGENTWIRE_TRACKING_PORT", Integer.toString(roomsPort));
         pb.environment().put("AGENTWIRE_ROOMS_PORT", Integer.toString(roomsPort));
+        pb.environment().put("AGENTWIRE_MESH_ENABLED", "false"); // not the documented 3001, which may be taken
         pb.environment().put("AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS", Integer.toString(MAX_PENDING));
         pb.environment().put("AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS_PER_ADDRESS", Integer.toString(PER_ADDRESS));
         Process server = pb.start();

@@ -25,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * launcher run as a process the way the README's quick start runs it, on a machine whose {@code java} on the PATH
  * is 17 and whose {@code JAVA_HOME} is 21+.
  */
+@Tag("integration")
 class LauncherIT {
     private static final Path TEMURIN_25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
     private static final Pattern HEALTH = Pattern.compile("health\\s+http://([^:/]+):(\\d+)/healthz");
@@ -144,7 +146,8 @@ class LauncherIT {
     void servesInDevModeOnLoopbackAndStopsOnSigterm() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
         Process p = launch(Map.of("PATH", pathJava17First(), "JAVA_HOME", modernJdk.toString(),
-                "AGENTWIRE_TRACKING_PORT", "0", "AGENTWIRE_ROOMS_PORT", "0"),
+                "AGENTWIRE_TRACKING_PORT", "0", "AGENTWIRE_ROOMS_PORT", "0",
+                "AGENTWIRE_PROGRESS_ENABLED", "false", "AGENTWIRE_MESH_ENABLED", "false"),
                 "serve", "--dev", "--port", "0", "--data-dir", data.toString())
                 .redirectErrorStream(true).start();
         List<String> lines = new CopyOnWriteArrayList<>();
@@ -204,7 +207,8 @@ class LauncherIT {
         Path stdout = tmp.resolve("json-stdout.log");
         Path stderr = tmp.resolve("json-stderr.log");
         Process p = launch(Map.of("PATH", pathJava17First(), "JAVA_HOME", modernJdk.toString(),
-                "AGENTWIRE_TRACKING_PORT", "0", "AGENTWIRE_ROOMS_PORT", "0", "AGENTWIRE_LOG_FORMAT", "json",
+                "AGENTWIRE_TRACKING_PORT", "0", "AGENTWIRE_ROOMS_PORT", "0",
+                "AGENTWIRE_PROGRESS_ENABLED", "false", "AGENTWIRE_MESH_ENABLED", "false", "AGENTWIRE_LOG_FORMAT", "json",
                 "AGENTWIRE_AGENTS_DEMO_CONFIRM_PLAN", "false", "AGENTWIRE_AGENTS_DEMO_STEP_DELAY", "10ms"),
                 "serve", "--dev", "--port", "0", "--data-dir", data.toString())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the main port, its durable streams — driven by the dialect's socket.io-client harness
  * ({@code dialect/src/test/js/mesh}, the official client), including a restart of the server on the same data.
  */
+@Tag("integration")
 class MeshServerTest {
     static final String KEY = "mesh-test-api-key-0123456789abcdef";
     static final String DOMAIN = "mesh-domain-key";

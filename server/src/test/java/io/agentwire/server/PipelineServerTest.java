@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The pipeline agent through the whole server: configured by environment variables (a fake OpenAI-compatible model,
  * the real server-everything MCP server over stdio), driven by a client over the envelope WebSocket.
  */
+@Tag("integration")
 class PipelineServerTest {
     @TempDir Path dir;
     private FakeOpenAi fake;

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * harness, {@code dialect/src/test/js/progress}), the document's AgentClient, the REST API, and its banner line,
  * readiness check and metrics on the main port.
  */
+@Tag("integration")
 class ProgressServerTest {
     static final Path HARNESS = Path.of("..", "dialect", "src", "test", "js", "progress");
     static final HttpClient HTTP = HttpClient.newHttpClient();

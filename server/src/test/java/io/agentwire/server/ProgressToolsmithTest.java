@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link ToolsmithModel}), the real embeddings, pytest and bubblewrap. The query needs a new tool, so the client
  * sees the document's "Complete Event Flow" (with the real system's planning events before it).
  */
+@Tag("integration")
 class ProgressToolsmithTest {
     /** Spec 001's "Complete Event Flow" for a query that needs a new tool. */
     static final List<String> FLOW = List.of("searching", "no_tool_found", "entering_synthesis_mode",

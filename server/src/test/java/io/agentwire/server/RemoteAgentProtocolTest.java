@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * of resent messages, runs the agent does not own, a confirmation answered while the agent is away, a cancel
  * while it is away, a run started while it is away, and a cancel the agent ignores.
  */
+@Tag("integration")
 class RemoteAgentProtocolTest {
     static final String KEY = RemoteAgentsTest.KEY;
 

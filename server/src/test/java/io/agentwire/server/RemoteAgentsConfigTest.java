@@ -7,10 +7,12 @@ import io.agentwire.agent.remote.RemoteAgentsConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code agentwire.agents.remote}: defaults, environment variables, and refused values named by their key. */
+@Tag("integration")
 class RemoteAgentsConfigTest {
     @TempDir Path dir;
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * agent mid-run and back within the grace period (the run goes on, no gap, no duplicate), and not back in time
  * (REMOTE_AGENT_LOST, then pipeline.completed failed).
  */
+@Tag("integration")
 class RemoteAgentsTest {
     static final String KEY = "remote-agents-test-key-0123456789";
     static final String AGENT = "node-test";

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The rooms HTTP API for backends: the service key (401 without it or with a wrong one), each event type's payload
  * checked (a 400 whose JSON names the field), stats and access grants, on the rooms port and the main port.
  */
+@Tag("integration")
 class RoomsApiTest {
     @TempDir Path dir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -15,6 +15,7 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Tokens the rooms dialect refuses with spec 004's {@code connection_error} (AUTH_FAILED) and those it accepts, over
  * the official socket.io-client, on servers with an HS256 secret, a JWKS (RS256, ES256), or both.
  */
+@Tag("integration")
 class RoomsAuthTest {
     @TempDir Path dir;
 

@@ -10,12 +10,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The {@code agentwire.rooms} keys and {@code agentwire.auth.jwt.jwks}: defaults, layers, refusals, the banner. */
+@Tag("integration")
 class RoomsConfigTest {
     @TempDir Path dir;
 

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * same host and port (each keeping its own message limit), get one each on different ports, and each can be turned
  * off alone.
  */
+@Tag("integration")
 class RoomsListenerTest {
     @TempDir Path dir;
 
@@ -44,7 +46,8 @@ class RoomsListenerTest {
 
     @Test
     void onTheSamePortBothDialectsShareOneListenerEachWithItsOwnLimit() throws Exception {
-        try (AgentWireServer s = server(Map.of())) {
+        int free = DialectSpiTest.freePort();
+        try (AgentWireServer s = server(Map.of("agentwire.rooms.port", free, "agentwire.tracking.port", free))) {
             assertThat(s.port("rooms")).isPositive().isEqualTo(s.port("tracking")).isNotEqualTo(s.port());
             assertThat(roomsClient(s.port("rooms")).path("accepted").asBoolean()).isTrue();
             assertThat(stats(s.port("rooms"))).isEqualTo(200);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * clients use it: every connection flow and client command with each documented code, every server event published
  * by a backend over HTTP reaching exactly its documented rooms, project grants, stats, recovery, the 1 MB limit.
  */
+@Tag("integration")
 class RoomsServerTest {
     static final String KEY = "rooms-test-api-key-0123456789abcdef";
     static final Duration LIMIT = Duration.ofSeconds(60);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 17 (9): sessions per principal and session metadata size are bounded (agentwire.sessions.max-per-principal,
  * max-metadata-bytes), answered with the envelope dialect's documented error.validation, over a real WebSocket.
  */
+@Tag("integration")
 class SessionLimitsTest {
     @TempDir Path dir;
 

@@ -20,7 +20,7 @@ final class TestConfigs {
         flags.put("agentwire.http.host", "127.0.0.1");
         flags.put("agentwire.http.port", 0);
         flags.put("agentwire.data-dir", dataDir.toString());
-        flags.put("agentwire.tracking.port", 0); // never the documented 8000 in tests: one ephemeral port for both
+        flags.put("agentwire.tracking.port", 0); // never the documented 8000 in tests: a free port each
         flags.put("agentwire.rooms.port", 0);
         // never the documented 5001 in tests; off, since port 0 is the ephemeral port rooms serves /socket.io/ on
         // (ProgressServerTest turns it on with rooms off)

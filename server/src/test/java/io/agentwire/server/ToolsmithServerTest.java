@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code metadata.agent = "toolsmith"}, its {@code toolsmith.*} events streamed over the envelope WebSocket (a
  * fake OpenAI-compatible model, the real embeddings, pytest and bubblewrap); and its configuration keys.
  */
+@Tag("integration")
 class ToolsmithServerTest {
     @TempDir Path dir;
     private FakeOpenAi fake;

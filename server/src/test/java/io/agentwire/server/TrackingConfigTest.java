@@ -8,12 +8,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The {@code agentwire.tracking} keys: defaults, layers, and refusals under their key. */
+@Tag("integration")
 class TrackingConfigTest {
     @TempDir Path dir;
 

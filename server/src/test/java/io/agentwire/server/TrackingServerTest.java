@@ -21,10 +21,12 @@ import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The tracking dialect through the whole server: its port, its HTTP API for backends, envelope runs feeding it. */
+@Tag("integration")
 class TrackingServerTest {
     static final String KEY = "tracking-test-api-key-0123456789";
 

@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Rule 3 of DESIGN.md: an append acknowledged to its publisher survives the process being killed. */
+@Tag("integration")
 class CrashDurabilityTest {
     static final int ACKS_BEFORE_KILL = 300;
 

@@ -59,6 +59,7 @@ final class ChannelWsConnection implements WsConnection {
     @Override public ScheduledExecutorService executor() { return channel.eventLoop(); }
     @Override public long lastReadNanos() { return lastReadNanos; }
     @Override public int queuedMessages() { return writer.queuedMessages(); }
+    @Override public void whenDrained(int below, Runnable task) { writer.whenDrained(below, task); }
     @Override public boolean isOpen() { return !closing && channel.isActive(); }
 
     @Override

@@ -11,13 +11,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * The bounded send queue of one connection (rules 4 and 7 of DESIGN.md). {@link #send} may be called from any
  * thread and never blocks: it enqueues (MPSC) and schedules one drain on the event loop if none is pending. A
  * drain writes queued frames while the channel is writable and flushes once; an unwritable channel pauses the
  * queue until {@link #writabilityChanged()}. A queue over its {@link WriterLimits} is an overflow: the writer
- * refuses every further message and reports it once, and the owner closes the connection.
+ * refuses every further message and reports it once, and the owner closes the connection. A producer that paces
+ * itself by the queue (a replay) asks {@link #whenDrained} to be told when the queue has room again.
  */
 final class ConnectionWriter {
 
@@ -25,6 +27,11 @@ final class ConnectionWriter {
     interface Overflow {
         void overflowed(int queuedMessages, long queuedBytes);
     }
+
+    private record Drained(int below, Runnable task) { }
+
+    private static final AtomicReferenceFieldUpdater<ConnectionWriter, Drained> DRAINED =
+            AtomicReferenceFieldUpdater.newUpdater(ConnectionWriter.class, Drained.class, "drained");
 
     private final Channel channel;
     private final WriterLimits limits;
@@ -35,6 +42,8 @@ final class ConnectionWriter {
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
+    /** The one waiting {@link #whenDrained} task, if any: the only per-connection state of the hook. */
+    private volatile Drained drained;
     private volatile boolean closed;
     private volatile long flushes;
 
@@ -76,6 +85,23 @@ final class ConnectionWriter {
         return true;
     }
 
+    /**
+     * Runs {@code task} once, on the event loop, as soon as fewer than {@code below} messages are queued (at once
+     * if that is already so); a later call replaces a task that has not run. Never runs after {@link #discard}.
+     * Any thread.
+     */
+    void whenDrained(int below, Runnable task) {
+        if (closed) return;
+        Drained d = new Drained(below, task);
+        drained = d;
+        if (queuedMessages.get() < below && DRAINED.compareAndSet(this, d, null)) {
+            try {
+                channel.eventLoop().execute(task);
+            } catch (RejectedExecutionException e) { // event loop shut down: the connection is gone
+            }
+        }
+    }
+
     /** Event loop: the channel's writability changed; resume if it is writable and frames wait. */
     void writabilityChanged() {
         if (channel.isWritable() && !queue.isEmpty()) scheduleDrain();
@@ -84,6 +110,7 @@ final class ConnectionWriter {
     /** Event loop: refuse further sends and release what is queued (on close). */
     void discard() {
         closed = true;
+        drained = null;
         releaseQueued();
     }
 
@@ -134,6 +161,8 @@ final class ConnectionWriter {
             flushes++;
             channel.flush();
         }
+        Drained d = drained;
+        if (d != null && queuedMessages.get() < d.below() && DRAINED.compareAndSet(this, d, null)) d.task().run();
     }
 
     private void releaseQueued() {

@@ -72,4 +72,15 @@ public interface WsConnection {
 
     /** Messages waiting in the send queue (not yet handed to the socket). */
     int queuedMessages();
+
+    /**
+     * Runs {@code task} once, on {@link #executor()}, as soon as fewer than {@code below} messages wait in the send
+     * queue (at once if that is already so): a producer that stops at a budget ({@link #queuedMessages()}) resumes
+     * when the client has read, with no polling. One task per connection: a later call replaces a task that has not
+     * run yet. A task whose connection closes first never runs. Any thread; never blocks. The default (for a
+     * connection without a queue) runs it at once on the executor.
+     */
+    default void whenDrained(int below, Runnable task) {
+        executor().execute(task);
+    }
 }

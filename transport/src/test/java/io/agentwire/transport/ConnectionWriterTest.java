@@ -165,6 +165,59 @@ class ConnectionWriterTest {
         assertThat(overflows).isEmpty();
     }
 
+    @Test
+    void whenDrainedRunsOnceTheQueueFallsBelowTheThreshold() {
+        AtomicInteger ran = new AtomicInteger();
+        setWritable(false);
+        for (int i = 0; i < 4; i++) writer.send(text("q" + i));
+        writer.whenDrained(2, ran::incrementAndGet);
+        channel.runPendingTasks();
+        assertThat(ran.get()).as("4 queued, the channel not writable").isZero();
+
+        setWritable(true);
+        channel.runPendingTasks();
+
+        assertThat(received()).containsExactly("q0", "q1", "q2", "q3");
+        assertThat(ran.get()).isEqualTo(1);
+        writer.send(text("more"));
+        channel.runPendingTasks();
+        assertThat(ran.get()).as("runs once").isEqualTo(1);
+    }
+
+    @Test
+    void whenDrainedRunsAtOnceOnTheLoopIfTheQueueHasRoomAndALaterCallReplacesAnEarlier() {
+        AtomicInteger first = new AtomicInteger();
+        AtomicInteger second = new AtomicInteger();
+        writer.whenDrained(1, first::incrementAndGet);
+        assertThat(first.get()).as("on the event loop, not inline").isZero();
+        channel.runPendingTasks();
+        assertThat(first.get()).isEqualTo(1);
+
+        setWritable(false);
+        writer.send(text("a"));
+        writer.whenDrained(1, first::incrementAndGet);
+        writer.whenDrained(1, second::incrementAndGet);
+        setWritable(true);
+        channel.runPendingTasks();
+        assertThat(first.get()).isEqualTo(1);
+        assertThat(second.get()).isEqualTo(1);
+        received();
+    }
+
+    @Test
+    void whenDrainedNeverRunsAfterDiscard() {
+        AtomicInteger ran = new AtomicInteger();
+        setWritable(false);
+        writer.send(text("x"));
+        writer.whenDrained(1, ran::incrementAndGet);
+        writer.discard();
+        setWritable(true);
+        channel.runPendingTasks();
+        writer.whenDrained(1, ran::incrementAndGet); // asked after the discard: the queue is empty, still never
+        channel.runPendingTasks();
+        assertThat(ran.get()).isZero();
+    }
+
     private void setWritable(boolean writable) {
         channel.unsafe().outboundBuffer().setUserDefinedWritability(1, writable);
     }

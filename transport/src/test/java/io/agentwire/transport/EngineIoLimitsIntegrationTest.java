@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * lifetime; the Socket.IO CONNECT reply is read alone; a poll and a close sent together resolve in arrival order; a
  * POST overlapping a POST still arriving is refused and closes the session; the plain Engine.IO echo server.
  */
+@Tag("integration")
 class EngineIoLimitsIntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Transport transport;

@@ -23,9 +23,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** HTTP over real sockets with the JDK HttpClient (and a raw socket where the client hides the wire). */
+@Tag("integration")
 class HttpIntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Transport transport;

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * timeouts (408 for a request in progress), smuggling framing is refused with 400 and a close, and the connection,
  * per-principal and API rate limits answer 503 / 429. Short timeouts keep it fast.
  */
+@Tag("integration")
 class HttpLimitsIntegrationTest {
     private static final Duration IDLE = Duration.ofMillis(400);
     private static final Duration HEADER = Duration.ofMillis(500);

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * reading client on the same server (and the same event loop) keeps getting every message, in order, without
  * waiting for the stuck one.
  */
+@Tag("integration")
 class SlowConsumerIntegrationTest {
     private static final long MAX_QUEUED_BYTES = 4L * 1024 * 1024;
     private static final byte[] BODY = new byte[64 * 1024];

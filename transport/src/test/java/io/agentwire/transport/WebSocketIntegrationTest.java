@@ -15,9 +15,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** WebSocket endpoints over real sockets with the JDK WebSocket client. */
+@Tag("integration")
 class WebSocketIntegrationTest {
     private static final int MAX_FRAME = 64 * 1024;
     private static final int TRACKING_MAX = 16 * 1024;

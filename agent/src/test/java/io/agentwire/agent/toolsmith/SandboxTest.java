@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Escape attempts from the real bubblewrap sandbox: each fails inside it, is reported as a failed execution, and
  * leaves the machine (this JVM, its files, its sockets) untouched.
  */
+@Tag("integration")
 class SandboxTest {
     private static final SandboxLimits LIMITS = new SandboxLimits(Duration.ofSeconds(20), 3, 256L << 20, 32, 1 << 20, 1 << 20);
     private static Sandbox sandbox;

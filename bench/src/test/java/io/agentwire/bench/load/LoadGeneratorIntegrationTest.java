@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * on 127.0.0.1, with three clients: proves the load generator works, measures nothing (the deadlines only bound a
  * hang).
  */
+@Tag("integration")
 class LoadGeneratorIntegrationTest {
     private final Histogram acks = LoadGen.histogram();
     private final List<Long> echoed = new ArrayList<>();

@@ -10,8 +10,6 @@ import io.agentwire.core.Session;
 import io.agentwire.core.Sessions;
 import io.agentwire.protocol.envelope.Envelope;
 import io.agentwire.protocol.envelope.EnvelopeCodec;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the envelope dialect does with each valid client message (the {@code user.*} events of envelope.md).
  * Runs on the sending connection's event loop; store reads and the agent runtime are reached through futures,
- * and their answers come back to the loop.
+ * and their answers come back to the loop. Attaching a connection to a session (new or resumed) is the
+ * {@link Resumer}'s; Commands decides when, and Resumer never calls back.
  */
 final class Commands {
     private static final Logger log = LoggerFactory.getLogger(Commands.class);
@@ -29,7 +28,6 @@ final class Commands {
     private final AgentGateway agents;
     private final Resumer resumer;
     private final Node node;
-    private final ConcurrentHashMap<String, Set<EnvelopeConnection>> bySession = new ConcurrentHashMap<>();
 
     Commands(Node node, Sessions sessions, AgentGateway agents, Resumer resumer) {
         this.node = node;
@@ -141,7 +139,7 @@ final class Commands {
             ObjectNode content = JSON.objectNode().put("session_id", s.id());
             return node.publish(s.stream(), EnvelopeCodec.envelope("agent.session_closed", s.id(), null, content, JSON.objectNode()));
         }).whenComplete((p, err) -> {
-            if (err != null) failedAsync(c, s.id(), "close the session", err);
+            if (err != null) c.failed(s.id(), "close the session", err);
             else log.info("session {} closed by {}", s.id(), c.principal().id());
         });
     }
@@ -235,35 +233,6 @@ final class Commands {
     }
 
     private static void failed(EnvelopeConnection c, Envelope e, String what, Throwable err) {
-        failedAsync(c, e.sessionId(), what, err);
-    }
-
-    static void failedAsync(EnvelopeConnection c, String sessionId, String what, Throwable err) {
-        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
-        ErrorCode code = cause instanceof io.agentwire.core.AgentWireException aw ? aw.code() : ErrorCode.INTERNAL_ERROR;
-        log.error("could not {} for {} on {}: {}", what, c.principal().id(), c.id(), code, cause);
-        ObjectNode meta = JSON.objectNode().put("code", code.name());
-        c.sendControl(EnvelopeCodec.envelope("system.error", sessionId, null,
-                JSON.objectNode().put("message", "could not " + what + ": " + code.defaultMessage()), meta));
-    }
-
-    void attached(EnvelopeConnection c, String sessionId) {
-        bySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(c);
-    }
-
-    void detached(EnvelopeConnection c, String sessionId) {
-        bySession.computeIfPresent(sessionId, (k, set) -> {
-            set.remove(c);
-            return set.isEmpty() ? null : set;
-        });
-    }
-
-    /** Tells the session's other connections that {@code c} dropped. */
-    void connectionLost(EnvelopeConnection c, String sessionId) {
-        Set<EnvelopeConnection> others = bySession.get(sessionId);
-        if (others == null) return;
-        for (EnvelopeConnection o : others) {
-            if (o != c) o.sendControl(Messages.connectionLost(sessionId, c.id()));
-        }
+        c.failed(e.sessionId(), what, err);
     }
 }

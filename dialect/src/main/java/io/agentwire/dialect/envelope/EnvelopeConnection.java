@@ -1,7 +1,9 @@
 package io.agentwire.dialect.envelope;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwire.core.AgentWireException;
 import io.agentwire.core.DisconnectReason;
+import io.agentwire.core.ErrorCode;
 import io.agentwire.core.Principal;
 import io.agentwire.core.Publication;
 import io.agentwire.core.TokenBucket;
@@ -9,6 +11,7 @@ import io.agentwire.core.WireMeters;
 import io.agentwire.protocol.envelope.EnvelopeCodec;
 import io.agentwire.protocol.envelope.EnvelopeDecodeResult;
 import io.agentwire.transport.WsConnection;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -24,6 +27,7 @@ final class EnvelopeConnection {
     private final WsConnection ws;
     private final EnvelopeConfig config;
     private final Commands commands;
+    private final Attachments attachments;
     private final byte[] prefix;
     private final TokenBucket rate;
     private final WireMeters meters;
@@ -34,11 +38,13 @@ final class EnvelopeConnection {
     private long droppedSinceNotice;
     private long nextRateNoticeNanos;
 
-    EnvelopeConnection(WsConnection ws, EnvelopeConfig config, Commands commands, WireMeters meters) {
+    EnvelopeConnection(WsConnection ws, EnvelopeConfig config, Commands commands, Attachments attachments,
+                       WireMeters meters) {
         this.ws = ws;
         this.meters = meters;
         this.config = config;
         this.commands = commands;
+        this.attachments = attachments;
         this.prefix = EnvelopeCodec.connectionPrefix(ws.id());
         this.rate = new TokenBucket(config.ratePerSecond(), config.rateBurst());
     }
@@ -103,7 +109,7 @@ final class EnvelopeConnection {
         attachment = next;
         if (prev != null) {
             prev.detach();
-            commands.detached(this, prev.sessionId());
+            attachments.detached(this, prev.sessionId());
         }
         return true;
     }
@@ -117,8 +123,8 @@ final class EnvelopeConnection {
         attachment = null;
         if (a != null) {
             a.detach();
-            commands.detached(this, a.sessionId());
-            if (code != 1000) commands.connectionLost(this, a.sessionId());
+            attachments.detached(this, a.sessionId());
+            if (code != 1000) attachments.connectionLost(this, a.sessionId());
         }
         log.debug("envelope connection {} closed: {} {}", ws.id(), code, reason);
     }
@@ -141,9 +147,20 @@ final class EnvelopeConnection {
         ws.close(reason);
     }
 
-    /** Runs {@code task} on this connection's event loop after {@code millis}. */
-    void schedule(Runnable task, long millis) {
-        if (ws.isOpen()) ws.executor().schedule(task, millis, TimeUnit.MILLISECONDS);
+    /**
+     * Answers a request that failed in the core with {@code system.error} (the code of an AgentWireException,
+     * else INTERNAL_ERROR), and logs it. Any thread.
+     */
+    void failed(String sessionId, String what, Throwable err) {
+        Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+        ErrorCode code = cause instanceof AgentWireException aw ? aw.code() : ErrorCode.INTERNAL_ERROR;
+        log.error("could not {} for {} on {}: {}", what, principal().id(), id(), code, cause);
+        sendControl(Messages.failed(sessionId, what, code));
+    }
+
+    /** Runs {@code task} on this connection's event loop once fewer than {@code below} messages are queued. */
+    void whenDrained(int below, Runnable task) {
+        ws.whenDrained(below, task);
     }
 
     /** Messages waiting in this connection's send queue. */

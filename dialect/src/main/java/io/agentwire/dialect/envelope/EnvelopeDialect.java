@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EnvelopeDialect implements AutoCloseable {
     private final EnvelopeConfig config;
     private final Commands commands;
+    private final Attachments attachments = new Attachments();
     private final WireMeters meters;
     private final ConcurrentHashMap<String, EnvelopeConnection> connections = new ConcurrentHashMap<>();
 
@@ -31,10 +32,9 @@ public final class EnvelopeDialect implements AutoCloseable {
     public EnvelopeDialect(Node node, Sessions sessions, AgentGateway agents, EnvelopeConfig config, WireMeters meters) {
         this.config = config;
         this.meters = meters;
-        Resumer resumer = new Resumer(node, sessions.ttl(), node.config().history().size() + 10_000,
+        Resumer resumer = new Resumer(node, attachments, sessions.ttl(), node.config().history().size() + 10_000,
                 config.replaysPerPrincipal());
         this.commands = new Commands(node, sessions, agents, resumer);
-        resumer.commands(commands);
     }
 
     public EnvelopeConfig config() { return config; }
@@ -57,7 +57,7 @@ public final class EnvelopeDialect implements AutoCloseable {
     private final class Handler implements WsHandler {
         @Override
         public void onOpen(WsConnection ws) {
-            EnvelopeConnection c = new EnvelopeConnection(ws, config, commands, meters);
+            EnvelopeConnection c = new EnvelopeConnection(ws, config, commands, attachments, meters);
             connections.put(ws.id(), c);
             c.open();
         }

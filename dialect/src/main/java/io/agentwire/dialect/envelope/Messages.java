@@ -59,6 +59,13 @@ final class Messages {
         return error("error.connection_lost", sessionId, null, "another connection of this session dropped", m);
     }
 
+    /** {@code system.error}: a request the core could not serve. */
+    static ObjectNode failed(String sessionId, String what, ErrorCode code) {
+        return EnvelopeCodec.envelope("system.error", sessionId, null,
+                JSON.objectNode().put("message", "could not " + what + ": " + code.defaultMessage()),
+                JSON.objectNode().put("code", code.name()));
+    }
+
     static ObjectNode stateExported(String sessionId, ObjectNode state) {
         return EnvelopeCodec.envelope("agent.state_exported", sessionId, null, JSON.objectNode().set("state", state),
                 JSON.objectNode().put("last_seq", state.path("last_seq").asLong()));

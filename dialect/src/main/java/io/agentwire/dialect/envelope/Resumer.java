@@ -34,17 +34,16 @@ final class Resumer {
     private final java.time.Duration sessionTtl;
     private final int maxHeld;
     private final ReplayGate gate;
-    private Commands commands;
+    private final Attachments attachments;
 
-    Resumer(Node node, java.time.Duration sessionTtl, int maxHeld, int replaysPerPrincipal) {
+    Resumer(Node node, Attachments attachments, java.time.Duration sessionTtl, int maxHeld, int replaysPerPrincipal) {
         this.node = node;
+        this.attachments = attachments;
         this.gate = new ReplayGate(replaysPerPrincipal);
         this.window = node.config().history();
         this.sessionTtl = sessionTtl;
         this.maxHeld = maxHeld;
     }
-
-    void commands(Commands c) { this.commands = c; }
 
     /** Attaches {@code c} to a session it just created and publishes {@code agent.session_created} (seq 1). */
     void attachNew(EnvelopeConnection c, Session s) {
@@ -58,7 +57,7 @@ final class Resumer {
                     .put("resume_window_events", window.size());
             return node.publish(s.stream(), EnvelopeCodec.envelope("agent.session_created", s.id(), null, content, meta));
         }).whenComplete((p, err) -> {
-            if (err != null) Commands.failedAsync(c, s.id(), "create the session", err);
+            if (err != null) c.failed(s.id(), "create the session", err);
         });
     }
 
@@ -105,7 +104,7 @@ final class Resumer {
                 }).whenComplete((x, err) -> {
                     // SLOW_CONSUMER: the attachment was already cut off (4008) while the replay was read
                     if (err != null && AgentWireException.codeOf(err) != ErrorCode.SLOW_CONSUMER) {
-                        Commands.failedAsync(c, s.id(), "resume the session", err);
+                        c.failed(s.id(), "resume the session", err);
                         c.close(io.agentwire.core.DisconnectReason.INTERNAL_ERROR);
                     }
                 });
@@ -116,7 +115,7 @@ final class Resumer {
         gate.enter(c.principal().id(), () -> false).thenAccept(done ->
                 node.top(s.stream()).thenCompose(top -> snapshot(s, top.offset())).whenComplete((state, err) -> {
                     done.run();
-                    if (err != null) Commands.failedAsync(c, s.id(), "export the state", err);
+                    if (err != null) c.failed(s.id(), "export the state", err);
                     else c.sendControl(Messages.stateExported(s.id(), state));
                 }));
     }
@@ -125,7 +124,7 @@ final class Resumer {
     private SessionAttachment attach(EnvelopeConnection c, Session s) {
         SessionAttachment a = new SessionAttachment(s.id(), c, maxHeld);
         if (!c.attach(a)) return null;
-        commands.attached(c, s.id());
+        attachments.attached(c, s.id());
         return a;
     }
 

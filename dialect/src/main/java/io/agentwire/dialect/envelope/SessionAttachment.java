@@ -95,13 +95,16 @@ final class SessionAttachment implements Subscriber {
         pump();
     }
 
-    /** Sends held events while the send queue has room; reschedules itself until all are sent. */
+    /**
+     * Sends held events while the send queue has room; at {@link #REPLAY_BUDGET} queued it stops and asks the
+     * connection to call it again once the client has read half of them (no polling).
+     */
     private void pump() {
         synchronized (lock) {
             if (held == null || detached) return;
             while (!held.isEmpty()) {
                 if (connection.queuedMessages() >= REPLAY_BUDGET) {
-                    connection.schedule(this::pump, 1);
+                    connection.whenDrained(REPLAY_BUDGET / 2, this::pump);
                     return;
                 }
                 if (notice != null && held.peekFirst().offset() > noticeAfterSeq) sendNotice();

@@ -24,7 +24,7 @@ public final class MeshProvider implements DialectProvider<MeshSettings> {
         SocketIoConfig defaults = SocketIoConfig.DEFAULTS.withName("mesh")
                 .withEngineIo(EngineIoConfig.DEFAULTS.withPath("/socket.io/"));
         SocketIoConfig sio = SocketIoSettings.read(s, defaults);
-        Listener.Address address = s.check("port", () -> new Listener.Address(s.string("host"), s.integer("port")));
+        Listener.Address address = s.address();
         MeshSettings.Limits limits = new MeshSettings.Limits(
                 s.integer("rate-limits.messages", 1, 1_000_000), s.integer("rate-limits.tool-executions", 1, 1_000_000),
                 s.integer("rate-limits.memory", 1, 1_000_000), s.integer("rate-limits.control-loop-cycles", 1, 1_000_000));

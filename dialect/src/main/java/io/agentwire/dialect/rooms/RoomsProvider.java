@@ -58,7 +58,7 @@ public final class RoomsProvider implements DialectProvider<RoomsProvider.RoomsS
                 .bind("projectsClaim", s.stringSetting("projects-claim"))
                 .derive("socketIo", SocketIoSettings.read(s, RoomsConfig.DEFAULT.socketIo()))
                 .build();
-        return new RoomsSettings(s.check("port", () -> new Listener.Address(s.string("host"), s.integer("port"))), dialect);
+        return new RoomsSettings(s.address(), dialect);
     }
 
     @Override

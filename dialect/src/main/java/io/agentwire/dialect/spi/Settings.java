@@ -129,6 +129,11 @@ public final class Settings {
         return setting(key, intBytes(key));
     }
 
+    /** The section's {@code host} and {@code port} (a bad port refused under {@code port}). */
+    public Listener.Address address() {
+        return check("port", () -> new Listener.Address(string("host"), integer("port")));
+    }
+
     /**
      * Builds a value from settings, turning the {@link IllegalArgumentException} of a record's validation into a
      * refusal of {@code key}: {@code s.check("port", () -> new Address(host, port))}.

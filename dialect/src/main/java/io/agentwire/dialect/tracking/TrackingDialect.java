@@ -6,6 +6,7 @@ import io.agentwire.core.Node;
 import io.agentwire.transport.WebSocketEndpoint;
 import io.agentwire.transport.WsConnection;
 import io.agentwire.transport.WsHandler;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -39,13 +40,20 @@ public final class TrackingDialect implements AutoCloseable {
     private final TrackingConfig config;
     private final Pattern clientIds;
     private final Tracker tracker;
+    private final Clock clock;
     private final ConcurrentHashMap<String, Dashboard> connections = new ConcurrentHashMap<>();
 
     /** Starts observing {@code node}'s session streams at once. */
     public TrackingDialect(Node node, TrackingConfig config) {
+        this(node, config, Clock.systemUTC());
+    }
+
+    /** As {@link #TrackingDialect(Node, TrackingConfig)}, reading the time (retention, timestamps) from {@code clock}. */
+    public TrackingDialect(Node node, TrackingConfig config, Clock clock) {
         this.config = Objects.requireNonNull(config, "config");
         this.clientIds = config.clientIds();
-        this.tracker = new Tracker(Objects.requireNonNull(node, "node"), config, System::currentTimeMillis);
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.tracker = new Tracker(Objects.requireNonNull(node, "node"), config, clock::millis);
     }
 
     public TrackingConfig config() {
@@ -120,7 +128,7 @@ public final class TrackingDialect implements AutoCloseable {
                 ws.close(DisconnectReason.INVALID_CLIENT_ID);
                 return;
             }
-            Dashboard d = new Dashboard(ws, clientId, vocabulary, config, tracker, System::currentTimeMillis);
+            Dashboard d = new Dashboard(ws, clientId, vocabulary, config, tracker, clock::millis);
             connections.put(ws.id(), d);
             d.open();
         }

@@ -46,7 +46,7 @@ public final class TrackingProvider implements DialectProvider<TrackingProvider.
                 .bind("sessionRetention", s.durationSetting("session-retention"))
                 .bind("maxSessions", s.intSetting("max-sessions"))
                 .build();
-        Listener.Address address = s.check("port", () -> new Listener.Address(s.string("host"), s.integer("port")));
+        Listener.Address address = s.address();
         return new TrackingSettings(address, s.bool("require-token"), dialect);
     }
 
@@ -59,7 +59,7 @@ public final class TrackingProvider implements DialectProvider<TrackingProvider.
     @Override
     public Dialect create(DialectContext ctx, TrackingSettings settings) {
         TrackingConfig config = RecordBinder.from(settings.dialect()).derive("agentName", ctx.defaultAgent()).build();
-        TrackingDialect tracking = new TrackingDialect(ctx.node(), config);
+        TrackingDialect tracking = new TrackingDialect(ctx.node(), config, ctx.clock());
         return new Served(tracking, new TrackingApi(tracking, ctx.apiKeys()), settings, ctx);
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Bad input is answered as envelope.md says, and never disturbs anyone else: each test runs a bystander's
  * complete demo run while the bad client misbehaves, and checks that run is whole.
  */
+@Tag("integration")
 class EnvelopeBadInputTest {
     @TempDir Path dir;
     Harness server;

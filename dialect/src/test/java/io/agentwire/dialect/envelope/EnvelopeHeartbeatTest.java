@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Heartbeats: the server sends them; a client that stops answering is closed 1001, one that answers is not. */
+@Tag("integration")
 class EnvelopeHeartbeatTest {
     @TempDir Path dir;
 

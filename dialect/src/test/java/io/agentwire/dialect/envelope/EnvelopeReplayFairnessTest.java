@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code user.create_session} must stay within a generous factor of its latency on the idle server, measured in the
  * same test (medians, so one slow sample on a loaded machine does not decide).
  */
+@Tag("integration")
 class EnvelopeReplayFairnessTest {
     private static final int EVENTS = 1_177;
     private static final int REPLAYERS = 5;

@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Reconnection: the quick flow, the extended flow, unknown/expired/forbidden sessions, restarts. */
+@Tag("integration")
 class EnvelopeResumeTest {
     @TempDir Path dir;
 
@@ -226,7 +228,7 @@ class EnvelopeResumeTest {
             try (Client c = Client.connect(server.uri("alice"))) {
                 sid = c.createSession();
             }
-            Thread.sleep(600);
+            server.clock.skip(Duration.ofMillis(600)); // past the 300 ms time to live, without waiting for it
             try (Client c = Client.connect(server.uri("alice"))) {
                 c.await("system.connected");
                 c.send(reconnect(sid, 1L).toString());

@@ -9,10 +9,12 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A newcomer's first session: create it, send a message, watch the demo run, answer, cancel. */
+@Tag("integration")
 class EnvelopeRunTest {
     @TempDir Path dir;
     Harness server;

@@ -11,10 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Rule 4: a client that stops reading is cut off with a typed reason, nobody else slows, and it can resume. */
+@Tag("integration")
 class EnvelopeSlowConsumerTest {
     @TempDir Path dir;
 

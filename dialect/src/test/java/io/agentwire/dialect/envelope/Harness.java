@@ -19,9 +19,9 @@ import io.agentwire.transport.Routes;
 import io.agentwire.transport.ServerConfig;
 import io.agentwire.transport.Transport;
 import io.agentwire.transport.WriterLimits;
+import io.agentwire.transport.testing.SkippingClock;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
@@ -56,6 +56,8 @@ final class Harness implements AutoCloseable {
     final SqliteStore store;
     final Node node;
     final Sessions sessions;
+    /** What the sessions read the time from: {@code clock.skip(d)} ages them without waiting. */
+    final SkippingClock clock = new SkippingClock();
     final AgentRuntime agents;
     final EnvelopeDialect dialect;
     final NettyServer server;
@@ -65,7 +67,7 @@ final class Harness implements AutoCloseable {
         transport = Transport.create(1);
         store = SqliteStore.open(SqliteStoreConfig.defaults(dataDir).withSynchronous(SqliteStoreConfig.Synchronous.NORMAL));
         node = new Node(new MemoryBroker(s.history()), store.eventLog(), new NodeConfig(s.history(), 100_000, List.of("session:")));
-        sessions = new Sessions(store.sessions(), s.sessionTtl(), Duration.ofMillis(100), Clock.systemUTC());
+        sessions = new Sessions(store.sessions(), s.sessionTtl(), Duration.ofMillis(100), clock);
         agents = new AgentRuntime(node, List.of(new DemoAgent(s.demo())), DemoAgent.NAME, AgentRuntimeConfig.defaults());
         dialect = new EnvelopeDialect(node, sessions, agents, s.envelope());
         Routes routes = Routes.builder().webSocket(dialect.endpoint(TEST_AUTH)).build();

@@ -10,6 +10,7 @@ import io.agentwire.agent.model.OpenAiChatClient;
 import io.agentwire.core.TextModel;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Spec 003 and the real MXF vocabulary end to end: the official socket.io-client ({@code src/test/js/mesh}) against
  * the dialect on real ports over SQLite. Each scenario checks its behaviour in the client and reports what failed.
  */
+@Tag("integration")
 class MeshTest {
     @TempDir
     Path dir;

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * recovery records): a session's memory written through one node is read, and continued, through the other, and
  * it outlives both nodes.
  */
+@Tag("integration")
 class ClusterProgressTest {
     @TempDir Path dir;
 

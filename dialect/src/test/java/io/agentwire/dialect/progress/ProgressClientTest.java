@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Clients written from spec 001: its {@code AgentClient} class and "Complete Event Flow" in Node (socket.io-client
  * 4.5.4 and 4.8), a page in headless Chromium served through {@code static-dir}, and {@code require-token}.
  */
+@Tag("integration")
 class ProgressClientTest {
     /** Spec 001's "Complete Event Flow" for a query that needs a new tool. */
     static final List<String> FLOW = List.of("searching", "no_tool_found", "entering_synthesis_mode",

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Spec 001's REST API (and the real front end's use of it) on the progress port, with a tool registry and without
  * one, and the static front end with its refusals; over real HTTP.
  */
+@Tag("integration")
 class ProgressRestTest {
     @TempDir static Path dir;
     static ProgressHarness withCatalog;

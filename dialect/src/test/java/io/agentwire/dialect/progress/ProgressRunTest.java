@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Failed runs end the turn cleanly; session memory outlives a restart (the durable stream on SQLite). */
+@Tag("integration")
 class ProgressRunTest {
     @TempDir Path dir;
 

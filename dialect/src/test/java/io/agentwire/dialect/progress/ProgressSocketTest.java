@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * whole turn's order, per-session delivery, recovery (4.8) and re-join (4.5.4), one query per session, the query
  * rate, payload limits, polling and upgrade.
  */
+@Tag("integration")
 class ProgressSocketTest {
     /** The demo agent's run as agent_event types (docs/progress.md, the mapping of other agents). */
     static final List<String> DEMO = List.of("planning_query", "plan_complete",

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.agentwire.transport.testing.SkippingClock;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The AgentCraft vocabulary on AgentCraft's real path, over real sockets: a demo run seen as AgentCraft's components
  * read it, the requests and their acknowledgements, and the tracking state coming back after a restart.
  */
+@Tag("integration")
 class AgentCraftVocabularyTest {
     static final String CHAT_ID = "agent_chat_1764680000000_k3j9x2ab1";
 
@@ -183,14 +186,15 @@ class AgentCraftVocabularyTest {
     @Test
     void aSessionFinishedLongerAgoThanTheRetentionDoesNotComeBack() throws Exception {
         TrackingConfig brief = TrackingConfig.DEFAULT.withRetention(java.time.Duration.ofMillis(500), 1000, 500);
-        try (TrackingHarness server = new TrackingHarness(dir, brief)) {
+        SkippingClock clock = new SkippingClock();
+        try (TrackingHarness server = new TrackingHarness(dir, brief, clock)) {
             server.tracking.report(new AgentStatusReport("agent-1", "Old", AgentStatus.COMPLETED, 100, "done",
                     "session_old", "an old query", null)).get();
             server.tracking.report(new AgentStatusReport("agent-2", "Busy", AgentStatus.PROCESSING, 10, "working",
                     "session_busy", "a running query", null)).get();
         }
-        Thread.sleep(700); // past the retention: the finished session is gone, the active one stays (stale after 1 h)
-        try (TrackingHarness server = new TrackingHarness(dir, brief);
+        clock.skip(java.time.Duration.ofMillis(700)); // past the retention: the finished session is gone, the active one stays (stale after 1 h)
+        try (TrackingHarness server = new TrackingHarness(dir, brief, clock);
              WsClient dash = WsClient.silent(server.agentCraftUri(CHAT_ID))) {
             JsonNode sessions = dash.awaitType("active_sessions").path("data");
             assertThat(sessions.path("sessions").findValuesAsText("session_id")).containsExactly("session_busy");

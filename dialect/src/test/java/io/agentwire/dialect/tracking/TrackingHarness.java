@@ -53,6 +53,11 @@ final class TrackingHarness implements AutoCloseable {
     final int trackingPort;
 
     TrackingHarness(Path dataDir, TrackingConfig config) {
+        this(dataDir, config, Clock.systemUTC());
+    }
+
+    /** With the time the tracking dialect reads (retention, timestamps) from {@code clock}. */
+    TrackingHarness(Path dataDir, TrackingConfig config, Clock clock) {
         transport = Transport.create(1);
         store = SqliteStore.open(SqliteStoreConfig.defaults(dataDir).withSynchronous(SqliteStoreConfig.Synchronous.NORMAL));
         node = new Node(new MemoryBroker(HistoryConfig.DEFAULT), store.eventLog(),
@@ -61,7 +66,7 @@ final class TrackingHarness implements AutoCloseable {
         agents = new AgentRuntime(node, List.of(new DemoAgent(new DemoAgentConfig(Duration.ofMillis(5), true,
                 Duration.ofSeconds(30)))), DemoAgent.NAME, AgentRuntimeConfig.defaults());
         envelope = new EnvelopeDialect(node, sessions, agents, EnvelopeConfig.DEFAULT);
-        tracking = new TrackingDialect(node, config);
+        tracking = new TrackingDialect(node, config, clock);
         main = new NettyServer(transport, ServerConfig.of("127.0.0.1", 0),
                 Routes.builder().webSocket(envelope.endpoint(USERS)).build());
         mainPort = main.start();

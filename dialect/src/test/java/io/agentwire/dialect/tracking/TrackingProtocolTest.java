@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Spec 002's connection rules over real sockets: client ids, bad input, the rate limit, ping and pong. */
+@Tag("integration")
 class TrackingProtocolTest {
     @TempDir Path dir;
 

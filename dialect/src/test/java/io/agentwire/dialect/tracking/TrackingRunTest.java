@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Dashboards watching envelope runs of the scripted demo agent, end to end over real sockets. */
+@Tag("integration")
 class TrackingRunTest {
     @TempDir Path dir;
     TrackingHarness server;

@@ -41,7 +41,7 @@ public final class ShoutProvider implements DialectProvider<ShoutProvider.ShoutS
     public ShoutSettings settings(Settings s) {
         String path = s.string("path");
         if (!path.startsWith("/")) throw s.refuse("path", "must start with '/'");
-        return new ShoutSettings(s.check("port", () -> new Listener.Address(s.string("host"), s.integer("port"))), path);
+        return new ShoutSettings(s.address(), path);
     }
 
     @Override

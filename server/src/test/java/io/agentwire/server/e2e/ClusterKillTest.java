@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Rule 3 in a cluster: a node (a separate process) is killed with SIGKILL mid-run; its client reconnects to another
  * node and resumes with no gap and no duplicate, and every event any client saw is in the durable history.
  */
+@Tag("integration")
 class ClusterKillTest {
     @TempDir Path dir;
 

@@ -20,12 +20,14 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Cluster mode end to end: AgentWire servers sharing one real redis-server, envelope clients on different nodes.
  */
+@Tag("integration")
 class ClusterTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     @TempDir Path dir;

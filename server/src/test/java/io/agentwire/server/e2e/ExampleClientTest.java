@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The JavaScript example client of docs/envelope.md (examples/envelope-client), run with Node against the real
  * server: it creates a session, runs the demo, drops its connection mid-run, resumes, and checks seqs itself.
  */
+@Tag("integration")
 class ExampleClientTest {
     @TempDir Path dir;
 

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Rule 3 end to end: the server process is killed with SIGKILL mid-run and started again on the same data.
  * The client resumes with every stored event, and new seq values continue above them.
  */
+@Tag("integration")
 class KillAndRestartTest {
     @TempDir Path dir;
 

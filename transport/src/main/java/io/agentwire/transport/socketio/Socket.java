@@ -53,7 +53,7 @@ public final class Socket {
     private ObjectNode data = NODES.objectNode();
     private StreamPosition start;
     private StreamPosition position;
-    private Recovery recovery;
+    private RecoveryHandshake recovering;
     private ObjectNode admitted;
     private java.util.concurrent.ScheduledFuture<?> liveRefresh;
 
@@ -187,24 +187,16 @@ public final class Socket {
     // ---- connecting (event loop) ----
 
     /**
-     * The middleware accepted: restore the saved state (rooms, data, missed events) or start a fresh one, once the
-     * namespace's feed is live.
+     * The middleware accepted: restore the saved state (rooms, data, missed events: {@link RecoveryHandshake}) or
+     * start a fresh one, once the namespace's feed is live.
      */
     void accepted(ObjectNode extraData, String principal, RecoveryStore.Saved saved, String clientOffset) {
         owner = principal;
-        if (saved != null && !saved.owner().equals(principal)) {
-            // someone else's pid: they get a fresh socket, and the record stays for the principal it belongs to
-            log.info("sio: {} presented the recovery token of another principal's socket {}; not recovered", principal,
-                    saved.sid());
-            namespace.recovery().save(saved);
-            saved = null;
-        }
-        StreamPosition since = saved == null ? null : clientOffset != null ? RecoveryStore.parse(clientOffset) : saved.start();
-        RecoveryStore.Saved restore = since == null ? null : saved;
+        RecoveryHandshake.Restore restore = RecoveryHandshake.restorable(namespace, principal, saved, clientOffset);
         if (restore != null) {
-            id = restore.sid();
-            pid = restore.pid();
-            data = restore.data();
+            id = restore.saved().sid();
+            pid = restore.saved().pid();
+            data = restore.saved().data();
         } else {
             fresh();
         }
@@ -214,9 +206,10 @@ public final class Socket {
             if (state != State.CONNECTING) return;
             if (error != null) {
                 log.warn("sio {}: the feed of {} is not available", id, namespace.stream(), error);
-                client.connectFailed(this, "server error", null);
+                connectFailed();
             } else if (restore != null) {
-                recover(restore, since);
+                recovering = new RecoveryHandshake(this, namespace, restore);
+                recovering.start(inbox);
             } else {
                 connectFresh();
             }
@@ -231,59 +224,49 @@ public final class Socket {
     }
 
     private void connectFresh() {
-        RoomIndex.Member m = namespace.index().register(this, inbox, List.of(id));
-        if (m == null) {
-            client.connectFailed(this, "server error", null);
+        if (register(inbox, List.of(id)) == null) {
+            connectFailed();
             return;
         }
-        member = m;
-        connected(false, m.start);
+        connected(false, member.start);
         runConnectionHandlers();
         writeLive();
     }
 
-    /**
-     * Registers with the saved rooms it may still enter (the hand-over point), then replays up to it what was aimed
-     * at those rooms: see {@link Recovery}.
-     */
-    private void recover(RecoveryStore.Saved saved, StreamPosition since) {
-        Set<String> kept = new java.util.HashSet<>();
-        Namespace.RoomCheck check = namespace.roomCheck();
-        for (String room : saved.rooms()) {
-            if (room.equals(id) || check.mayRestore(data, room)) kept.add(room);
-        }
-        RoomIndex.Member m = namespace.index().register(this, inbox, kept);
-        if (m == null) {
-            namespace.recovery().save(saved); // the client may try again
-            client.connectFailed(this, "server error", null);
-            return;
-        }
-        member = m;
-        Recovery r = new Recovery(namespace, saved, kept, m);
-        recovery = r;
-        r.replay(namespace.server().node(), since)
-                .whenComplete((missed, error) -> client.execute(() -> recovered(r, since, missed, error)));
+    // ---- the recovery handshake's hooks (event loop) ----
+
+    /** Registers this socket in the namespace's room index with {@code rooms}; null if the namespace refused. */
+    RoomIndex.Member register(LoopInbox loopInbox, java.util.Collection<String> rooms) {
+        RoomIndex.Member m = namespace.index().register(this, loopInbox, rooms);
+        if (m != null) member = m;
+        return m;
     }
 
-    private void recovered(Recovery r, StreamPosition since, List<Publication> missed, Throwable error) {
-        if (state != State.CONNECTING || recovery != r) return;
-        recovery = null;
-        if (error != null) {
-            log.warn("sio {}: replaying {} failed", id, namespace.stream(), error);
-            namespace.recovery().save(r.saved); // the client may try again
-            client.connectFailed(this, "server error", null);
-            return;
-        }
-        List<Publication> held = r.release();
-        if (missed == null) { // beyond the window, or another epoch: a fresh socket, nothing of the old one kept
-            namespace.index().remove(r.member);
-            member = null;
-            fresh();
-            connectFresh();
-            return;
-        }
-        log.debug("sio {}: recovered after {}: {} replayed, {} held at the hand-over ({})", id, since.offset(),
-                missed.size(), held.size(), r.member.start.offset());
+    /** Whether {@code h} is still this connecting socket's recovery; it is not any more afterwards. */
+    boolean endRecovery(RecoveryHandshake h) {
+        if (state != State.CONNECTING || recovering != h) return false;
+        recovering = null;
+        return true;
+    }
+
+    void connectFailed() {
+        client.connectFailed(this, "server error", null);
+    }
+
+    void execute(Runnable task) {
+        client.execute(task);
+    }
+
+    /** The saved state could not be replayed: a fresh socket, nothing of the old one kept. */
+    void restartFresh(RoomIndex.Member saved) {
+        namespace.index().remove(saved);
+        member = null;
+        fresh();
+        connectFresh();
+    }
+
+    /** Recovered: CONNECT, then the missed and the held publications, in order, then the handlers. */
+    void restored(StreamPosition since, List<Publication> missed, List<Publication> held) {
         connected(true, since);
         missed.forEach(p -> deliverNow(p, true));
         held.forEach(p -> deliverNow(p, true));
@@ -378,8 +361,8 @@ public final class Socket {
         Set<String> rooms = m == null ? Set.of() : namespace.index().remove(m);
         client.removed(this);
         if (was != State.CONNECTED) {
-            if (recovery != null) namespace.recovery().save(recovery.saved); // interrupted: the client may try again
-            recovery = null;
+            if (recovering != null) recovering.interrupted(); // the client may try again
+            recovering = null;
             return;
         }
         namespace.removed(this);
@@ -405,7 +388,7 @@ public final class Socket {
         if (m != member) return;
         if (state == State.CONNECTED) {
             deliverNow(p, false);
-        } else if (state == State.CONNECTING && recovery != null && !recovery.hold(p)) {
+        } else if (state == State.CONNECTING && recovering != null && !recovering.hold(p)) {
             log.warn("sio {}: too many events held while recovering; closing", id);
             client.session().close();
         }

@@ -9,6 +9,7 @@ import io.agentwire.core.DisconnectReason;
 import io.agentwire.core.Principal;
 import io.agentwire.transport.HttpReply;
 import io.agentwire.transport.HttpRequestData;
+import io.agentwire.transport.testing.FakeWsConnection;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -131,26 +132,26 @@ class EngineIoSessionTest {
 
     @Test
     void aWebSocketSessionIsPingedOnItsSocketAndClosedWithTheHeartbeatCode() {
-        FakeWs ws = fakeWs(Map.of());
+        FakeWsConnection ws = fakeWs(Map.of());
         EngineIoSession s = server.open(channel.eventLoop(), request(Map.of()), Principal.ANONYMOUS, ws);
         s.opened();
         advance(PING_INTERVAL);
-        assertThat(ws.sent).containsExactly("2");
+        assertThat(ws.texts()).containsExactly("2");
         s.onWsText(ws, "3");
         advance(PING_INTERVAL);
         advance(PING_TIMEOUT);
         assertThat(closes).containsExactly("ping timeout");
-        assertThat(ws.closedWith).isEqualTo(DisconnectReason.HEARTBEAT_TIMEOUT);
+        assertThat(ws.closedWith()).isEqualTo(DisconnectReason.HEARTBEAT_TIMEOUT);
     }
 
     @Test
     void upgradeProbesThenSwitchesAndFlushesWhatWaited() {
         EngineIoSession s = polling();
         CompletableFuture<HttpReply> held = poll(s);
-        FakeWs probe = fakeWs(Map.of("sid", List.of(s.id())));
+        FakeWsConnection probe = fakeWs(Map.of("sid", List.of(s.id())));
         s.onProbeOpen(probe);
         s.onWsText(probe, "2probe");
-        assertThat(probe.sent).containsExactly("3probe");
+        assertThat(probe.texts()).containsExactly("3probe");
         assertThat(held).isNotDone(); // a 5 read just after the probe would come first
         advance(Duration.ofMillis(EngineIoSession.UPGRADE_NOOP_MILLIS));
         assertThat(body(held)).isEqualTo("6"); // then the pending poll is released with a noop
@@ -160,9 +161,9 @@ class EngineIoSessionTest {
         s.onWsText(probe, "5");
         channel.runPendingTasks();
         assertThat(s.transportName()).isEqualTo("websocket");
-        assertThat(probe.sent).containsExactly("3probe", "4while upgrading");
+        assertThat(probe.texts()).containsExactly("3probe", "4while upgrading");
         s.send("after");
-        assertThat(probe.sent).endsWith("4after");
+        assertThat(probe.texts()).endsWith("4after");
         s.onWsText(probe, "4from client");
         assertThat(messages).containsExactly("from client");
         assertThat(status(poll(s))).isEqualTo(400);
@@ -175,7 +176,7 @@ class EngineIoSessionTest {
         // engine.io-protocol suite, "successfully upgrades from HTTP long-polling to WebSocket": 2probe, 3probe, then
         // a GET that must end with a noop (200 "6") before the client sends 5
         EngineIoSession s = polling();
-        FakeWs probe = fakeWs(Map.of("sid", List.of(s.id())));
+        FakeWsConnection probe = fakeWs(Map.of("sid", List.of(s.id())));
         s.onProbeOpen(probe);
         s.onWsText(probe, "2probe");
         CompletableFuture<HttpReply> afterProbe = poll(s);
@@ -195,7 +196,7 @@ class EngineIoSessionTest {
         // WebSocket, then a GET over another connection: whichever the server reads first, the GET gets 400
         for (boolean getFirst : new boolean[] {true, false}) {
             EngineIoSession s = polling();
-            FakeWs probe = fakeWs(Map.of("sid", List.of(s.id())));
+            FakeWsConnection probe = fakeWs(Map.of("sid", List.of(s.id())));
             s.onProbeOpen(probe);
             CompletableFuture<HttpReply> get = getFirst ? poll(s) : null;
             s.onWsText(probe, "2probe");
@@ -215,7 +216,7 @@ class EngineIoSessionTest {
     @Test
     void anUpgradeThatNeverCompletesDropsTheProbeAndKeepsPolling() {
         EngineIoSession s = polling();
-        FakeWs probe = fakeWs(Map.of("sid", List.of(s.id())));
+        FakeWsConnection probe = fakeWs(Map.of("sid", List.of(s.id())));
         s.onProbeOpen(probe);
         s.onWsText(probe, "2probe");
         // the heartbeat goes on over polling meanwhile (a ping every second, answered)
@@ -224,7 +225,7 @@ class EngineIoSessionTest {
             assertThat(body(poll(s))).isEqualTo("2");
             assertThat(post(s, "3").status()).isEqualTo(200);
         }
-        assertThat(probe.closedWith).isEqualTo(DisconnectReason.NORMAL);
+        assertThat(probe.closedWith()).isEqualTo(DisconnectReason.NORMAL);
         assertThat(s.transportName()).isEqualTo("polling");
         s.send("still polling");
         assertThat(body(poll(s))).isEqualTo("4still polling");
@@ -290,8 +291,9 @@ class EngineIoSessionTest {
         now[0] += d.toNanos();
     }
 
-    private FakeWs fakeWs(Map<String, List<String>> query) {
-        return new FakeWs(channel.eventLoop(), query);
+    private FakeWsConnection fakeWs(Map<String, List<String>> query) {
+        return new FakeWsConnection(channel.eventLoop(), Principal.ANONYMOUS,
+                new Authenticator.Request("/socket.io/", Map.of(), query, "127.0.0.1"));
     }
 
     private static String body(CompletableFuture<HttpReply> reply) {

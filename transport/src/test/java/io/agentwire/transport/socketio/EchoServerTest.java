@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentwire.transport.Transport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The echo server answers the socket.io-protocol test suite's checks as the reference server does. */
+@Tag("integration")
 class EchoServerTest {
 
     @Test

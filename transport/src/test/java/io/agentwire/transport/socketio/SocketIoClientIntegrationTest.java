@@ -7,11 +7,13 @@ import io.agentwire.transport.Transport;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The official socket.io-client 4.8 (on Node.js) against AgentWire's Socket.IO server, over real sockets. */
+@Tag("integration")
 class SocketIoClientIntegrationTest {
     static Transport transport;
     static TestApp app;
