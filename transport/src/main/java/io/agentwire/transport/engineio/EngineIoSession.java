@@ -101,6 +101,7 @@ public final class EngineIoSession {
     private ScheduledFuture<?> pingTimer;
     private ScheduledFuture<?> pongTimer;
     private long pongDeadline;
+    private final List<WsConnection> rivals = new ArrayList<>(2);
 
     EngineIoSession(String id, EngineIoServer server, ScheduledExecutorService loop, Authenticator.Request request,
                     Principal principal, WsConnection ws) {
@@ -376,13 +377,19 @@ public final class EngineIoSession {
 
     /** Event loop: a WebSocket arrived for this polling session: it becomes the upgrade probe. */
     void onProbeOpen(WsConnection conn) {
+        if (state == State.OPEN && ws == null && probe != null && !probed) {
+            // two WebSockets for one session, their openings hopping here in either order: the one that sends 2probe
+            // first is the probe, the other is closed then
+            rivals.add(conn);
+            return;
+        }
         if (state != State.OPEN || ws != null || probe != null) {
             conn.close(DisconnectReason.NORMAL);
             return;
         }
         probe = conn;
         upgradeTimer = loop.schedule(() -> {
-            if (probe == conn) {
+            if (probe != null) { // conn, or a rival that took its place
                 log.debug("eio {}: upgrade timed out", id);
                 dropProbe();
             }
@@ -405,8 +412,15 @@ public final class EngineIoSession {
         }
         if (conn == ws) {
             onPacket(p);
+        } else if (rivals.contains(conn) && !probed && p.type() == EngineIo4Packet.Type.PING && "probe".equals(p.text())) {
+            rivals.remove(conn);
+            rivals.add(probe);
+            probe = conn;
+            onProbePacket(p);
         } else if (conn == probe) {
             onProbePacket(p);
+        } else if (rivals.remove(conn)) {
+            conn.close(DisconnectReason.NORMAL);
         }
     }
 
@@ -425,6 +439,7 @@ public final class EngineIoSession {
 
     /** Event loop: a WebSocket of this session closed. */
     void onWsClose(WsConnection conn) {
+        rivals.remove(conn);
         if (conn == probe) {
             probe = null;
             probed = false;
@@ -438,6 +453,7 @@ public final class EngineIoSession {
         if (p.type() == EngineIo4Packet.Type.PING && "probe".equals(p.text()) && !probed) {
             probed = true;
             probe.send("3probe");
+            closeRivals();
             if (pendingGet != null) releasePollForUpgrade();
         } else if (p.type() == EngineIo4Packet.Type.UPGRADE && probed && state == State.OPEN) {
             cancel(upgradeTimer);
@@ -476,7 +492,17 @@ public final class EngineIoSession {
         get.complete(EngineIoErrors.reply(EngineIoErrors.BAD_REQUEST, headers));
     }
 
+    /** Closed after the 3probe went out (same event loop as the probe, later task). */
+    private void closeRivals() {
+        if (rivals.isEmpty()) return;
+        List<WsConnection> closing = List.copyOf(rivals);
+        rivals.clear();
+        probe.executor().execute(() -> closing.forEach(c -> c.close(DisconnectReason.NORMAL)));
+    }
+
     private void dropProbe() {
+        rivals.forEach(c -> c.close(DisconnectReason.NORMAL));
+        rivals.clear();
         WsConnection p = probe;
         probe = null;
         probed = false;

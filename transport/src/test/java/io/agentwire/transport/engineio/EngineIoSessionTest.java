@@ -214,6 +214,27 @@ class EngineIoSessionTest {
     }
 
     @Test
+    void ofTwoWebSocketsForOneSessionTheOneThatProbesUpgradesAndTheOtherIsClosed() {
+        // engine.io-protocol suite, "ignores WebSocket connection with same sid after upgrade": the second WebSocket
+        // may reach the session before the first one's opening did
+        EngineIoSession s = polling();
+        FakeWsConnection second = fakeWs(Map.of("sid", List.of(s.id())));
+        FakeWsConnection first = fakeWs(Map.of("sid", List.of(s.id())));
+        s.onProbeOpen(second);
+        s.onProbeOpen(first);
+        s.onWsText(first, "2probe");
+        s.onWsText(first, "5");
+        channel.runPendingTasks();
+        assertThat(first.texts()).containsExactly("3probe");
+        assertThat(second.closedWith()).isEqualTo(DisconnectReason.NORMAL);
+        assertThat(first.closedWith()).isNull();
+        s.onWsText(first, "4hello");
+        assertThat(s.transportName()).isEqualTo("websocket");
+        assertThat(messages).containsExactly("hello");
+        assertThat(closes).isEmpty();
+    }
+
+    @Test
     void anUpgradeThatNeverCompletesDropsTheProbeAndKeepsPolling() {
         EngineIoSession s = polling();
         FakeWsConnection probe = fakeWs(Map.of("sid", List.of(s.id())));
