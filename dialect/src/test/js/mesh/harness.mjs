@@ -504,7 +504,98 @@ async function restart() {
   }
 }
 
-const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart };
+// Tools over the socket: agents register tools and serve their calls (mcp:tool:invoke, answered by ack)
+async function tools() {
+  const T = "T-" + uniq();
+  const keys = await setup([T], { prov: T, caller: T, gone: T, thief: T });
+  const rk = await api("/api/mesh/keys", { channelId: T, agentId: "restricted", allowedTools: ["echo"] });
+  check("key with allowedTools", rk.status === 201 && rk.body.allowedTools[0] === "echo", rk);
+  const badKey = await api("/api/mesh/keys", { channelId: T, agentId: "x", allowedTools: "echo" });
+  check("allowedTools validated", badKey.status === 400 && badKey.body.error.details.field === "allowedTools", badKey);
+  const prov = await agent(keys.prov, { vocabulary: "spec" });
+  const caller = await agent(keys.caller, { vocabulary: "spec" });
+  const gone = await agent(keys.gone, { vocabulary: "spec" });
+  const thief = await agent(keys.thief, { vocabulary: "spec" });
+  const restricted = await agent(rk.body, { vocabulary: "spec" });
+  const invoked = [];
+  let flaky = 0;
+  prov.s.on("mcp:tool:invoke", (req, ack) => {
+    invoked.push(req);
+    if (req.toolName === "echo") ack({ success: true, output: { text: req.arguments.text.repeat(req.arguments.times ?? 1), from: req.fromAgentId } });
+    else if (req.toolName === "flaky" && ++flaky >= 2) ack({ success: true, output: "third time lucky".slice(0, 5 + flaky) });
+    else if (req.toolName === "broken") ack({ success: false, error: "disk on fire" });
+    // "slow" and the first "flaky" never answer
+  });
+  gone.s.on("mcp:tool:invoke", () => setTimeout(() => gone.s.close(), 150));
+  const schema = { type: "object", required: ["text"], properties: { text: { type: "string" }, times: { type: "integer", minimum: 1 } } };
+  const reg = await call(prov.s, "mcp:tool:register", { name: "echo", description: "echoes", inputSchema: schema, category: "text" });
+  check("registered", reg.success && reg.name === "echo" && reg.provider === "prov", reg);
+  for (const n of ["slow", "flaky", "broken"]) await call(prov.s, "mcp:tool:register", { name: n, description: n, inputSchema: { type: "object" }, category: "util" });
+  const realReg = await call(gone.s, "mcp:tool:register", env("mcp:tool:register", "gone", T, { name: "vanish", description: "v", inputSchema: { type: "object" }, category: "util" }));
+  check("real register", realReg.success && realReg.toolName === "vanish", realReg);
+  const badReg = await call(prov.s, "mcp:tool:register", { name: "x", inputSchema: "nope" });
+  check("register schema refused", badReg.code === "VALIDATION_ERROR" && badReg.error && badReg.code && true, badReg);
+  const stolen = await call(thief.s, "mcp:tool:register", { name: "echo", inputSchema: { type: "object" } });
+  check("name taken", stolen.code === "PERMISSION_DENIED", stolen);
+  // list with filters, both vocabularies
+  const all = await call(caller.s, "mcp:tool:list", {});
+  check("list all", JSON.stringify(all.tools.map((t) => t.name)) === JSON.stringify(["broken", "echo", "flaky", "slow", "vanish"]), all);
+  const resp = caller.got.filter((g) => g.event === "mcp:tool:list:response");
+  check("list:response event", resp.length === 1 && Array.isArray(resp[0].payload) && resp[0].payload.length === 5, resp);
+  const text = await call(caller.s, "mcp:tool:list", { category: "text" });
+  check("category filter", text.tools.length === 1 && text.tools[0].name === "echo" && text.tools[0].inputSchema.required[0] === "text", text);
+  const byGone = await call(caller.s, "mxf:tool:list", env("mxf:tool:list", "caller", T, { filter: { provider: "gone" }, requestId: "r-1" }));
+  check("provider filter (real)", byGone.requestId === "r-1" && byGone.tools.length === 1 && byGone.tools[0].name === "vanish", byGone);
+  await until(() => caller.got.some((g) => g.event === "mxf:tool:list:result"), 3000, "mxf:tool:list:result");
+  // execute: spec and real
+  const ex = await call(caller.s, "mcp:tool:execute", { toolName: "echo", arguments: { text: "ab", times: 2 } });
+  check("execute", ex.success && ex.output.text === "abab" && ex.output.from === "caller" && typeof ex.callId === "string", ex);
+  await until(() => caller.got.some((g) => g.event === "mcp:tool:result"), 3000, "mcp:tool:result");
+  const res = caller.got.find((g) => g.event === "mcp:tool:result").payload;
+  check("mcp:tool:result shape", res.success === true && res.output.text === "abab" && !("error" in res), res);
+  const rc = await call(caller.s, "mcp:tool:call", env("mcp:tool:call", "caller", T, { toolName: "echo", callId: "call-7", arguments: { text: "z" } }));
+  check("real call", rc.success && rc.callId === "call-7" && rc.result.text === "z", rc);
+  await until(() => caller.got.some((g) => g.event === "mcp:tool:result" && g.payload.eventType === "mcp:tool:result" && g.payload.data.callId === "call-7"), 3000, "real result");
+  const failed = await call(caller.s, "mcp:tool:execute", { toolName: "broken", arguments: {} });
+  check("tool failure is a result", failed.success === false && failed.error === "disk on fire" && failed.output === null, failed);
+  // schema errors name the field
+  const e1 = await call(caller.s, "mcp:tool:execute", { toolName: "echo", arguments: { times: 2 } });
+  check("missing field", e1.code === "VALIDATION_ERROR" && /arguments\.text/.test(e1.error), e1);
+  await until(() => caller.got.some((g) => g.event === "mcp:error" && g.payload.details && g.payload.details.field === "arguments.text"), 3000, "mcp:error field");
+  const e2 = await call(caller.s, "mcp:tool:execute", { toolName: "echo", arguments: { text: "a", times: "2" } });
+  check("wrong type", e2.code === "VALIDATION_ERROR" && /arguments\.times/.test(e2.error), e2);
+  const e3 = await call(caller.s, "mcp:tool:execute", { toolName: "echo", arguments: { text: "a", times: 0 } });
+  check("minimum", e3.code === "VALIDATION_ERROR" && /arguments\.times/.test(e3.error), e3);
+  const e4 = await call(caller.s, "mcp:tool:execute", { toolName: "nope", arguments: {} });
+  check("unknown tool", e4.code === "VALIDATION_ERROR" && /does not exist/.test(e4.error), e4);
+  const e5 = await call(caller.s, "mcp:tool:execute", { toolName: "echo", arguments: { text: "a" }, options: { timeout: -1 } });
+  check("bad timeout", e5.code === "VALIDATION_ERROR", e5);
+  // timeout, retries
+  let t0 = Date.now();
+  const slow = await call(caller.s, "mcp:tool:execute", { toolName: "slow", arguments: {}, options: { timeout: 300 } });
+  out.slowMs = Date.now() - t0;
+  check("timeout", slow.success === false && /timed out/.test(slow.error) && out.slowMs < 4000, slow);
+  const fl = await call(caller.s, "mcp:tool:execute", { toolName: "flaky", arguments: {}, options: { timeout: 300, retries: 2 } });
+  check("retried", fl.success === true && fl.attempts === 2 && invoked.filter((i) => i.toolName === "flaky").length === 2, fl);
+  const slowRetry = await call(caller.s, "mcp:tool:execute", { toolName: "slow", arguments: {}, options: { timeout: 200, retries: 1 } });
+  check("retries exhausted", slowRetry.success === false && slowRetry.attempts === 2, slowRetry);
+  // allowedTools
+  const denied = await call(restricted.s, "mcp:tool:execute", { toolName: "slow", arguments: {} });
+  check("allowedTools refused", denied.code === "PERMISSION_DENIED", denied);
+  const allowed = await call(restricted.s, "mcp:tool:execute", { toolName: "echo", arguments: { text: "ok" } });
+  check("allowedTools allowed", allowed.success && allowed.output.text === "ok", allowed);
+  // the provider disconnects mid-call: the caller hears AGENT_NOT_FOUND well within the timeout
+  t0 = Date.now();
+  const mid = await call(caller.s, "mcp:tool:execute", { toolName: "vanish", arguments: {}, options: { timeout: 4000 } });
+  out.midMs = Date.now() - t0;
+  check("disconnect mid-call", mid.code === "AGENT_NOT_FOUND" && out.midMs < 3000, { mid, ms: out.midMs });
+  const after = await call(caller.s, "mcp:tool:execute", { toolName: "vanish", arguments: {} });
+  check("provider gone", after.code === "AGENT_NOT_FOUND", after);
+  check("connections survive", caller.s.connected && prov.s.connected);
+  for (const a of [prov, caller, thief, restricted]) a.s.close();
+}
+
+const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart, tools };
 try {
   await scenarios[scenario]();
   clearTimeout(deadline);

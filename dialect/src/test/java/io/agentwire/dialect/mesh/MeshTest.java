@@ -73,6 +73,15 @@ class MeshTest {
     }
 
     @Test
+    void agentToolsListedExecutedValidatedTimedOutRetriedAndRefused() throws Exception {
+        try (MeshHarness h = new MeshHarness(dir, Map.of())) {
+            JsonNode r = h.run("tools", Map.of());
+            passed(r);
+            assertTrue(r.path("out").path("midMs").asLong() < 3000, "the caller heard of the provider's disconnection early");
+        }
+    }
+
+    @Test
     void mxpEncryptedRoundTripAndTamperedTag() throws Exception {
         Map<String, Object> mxp = Map.of("agentwire.mesh.mxp.key", "mxp-test-secret", "agentwire.mesh.mxp.salt", "salt-1");
         try (MeshHarness h = new MeshHarness(dir, mxp)) {
