@@ -595,7 +595,114 @@ async function tools() {
   for (const a of [prov, caller, thief, restricted]) a.s.close();
 }
 
-const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart, tools };
+// ORPAR control loops driven by the (fake) model; actions are tool calls served by an agent
+const PHASES = ["observation:processed", "reasoning:complete", "action:planned", "progress:update", "reflection:complete"];
+const loopEvents = (got, id) => got.filter((g) => g.event.startsWith("control_loop:") && g.payload && g.payload.controlLoopId === id)
+  .map((g) => g.event.slice("control_loop:".length));
+async function loops() {
+  const C = "C-" + uniq();
+  const keys = await setup([C], { prov: C, a: C, b: C, c: C, d: C, e: C });
+  const prov = await agent(keys.prov, { vocabulary: "spec" });
+  const invoked = [];
+  prov.s.on("mcp:tool:invoke", (req, ack) => {
+    invoked.push(req);
+    if (req.toolName === "echo") ack({ success: true, output: "echo: " + req.arguments.text });
+  });
+  await call(prov.s, "mcp:tool:register", { name: "echo", description: "echoes text", category: "text",
+    inputSchema: { type: "object", required: ["text"], properties: { text: { type: "string" } } } });
+  await call(prov.s, "mcp:tool:register", { name: "slow", description: "never answers", inputSchema: { type: "object" } });
+  const obs = (s, id, data) => call(s, "control_loop:observation", { controlLoopId: id, observation: { type: "note", data, source: "test" } });
+
+  // a: two full cycles with a tool action each, events in order, maxCycles stops it
+  const a = await agent(keys.a, { vocabulary: "spec" });
+  const init = await call(a.s, "control_loop:init", { agentId: "a", config: { cycleInterval: 100, maxCycles: 2, reasoningModel: "fake-model" } });
+  check("init", init.success && typeof init.loopId === "string" && init.config.maxCycles === 2 && init.status === "running", init);
+  const A = init.loopId;
+  check("observation queued", (await obs(a.s, A, "hello 1")).success);
+  await until(() => loopEvents(a.got, A).includes("reflection:complete"), 15000, "first cycle");
+  await obs(a.s, A, "hello 2");
+  await until(() => loopEvents(a.got, A).includes("stopped"), 15000, "maxCycles stop");
+  const ev = loopEvents(a.got, A);
+  check("events in order", JSON.stringify(ev) === JSON.stringify(["initialized", "started", ...PHASES, ...PHASES, "stopped"]), ev);
+  const pl = a.got.find((g) => g.event === "control_loop:action:planned").payload;
+  check("planned tool action", pl.actions[0].tool === "echo" && pl.plan === "greet", pl);
+  const pu = a.got.find((g) => g.event === "control_loop:progress:update").payload;
+  check("action result", pu.result.success && pu.result.output === "echo: hi" && pu.status === "completed", pu);
+  check("the tool was invoked twice by a", invoked.filter((i) => i.fromAgentId === "a").length === 2, invoked);
+  const st = a.got.find((g) => g.event === "control_loop:stopped").payload;
+  check("stopped by maxCycles", st.reason === "maxCycles" && st.cycles === 2, st);
+  const rs = a.got.find((g) => g.event === "control_loop:reasoning:complete").payload;
+  check("reasoning from the model", rs.reasoning === "A greeting is due" && rs.cycle === 1, rs);
+  const late = await obs(a.s, A, "after stop");
+  check("stopped loop refuses observations", !late.success && late.code === "VALIDATION_ERROR", late);
+
+  // b: a failing model stops the loop after 3 consecutive errors, with error events
+  const b = await agent(keys.b, { vocabulary: "spec" });
+  const B = (await call(b.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  for (let i = 0; i < 3; i++) {
+    await obs(b.s, B, "FAIL " + i);
+    await until(() => loopEvents(b.got, B).filter((e) => e === "error").length > i, 20000, "error " + i);
+  }
+  await until(() => loopEvents(b.got, B).includes("stopped"), 10000, "error stop");
+  const errs = b.got.filter((g) => g.event === "control_loop:error" && g.payload.controlLoopId === B).map((g) => g.payload);
+  check("3 errors then stopped", errs.length === 3 && errs[2].consecutiveErrors === 3 && errs[0].phase === "reasoning",
+    errs);
+  check("stopped by errors", b.got.find((g) => g.event === "control_loop:stopped").payload.reason === "errors");
+
+  // c: cancel while a tool call is in flight
+  const c = await agent(keys.c, { vocabulary: "spec" });
+  const Cl = (await call(c.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  await obs(c.s, Cl, "USE_SLOW please");
+  await until(() => invoked.some((i) => i.fromAgentId === "c" && i.toolName === "slow"), 15000, "slow tool invoked");
+  const t0 = Date.now();
+  const stop = await call(c.s, "control_loop:stop", { controlLoopId: Cl });
+  check("stop acknowledged", stop.success && stop.status === "stopped", stop);
+  await until(() => loopEvents(c.got, Cl).includes("stopped"), 3000, "cancel stop");
+  out.cancelMs = Date.now() - t0;
+  await sleep(300);
+  const ce = loopEvents(c.got, Cl);
+  check("cancelled mid-tool: no result, no reflection", !ce.includes("progress:update") && !ce.includes("reflection:complete")
+    && c.got.find((g) => g.event === "control_loop:stopped").payload.reason === "requested", ce);
+
+  // d: the cycle rate limit holds (P.cycleLimit per minute): the next cycle waits
+  const d = await agent(keys.d, { vocabulary: "spec" });
+  const D = (await call(d.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  for (let i = 1; i <= P.cycleLimit; i++) {
+    await obs(d.s, D, "d " + i);
+    await until(() => loopEvents(d.got, D).filter((e) => e === "reflection:complete").length === i, 15000, "cycle " + i);
+  }
+  await obs(d.s, D, "one too many");
+  await sleep(1500);
+  check("cycle limit holds", loopEvents(d.got, D).filter((e) => e === "observation:processed").length === P.cycleLimit, loopEvents(d.got, D));
+  const other = await obs(a.s, D, "not mine");
+  check("another agent's loop", other.code === "PERMISSION_DENIED", other);
+  await call(d.s, "control_loop:stop", { controlLoopId: D });
+
+  // e: the real vocabulary (controlLoop:* in the envelope)
+  const e = await agent(keys.e);
+  const ri = await call(e.s, "controlLoop:initialize", env("controlLoop:initialize", "e", C, { config: { cycleInterval: 100, maxCycles: 1 } }));
+  check("real init", ri.success && ri.loopId, ri);
+  await call(e.s, "controlLoop:observation", env("controlLoop:observation", "e", C, { loopId: ri.loopId, observation: { type: "note", data: "x", source: "t" } }));
+  await until(() => e.got.some((g) => g.event === "controlLoop:stopped"), 15000, "real loop stop");
+  const real = e.got.filter((g) => g.event.startsWith("controlLoop:")).map((g) => g.event);
+  check("real names in order", JSON.stringify(real) === JSON.stringify(["controlLoop:initialized", "controlLoop:started", "controlLoop:observation",
+    "controlLoop:reasoning", "controlLoop:plan", "controlLoop:execution", "controlLoop:reflection", "controlLoop:stopped"]), real);
+  check("real envelope with loopId", e.got.filter((g) => g.event.startsWith("controlLoop:")).every((g) => g.payload.eventType === g.event && g.payload.data.loopId === ri.loopId));
+  for (const x of [prov, a, b, c, d, e]) x.s.close();
+}
+
+async function loopsNoModel() {
+  const N = "N-" + uniq();
+  const keys = await setup([N], { n: N });
+  const n = await agent(keys.n, { vocabulary: "spec" });
+  const r = await call(n.s, "control_loop:init", { config: { maxCycles: 1 } });
+  check("refused without a model", !r.success && /model/.test(r.error), r);
+  await until(() => n.got.some((g) => g.event === "control_loop:error"), 3000, "control_loop:error");
+  check("no loop events", !n.got.some((g) => g.event === "control_loop:initialized" || g.event === "control_loop:started"));
+  n.s.close();
+}
+
+const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart, tools, loops, loopsNoModel };
 try {
   await scenarios[scenario]();
   clearTimeout(deadline);

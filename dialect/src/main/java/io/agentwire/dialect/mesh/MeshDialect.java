@@ -68,6 +68,7 @@ public final class MeshDialect implements Dialect {
     final Tasks tasks;
     final Memory memory;
     final Tools tools;
+    final Loops loops;
     private final Credentials credentials;
     private final SocketIoServer io;
     private final Namespace ns;
@@ -99,20 +100,15 @@ public final class MeshDialect implements Dialect {
         this.channels = new Channels(this);
         this.memory = new Memory(this);
         this.tools = new Tools(this);
+        this.loops = new Loops(this);
         ns.use(this::admit).onConnection(this::connected);
         registerAgentEvents();
         channels.register();
         tasks.register();
         memory.register();
         tools.register();
+        loops.register();
         on("heartbeat", "agent", RateLimits.Category.NONE, Vocab.EITHER, c -> { }); // accepted silently
-        // control loops come with issue 16: counted against their limit, answered as not served yet
-        Handler later = c -> {
-            throw Refusal.of("INTERNAL_ERROR", c.event + " is not served by this server yet");
-        };
-        for (String e : List.of("control_loop:init", "control_loop:observation", "controlLoop:initialize", "controlLoop:observation")) {
-            on(e, "agent", RateLimits.Category.CONTROL_LOOP_CYCLES, Vocab.EITHER, later);
-        }
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("mesh-timer").factory());
         timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
@@ -124,6 +120,10 @@ public final class MeshDialect implements Dialect {
      */
     void on(String event, String family, RateLimits.Category category, Vocab vocab, Handler handler) {
         routes.put(event, new Route(family, category, vocab, handler));
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
     }
 
     long now() {
