@@ -601,7 +601,7 @@ const loopEvents = (got, id) => got.filter((g) => g.event.startsWith("control_lo
   .map((g) => g.event.slice("control_loop:".length));
 async function loops() {
   const C = "C-" + uniq();
-  const keys = await setup([C], { prov: C, a: C, b: C, c: C, d: C, e: C });
+  const keys = await setup([C], { prov: C, a: C, b: C, c: C, d: C, e: C, f: C });
   const prov = await agent(keys.prov, { vocabulary: "spec" });
   const invoked = [];
   prov.s.on("mcp:tool:invoke", (req, ack) => {
@@ -664,6 +664,19 @@ async function loops() {
   check("cancelled mid-tool: no result, no reflection", !ce.includes("progress:update") && !ce.includes("reflection:complete")
     && c.got.find((g) => g.event === "control_loop:stopped").payload.reason === "requested", ce);
 
+  // f: cancel while the model is thinking
+  const f = await agent(keys.f, { vocabulary: "spec" });
+  const F = (await call(f.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  await obs(f.s, F, "HANG on");
+  await until(() => loopEvents(f.got, F).includes("observation:processed"), 10000, "hang cycle");
+  await sleep(300);
+  const t1 = Date.now();
+  await call(f.s, "control_loop:stop", { controlLoopId: F });
+  await until(() => loopEvents(f.got, F).includes("stopped"), 2000, "model cancel stop");
+  out.modelCancelMs = Date.now() - t1;
+  await sleep(300);
+  check("cancelled mid-model: no reasoning", !loopEvents(f.got, F).includes("reasoning:complete") && !loopEvents(f.got, F).includes("error"), loopEvents(f.got, F));
+
   // d: the cycle rate limit holds (P.cycleLimit per minute): the next cycle waits
   const d = await agent(keys.d, { vocabulary: "spec" });
   const D = (await call(d.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
@@ -688,7 +701,7 @@ async function loops() {
   check("real names in order", JSON.stringify(real) === JSON.stringify(["controlLoop:initialized", "controlLoop:started", "controlLoop:observation",
     "controlLoop:reasoning", "controlLoop:plan", "controlLoop:execution", "controlLoop:reflection", "controlLoop:stopped"]), real);
   check("real envelope with loopId", e.got.filter((g) => g.event.startsWith("controlLoop:")).every((g) => g.payload.eventType === g.event && g.payload.data.loopId === ri.loopId));
-  for (const x of [prov, a, b, c, d, e]) x.s.close();
+  for (const x of [prov, a, b, c, d, e, f]) x.s.close();
 }
 
 async function loopsNoModel() {

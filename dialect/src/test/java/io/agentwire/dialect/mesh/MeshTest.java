@@ -85,6 +85,14 @@ class MeshTest {
     private static String orpar(String request) {
         if (request.contains("reasoning phase")) {
             if (request.contains("FAIL")) return null;
+            if (request.contains("HANG")) { // a slow model: the loop is stopped while this call is in flight
+                try {
+                    Thread.sleep(4_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return "too late";
+            }
             return request.contains("USE_SLOW") ? "The agent must wait: USE_SLOW" : "A greeting is due";
         }
         if (request.contains("planning phase")) {
