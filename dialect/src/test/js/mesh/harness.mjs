@@ -137,6 +137,8 @@ async function auth() {
   check("real channel:created envelope", c1.channelId === ch && c1.data.name === "Research" && c1.eventType === "channel:created", c1);
   const gen = await call(u.s, "key:generate", { channelId: ch, agentId: "a1" });
   check("key:generate ack", gen.success && gen.keyId.startsWith("key_") && gen.secretKey && gen.channelId === ch, gen);
+  const takeover = await call(u.s, "agent:register", { agentId: "a1", name: "not a1", channelId: ch });
+  check("a user can not act as a keyed agent", !takeover.success && takeover.code === "PERMISSION_DENIED", takeover);
   const missing = await call(u.s, "key:generate", { channelId: "nope-" + uniq(), agentId: "a1" });
   check("key for a missing channel", !missing.success && missing.code === "CHANNEL_NOT_FOUND", missing);
   // agent key: the real bootstrap
@@ -261,6 +263,8 @@ async function messages() {
   await sleep(200);
   const after = texts(a3.got, "message").slice(seen);
   check("recovered", a3.s.recovered === true);
+  const presence = a1.got.filter((g) => g.event.startsWith("channel:agent:") && g.payload.agentId === "a3").map((g) => g.event);
+  check("the channel hears the dropped agent leave and come back", presence.slice(-2).join() === "channel:agent:left,channel:agent:joined", presence);
   check("missed messages recovered once, in order", JSON.stringify(after) === JSON.stringify([0, 1, 2, 3, 4].map((i) => `missed-${i}`)), after);
   // validation, with and without ack
   const v = await call(a1.s, "message:send", { channelId: A });

@@ -42,6 +42,7 @@ public final class AgentRuntime implements AgentGateway {
     private final SecureRandom random = new SecureRandom();
     private volatile boolean shutDown;
     private volatile AgentDirectory directory = AgentDirectory.NONE;
+    private volatile RunMeters meters = RunMeters.NONE;
 
     /**
      * @param sink where the runs' events go (the Node)
@@ -64,6 +65,11 @@ public final class AgentRuntime implements AgentGateway {
             throw new IllegalArgumentException("default agent " + defaultAgent + " is not among " + byName.keySet());
         }
         this.defaultAgent = defaultAgent;
+    }
+
+    /** Counts the runs from now on (by agent and status, with durations). */
+    public void meters(RunMeters meters) {
+        this.meters = Objects.requireNonNull(meters, "meters");
     }
 
     @Override
@@ -95,7 +101,7 @@ public final class AgentRuntime implements AgentGateway {
             return Reply.refused(ErrorCode.RUN_IN_PROGRESS,
                     "the session already has " + config.maxRunsPerSession() + " runs in progress");
         }
-        Blocking.start("agent-" + name + "-" + runId, new RunDriver(agent, run));
+        Blocking.start("agent-" + name + "-" + runId, new RunDriver(agent, run, meters));
         if (shutDown) run.cancel();
         return Reply.started(runId);
     }

@@ -6,6 +6,7 @@ import io.agentwire.core.AgentWireException;
 import io.agentwire.core.ErrorCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Runs one agent run on its thread and ends it: whatever the agent does (returns, is cancelled, throws, can not
@@ -13,6 +14,8 @@ import org.slf4j.LoggerFactory;
  * end are logged. When its events could not be published (the broker or store stalled or is down), the run ends
  * {@code failed} with {@code agent.error}, stored as soon as the broker takes writes again (retried every
  * {@link #END_RETRY_EVERY} for up to {@link #END_RETRY_FOR}); it stays in the active set meanwhile.
+ * While it runs, the log's MDC holds {@code run_id}, {@code session_id} and {@code agent} (JSON logs carry them on
+ * every line the run's thread writes).
  */
 final class RunDriver implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(RunDriver.class);
@@ -22,16 +25,22 @@ final class RunDriver implements Runnable {
 
     private final Agent agent;
     private final RunContext ctx;
+    private final RunMeters meters;
 
-    RunDriver(Agent agent, RunContext ctx) {
+    RunDriver(Agent agent, RunContext ctx, RunMeters meters) {
         this.agent = agent;
         this.ctx = ctx;
+        this.meters = meters;
     }
 
     @Override
     public void run() {
         RunRequest request = ctx.request();
+        MDC.put("run_id", request.runId());
+        MDC.put("session_id", request.sessionId());
+        MDC.put("agent", agent.name());
         log.info("run started session={} run={} agent={}", request.sessionId(), request.runId(), agent.name());
+        meters.started(agent.name());
         ctx.attach(); // from here on a cancel may interrupt this thread
         String status = "failed";
         try {
@@ -42,6 +51,10 @@ final class RunDriver implements Runnable {
             ctx.end();
             log.info("run ended session={} run={} agent={} status={} duration_ms={}", request.sessionId(),
                     request.runId(), agent.name(), status, ctx.events().elapsed().toMillis());
+            meters.ended(agent.name(), status, ctx.events().elapsed());
+            MDC.remove("run_id");
+            MDC.remove("session_id");
+            MDC.remove("agent");
         }
     }
 

@@ -43,6 +43,10 @@ final class TestServer implements AutoCloseable {
         flags.put("agentwire.data-dir", dataDir.toString());
         flags.put("agentwire.tracking.port", 0);
         flags.put("agentwire.rooms.port", 0);
+        // The clients need only the envelope endpoint: the progress and mesh dialects (documented ports 5001 and
+        // 3001; port 0 would share rooms' /socket.io/) stay off, so several test servers can run side by side.
+        flags.put("agentwire.progress.enabled", false);
+        flags.put("agentwire.mesh.enabled", false);
         flags.put("agentwire.agents.demo.step-delay", "60ms");
         flags.put("agentwire.envelope.heartbeat-interval", "500ms");
         flags.put("agentwire.envelope.heartbeat-timeout", "3s");

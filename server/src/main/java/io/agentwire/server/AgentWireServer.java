@@ -11,8 +11,10 @@ import io.agentwire.agent.pipeline.PipelineAgent;
 import io.agentwire.agent.toolsmith.ToolsmithAgent;
 import io.agentwire.core.ToolCatalog;
 import io.agentwire.agent.DemoAgent;
+import io.agentwire.agent.RunMeters;
 import io.agentwire.agent.remote.RemoteAgents;
 import io.agentwire.core.FatalErrors;
+import io.agentwire.core.Meters;
 import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Sessions;
@@ -102,6 +104,7 @@ public final class AgentWireServer implements AutoCloseable {
             Node node = opened.push("node", new Node(backend.broker(), backend.eventLog(),
                     new NodeConfig(config.history(), NodeConfig.DEFAULT.recoveryBufferLimit(), durableStreams())));
             backend.attach(node);
+            Metrics metrics = opened.push("metrics", new Metrics());
             Sessions sessions = opened.push("sessions", new Sessions(backend.sessionStore(), config.sessions().ttl(),
                     ACK_FLUSH_INTERVAL, Clock.systemUTC(), config.sessions().limits()));
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
@@ -110,6 +113,7 @@ public final class AgentWireServer implements AutoCloseable {
             AgentRuntime agents = new AgentRuntime(backend.agentSink(node), inProcessAgents(),
                     config.agents().defaultAgent(), config.agents().runtime());
             backend.attachAgents(agents);
+            agents.meters(new RunMeters(metrics));
             opened.onClose("agents", () -> agents.shutdown(AGENT_SHUTDOWN_GRACE));
             if (config.remoteAgents().enabled()) agents.useDirectory(remoteAgents);
             endInterruptedRuns(backend, agents);
@@ -117,13 +121,12 @@ public final class AgentWireServer implements AutoCloseable {
                     config.auth().jwtJwks(), config.auth().jwtIssuer(), config.auth().jwtAudience(), config.dev()),
                     Clock.systemUTC());
             ApiKeyCheck apiKeys = new ApiKeyCheck(creds.apiKey());
+            // Meters: where the dialects count their wire traffic (WireMeters), through the context's services.
             DialectContext context = new DialectContext(node, sessions, agents, config.agents().defaultAgent(),
                     backend.presence(), backend.recoveryRecords(), jwt, jwt::check, apiKeys, Clock.systemUTC(),
-                    config.dev(), config.cluster().isPresent(), config.dataDir(),
-                    services()); // the configured model and the toolsmith's registry, for dialects
+                    config.dev(), config.cluster().isPresent(), config.dataDir(), services(metrics));
             createDialects(context);
 
-            Metrics metrics = opened.push("metrics", new Metrics());
             metrics.gauge("agentwire.agent.runs.active", "agent runs in progress", agents::activeRunCount);
             backend.metrics(metrics);
             pipelineMetrics(metrics);
@@ -135,7 +138,8 @@ public final class AgentWireServer implements AutoCloseable {
             });
 
             Listeners listeners = new Listeners(config.http());
-            Routes.Builder own = HealthRoutes.install(Routes.builder(), checks).get("/metrics", metrics.handler());
+            Routes.Builder own = HealthRoutes.install(Routes.builder(), checks).get("/metrics", metrics.handler())
+                    .get("/version", VersionInfo.handler(List.copyOf(dialects.keySet())));
             listeners.main().add("the server", own);
             if (config.remoteAgents().enabled()) {
                 listeners.main().add("agentwire.agents.remote", remoteAgentsEndpoint(remoteAgents, apiKeys, metrics));
@@ -266,6 +270,7 @@ public final class AgentWireServer implements AutoCloseable {
         log.info(clean ? "AgentWire stopped" : "AgentWire stopped (with errors, see above)");
     }
 
+
     /** Runs the previous process left unfinished (it was killed) end as interrupted, before clients connect. */
     private static void endInterruptedRuns(Backend backend, AgentRuntime agents) {
         for (UnfinishedRun run : backend.unfinishedRuns()) {
@@ -302,10 +307,13 @@ public final class AgentWireServer implements AutoCloseable {
         return list;
     }
 
-    /** What dialects may use beyond the core: the configured model, the toolsmith's registry. */
-    private Map<Class<?>, Object> services() {
-        if (model == null) return Map.of();
-        return Map.of(TextModel.class, new ChatTextModel(model), ToolCatalog.class, toolsmith.catalog());
+    /** What the dialects find in their context: core's {@link Meters} (their wire counters), the model and the toolsmith's registry if any. */
+    private Map<Class<?>, Object> services(Metrics metrics) {
+        Map<Class<?>, Object> services = new LinkedHashMap<>();
+        services.put(Meters.class, metrics);
+        if (model != null) services.put(TextModel.class, new ChatTextModel(model)); // the configured model
+        if (toolsmith != null) services.put(ToolCatalog.class, toolsmith.catalog()); // the toolsmith's registry
+        return services;
     }
 
     private void pipelineMetrics(Metrics metrics) {
@@ -313,6 +321,9 @@ public final class AgentWireServer implements AutoCloseable {
         metrics.counter("agentwire.model.requests", "requests sent to the model (every attempt)", model::attempts);
         metrics.counter("agentwire.model.failures", "model requests that failed (HTTP error, timeout, broken stream)",
                 model::failures);
+        metrics.counter("agentwire.model.tokens.prompt", "prompt tokens the model reported (usage)", model::promptTokens);
+        metrics.counter("agentwire.model.tokens.completion", "completion tokens the model reported (usage)",
+                model::completionTokens);
         metrics.counter("agentwire.mcp.tool.calls", "MCP tool calls", tools::calls);
         metrics.counter("agentwire.mcp.tool.failures", "MCP tool calls that failed", tools::failedCalls);
         metrics.gauge("agentwire.mcp.servers.alive", "configured MCP servers whose connection is up", tools::serversAlive);

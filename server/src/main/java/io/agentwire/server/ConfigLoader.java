@@ -21,6 +21,9 @@ import java.util.Set;
 final class ConfigLoader {
     static final String ROOT = "agentwire";
     static final String REFERENCE = "reference.conf";
+    static final String HTTP_HOST = ROOT + ".http.host";
+    /** Where {@code --dev} listens when no host is configured (flag, environment or file). */
+    static final String DEV_HOST = "127.0.0.1";
 
     private ConfigLoader() { }
 
@@ -35,11 +38,17 @@ final class ConfigLoader {
         try {
             Config reference = reference();
             EnvBindings bindings = EnvBindings.of(reference);
-            Config merged = flagLayer(flags)
-                    .withFallback(bindings.layer(env))
-                    .withFallback(fileLayer(file))
-                    .withFallback(reference);
-            Config resolved = merged.resolve(ConfigResolveOptions.noSystem().appendResolver(EnvBindings.resolver(env)));
+            Config flagLayer = flagLayer(flags);
+            Config envLayer = bindings.layer(env);
+            Config fileLayer = fileLayer(file);
+            Config merged = flagLayer.withFallback(envLayer).withFallback(fileLayer);
+            ConfigResolveOptions options = ConfigResolveOptions.noSystem().appendResolver(EnvBindings.resolver(env));
+            Config resolved = merged.withFallback(reference).resolve(options);
+            if (resolved.getBoolean(ROOT + ".dev") && !sets(merged, HTTP_HOST)) {
+                // Dev mode lets anonymous clients in: this machine only, unless a host was asked for.
+                resolved = merged.withFallback(ConfigFactory.parseMap(Map.of(HTTP_HOST, DEV_HOST), "--dev"))
+                        .withFallback(reference).resolve(options);
+            }
             checkKnownKeys(resolved, reference, bindings);
             return resolved;
         } catch (ConfigException e) {
@@ -54,6 +63,15 @@ final class ConfigLoader {
     static Config reference() {
         return ConfigFactory.parseResources(ConfigLoader.class.getClassLoader(), REFERENCE,
                 ConfigParseOptions.defaults().setAllowMissing(false)).withFallback(DialectSettings.fragments());
+    }
+
+    /** Whether the unresolved layers give {@code path} a value (a substitution counts). */
+    private static boolean sets(Config layers, String path) {
+        try {
+            return layers.hasPathOrNull(path);
+        } catch (ConfigException.NotResolved e) {
+            return true;
+        }
     }
 
     private static Config fileLayer(Path file) {

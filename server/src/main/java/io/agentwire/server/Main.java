@@ -8,7 +8,8 @@ import picocli.CommandLine;
 /**
  * The {@code agentwire} command line: {@code agentwire serve [--config FILE] [--host H] [--port N] [--data-dir DIR]
  * [--dev]}, {@code agentwire echo [--host H] [--port N]} (the Socket.IO echo server), {@code agentwire token --sub USER
- * [--projects P1,P2] [--roles R1] [--ttl 1h]} (a JWT signed with the configured secret), {@code agentwire --version},
+ * [--projects P1,P2] [--roles R1] [--ttl 1h]} (a JWT signed with the configured secret), {@code agentwire check-config
+ * [--config FILE] [--dev]} (the effective configuration, secrets masked), {@code agentwire --version},
  * {@code agentwire --help}. Exit codes: 0 success, 1 the server could not
  * start (or failed unexpectedly), 2 a usage or configuration error. Errors are one line on stderr.
  */
@@ -32,7 +33,9 @@ public final class Main {
         CommandLine cli = new CommandLine(new AgentWireCommand())
                 .addSubcommand("serve", new ServeCommand(env, lifetime))
                 .addSubcommand("echo", new EchoCommand())
-                .addSubcommand("token", new TokenCommand(env, java.time.Clock.systemUTC()));
+                .addSubcommand("token", new TokenCommand(env, java.time.Clock.systemUTC()))
+                .addSubcommand("check-config", new CheckConfigCommand(env))
+                .addSubcommand("health", new HealthCommand());
         cli = DialectCommands.install(cli, env) // the dialects' own, e.g. 'agentwire mesh user add'
                 .setOut(out)
                 .setErr(err)

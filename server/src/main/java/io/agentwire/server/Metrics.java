@@ -5,6 +5,7 @@ import io.agentwire.transport.HttpHandler;
 import io.agentwire.transport.HttpReply;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.agentwire.core.Meters;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -15,6 +16,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,7 +26,7 @@ import java.util.function.Supplier;
  * The server's meters in Prometheus form: JVM and process binders plus AgentWire's own gauges and counters, served
  * by {@link #handler()} as the Prometheus text format (scraped at the {@code Blocking} boundary, off the event loop).
  */
-final class Metrics implements AutoCloseable, io.agentwire.dialect.spi.DialectMetrics {
+final class Metrics implements AutoCloseable, Meters, io.agentwire.dialect.spi.DialectMetrics {
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -61,6 +63,25 @@ final class Metrics implements AutoCloseable, io.agentwire.dialect.spi.DialectMe
     void counter(String name, String description, Supplier<Number> value) {
         counterSources.add(value);
         FunctionCounter.builder(name, value, v -> v.get().doubleValue()).description(description).register(registry);
+    }
+
+    /** A counter handle for the modules (core's {@link Meters}); Prometheus adds {@code _total}. */
+    @Override
+    public Meters.Counter counter(String name, String description, String... tags) {
+        io.micrometer.core.instrument.Counter c = io.micrometer.core.instrument.Counter.builder(name).description(description).tags(tags).register(registry);
+        return n -> c.increment(n);
+    }
+
+    /**
+     * A timer handle for the modules: count, sum and a histogram with buckets from 1 ms to 1 h (Prometheus
+     * {@code _seconds_bucket}), so quantiles can be computed across nodes.
+     */
+    @Override
+    public Meters.Timer timer(String name, String description, String... tags) {
+        io.micrometer.core.instrument.Timer t = io.micrometer.core.instrument.Timer.builder(name).description(description).tags(tags).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofHours(1))
+                .register(registry);
+        return nanos -> t.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     /** The current scrape, in the Prometheus text format. */

@@ -52,7 +52,7 @@ final class ServeCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--host", paramLabel = "HOST",
-            description = "Interface to listen on (agentwire.http.host, default 0.0.0.0).")
+            description = "Interface to listen on (agentwire.http.host, default 0.0.0.0; with --dev 127.0.0.1).")
     String host;
 
     @Option(names = "--port", paramLabel = "PORT",
@@ -70,7 +70,8 @@ final class ServeCommand implements Callable<Integer> {
     String cluster;
 
     @Option(names = "--dev",
-            description = "Development mode: anonymous connections, generated dev-only secrets. Never in production.")
+            description = "Development mode: anonymous connections, generated dev-only secrets, loopback only unless --host. "
+                    + "Never in production.")
     boolean dev;
 
     private final Map<String, String> env;
@@ -86,7 +87,10 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         AgentWireConfig cfg;
         try {
-            cfg = AgentWireConfig.load(config, env, flags());
+            com.typesafe.config.Config resolved = ConfigLoader.load(config, env, flags());
+            LogFormat format = LogFormat.of(resolved);
+            cfg = ConfigReader.read(resolved);
+            format.apply();
         } catch (ConfigurationException e) {
             err.println("agentwire: configuration error: " + e.getMessage());
             return Main.EXIT_USAGE;

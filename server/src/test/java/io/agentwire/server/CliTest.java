@@ -53,6 +53,46 @@ class CliTest {
     }
 
     @Test
+    void checkConfigPrintsTheEffectiveSettingsWithSecretsMasked() throws IOException {
+        Path conf = Files.writeString(dir.resolve("prod.conf"), """
+                agentwire.http.port = 9090
+                agentwire.cluster.redis = "redis://:hunter2@127.0.0.1:6379"
+                agentwire.log.format = json
+                """);
+        int code = run(Map.of("AGENTWIRE_JWT_SECRET", TestConfigs.SECRET, "AGENTWIRE_API_KEY", "key-1234567890abcdef"),
+                "check-config", "--config", conf.toString());
+        assertThat(code).as(errLines()).isZero();
+        String printed = out.toString();
+        assertThat(printed)
+                .contains("agentwire.http.port = 9090  # " + conf + ":1")
+                .contains("agentwire.auth.jwt.secret = \"********\"  # environment variable AGENTWIRE_JWT_SECRET")
+                .contains("agentwire.auth.api-key = \"********\"")
+                .contains("agentwire.cluster.redis = \"redis://****@127.0.0.1:6379\"")
+                .contains("agentwire.log.format = \"json\"")
+                .contains("agentwire.envelope.path = \"/ws\"  # default")
+                .endsWith("# valid" + System.lineSeparator())
+                .doesNotContain(TestConfigs.SECRET).doesNotContain("key-1234567890abcdef").doesNotContain("hunter2");
+        assertThat(errLines()).isEmpty();
+    }
+
+    @Test
+    void checkConfigNamesTheBadKeyAndExits2() throws IOException {
+        Path conf = Files.writeString(dir.resolve("bad.conf"), "agentwire.envelope.max-payload = lots\n");
+        assertThat(run(Map.of("AGENTWIRE_JWT_SECRET", TestConfigs.SECRET), "check-config", "--config", conf.toString()))
+                .isEqualTo(2);
+        assertThat(errLines()).startsWith("agentwire: configuration error: ").contains("agentwire.envelope.max-payload");
+        assertThat(out.toString()).isEmpty();
+
+        err.getBuffer().setLength(0);
+        assertThat(run(Map.of("AGENTWIRE_LOG_FORMAT", "xml"), "check-config", "--dev")).isEqualTo(2);
+        assertThat(errLines()).contains("agentwire.log.format: must be text or json, was \"xml\"");
+
+        err.getBuffer().setLength(0);
+        assertThat(run(Map.of(), "check-config")).isEqualTo(2);
+        assertThat(errLines()).contains("agentwire.auth.jwt.secret (AGENTWIRE_JWT_SECRET) is required unless --dev");
+    }
+
+    @Test
     void noCommandIsAUsageError() {
         assertThat(run()).isEqualTo(2);
         assertThat(errLines()).isEqualTo("agentwire: missing command (see 'agentwire --help')");

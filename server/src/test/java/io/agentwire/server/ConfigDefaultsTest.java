@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class ConfigDefaultsTest {
 
     private static AgentWireConfig defaults() {
-        return AgentWireConfig.load(null, Map.of(), Map.of("agentwire.dev", true));
+        // --dev alone listens on 127.0.0.1 (ConfigPrecedenceTest); the host given here is reference.conf's default
+        return AgentWireConfig.load(null, Map.of(), Map.of("agentwire.dev", true, "agentwire.http.host", "0.0.0.0"));
     }
 
     @Test
@@ -91,7 +92,7 @@ class ConfigDefaultsTest {
                 "agentwire.auth.api-key", "AGENTWIRE_API_KEY");
         bindings.forEach((key, variable) -> assertThat(variable).as(key)
                 .isEqualTo(exceptions.getOrDefault(key, key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'))));
-        assertThat(bindings.keySet().stream().filter(k -> !testOnly(k))).hasSize(147);
+        assertThat(bindings.keySet().stream().filter(k -> !testOnly(k))).hasSize(148);
     }
 
     /** The keys of the test tree's example dialect (io.agentwire.dialect.shout), not shipped. */

@@ -16,6 +16,25 @@ class ConfigPrecedenceTest {
     Path dir;
 
     @Test
+    void devModeListensOnLoopbackUnlessAHostIsGiven() throws IOException {
+        AgentWireConfig dev = AgentWireConfig.load(null, Map.of(), Map.of("agentwire.dev", true));
+        assertThat(dev.http().host()).isEqualTo("127.0.0.1");
+        assertThat(TestConfigs.tracking(dev).address().host()).isEqualTo("127.0.0.1");
+        assertThat(TestConfigs.rooms(dev).address().host()).isEqualTo("127.0.0.1");
+        assertThat(AgentWireConfig.load(null, Map.of("AGENTWIRE_DEV", "true"), Map.of()).http().host())
+                .isEqualTo("127.0.0.1");
+        assertThat(AgentWireConfig.load(null, Map.of(), Map.of("agentwire.dev", true, "agentwire.http.host", "0.0.0.0"))
+                .http().host()).isEqualTo("0.0.0.0");
+        assertThat(TestConfigs.tracking(AgentWireConfig.load(null, Map.of("AGENTWIRE_HTTP_HOST", "::"),
+                Map.of("agentwire.dev", true))).address().host()).isEqualTo("::");
+        assertThat(TestConfigs.devWithFile(dir, "agentwire.http.host = \"0.0.0.0\"", Map.of()).http().host())
+                .isEqualTo("0.0.0.0");
+        assertThat(TestConfigs.production(dir).http().host()).isEqualTo("127.0.0.1"); // the tests' own flag
+        assertThat(AgentWireConfig.load(null, Map.of("AGENTWIRE_JWT_SECRET", TestConfigs.SECRET), Map.of()).http().host())
+                .isEqualTo("0.0.0.0");
+    }
+
+    @Test
     void fileOverridesReference() throws IOException {
         AgentWireConfig c = TestConfigs.devWithFile(dir, """
                 agentwire {

@@ -31,15 +31,22 @@ class ProgressServerTest {
 
     @TempDir Path dir;
 
-    private AgentWireServer server() {
+    /**
+     * Dev mode with the progress dialect on its own ephemeral port. Port 0 is one ephemeral port for the dialects that
+     * ask for it: rooms serves /socket.io/ there too, tracking /api/ws/agent-tracking/*, so both are off.
+     */
+    static Map<String, Object> flags(Path dir) {
         Map<String, Object> flags = TestConfigs.local(dir);
         flags.put("agentwire.dev", true);
         flags.put("agentwire.progress.enabled", true);
         flags.put("agentwire.progress.port", 0);
-        // port 0 is one ephemeral port for the dialects that ask for it: rooms serves /socket.io/ there too,
-        // tracking /api/ws/agent-tracking/*
         flags.put("agentwire.rooms.enabled", false);
         flags.put("agentwire.tracking.enabled", false);
+        return flags;
+    }
+
+    private AgentWireServer server() {
+        Map<String, Object> flags = flags(dir);
         flags.put("agentwire.agents.demo.step-delay", "10ms");
         AgentWireServer s = new AgentWireServer(AgentWireConfig.load(null, Map.of(), flags));
         s.start();

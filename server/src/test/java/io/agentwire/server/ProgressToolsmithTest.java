@@ -34,14 +34,7 @@ class ProgressToolsmithTest {
     @Test
     void theDocumentsAgentClientSeesTheCompleteEventFlowOfARealToolsmithRun() throws Exception {
         try (FakeOpenAi fake = new FakeOpenAi().script(new ToolsmithModel()::answer)) {
-            Map<String, Object> flags = TestConfigs.local(dir);
-            flags.put("agentwire.dev", true);
-            flags.put("agentwire.progress.enabled", true);
-            flags.put("agentwire.progress.port", 0);
-            // port 0 is one ephemeral port for the dialects that ask for it: rooms serves /socket.io/ there too,
-            // tracking /api/ws/agent-tracking/*
-            flags.put("agentwire.rooms.enabled", false);
-            flags.put("agentwire.tracking.enabled", false);
+            Map<String, Object> flags = ProgressServerTest.flags(dir);
             flags.put("agentwire.progress.agent", "toolsmith");
             Map<String, String> env = new HashMap<>();
             env.put("AGENTWIRE_MODEL_BASE_URL", fake.baseUrl());

@@ -56,7 +56,7 @@ class RoomsConfigTest {
     void theTrackingAndRoomsDialectsAskForTheSameAddressByDefault() {
         AgentWireConfig c = dev(Map.of(), Map.of());
         assertThat(TestConfigs.rooms(c).address()).isEqualTo(TestConfigs.tracking(c).address());
-        c = dev(Map.of("AGENTWIRE_ROOMS_HOST", "127.0.0.1"), Map.of());
+        c = dev(Map.of("AGENTWIRE_ROOMS_HOST", "0.0.0.0"), Map.of());
         assertThat(TestConfigs.rooms(c).address()).isNotEqualTo(TestConfigs.tracking(c).address());
     }
 

@@ -52,6 +52,8 @@ public final class OpenAiChatClient {
     private final HttpClient http;
     private final LongAdder attempts = new LongAdder();
     private final LongAdder failures = new LongAdder();
+    private final LongAdder promptTokens = new LongAdder();
+    private final LongAdder completionTokens = new LongAdder();
 
     public OpenAiChatClient(ModelConfig config) {
         this.config = config;
@@ -89,6 +91,16 @@ public final class OpenAiChatClient {
     /** Attempts that failed (HTTP error, timeout, broken stream); cancelled ones do not count. */
     public long failures() {
         return failures.sum();
+    }
+
+    /** Prompt tokens the model reported ({@code usage} in a stream's chunk; servers that send none count 0). */
+    public long promptTokens() {
+        return promptTokens.sum();
+    }
+
+    /** Completion tokens the model reported. */
+    public long completionTokens() {
+        return completionTokens.sum();
     }
 
     private ChatResponse attempt(ChatRequest request, Consumer<String> onContent, AgentContext ctx) {
@@ -176,6 +188,11 @@ public final class OpenAiChatClient {
                 throw new ModelException("the model's stream is not chat completion chunks: " + abbreviate(data));
             }
             if (chunk.has("error")) throw failure(500, new ByteArrayInputStream(data.getBytes(StandardCharsets.UTF_8)));
+            JsonNode usage = chunk.path("usage");
+            if (usage.isObject()) {
+                promptTokens.add(Math.max(0, usage.path("prompt_tokens").asLong()));
+                completionTokens.add(Math.max(0, usage.path("completion_tokens").asLong()));
+            }
             String piece = completion.add(chunk);
             if (piece != null && !piece.isEmpty()) onContent.accept(piece);
         }

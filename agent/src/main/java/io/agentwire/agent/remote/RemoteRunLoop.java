@@ -107,7 +107,9 @@ final class RemoteRunLoop {
             confirm(e);
             return;
         }
-        Publication p = ctx.emit(e.event(), e.stepId(), e.content(), e.metadata(), e.showContent());
+        ObjectNode meta = e.metadata() == null ? AgentWire.JSON.createObjectNode() : e.metadata().deepCopy();
+        meta.put("agent", registration.name); // every event of the run names the agent that ran it
+        Publication p = ctx.emit(e.event(), e.stepId(), e.content(), meta, e.showContent());
         run.seqs.put(e.n(), p.offset());
         run.lastN = e.n();
         registration.send(Outbound.ack(run.runId(), e.n(), p.offset()));

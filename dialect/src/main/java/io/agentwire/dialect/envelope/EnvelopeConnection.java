@@ -5,6 +5,7 @@ import io.agentwire.core.DisconnectReason;
 import io.agentwire.core.Principal;
 import io.agentwire.core.Publication;
 import io.agentwire.core.TokenBucket;
+import io.agentwire.core.WireMeters;
 import io.agentwire.protocol.envelope.EnvelopeCodec;
 import io.agentwire.protocol.envelope.EnvelopeDecodeResult;
 import io.agentwire.transport.WsConnection;
@@ -25,6 +26,7 @@ final class EnvelopeConnection {
     private final Commands commands;
     private final byte[] prefix;
     private final TokenBucket rate;
+    private final WireMeters meters;
     private ScheduledFuture<?> heartbeat;
     private ScheduledFuture<?> liveness;
     private volatile SessionAttachment attachment;
@@ -32,8 +34,9 @@ final class EnvelopeConnection {
     private long droppedSinceNotice;
     private long nextRateNoticeNanos;
 
-    EnvelopeConnection(WsConnection ws, EnvelopeConfig config, Commands commands) {
+    EnvelopeConnection(WsConnection ws, EnvelopeConfig config, Commands commands, WireMeters meters) {
         this.ws = ws;
+        this.meters = meters;
         this.config = config;
         this.commands = commands;
         this.prefix = EnvelopeCodec.connectionPrefix(ws.id());
@@ -45,6 +48,8 @@ final class EnvelopeConnection {
     Principal principal() { return ws.principal(); }
 
     WsConnection ws() { return ws; }
+
+    WireMeters meters() { return meters; }
 
     void open() {
         sendControl(Messages.connected(ws.id(), config));
@@ -64,7 +69,9 @@ final class EnvelopeConnection {
     }
 
     void onText(String text) {
+        meters.messageIn();
         if (!rate.tryAcquire()) {
+            meters.rateLimited();
             droppedSinceNotice++;
             long now = System.nanoTime();
             if (now - nextRateNoticeNanos >= 0) {
@@ -103,6 +110,7 @@ final class EnvelopeConnection {
 
     void onClosed(int code, String reason) {
         closed = true;
+        if (code == DisconnectReason.SLOW_CONSUMER.closeCode()) meters.slowConsumerCutOff();
         if (heartbeat != null) heartbeat.cancel(false);
         if (liveness != null) liveness.cancel(false);
         SessionAttachment a = attachment;
@@ -116,12 +124,16 @@ final class EnvelopeConnection {
     }
 
     /** Sends a session event: the shared, once-encoded body behind this connection's prefix. Any thread. */
-    void sendEvent(Publication p) {
+    void sendEvent(Publication p, boolean live) {
+        if (live) meters.delivered(p);
+        else meters.replayed();
         ws.send(prefix, p.encoded(EnvelopeWire.SESSION_EVENT));
     }
 
     /** Sends a per-connection envelope (system.*, error answers). Any thread. */
     void sendControl(ObjectNode envelope) {
+        meters.messageOut();
+        if (envelope.path("event").asText("").startsWith("error.")) meters.error(envelope.path("metadata").path("code").asText(null));
         ws.send(EnvelopeCodec.encode(envelope, ws.id()));
     }
 

@@ -5,6 +5,7 @@ import io.agentwire.core.Authenticator;
 import io.agentwire.core.DisconnectReason;
 import io.agentwire.core.Node;
 import io.agentwire.core.Sessions;
+import io.agentwire.core.WireMeters;
 import io.agentwire.transport.WebSocketEndpoint;
 import io.agentwire.transport.WsConnection;
 import io.agentwire.transport.WsHandler;
@@ -19,10 +20,17 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class EnvelopeDialect implements AutoCloseable {
     private final EnvelopeConfig config;
     private final Commands commands;
+    private final WireMeters meters;
     private final ConcurrentHashMap<String, EnvelopeConnection> connections = new ConcurrentHashMap<>();
 
     public EnvelopeDialect(Node node, Sessions sessions, AgentGateway agents, EnvelopeConfig config) {
+        this(node, sessions, agents, config, WireMeters.NONE);
+    }
+
+    /** With {@code meters} counting this dialect's traffic (messages, deliveries, resumes, errors …). */
+    public EnvelopeDialect(Node node, Sessions sessions, AgentGateway agents, EnvelopeConfig config, WireMeters meters) {
         this.config = config;
+        this.meters = meters;
         Resumer resumer = new Resumer(node, sessions.ttl(), node.config().history().size() + 10_000,
                 config.replaysPerPrincipal());
         this.commands = new Commands(node, sessions, agents, resumer);
@@ -49,7 +57,7 @@ public final class EnvelopeDialect implements AutoCloseable {
     private final class Handler implements WsHandler {
         @Override
         public void onOpen(WsConnection ws) {
-            EnvelopeConnection c = new EnvelopeConnection(ws, config, commands);
+            EnvelopeConnection c = new EnvelopeConnection(ws, config, commands, meters);
             connections.put(ws.id(), c);
             c.open();
         }

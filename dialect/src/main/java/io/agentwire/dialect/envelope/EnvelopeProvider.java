@@ -1,5 +1,7 @@
 package io.agentwire.dialect.envelope;
 
+import io.agentwire.core.Meters;
+import io.agentwire.core.WireMeters;
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
 import io.agentwire.dialect.spi.Dialect;
@@ -41,7 +43,8 @@ public final class EnvelopeProvider implements DialectProvider<EnvelopeConfig> {
     @Override
     public Dialect create(DialectContext ctx, EnvelopeConfig settings) {
         EnvelopeConfig config = RecordBinder.from(settings).derive("defaultAgent", ctx.defaultAgent()).build();
-        return new Served(new EnvelopeDialect(ctx.node(), ctx.sessions(), ctx.agents(), config), ctx);
+        WireMeters meters = new WireMeters(ctx.service(Meters.class).orElse(Meters.NONE), name());
+        return new Served(new EnvelopeDialect(ctx.node(), ctx.sessions(), ctx.agents(), config, meters), ctx);
     }
 
     private record Served(EnvelopeDialect envelope, DialectContext ctx) implements Dialect {

@@ -89,6 +89,7 @@ final class Resumer {
                         ObjectNode meta = JSON.objectNode().put("mode", "replay").put("replayed", res.replayed())
                                 .put("from_seq", lastSeq + 1).put("to_seq", to);
                         a.release(null, to, Messages.notice(s.id(), "RESUMED", "resumed: " + res.replayed() + " missed events replayed", meta));
+                        c.meters().resumed();
                         log.info("session {} resumed on {} after seq {}: {} replayed from {}", s.id(), c.id(), lastSeq, res.replayed(), res.source());
                         return CompletableFuture.completedFuture(null);
                     }
@@ -98,6 +99,7 @@ final class Resumer {
                                 .put("from_seq", snapshotSeq + 1).put("reason", res.gap().name());
                         a.release(Messages.stateExported(s.id(), state), Long.MAX_VALUE,
                                 Messages.notice(s.id(), "RESUMED", "resumed from a state snapshot: the missed events are older than the replay window", meta));
+                        c.meters().notRecovered();
                         log.info("session {} resumed on {} after seq {} from a snapshot at seq {} ({})", s.id(), c.id(), lastSeq, snapshotSeq, res.gap());
                     });
                 }).whenComplete((x, err) -> {

@@ -68,7 +68,7 @@ final class SessionAttachment implements Subscriber {
                 held.add(p);
                 return;
             }
-            send(p);
+            send(p, true);
         }
     }
 
@@ -105,7 +105,7 @@ final class SessionAttachment implements Subscriber {
                     return;
                 }
                 if (notice != null && held.peekFirst().offset() > noticeAfterSeq) sendNotice();
-                else send(held.pollFirst());
+                else send(held.pollFirst(), false);
             }
             if (notice != null) sendNotice();
             held = null;
@@ -117,9 +117,9 @@ final class SessionAttachment implements Subscriber {
         notice = null;
     }
 
-    private void send(Publication p) {
+    private void send(Publication p, boolean live) {
         lastSentSeq = p.offset();
-        connection.sendEvent(p);
+        connection.sendEvent(p, live);
     }
 
     void detach() {

@@ -13,15 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The agents this node knows: profile (name, role, capabilities, model, metadata), status (online, busy, away,
  * offline), last seen, channels and live sockets. An agent is online while it has a socket; its last socket gone, it
- * is offline (and {@link Listener#offline} runs, e.g. to reassign its tasks). Cluster-wide connection and room
+ * is offline (the dialect then reassigns its tasks). Cluster-wide connection and room
  * counts are reported to the core {@code Presence} by the dialect.
  */
 final class Agents {
-    /** Hears an agent go offline. */
-    interface Listener {
-        void offline(String agentId);
-    }
-
     static final class Agent {
         final String agentId;
         volatile String name;
@@ -32,6 +27,7 @@ final class Agents {
         volatile JsonNode metadata = Json.obj();
         volatile String status = "offline";
         volatile long lastSeen;
+        volatile String owner; // who brought it online: "key:<keyId>" or "user:<userId>"
         final Set<String> channels = ConcurrentHashMap.newKeySet();
         final Set<String> sockets = ConcurrentHashMap.newKeySet();
 
@@ -58,11 +54,6 @@ final class Agents {
     }
 
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
-    private final Listener listener;
-
-    Agents(Listener listener) {
-        this.listener = listener;
-    }
 
     Agent get(String agentId) {
         return agents.computeIfAbsent(agentId, Agent::new);
@@ -84,8 +75,9 @@ final class Agents {
         return out;
     }
 
-    void attach(String agentId, String socketId, long now) {
+    void attach(String agentId, String socketId, String owner, long now) {
         Agent a = get(agentId);
+        if (!a.online()) a.owner = owner;
         a.sockets.add(socketId);
         if (a.status.equals("offline")) a.status = "online";
         a.lastSeen = now;
@@ -98,7 +90,6 @@ final class Agents {
         a.lastSeen = now;
         if (!a.sockets.isEmpty()) return false;
         a.status = "offline";
-        listener.offline(agentId);
         return true;
     }
 

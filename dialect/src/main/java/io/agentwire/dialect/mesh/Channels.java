@@ -72,9 +72,12 @@ final class Channels {
         return c;
     }
 
-    /** The member is in the channel: rooms, participants, the join events. */
-    void enter(Member m, String channelId, boolean bootstrap) {
-        boolean already = m.channels.contains(channelId);
+    /**
+     * The member is in the channel: rooms, participants, the join events; {@code cameOnline}: its agent was offline
+     * (the channel heard it leave), so the channel hears it join even when a recovered socket kept the room.
+     */
+    void enter(Member m, String channelId, boolean cameOnline) {
+        boolean already = m.channels.contains(channelId) && !cameOnline;
         m.join(channelId);
         String agentId = m.agentId();
         if (agentId != null) d.agents.get(agentId).channels.add(channelId);
@@ -152,8 +155,9 @@ final class Channels {
         }
         check(c.member, ch, true);
         if (agentId != null && c.member.agentId() == null) {
+            d.mayActAs(c.member, agentId);
             c.member.actAs(agentId);
-            d.agents.attach(agentId, c.member.socket.id(), c.now);
+            d.agents.attach(agentId, c.member.socket.id(), c.member.owner(), c.now);
         }
         enter(c.member, ch, false);
         c.ok(Json.obj().put("channelId", ch));

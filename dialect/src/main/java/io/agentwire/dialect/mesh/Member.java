@@ -45,6 +45,11 @@ final class Member {
         return boundChannel != null;
     }
 
+    /** The principal, for agent ownership: {@code key:<keyId>} or {@code user:<userId>}. */
+    String owner() {
+        return isKey() ? "key:" + socket.handshake().auth().path("keyId").asText() : "user:" + userId;
+    }
+
     /** Who acts, for rate limits, memory and task ownership: the agent, else the user. */
     String subject() {
         return agentId != null ? agentId : "user:" + userId;

@@ -46,6 +46,11 @@ import org.slf4j.LoggerFactory;
 public final class MeshDialect implements Dialect {
     private static final Logger log = LoggerFactory.getLogger(MeshDialect.class);
     static final String SCOPE = "mesh";
+    /** Late {@code auth} attempts a socket gets before it is disconnected. */
+    static final int LATE_AUTH_ATTEMPTS = 5;
+    /** How long the tasks of an agent whose connection dropped (not closed) wait for it to come back. */
+    static final java.time.Duration REASSIGN_AFTER_DROP = java.time.Duration.ofSeconds(10);
+    private static final java.util.Set<String> DROPS = java.util.Set.of("transport error", "transport close", "ping timeout");
 
     /** Handles one event; a {@link Refusal} becomes the family's error. */
     interface Handler {
@@ -75,6 +80,7 @@ public final class MeshDialect implements Dialect {
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     private final Map<String, Member> members = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer;
+    private volatile boolean closed;
     private final long startedAt = System.currentTimeMillis();
     final AtomicLong messages = new AtomicLong();
     private final AtomicLong refusedConnections = new AtomicLong();
@@ -96,7 +102,7 @@ public final class MeshDialect implements Dialect {
         this.ns = io.sockets();
         this.deliveries = new Deliveries(ns);
         this.tasks = new Tasks(this);
-        this.agents = new Agents(tasks::agentOffline);
+        this.agents = new Agents();
         this.channels = new Channels(this);
         this.memory = new Memory(this);
         this.tools = new Tools(this);
@@ -191,6 +197,7 @@ public final class MeshDialect implements Dialect {
 
     @Override
     public void close() {
+        closed = true;
         timer.shutdownNow();
         io.close();
         state.close();
@@ -290,12 +297,17 @@ public final class MeshDialect implements Dialect {
         socket.emit("auth:error", Json.obj().put("error", f.message()).put("timestamp", now()));
         socket.emit("error", Json.obj().put("code", f.code()).put("message", f.message()));
         java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         socket.onDisconnect(reason -> {
             if (!served.get()) presence(socket, false);
         });
         socket.on("auth", (args, ack) -> {
             JsonNode a = args.path(0);
             if (!a.isObject() || served.get()) return;
+            if (attempts.incrementAndGet() > LATE_AUTH_ATTEMPTS) { // password hashing is costly: no guessing loop
+                socket.disconnect();
+                return;
+            }
             long now = now();
             Blocking.supply(() -> credentials.identify(a, now)).whenComplete((r, e) -> {
                 if (r instanceof Credentials.Identity id && served.compareAndSet(false, true)) {
@@ -316,9 +328,10 @@ public final class MeshDialect implements Dialect {
         String agentId = m.agentId();
         String ch = m.boundChannel;
         Agents.Agent a = agents.get(agentId);
+        boolean cameOnline = !a.online();
         JsonNode claimed = m.socket.handshake().auth().get("capabilities");
         if (claimed != null && claimed.isArray()) a.capabilities = Json.strings(claimed);
-        agents.attach(agentId, m.socket.id(), now());
+        agents.attach(agentId, m.socket.id(), m.owner(), now());
         context.presence().joined(SCOPE, m.socket.id(), "agent:" + agentId);
         ObjectNode channelConfig = state.channel(ch).map(c -> Json.obj().put("channelId", ch)
                 .put("name", c.path("name").asText(ch)).put("description", c.path("description").asText(""))
@@ -327,7 +340,7 @@ public final class MeshDialect implements Dialect {
         success.set("channelConfig", channelConfig);
         success.set("activeAgents", Json.arr(agents.online(ch).stream().map(x -> x.agentId).toList()));
         m.socket.emit("auth:success", success);
-        channels.enter(m, ch, true);
+        channels.enter(m, ch, cameOnline);
         long now = now();
         m.socket.emit("agent:registered", Call.envelope("agent:registered", agentId, ch, Json.obj()
                 .put("socketId", m.socket.id()).put("timestamp", now).put("status", "registered")
@@ -342,7 +355,22 @@ public final class MeshDialect implements Dialect {
         String agentId = m.agentId();
         if (agentId != null) {
             boolean last = agents.detach(agentId, m.socket.id(), now());
-            if (last) for (String ch : m.channels) channels.left(agentId, ch, false);
+            if (!last) return;
+            for (String ch : m.channels) channels.left(agentId, ch, false);
+            // the server stopping keeps every assignment; a dropped connection may come back (recovery, the SDK's
+            // reconnection): its tasks wait a little; an agent that left hands them on at once
+            if (reason.startsWith("server shutting down") || closed) return;
+            if (!DROPS.contains(reason)) {
+                tasks.agentOffline(agentId);
+                return;
+            }
+            try {
+                timer.schedule(() -> {
+                    if (agents.find(agentId).map(a -> !a.online()).orElse(true)) tasks.agentOffline(agentId);
+                }, REASSIGN_AFTER_DROP.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
         }
     }
 
@@ -381,6 +409,25 @@ public final class MeshDialect implements Dialect {
 
     // ---- agents ----
 
+    /**
+     * Whether the member may act as {@code agentId}: a key only as its own agent; a user not as an agent that an
+     * agent key names, nor as one online for someone else (no one takes over another's deliveries).
+     */
+    void mayActAs(Member m, String agentId) throws Refusal {
+        if (m.isKey()) {
+            if (!agentId.equals(m.agentId())) throw Refusal.of("PERMISSION_DENIED", "this key is bound to agent " + m.agentId());
+            return;
+        }
+        if (agentId.equals(m.agentId())) return;
+        boolean keyed = state.keys().stream().anyMatch(k -> agentId.equals(k.agentId()) && !k.revoked());
+        Agents.Agent a = agents.find(agentId).orElse(null);
+        boolean othersOnline = a != null && a.online() && !("user:" + m.userId).equals(a.owner);
+        if (keyed || othersOnline) {
+            throw new Refusal("PERMISSION_DENIED", "agent " + agentId + " belongs to " + (keyed ? "an agent key" : "another connection"),
+                    Json.obj().put("agentId", agentId));
+        }
+    }
+
     private void registerAgentEvents() {
         on("agent:register", "agent", RateLimits.Category.NONE, Vocab.EITHER, this::register);
         on("agent:update", "agent", RateLimits.Category.NONE, Vocab.SPEC, this::update);
@@ -399,18 +446,17 @@ public final class MeshDialect implements Dialect {
         Member m = c.member;
         String agentId = c.real ? (m.agentId() != null ? m.agentId() : Json.text(c.envelope, "agentId")) : c.required("agentId");
         if (agentId == null || agentId.isBlank()) throw Refusal.invalid("agentId", "'agentId' is required");
-        if (m.isKey() && !agentId.equals(m.agentId())) {
-            throw Refusal.of("PERMISSION_DENIED", "this key is bound to agent " + m.agentId());
-        }
+        mayActAs(m, agentId);
         String ch = c.channelId();
         if (!c.real && ch == null) throw Refusal.invalid("channelId", "'channelId' is required");
         if (ch != null) channels.check(m, ch, true);
         Agents.Agent a = agents.get(agentId);
+        boolean cameOnline = !a.online();
         apply(a, c.data);
         m.actAs(agentId);
-        agents.attach(agentId, m.socket.id(), c.now);
+        agents.attach(agentId, m.socket.id(), m.owner(), c.now);
         context.presence().joined(SCOPE, m.socket.id(), "agent:" + agentId);
-        if (ch != null) channels.enter(m, ch, false);
+        if (ch != null) channels.enter(m, ch, cameOnline);
         ObjectNode spec = a.toJson();
         ObjectNode real = Json.obj().put("socketId", m.socket.id()).put("timestamp", c.now).put("status", "registered");
         real.set("capabilities", Json.arr(a.capabilities));

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * durable history (declare its prefix in {@link DialectProvider#durableStreams}) before live changes apply, so the
  * state survives a restart on SQLite and is shared through Redis in cluster mode. {@link #append} completes once the
  * change is applied on this node (read-after-write). If following fails (the broker is unreachable) or the
- * subscription ends, it starts again every second, catching up on what changed meanwhile.
+ * subscription ends, it starts again with backoff (1 s, 2 s, 4 s, then every 5 s), catching up on what changed
+ * meanwhile; one warning per outage, the attempts after it at debug level, the recovery at info level.
  *
  * <pre>{@code
  * StreamState grants = new StreamState(node, "access:rooms", "project grants", change -> {
@@ -47,6 +48,10 @@ public final class StreamState implements AutoCloseable {
     private long applied;                                   // guarded by lock
     private volatile Subscription subscription;
     private volatile boolean ready;
+    /** Failed attempts in a row (0 while following): the next delay, and whether to warn. */
+    private final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+    static final long FIRST_RETRY_MILLIS = 1_000;
+    static final long MAX_RETRY_MILLIS = 5_000; // as the Redis links (agentwire.cluster.reconnect-max-delay, 5 s)
     private volatile boolean closed;
 
     /**
@@ -64,7 +69,7 @@ public final class StreamState implements AutoCloseable {
 
     /**
      * Loads the history, then follows live changes. The future is the first attempt; on its failure (or a lost
-     * subscription later) it tries again every second until closed, and {@link #ready()} says when it is in.
+     * subscription later) it tries again with backoff until closed, and {@link #ready()} says when it is in.
      */
     public CompletableFuture<Void> start() {
         CompletableFuture<Void> attempt = attempt();
@@ -116,14 +121,26 @@ public final class StreamState implements AutoCloseable {
 
     private void retryLater(Throwable why) {
         if (closed) return;
-        log.warn("{}: can not follow {} ({}); trying again in 1 s — changes made meanwhile are not seen by this node "
-                + "until then", name, stream, why.getMessage());
-        CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS).execute(() -> {
+        int failed = failures.incrementAndGet();
+        long delay = retryDelayMillis(failed);
+        if (failed == 1) {
+            log.warn("{}: can not follow {} ({}); retrying with backoff up to {} s — changes made meanwhile are not "
+                    + "seen by this node until then", name, stream, why.getMessage(), MAX_RETRY_MILLIS / 1000);
+        } else {
+            log.debug("{}: still can not follow {} ({}); attempt {} in {} ms", name, stream, why.getMessage(),
+                    failed + 1, delay);
+        }
+        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> {
             if (!closed) attempt().whenComplete((x, e) -> {
                 if (e != null) retryLater(e);
-                else log.info("{}: following {} again", name, stream);
+                else log.info("{}: following {} again after {} failed attempts", name, stream, failures.getAndSet(0));
             });
         });
+    }
+
+    /** The wait before the attempt after {@code failed} failures in a row: 1 s, 2 s, 4 s, then 5 s. */
+    static long retryDelayMillis(int failed) {
+        return Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(Math.max(failed - 1, 0), 16));
     }
 
     private CompletableFuture<Void> load(long after, long top) {

@@ -44,7 +44,9 @@ final class RunMapper {
             return new Update(null, RunLogText.line(event, e, defaultAgent, seq, time), null);
         }
         String named = meta.path("agent").textValue();
-        RunProgress run = s.run(runId, named != null && !named.isBlank() ? named : defaultAgent);
+        boolean hasName = named != null && !named.isBlank();
+        RunProgress run = s.run(runId, hasName ? named : defaultAgent);
+        if (hasName) run.agentName = named; // a run that began with unnamed events (a remote agent's) takes its name
         ObjectNode log = RunLogText.line(event, e, run.agentName, seq, time);
         String message = status(s, run, event, content, meta);
         if (event.equals(RunEvent.COMPLETED)) s.endRun(runId);

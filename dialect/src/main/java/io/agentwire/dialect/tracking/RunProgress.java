@@ -7,7 +7,8 @@ package io.agentwire.dialect.tracking;
  */
 final class RunProgress {
     final String runId;
-    final String agentName;
+    /** The agent's name: the default agent's until an event of the run names its agent ({@code metadata.agent}). */
+    String agentName;
     Integer tasksTotal;
     int tasksDone;
     String taskId;

@@ -104,7 +104,11 @@ class EnvelopeReplayFairnessTest {
                     }));
                 }
                 try {
-                    Thread.sleep(1_000); // the load is on
+                    // the load is on once alice's replays complete (bounded wait: a loaded machine is slow to start)
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                    while (counters.stream().mapToLong(c -> c.resumed.get()).sum() == 0 && System.nanoTime() < deadline) {
+                        Thread.sleep(50);
+                    }
                     long resumedBefore = counters.stream().mapToLong(c -> c.resumed.get()).sum();
                     long loaded = medianCreateMillis(bob, 15);
                     long resumed = counters.stream().mapToLong(c -> c.resumed.get()).sum();

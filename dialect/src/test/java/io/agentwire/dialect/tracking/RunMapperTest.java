@@ -31,6 +31,33 @@ class RunMapperTest {
     }
 
     @Test
+    void aRunIsLabelledWithTheAgentItsEventsName() {
+        // A remote agent's run: its first events may carry no agent name; from the first one that does, the run
+        // is shown under it — never under the default agent's name.
+        AgentEntry first = apply("plan.start", obj().put("query", "q"), obj().put("agent", "scripted-node")).status();
+        assertThat(first.agentName()).isEqualTo("scripted-node");
+        assertThat(first.toActiveAgent().path("agent_name").asText()).isEqualTo("scripted-node");
+        assertThat(apply("solver.start", obj().put("task_id", "t1"), null).status().agentName()).isEqualTo("scripted-node");
+        AgentEntry done = apply("pipeline.completed", null, obj().put("status", "completed").put("agent", "scripted-node")).status();
+        assertThat(done.agentName()).isEqualTo("scripted-node");
+
+        RunMapper.Update late = mapper.apply(session, event("run_2", "agent.thinking", null), ++seq, 0);
+        assertThat(late.log().path("agent").asText()).isEqualTo("demo");
+        AgentEntry named = mapper.apply(session, event("run_2", "plan.start", "scripted-node"), ++seq, 0).status();
+        assertThat(named.agentName()).isEqualTo("scripted-node");
+    }
+
+    private static ObjectNode event(String runId, String event, String agent) {
+        ObjectNode e = WsClient.JSON.createObjectNode().put("session_id", "sess_1").put("event", event)
+                .put("timestamp", "2026-11-21T12:00:00.123Z");
+        e.set("content", WsClient.JSON.createObjectNode().put("query", "q"));
+        ObjectNode m = WsClient.JSON.createObjectNode().put("run_id", runId);
+        if (agent != null) m.put("agent", agent);
+        e.set("metadata", m);
+        return e;
+    }
+
+    @Test
     void theDemoScriptGoesFromAnalyzingToCompletedWithRisingProgress() {
         List<AgentEntry> statuses = new ArrayList<>();
         List<String> levels = new ArrayList<>();
