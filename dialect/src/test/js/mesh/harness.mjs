@@ -508,7 +508,218 @@ async function restart() {
   }
 }
 
-const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart };
+// Tools over the socket: agents register tools and serve their calls (mcp:tool:invoke, answered by ack)
+async function tools() {
+  const T = "T-" + uniq();
+  const keys = await setup([T], { prov: T, caller: T, gone: T, thief: T });
+  const rk = await api("/api/mesh/keys", { channelId: T, agentId: "restricted", allowedTools: ["echo"] });
+  check("key with allowedTools", rk.status === 201 && rk.body.allowedTools[0] === "echo", rk);
+  const badKey = await api("/api/mesh/keys", { channelId: T, agentId: "x", allowedTools: "echo" });
+  check("allowedTools validated", badKey.status === 400 && badKey.body.error.details.field === "allowedTools", badKey);
+  const prov = await agent(keys.prov, { vocabulary: "spec" });
+  const caller = await agent(keys.caller, { vocabulary: "spec" });
+  const gone = await agent(keys.gone, { vocabulary: "spec" });
+  const thief = await agent(keys.thief, { vocabulary: "spec" });
+  const restricted = await agent(rk.body, { vocabulary: "spec" });
+  const invoked = [];
+  let flaky = 0;
+  prov.s.on("mcp:tool:invoke", (req, ack) => {
+    invoked.push(req);
+    if (req.toolName === "echo") ack({ success: true, output: { text: req.arguments.text.repeat(req.arguments.times ?? 1), from: req.fromAgentId } });
+    else if (req.toolName === "flaky" && ++flaky >= 2) ack({ success: true, output: "third time lucky".slice(0, 5 + flaky) });
+    else if (req.toolName === "broken") ack({ success: false, error: "disk on fire" });
+    // "slow" and the first "flaky" never answer
+  });
+  gone.s.on("mcp:tool:invoke", () => setTimeout(() => gone.s.close(), 150));
+  const schema = { type: "object", required: ["text"], properties: { text: { type: "string" }, times: { type: "integer", minimum: 1 } } };
+  const reg = await call(prov.s, "mcp:tool:register", { name: "echo", description: "echoes", inputSchema: schema, category: "text" });
+  check("registered", reg.success && reg.name === "echo" && reg.provider === "prov", reg);
+  for (const n of ["slow", "flaky", "broken"]) await call(prov.s, "mcp:tool:register", { name: n, description: n, inputSchema: { type: "object" }, category: "util" });
+  const realReg = await call(gone.s, "mcp:tool:register", env("mcp:tool:register", "gone", T, { name: "vanish", description: "v", inputSchema: { type: "object" }, category: "util" }));
+  check("real register", realReg.success && realReg.toolName === "vanish", realReg);
+  const badReg = await call(prov.s, "mcp:tool:register", { name: "x", inputSchema: "nope" });
+  check("register schema refused", badReg.code === "VALIDATION_ERROR" && badReg.error && badReg.code && true, badReg);
+  const stolen = await call(thief.s, "mcp:tool:register", { name: "echo", inputSchema: { type: "object" } });
+  check("name taken", stolen.code === "PERMISSION_DENIED", stolen);
+  // list with filters, both vocabularies
+  const all = await call(caller.s, "mcp:tool:list", {});
+  check("list all", JSON.stringify(all.tools.map((t) => t.name)) === JSON.stringify(["broken", "echo", "flaky", "slow", "vanish"]), all);
+  const resp = caller.got.filter((g) => g.event === "mcp:tool:list:response");
+  check("list:response event", resp.length === 1 && Array.isArray(resp[0].payload) && resp[0].payload.length === 5, resp);
+  const text = await call(caller.s, "mcp:tool:list", { category: "text" });
+  check("category filter", text.tools.length === 1 && text.tools[0].name === "echo" && text.tools[0].inputSchema.required[0] === "text", text);
+  const byGone = await call(caller.s, "mxf:tool:list", env("mxf:tool:list", "caller", T, { filter: { provider: "gone" }, requestId: "r-1" }));
+  check("provider filter (real)", byGone.requestId === "r-1" && byGone.tools.length === 1 && byGone.tools[0].name === "vanish", byGone);
+  await until(() => caller.got.some((g) => g.event === "mxf:tool:list:result"), 3000, "mxf:tool:list:result");
+  // execute: spec and real
+  const ex = await call(caller.s, "mcp:tool:execute", { toolName: "echo", arguments: { text: "ab", times: 2 } });
+  check("execute", ex.success && ex.output.text === "abab" && ex.output.from === "caller" && typeof ex.callId === "string", ex);
+  await until(() => caller.got.some((g) => g.event === "mcp:tool:result"), 3000, "mcp:tool:result");
+  const res = caller.got.find((g) => g.event === "mcp:tool:result").payload;
+  check("mcp:tool:result shape", res.success === true && res.output.text === "abab" && !("error" in res), res);
+  const rc = await call(caller.s, "mcp:tool:call", env("mcp:tool:call", "caller", T, { toolName: "echo", callId: "call-7", arguments: { text: "z" } }));
+  check("real call", rc.success && rc.callId === "call-7" && rc.result.text === "z", rc);
+  await until(() => caller.got.some((g) => g.event === "mcp:tool:result" && g.payload.eventType === "mcp:tool:result" && g.payload.data.callId === "call-7"), 3000, "real result");
+  const failed = await call(caller.s, "mcp:tool:execute", { toolName: "broken", arguments: {} });
+  check("tool failure is a result", failed.success === false && failed.error === "disk on fire" && failed.output === null, failed);
+  // schema errors name the field
+  const e1 = await call(caller.s, "mcp:tool:execute", { toolName: "echo", arguments: { times: 2 } });
+  check("missing field", e1.code === "VALIDATION_ERROR" && /arguments\.text/.test(e1.error), e1);
+  await until(() => caller.got.some((g) => g.event === "mcp:error" && g.payload.details && g.payload.details.field === "arguments.text"), 3000, "mcp:error field");
+  const e2 = await call(caller.s, "mcp:tool:execute", { toolName: "echo", arguments: { text: "a", times: "2" } });
+  check("wrong type", e2.code === "VALIDATION_ERROR" && /arguments\.times/.test(e2.error), e2);
+  const e3 = await call(caller.s, "mcp:tool:execute", { toolName: "echo", arguments: { text: "a", times: 0 } });
+  check("minimum", e3.code === "VALIDATION_ERROR" && /arguments\.times/.test(e3.error), e3);
+  const e4 = await call(caller.s, "mcp:tool:execute", { toolName: "nope", arguments: {} });
+  check("unknown tool", e4.code === "VALIDATION_ERROR" && /does not exist/.test(e4.error), e4);
+  const e5 = await call(caller.s, "mcp:tool:execute", { toolName: "echo", arguments: { text: "a" }, options: { timeout: -1 } });
+  check("bad timeout", e5.code === "VALIDATION_ERROR", e5);
+  // timeout, retries
+  let t0 = Date.now();
+  const slow = await call(caller.s, "mcp:tool:execute", { toolName: "slow", arguments: {}, options: { timeout: 300 } });
+  out.slowMs = Date.now() - t0;
+  check("timeout", slow.success === false && /timed out/.test(slow.error) && out.slowMs < 4000, slow);
+  const fl = await call(caller.s, "mcp:tool:execute", { toolName: "flaky", arguments: {}, options: { timeout: 300, retries: 2 } });
+  check("retried", fl.success === true && fl.attempts === 2 && invoked.filter((i) => i.toolName === "flaky").length === 2, fl);
+  const slowRetry = await call(caller.s, "mcp:tool:execute", { toolName: "slow", arguments: {}, options: { timeout: 200, retries: 1 } });
+  check("retries exhausted", slowRetry.success === false && slowRetry.attempts === 2, slowRetry);
+  // allowedTools
+  const denied = await call(restricted.s, "mcp:tool:execute", { toolName: "slow", arguments: {} });
+  check("allowedTools refused", denied.code === "PERMISSION_DENIED", denied);
+  const allowed = await call(restricted.s, "mcp:tool:execute", { toolName: "echo", arguments: { text: "ok" } });
+  check("allowedTools allowed", allowed.success && allowed.output.text === "ok", allowed);
+  // the provider disconnects mid-call: the caller hears AGENT_NOT_FOUND well within the timeout
+  t0 = Date.now();
+  const mid = await call(caller.s, "mcp:tool:execute", { toolName: "vanish", arguments: {}, options: { timeout: 4000 } });
+  out.midMs = Date.now() - t0;
+  check("disconnect mid-call", mid.code === "AGENT_NOT_FOUND" && out.midMs < 3000, { mid, ms: out.midMs });
+  const after = await call(caller.s, "mcp:tool:execute", { toolName: "vanish", arguments: {} });
+  check("provider gone", after.code === "AGENT_NOT_FOUND", after);
+  check("connections survive", caller.s.connected && prov.s.connected);
+  for (const a of [prov, caller, thief, restricted]) a.s.close();
+}
+
+// ORPAR control loops driven by the (fake) model; actions are tool calls served by an agent
+const PHASES = ["observation:processed", "reasoning:complete", "action:planned", "progress:update", "reflection:complete"];
+const loopEvents = (got, id) => got.filter((g) => g.event.startsWith("control_loop:") && g.payload && g.payload.controlLoopId === id)
+  .map((g) => g.event.slice("control_loop:".length));
+async function loops() {
+  const C = "C-" + uniq();
+  const keys = await setup([C], { prov: C, a: C, b: C, c: C, d: C, e: C, f: C });
+  const prov = await agent(keys.prov, { vocabulary: "spec" });
+  const invoked = [];
+  prov.s.on("mcp:tool:invoke", (req, ack) => {
+    invoked.push(req);
+    if (req.toolName === "echo") ack({ success: true, output: "echo: " + req.arguments.text });
+  });
+  await call(prov.s, "mcp:tool:register", { name: "echo", description: "echoes text", category: "text",
+    inputSchema: { type: "object", required: ["text"], properties: { text: { type: "string" } } } });
+  await call(prov.s, "mcp:tool:register", { name: "slow", description: "never answers", inputSchema: { type: "object" } });
+  const obs = (s, id, data) => call(s, "control_loop:observation", { controlLoopId: id, observation: { type: "note", data, source: "test" } });
+
+  // a: two full cycles with a tool action each, events in order, maxCycles stops it
+  const a = await agent(keys.a, { vocabulary: "spec" });
+  const init = await call(a.s, "control_loop:init", { agentId: "a", config: { cycleInterval: 100, maxCycles: 2, reasoningModel: "fake-model" } });
+  check("init", init.success && typeof init.loopId === "string" && init.config.maxCycles === 2 && init.status === "running", init);
+  const A = init.loopId;
+  check("observation queued", (await obs(a.s, A, "hello 1")).success);
+  await until(() => loopEvents(a.got, A).includes("reflection:complete"), 15000, "first cycle");
+  await obs(a.s, A, "hello 2");
+  await until(() => loopEvents(a.got, A).includes("stopped"), 15000, "maxCycles stop");
+  const ev = loopEvents(a.got, A);
+  check("events in order", JSON.stringify(ev) === JSON.stringify(["initialized", "started", ...PHASES, ...PHASES, "stopped"]), ev);
+  const pl = a.got.find((g) => g.event === "control_loop:action:planned").payload;
+  check("planned tool action", pl.actions[0].tool === "echo" && pl.plan === "greet", pl);
+  const pu = a.got.find((g) => g.event === "control_loop:progress:update").payload;
+  check("action result", pu.result.success && pu.result.output === "echo: hi" && pu.status === "completed", pu);
+  check("the tool was invoked twice by a", invoked.filter((i) => i.fromAgentId === "a").length === 2, invoked);
+  const st = a.got.find((g) => g.event === "control_loop:stopped").payload;
+  check("stopped by maxCycles", st.reason === "maxCycles" && st.cycles === 2, st);
+  const rs = a.got.find((g) => g.event === "control_loop:reasoning:complete").payload;
+  check("reasoning from the model", rs.reasoning === "A greeting is due" && rs.cycle === 1, rs);
+  const late = await obs(a.s, A, "after stop");
+  check("stopped loop refuses observations", !late.success && late.code === "VALIDATION_ERROR", late);
+
+  // b: a failing model stops the loop after 3 consecutive errors, with error events
+  const b = await agent(keys.b, { vocabulary: "spec" });
+  const B = (await call(b.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  for (let i = 0; i < 3; i++) {
+    await obs(b.s, B, "FAIL " + i);
+    await until(() => loopEvents(b.got, B).filter((e) => e === "error").length > i, 20000, "error " + i);
+  }
+  await until(() => loopEvents(b.got, B).includes("stopped"), 10000, "error stop");
+  const errs = b.got.filter((g) => g.event === "control_loop:error" && g.payload.controlLoopId === B).map((g) => g.payload);
+  check("3 errors then stopped", errs.length === 3 && errs[2].consecutiveErrors === 3 && errs[0].phase === "reasoning",
+    errs);
+  check("stopped by errors", b.got.find((g) => g.event === "control_loop:stopped").payload.reason === "errors");
+
+  // c: cancel while a tool call is in flight
+  const c = await agent(keys.c, { vocabulary: "spec" });
+  const Cl = (await call(c.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  await obs(c.s, Cl, "USE_SLOW please");
+  await until(() => invoked.some((i) => i.fromAgentId === "c" && i.toolName === "slow"), 15000, "slow tool invoked");
+  const t0 = Date.now();
+  const stop = await call(c.s, "control_loop:stop", { controlLoopId: Cl });
+  check("stop acknowledged", stop.success && stop.status === "stopped", stop);
+  await until(() => loopEvents(c.got, Cl).includes("stopped"), 3000, "cancel stop");
+  out.cancelMs = Date.now() - t0;
+  await sleep(300);
+  const ce = loopEvents(c.got, Cl);
+  check("cancelled mid-tool: no result, no reflection", !ce.includes("progress:update") && !ce.includes("reflection:complete")
+    && c.got.find((g) => g.event === "control_loop:stopped").payload.reason === "requested", ce);
+
+  // f: cancel while the model is thinking
+  const f = await agent(keys.f, { vocabulary: "spec" });
+  const F = (await call(f.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  await obs(f.s, F, "HANG on");
+  await until(() => loopEvents(f.got, F).includes("observation:processed"), 10000, "hang cycle");
+  await sleep(300);
+  const t1 = Date.now();
+  await call(f.s, "control_loop:stop", { controlLoopId: F });
+  await until(() => loopEvents(f.got, F).includes("stopped"), 2000, "model cancel stop");
+  out.modelCancelMs = Date.now() - t1;
+  await sleep(300);
+  check("cancelled mid-model: no reasoning", !loopEvents(f.got, F).includes("reasoning:complete") && !loopEvents(f.got, F).includes("error"), loopEvents(f.got, F));
+
+  // d: the cycle rate limit holds (P.cycleLimit per minute): the next cycle waits
+  const d = await agent(keys.d, { vocabulary: "spec" });
+  const D = (await call(d.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  for (let i = 1; i <= P.cycleLimit; i++) {
+    await obs(d.s, D, "d " + i);
+    await until(() => loopEvents(d.got, D).filter((e) => e === "reflection:complete").length === i, 15000, "cycle " + i);
+  }
+  await obs(d.s, D, "one too many");
+  await sleep(1500);
+  check("cycle limit holds", loopEvents(d.got, D).filter((e) => e === "observation:processed").length === P.cycleLimit, loopEvents(d.got, D));
+  const other = await obs(a.s, D, "not mine");
+  check("another agent's loop", other.code === "PERMISSION_DENIED", other);
+  await call(d.s, "control_loop:stop", { controlLoopId: D });
+
+  // e: the real vocabulary (controlLoop:* in the envelope)
+  const e = await agent(keys.e);
+  const ri = await call(e.s, "controlLoop:initialize", env("controlLoop:initialize", "e", C, { config: { cycleInterval: 100, maxCycles: 1 } }));
+  check("real init", ri.success && ri.loopId, ri);
+  await call(e.s, "controlLoop:observation", env("controlLoop:observation", "e", C, { loopId: ri.loopId, observation: { type: "note", data: "x", source: "t" } }));
+  await until(() => e.got.some((g) => g.event === "controlLoop:stopped"), 15000, "real loop stop");
+  const real = e.got.filter((g) => g.event.startsWith("controlLoop:")).map((g) => g.event);
+  check("real names in order", JSON.stringify(real) === JSON.stringify(["controlLoop:initialized", "controlLoop:started", "controlLoop:observation",
+    "controlLoop:reasoning", "controlLoop:plan", "controlLoop:execution", "controlLoop:reflection", "controlLoop:stopped"]), real);
+  check("real envelope with loopId", e.got.filter((g) => g.event.startsWith("controlLoop:")).every((g) => g.payload.eventType === g.event && g.payload.data.loopId === ri.loopId));
+  for (const x of [prov, a, b, c, d, e, f]) x.s.close();
+}
+
+async function loopsNoModel() {
+  const N = "N-" + uniq();
+  const keys = await setup([N], { n: N });
+  const n = await agent(keys.n, { vocabulary: "spec" });
+  const r = await call(n.s, "control_loop:init", { config: { maxCycles: 1 } });
+  check("refused without a model", !r.success && /model/.test(r.error), r);
+  await until(() => n.got.some((g) => g.event === "control_loop:error"), 3000, "control_loop:error");
+  check("no loop events", !n.got.some((g) => g.event === "control_loop:initialized" || g.event === "control_loop:started"));
+  n.s.close();
+}
+
+const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart, tools, loops, loopsNoModel };
 try {
   await scenarios[scenario]();
   clearTimeout(deadline);

@@ -3,6 +3,7 @@ package io.agentwire.agent.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.agent.AgentContext;
+import io.agentwire.agent.RunCancelledException;
 import io.agentwire.core.Blocking;
 import io.agentwire.core.Publication;
 import io.agentwire.core.TextModel;
@@ -11,11 +12,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The core {@link TextModel} port over an OpenAI-compatible chat model ({@link OpenAiChatClient}): what the server
  * hands dialects through {@code DialectContext.service(TextModel.class)} when a model is configured (e.g. the mesh
- * dialect's {@code llm} task assignment). Each call runs on a virtual thread, outside any agent run.
+ * dialect's {@code llm} task assignment, its control loops). Each call runs on a virtual thread, outside any agent
+ * run; completing the returned future early — {@code cancel}, {@code orTimeout} — aborts the HTTP exchange in flight.
  */
 public final class ChatTextModel implements TextModel {
     private final OpenAiChatClient client;
@@ -26,13 +29,22 @@ public final class ChatTextModel implements TextModel {
 
     @Override
     public CompletableFuture<String> complete(String system, String prompt) {
-        return Blocking.supply(() -> client.complete(new ChatRequest(null).system(system).user(prompt), piece -> { },
-                Detached.INSTANCE).content());
+        CompletableFuture<String> result = new CompletableFuture<>();
+        Detached ctx = new Detached(result);
+        Blocking.supply(() -> client.complete(new ChatRequest(null).system(system).user(prompt), piece -> { }, ctx).content())
+                .whenComplete((text, e) -> {
+                    if (e == null) result.complete(text); else result.completeExceptionally(e);
+                });
+        return result;
     }
 
-    /** A context of no run: never cancelled, emits nothing. */
-    private enum Detached implements AgentContext {
-        INSTANCE;
+    /** A context of no run: emits nothing; cancelled when the caller's future completes before the answer. */
+    private static final class Detached implements AgentContext {
+        private final CompletableFuture<String> result;
+
+        Detached(CompletableFuture<String> result) {
+            this.result = result;
+        }
 
         @Override public String sessionId() { return "none"; }
         @Override public String runId() { return "none"; }
@@ -42,13 +54,21 @@ public final class ChatTextModel implements TextModel {
         @Override public JsonNode confirm(String stepId, String prompt, List<String> options, String defaultOption, Duration timeout) {
             throw new UnsupportedOperationException("no run to confirm in");
         }
-        @Override public boolean cancelled() { return false; }
-        @Override public void checkCancelled() { }
+        @Override public boolean cancelled() { return result.isDone(); }
+        @Override public void checkCancelled() {
+            if (cancelled()) throw new RunCancelledException(runId());
+        }
         @Override public void pause(Duration duration) { }
         @Override public <T> T within(String stepId, Duration timeout, Callable<T> step) throws Exception { return step.call(); }
         @Override public <T> List<T> parallel(List<? extends Callable<T>> tasks) throws Exception {
             throw new UnsupportedOperationException("no run");
         }
-        @Override public Registration onCancel(Runnable hook) { return () -> { }; }
+        @Override public Registration onCancel(Runnable hook) {
+            AtomicBoolean live = new AtomicBoolean(true);
+            result.whenComplete((x, e) -> {
+                if (live.get()) hook.run();
+            });
+            return () -> live.set(false);
+        }
     }
 }

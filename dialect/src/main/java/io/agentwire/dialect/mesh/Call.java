@@ -67,7 +67,8 @@ final class Call {
     void fail(String family, Refusal r) {
         ObjectNode err = Json.obj().put("code", r.code).put("message", r.getMessage());
         if (r.details != null) err.set("details", r.details);
-        String familyEvent = real && family.equals("memory") ? event + ":error" : family + ":error";
+        String familyEvent = real && family.equals("memory") ? event + ":error"
+                : real && family.equals("control_loop") ? "controlLoop:error" : family + ":error";
         if (real) {
             ObjectNode d = err.deepCopy().put("error", r.getMessage());
             String op = Json.text(data, "operationId");

@@ -211,7 +211,7 @@ final class Channels {
         }
         ObjectNode key = newKey(ch, Json.text(c.data, "agentId"), Json.text(c.data, "name"), expires, c.member.home());
         d.state.addKey(new MeshState.AgentKey(key.path("keyId").asText(), Passwords.digest(key.path("secretKey").asText()),
-                ch, Json.text(c.data, "agentId"), Json.text(c.data, "name"), expires, false, c.member.home()))
+                ch, Json.text(c.data, "agentId"), Json.text(c.data, "name"), expires, false, c.member.home(), null))
                 .thenRun(() -> replyIn(c, ch, "key:generated", key));
     }
 

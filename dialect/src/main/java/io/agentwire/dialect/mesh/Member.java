@@ -16,12 +16,14 @@ final class Member {
     final String username;
     final String authType;     // password | jwt | key
     final String boundChannel; // the key's channel, null for users
+    final String keyId;        // the agent key, null for users
     private volatile String agentId;
     private volatile boolean real;
     final Set<String> channels = ConcurrentHashMap.newKeySet();
 
     Member(Socket socket, String userId, String username, String authType, String agentId, String boundChannel,
-           boolean real) {
+           String keyId, boolean real) {
+        this.keyId = keyId;
         this.socket = socket;
         this.userId = userId;
         this.username = username;

@@ -8,6 +8,7 @@ import io.agentwire.transport.HttpReply;
 import io.agentwire.transport.HttpRequestData;
 import io.agentwire.transport.Routes;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
@@ -96,9 +97,15 @@ final class MeshApi {
         } catch (Exception e) {
             return bad("expiresAt", "'expiresAt' must be an ISO-8601 instant");
         }
+        JsonNode allowed = b.get("allowedTools");
+        if (allowed != null && !allowed.isNull() && (!allowed.isArray() || Json.strings(allowed).size() != allowed.size())) {
+            return bad("allowedTools", "'allowedTools' must be an array of tool names");
+        }
+        List<String> tools = allowed == null || allowed.isNull() ? null : Json.strings(allowed);
         ObjectNode key = Channels.newKey(channelId, agentId, Json.text(b, "name"), expires, "api");
+        if (tools != null) key.set("allowedTools", Json.arr(tools));
         return d.state.addKey(new MeshState.AgentKey(key.path("keyId").asText(), Passwords.digest(key.path("secretKey").asText()),
-                channelId, agentId, Json.text(b, "name"), expires, false, "api")).thenApply(x -> HttpReply.json(201, key));
+                channelId, agentId, Json.text(b, "name"), expires, false, "api", tools)).thenApply(x -> HttpReply.json(201, key));
     }
 
     private CompletableFuture<HttpReply> revokeKey(HttpRequestData r) {

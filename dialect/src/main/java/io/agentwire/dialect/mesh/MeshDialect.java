@@ -72,6 +72,8 @@ public final class MeshDialect implements Dialect {
     final Channels channels;
     final Tasks tasks;
     final Memory memory;
+    final Tools tools;
+    final Loops loops;
     private final Credentials credentials;
     private final SocketIoServer io;
     private final Namespace ns;
@@ -103,20 +105,16 @@ public final class MeshDialect implements Dialect {
         this.agents = new Agents();
         this.channels = new Channels(this);
         this.memory = new Memory(this);
+        this.tools = new Tools(this);
+        this.loops = new Loops(this);
         ns.use(this::admit).onConnection(this::connected);
         registerAgentEvents();
         channels.register();
         tasks.register();
         memory.register();
+        tools.register();
+        loops.register();
         on("heartbeat", "agent", RateLimits.Category.NONE, Vocab.EITHER, c -> { }); // accepted silently
-        // control loops and MCP tools come with issue 16: counted against their limits, answered as not served yet
-        Handler later = c -> {
-            throw Refusal.of("INTERNAL_ERROR", c.event + " is not served by this server yet");
-        };
-        for (String e : List.of("mcp:tool:execute", "mcp:tool:call")) on(e, "mcp", RateLimits.Category.TOOL_EXECUTIONS, Vocab.EITHER, later);
-        for (String e : List.of("control_loop:init", "control_loop:observation", "controlLoop:initialize", "controlLoop:observation")) {
-            on(e, "agent", RateLimits.Category.CONTROL_LOOP_CYCLES, Vocab.EITHER, later);
-        }
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("mesh-timer").factory());
         timer.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
     }
@@ -128,6 +126,10 @@ public final class MeshDialect implements Dialect {
      */
     void on(String event, String family, RateLimits.Category category, Vocab vocab, Handler handler) {
         routes.put(event, new Route(family, category, vocab, handler));
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
     }
 
     long now() {
@@ -260,7 +262,7 @@ public final class MeshDialect implements Dialect {
 
     /** An authenticated socket: a member with the event table, and its first events. */
     private void serve(Socket socket, Credentials.Identity id, boolean real) {
-        Member m = new Member(socket, id.userId(), id.username(), id.authType(), id.agentId(), id.channelId(), real);
+        Member m = new Member(socket, id.userId(), id.username(), id.authType(), id.agentId(), id.channelId(), id.keyId(), real);
         members.put(socket.id(), m);
         presence(socket, true);
         socket.onDisconnect(reason -> disconnected(m, reason));

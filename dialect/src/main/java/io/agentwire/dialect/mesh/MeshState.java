@@ -24,9 +24,12 @@ final class MeshState implements AutoCloseable {
     /** A user who may connect with username and password (the hash is {@link Passwords}' format). */
     record User(String userId, String username, String hash, long createdAt) { }
 
-    /** An agent key: bound to a channel and an agent id, expiring, revocable; only the secret's digest is kept. */
+    /**
+     * An agent key: bound to a channel and an agent id, expiring, revocable; only the secret's digest is kept.
+     * {@code allowedTools}: the tools its agent may execute (null: any).
+     */
     record AgentKey(String keyId, String secretDigest, String channelId, String agentId, String name, long expiresAt,
-                    boolean revoked, String createdBy) { }
+                    boolean revoked, String createdBy, List<String> allowedTools) { }
 
     /** One memory entry of a scope ({@code agent}, {@code channel}, {@code relationship}) and target. */
     record MemoryEntry(String scope, String targetId, String key, JsonNode value, boolean persistent, long expiresAt,
@@ -153,7 +156,7 @@ final class MeshState implements AutoCloseable {
                 keys.put(k.keyId(), k);
             }
             case "key.revoke" -> keys.computeIfPresent(c.path("keyId").asText(), (id, k) -> new AgentKey(k.keyId(),
-                    k.secretDigest(), k.channelId(), k.agentId(), k.name(), k.expiresAt(), true, k.createdBy()));
+                    k.secretDigest(), k.channelId(), k.agentId(), k.name(), k.expiresAt(), true, k.createdBy(), k.allowedTools()));
             case "channel.put" -> channels.put(c.path("channel").path("channelId").asText(),
                     (ObjectNode) c.path("channel").deepCopy());
             case "task.put" -> tasks.put(c.path("task").path("taskId").asText(), (ObjectNode) c.path("task").deepCopy());

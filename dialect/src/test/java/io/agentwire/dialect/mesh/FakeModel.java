@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A local OpenAI-compatible chat completions server for the {@code llm} assignment: answers the n-th request with
@@ -18,10 +19,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class FakeModel implements AutoCloseable {
     private final HttpServer server;
     private final List<String> answers;
+    private final Function<String, String> responder; // request body -> answer; null answer: HTTP 500
     private final AtomicInteger requests = new AtomicInteger();
 
     FakeModel(String... answers) throws IOException {
-        this.answers = List.of(answers);
+        this(List.of(answers), null);
+    }
+
+    /** Answers each request with {@code responder(request body)}; a null answer is an HTTP 500. */
+    FakeModel(Function<String, String> responder) throws IOException {
+        this(List.of(""), responder);
+    }
+
+    private FakeModel(List<String> answers, Function<String, String> responder) throws IOException {
+        this.answers = answers;
+        this.responder = responder;
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/v1/chat/completions", this::handle);
@@ -37,9 +49,18 @@ final class FakeModel implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        ex.getRequestBody().readAllBytes();
+        String request = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         int n = requests.getAndIncrement();
-        String text = answers.get(Math.min(n, answers.size() - 1));
+        String text = responder != null ? responder.apply(request) : answers.get(Math.min(n, answers.size() - 1));
+        if (text == null) {
+            byte[] err = "{\"error\":{\"message\":\"scripted failure\",\"type\":\"server_error\"}}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("content-type", "application/json");
+            ex.sendResponseHeaders(500, err.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(err);
+            }
+            return;
+        }
         String chunk = Json.MAPPER.writeValueAsString(Json.obj().put("id", "c" + n).put("object", "chat.completion.chunk")
                 .set("choices", Json.MAPPER.createArrayNode().add(Json.obj().put("index", 0).putNull("finish_reason")
                         .set("delta", Json.obj().put("role", "assistant").put("content", text)))));

@@ -75,6 +75,53 @@ class MeshTest {
     }
 
     @Test
+    void agentToolsListedExecutedValidatedTimedOutRetriedAndRefused() throws Exception {
+        try (MeshHarness h = new MeshHarness(dir, Map.of())) {
+            JsonNode r = h.run("tools", Map.of());
+            passed(r);
+            assertTrue(r.path("out").path("midMs").asLong() < 3000, "the caller heard of the provider's disconnection early");
+        }
+    }
+
+    /** The model of the loop tests: answers by phase, from what the prompt holds. */
+    private static String orpar(String request) {
+        if (request.contains("reasoning phase")) {
+            if (request.contains("FAIL")) return null;
+            if (request.contains("HANG")) { // a slow model: the loop is stopped while this call is in flight
+                try {
+                    Thread.sleep(4_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return "too late";
+            }
+            return request.contains("USE_SLOW") ? "The agent must wait: USE_SLOW" : "A greeting is due";
+        }
+        if (request.contains("planning phase")) {
+            return request.contains("USE_SLOW") ? "{\"plan\": \"wait\", \"actions\": [{\"tool\": \"slow\", \"arguments\": {}}]}"
+                    : "Here: {\"plan\": \"greet\", \"actions\": [{\"tool\": \"echo\", \"arguments\": {\"text\": \"hi\"}, \"description\": \"say hi\"}]}";
+        }
+        return "The greeting worked";
+    }
+
+    @Test
+    void controlLoopsRunOrparCyclesWithToolActionsStopAndLimit() throws Exception {
+        try (FakeModel model = new FakeModel(MeshTest::orpar);
+             MeshHarness h = new MeshHarness(dir, Map.of("agentwire.mesh.rate-limits.control-loop-cycles", 3), Map.of(TextModel.class,
+                     new ChatTextModel(new OpenAiChatClient(ModelConfig.of(model.baseUrl(), "fake-model")))))) {
+            passed(h.run("loops", Map.of("cycleLimit", 3)));
+            assertTrue(model.requests() >= 6, "the model was asked for each phase");
+        }
+    }
+
+    @Test
+    void controlLoopsRefuseWithoutAModel() throws Exception {
+        try (MeshHarness h = new MeshHarness(dir, Map.of())) {
+            passed(h.run("loopsNoModel", Map.of()));
+        }
+    }
+
+    @Test
     void mxpEncryptedRoundTripAndTamperedTag() throws Exception {
         Map<String, Object> mxp = Map.of("agentwire.mesh.mxp.key", "mxp-test-secret", "agentwire.mesh.mxp.salt", "salt-1");
         try (MeshHarness h = new MeshHarness(dir, mxp)) {
