@@ -50,11 +50,7 @@ public final class ManualExecutor extends AbstractExecutorService implements Sch
 
     /** A UTC clock that reads the manual time. */
     public Clock clock() {
-        return new Clock() {
-            @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-            @Override public Clock withZone(java.time.ZoneId zone) { throw new UnsupportedOperationException(); }
-            @Override public Instant instant() { return Instant.ofEpochMilli(epochMillis).plusNanos(nanoTime()); }
-        };
+        return new SuppliedClock(ZoneOffset.UTC, () -> Instant.ofEpochMilli(epochMillis).plusNanos(nanoTime()));
     }
 
     /** Runs every task that is due now, including those they submit for now; returns how many ran. */
