@@ -51,8 +51,10 @@ final class Board {
         this.onTracked = onTracked;
     }
 
-    /** An event of an envelope session ({@code session:<id>} stream). A run's first event starts tracking it. */
-    /** Returns how many messages it sent to dashboards. */
+    /**
+     * An event of an envelope session ({@code session:<id>} stream). A run's first event starts tracking it. Returns
+     * how many messages it sent to dashboards.
+     */
     int onSessionEvent(Publication p) {
         JsonNode e = p.data();
         String sid = e.path("session_id").textValue();

@@ -48,10 +48,6 @@ final class Tracker implements AutoCloseable {
     /** While applying the journal: the time of the item applied (the board's clock), else -1. Loop thread only. */
     private long replayAt = -1;
 
-    Tracker(Node node, TrackingConfig config, LongSupplier clock) {
-        this(node, config, clock, WireMeters.NONE);
-    }
-
     /** Counts on {@code meters} the messages each session event became (deliveries, with their latency). */
     Tracker(Node node, TrackingConfig config, LongSupplier clock, WireMeters meters) {
         this.meters = meters;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.core.Ids;
 import io.agentwire.core.Publication;
 import io.agentwire.core.StreamPosition;
+import io.agentwire.core.WireMeters;
 import io.agentwire.protocol.engineio.EngineIo4Packet;
 import io.agentwire.protocol.socketio.SocketIo5Codec;
 import io.agentwire.protocol.socketio.SocketIo5Packet;
@@ -423,7 +424,7 @@ public final class Socket {
         send(packets);
     }
 
-    private io.agentwire.core.WireMeters meters() {
+    private WireMeters meters() {
         return namespace.server().meters();
     }
 
