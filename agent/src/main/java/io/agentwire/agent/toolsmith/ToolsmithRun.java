@@ -372,20 +372,29 @@ final class ToolsmithRun {
 
     private void learn(List<String> sequence, boolean success) {
         if (sequence.size() < 2) return;
-        PatternMiner.Learned l = parts.miner().record(request.sessionId(), request.runId(), sequence, success, prompt,
-                parts.search().embed(prompt));
-        ObjectNode rec = data().put("pattern_name", l.pattern().name());
+        List<PatternMiner.Learned> learned = parts.miner().record(request.sessionId(), request.runId(), sequence, success,
+                prompt, parts.search().embed(prompt));
+        WorkflowPattern whole = learned.get(0).pattern();
+        ObjectNode rec = data().put("pattern_name", whole.name());
         ArrayNode seq = rec.putArray("tool_sequence");
         sequence.forEach(seq::add);
-        rec.put("success", success).put("frequency", l.pattern().frequency())
-                .put("success_rate", round(l.pattern().successRate())).put("confidence", round(l.pattern().confidence()));
+        rec.put("success", success).put("frequency", whole.frequency())
+                .put("success_rate", round(whole.successRate())).put("confidence", round(whole.confidence()));
+        ArrayNode subs = rec.putArray("subsequence_patterns");
+        for (PatternMiner.Learned l : learned.subList(1, learned.size())) {
+            subs.addObject().put("pattern_name", l.pattern().name()).put("frequency", l.pattern().frequency())
+                    .put("success_rate", round(l.pattern().successRate())).put("confidence", round(l.pattern().confidence()));
+        }
         emit(ctx, ToolsmithEvents.WORKFLOW_RECORDED, rec);
-        l.promoted().ifPresent(tool -> {
-            ObjectNode promoted = data().put("pattern_name", l.pattern().name()).put("tool_name", tool.name());
-            ArrayNode c = promoted.putArray("component_tools");
-            tool.components().forEach(c::add);
-            emit(ctx, ToolsmithEvents.PATTERN_PROMOTED, promoted);
-        });
+        for (PatternMiner.Learned l : learned) {
+            l.promoted().ifPresent(tool -> {
+                ObjectNode promoted = data().put("pattern_name", l.pattern().name()).put("tool_name", tool.name())
+                        .put("subsequence", l.subsequence());
+                ArrayNode c = promoted.putArray("component_tools");
+                tool.components().forEach(c::add);
+                emit(ctx, ToolsmithEvents.PATTERN_PROMOTED, promoted);
+            });
+        }
     }
 
     // --- helpers ---
