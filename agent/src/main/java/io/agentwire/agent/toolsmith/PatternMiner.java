@@ -16,7 +16,8 @@ import java.util.Set;
  * keeps {@code sub_a-b} apart from {@code a_to_b}, one sequence is one pattern here: the runs of {@code a, b} alone
  * and inside {@code x, a, b, c} are evidence for the same tool chain. Each distinct sub-sequence counts once per
  * workflow. A pattern that reaches the promotion thresholds becomes a composite tool (registered, searchable) that
- * runs its tools in order.
+ * runs its tools in order. Patterns are read, updated and written under the registry's exclusive section, so
+ * nodes sharing a registry in cluster mode lose no update.
  */
 final class PatternMiner {
     private static final double ALPHA = 0.3;
@@ -39,13 +40,15 @@ final class PatternMiner {
      * Records a workflow and mines it: the whole sequence first, then its sub-sequences ({@link #subsequences}).
      * Returns every pattern it touched, the whole sequence's first.
      */
-    synchronized List<Learned> record(String sessionId, String runId, List<String> sequence, boolean success,
-                                      String prompt, float[] promptEmbedding) {
+    List<Learned> record(String sessionId, String runId, List<String> sequence, boolean success, String prompt,
+                         float[] promptEmbedding) {
         registry.recordWorkflow(sessionId, runId, sequence, success, prompt);
-        List<Learned> out = new ArrayList<>();
-        out.add(learn(sequence, false, success, promptEmbedding));
-        for (List<String> sub : subsequences(sequence)) out.add(learn(sub, true, success, promptEmbedding));
-        return out;
+        return registry.exclusive(() -> { // one miner at a time on every node sharing the registry
+            List<Learned> out = new ArrayList<>();
+            out.add(learn(sequence, false, success, promptEmbedding));
+            for (List<String> sub : subsequences(sequence)) out.add(learn(sub, true, success, promptEmbedding));
+            return out;
+        });
     }
 
     /** The distinct contiguous 2- and 3-step sub-sequences of {@code sequence}, shorter than it, in order of appearance. */
