@@ -249,7 +249,15 @@ class ToolsmithAgentTest extends FakeModelRuns {
         assertThat(end.at("/metadata/status").asText()).as(sink.names(escaping).toString()).isEqualTo("failed");
         JsonNode failed = data(escaping, "execution_failed").get(0);
         assertThat(failed.path("tool_name").asText()).isEqualTo("fetch_page");
-        assertThat(failed.path("error").asText()).containsAnyOf("unreachable", "OSError", "timed out");
+        assertThat(failed.path("error").asText()).containsAnyOf("unreachable", "OSError");
+        // the tool raised: tried again twice (§ B.6), each retry announced, then one failed execution recorded
+        List<JsonNode> retries = sink.events(escaping).stream()
+                .filter(e -> e.path("event").asText().equals("error.retry_attempt")
+                        && e.at("/metadata/code").asText().equals("TOOL_FAILED")).toList();
+        assertThat(retries).extracting(e -> e.at("/metadata/attempt").asInt()).containsExactly(2, 3);
+        assertThat(retries.get(0).at("/content/message").asText()).contains("the tool fetch_page failed");
+        assertThat(sink.names(escaping).indexOf("error.retry_attempt"))
+                .isGreaterThan(sink.names(escaping).indexOf("toolsmith.executing"));
         JsonNode error = sink.events(escaping).stream().filter(e -> e.path("event").asText().equals("agent.error"))
                 .findFirst().orElseThrow();
         assertThat(error.at("/metadata/reason").asText()).isEqualTo("TOOL_FAILED");

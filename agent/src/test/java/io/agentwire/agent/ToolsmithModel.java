@@ -89,7 +89,7 @@ public final class ToolsmithModel {
                         time.sleep(300)
                     """, "def wait_forever():\n    return None\n", null));
 
-    final AtomicInteger specs = new AtomicInteger();
+    public final AtomicInteger specs = new AtomicInteger();
     final AtomicInteger implementations = new AtomicInteger();
     final AtomicInteger repairs = new AtomicInteger();
     final AtomicInteger plans = new AtomicInteger();

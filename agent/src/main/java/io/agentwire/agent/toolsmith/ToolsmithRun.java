@@ -10,11 +10,15 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.agent.AgentContext;
+import io.agentwire.agent.RetryPolicy;
+import io.agentwire.agent.RetryableException;
 import io.agentwire.agent.RunRequest;
 import io.agentwire.agent.model.ChatRequest;
 import io.agentwire.agent.model.ModelCalls;
+import io.agentwire.core.ErrorCode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -328,7 +332,20 @@ final class ToolsmithRun {
         return execute(tool, args, order, false);
     }
 
-    /** Runs a tool in the sandbox (or takes its cached result); records the execution. */
+    /** § B.6's {@code max_retries = 2}: three attempts, 100 ms then 200 ms apart. */
+    static final RetryPolicy EXECUTION_RETRY = new RetryPolicy(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 0.0);
+
+    /** A tool that raised an exception: retried by {@link AgentContext#retry}, its last attempt kept. */
+    private static final class RetryableExecution extends RetryableException {
+        final transient PythonTools.Execution execution;
+
+        RetryableExecution(PythonTools.Execution execution) {
+            super(ErrorCode.TOOL_FAILED, execution.error());
+            this.execution = execution;
+        }
+    }
+
+    /** Runs a tool in the sandbox (or takes its cached result, retrying a tool that raised); records the execution. */
     private String execute(Tool tool, JsonNode args, int order, boolean announce) throws Exception {
         String hash = inputHash(tool, args);
         long notBefore = System.currentTimeMillis() - config.cacheTtl().toMillis();
@@ -340,7 +357,16 @@ final class ToolsmithRun {
         if (announce) emit(ctx, ToolsmithEvents.EXECUTING, data().put("tool_name", tool.name()));
         if (!parts.python().sandbox().available()) throw new ExecutionFailed(parts.python().sandbox().describe());
         long start = System.nanoTime();
-        PythonTools.Execution e = parts.python().execute(tool.name(), tool.code(), args, ctx);
+        PythonTools.Execution e;
+        try { // § B.6: a tool that raised is tried again, twice; one killed at a limit is not
+            e = ctx.retry("the tool " + tool.name(), EXECUTION_RETRY, () -> {
+                PythonTools.Execution attempt = parts.python().execute(tool.name(), tool.code(), args, ctx);
+                if (attempt.raised()) throw new RetryableExecution(attempt);
+                return attempt;
+            });
+        } catch (RetryableExecution failed) {
+            e = failed.execution;
+        }
         long ms = (System.nanoTime() - start) / 1_000_000;
         parts.registry().recordExecution(request.sessionId(), request.runId(), tool.name(), order, e.ok(), ms, prompt);
         if (!e.ok()) throw new ExecutionFailed(e.error());
