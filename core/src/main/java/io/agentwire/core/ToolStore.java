@@ -47,6 +47,10 @@ public interface ToolStore extends AutoCloseable {
         }
     }
 
+    /** A failed execution's analysis: the model's root cause ({@code id} assigned by the store; 0 when recording). */
+    record Reflection(long id, String sessionId, String runId, String tool, String error, String rootCause,
+                      long createdAt) { }
+
     /** Changes whenever a tool, its statistics or a pattern changes on any node sharing the store (for caches). */
     long version();
 
@@ -83,6 +87,12 @@ public interface ToolStore extends AutoCloseable {
 
     /** A session's workflows, oldest first. */
     List<Workflow> workflows(String sessionId);
+
+    /** Stores a reflection (the document's {@code reflection_log}); returns its id. */
+    long recordReflection(Reflection reflection);
+
+    /** A tool's reflections, oldest first. */
+    List<Reflection> reflections(String tool);
 
     void putPattern(Pattern pattern);
 

@@ -18,7 +18,8 @@ package io.agentwire.redis;
  *   <li>{@code P:tools:…} — the toolsmith's registry ({@link RedisToolStore}): {@code tool:NAME} hash (def, emb,
  *       created, updated, usage), {@code tool:NAME:last} list (last 50 outcomes), {@code index} sorted set by first
  *       registration, {@code version}, {@code exec:SESSION} list and {@code exec:seq}, {@code cache:HASH} hash,
- *       {@code workflows} and {@code workflows:SESSION} lists, {@code patterns} hash, {@code lock}</li>
+ *       {@code workflows} and {@code workflows:SESSION} lists, {@code reflections:TOOL} list and {@code reflection:seq},
+ *       {@code patterns} hash, {@code lock}</li>
  * </ul>
  */
 record Keys(String prefix) {

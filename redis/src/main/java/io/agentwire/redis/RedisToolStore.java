@@ -147,6 +147,26 @@ final class RedisToolStore implements ToolStore {
     }
 
     @Override
+    public long recordReflection(Reflection reflection) {
+        String json = write(reflection);
+        String key = keys.tools("reflections:" + reflection.tool());
+        return call(r -> r.incr(keys.tools("reflection:seq")).toCompletableFuture()
+                .thenCompose(id -> r.rpush(key, id + " " + json).toCompletableFuture().thenApply(n -> id)));
+    }
+
+    @Override
+    public List<Reflection> reflections(String tool) {
+        List<Reflection> out = new ArrayList<>();
+        for (String row : call(r -> r.lrange(keys.tools("reflections:" + tool), 0, -1).toCompletableFuture())) {
+            int space = row.indexOf(' ');
+            Reflection x = read(row.substring(space + 1), Reflection.class);
+            out.add(new Reflection(Long.parseLong(row.substring(0, space)), x.sessionId(), x.runId(), x.tool(), x.error(),
+                    x.rootCause(), x.createdAt()));
+        }
+        return out;
+    }
+
+    @Override
     public void putPattern(Pattern pattern) {
         String json = write(pattern);
         call(r -> r.hset(keys.tools("patterns"), pattern.name(), json).toCompletableFuture()

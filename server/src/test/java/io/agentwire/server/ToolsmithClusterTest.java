@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The toolsmith in cluster mode: two AgentWire nodes on one real redis-server share the tool registry. A tool
  * synthesized on one node is found and run on the other without synthesis (its files written on that node's disk),
- * executions on both nodes at once add up, and workflows recorded on either node promote one composite tool that
+ * executions on both nodes at once add up, a failure's reflection is in the shared log, and workflows recorded on either node promote one composite tool that
  * both use (the fake OpenAI-compatible model, the real embeddings, pytest and bubblewrap).
  */
 @Tag("integration")
@@ -68,6 +68,14 @@ class ToolsmithClusterTest {
 
     /** Runs {@code text} with the toolsmith on the node at {@code port}, in a new session; its events in order. */
     private static List<JsonNode> run(int port, String text) throws Exception {
+        return run(port, text, "completed");
+    }
+
+    private static List<JsonNode> runFailing(int port, String text) throws Exception {
+        return run(port, text, "failed");
+    }
+
+    private static List<JsonNode> run(int port, String text, String status) throws Exception {
         try (JsonSocket ws = new JsonSocket(URI.create("ws://127.0.0.1:" + port + "/ws"))) {
             ws.awaitEvent("system.connected");
             ws.send("{\"event\":\"user.create_session\",\"content\":{}}");
@@ -82,7 +90,7 @@ class ToolsmithClusterTest {
                 if (!n.at("/metadata/run_id").isTextual()) continue;
                 events.add(n);
                 if (n.path("event").asText().equals("pipeline.completed")) {
-                    assertThat(n.at("/metadata/status").asText()).as(events.toString()).isEqualTo("completed");
+                    assertThat(n.at("/metadata/status").asText()).as(events.toString()).isEqualTo(status);
                     return events;
                 }
             }
@@ -143,6 +151,16 @@ class ToolsmithClusterTest {
             assertThat(tool.usageCount()).isEqualTo(10);
             assertThat(tool.successRate()).isEqualTo(1.0);
             assertThat(model.specs.get()).isEqualTo(1);
+
+            // a failure's reflection, written through b, is in the shared reflection log
+            List<JsonNode> failing = runFailing(b.port(), "Fetch the front page of '1.1.1.1'");
+            long id = content(failing, "toolsmith.reflection_created").path("reflection_id").asLong();
+            List<io.agentwire.core.ToolStore.Reflection> log = registry(redis, dir.resolve("reader"),
+                    r -> r.store().reflections("fetch_page"));
+            assertThat(log).singleElement().satisfies(r -> {
+                assertThat(r.id()).isEqualTo(id);
+                assertThat(r.rootCause()).contains("the sandbox has none");
+            });
         }
     }
 

@@ -63,6 +63,10 @@ public final class SqliteToolStore implements ToolStore {
                     CREATE TABLE IF NOT EXISTS workflows(id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT, run_id TEXT,
                       tool_sequence TEXT NOT NULL, success INTEGER NOT NULL, user_prompt TEXT, created_at INTEGER NOT NULL)""");
                 s.execute("""
+                    CREATE TABLE IF NOT EXISTS reflection_log(id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT,
+                      run_id TEXT, tool_name TEXT NOT NULL, error TEXT NOT NULL, root_cause TEXT NOT NULL,
+                      created_at INTEGER NOT NULL)""");
+                s.execute("""
                     CREATE TABLE IF NOT EXISTS workflow_patterns(name TEXT PRIMARY KEY, tool_sequence TEXT NOT NULL,
                       frequency INTEGER NOT NULL, success_rate REAL NOT NULL, confidence REAL NOT NULL, embedding BLOB,
                       promoted_to TEXT, updated_at INTEGER NOT NULL)""");
@@ -233,6 +237,43 @@ public final class SqliteToolStore implements ToolStore {
     @Override
     public synchronized List<Workflow> workflows(String sessionId) {
         return workflows("SELECT * FROM workflows WHERE session_id = ? ORDER BY id", sessionId);
+    }
+
+    @Override
+    public synchronized long recordReflection(Reflection r) {
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO reflection_log(session_id, run_id, tool_name, error, "
+                + "root_cause, created_at) VALUES(?,?,?,?,?,?)", Statement.RETURN_GENERATED_KEYS)) {
+            p.setString(1, r.sessionId());
+            p.setString(2, r.runId());
+            p.setString(3, r.tool());
+            p.setString(4, r.error());
+            p.setString(5, r.rootCause());
+            p.setLong(6, r.createdAt());
+            p.executeUpdate();
+            try (ResultSet keys = p.getGeneratedKeys()) {
+                return keys.next() ? keys.getLong(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    @Override
+    public synchronized List<Reflection> reflections(String tool) {
+        List<Reflection> out = new ArrayList<>();
+        try (PreparedStatement p = db.prepareStatement("SELECT id, session_id, run_id, tool_name, error, root_cause, "
+                + "created_at FROM reflection_log WHERE tool_name = ? ORDER BY id")) {
+            p.setString(1, tool);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Reflection(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+                            r.getString(6), r.getLong(7)));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+        return out;
     }
 
     @Override

@@ -12,10 +12,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.agent.AgentContext;
 import io.agentwire.agent.RetryPolicy;
 import io.agentwire.agent.RetryableException;
+import io.agentwire.agent.RunCancelledException;
 import io.agentwire.agent.RunRequest;
 import io.agentwire.agent.model.ChatRequest;
 import io.agentwire.agent.model.ModelCalls;
 import io.agentwire.core.ErrorCode;
+import io.agentwire.core.ToolStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -25,9 +27,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One run of the {@link ToolsmithAgent}: plan, find or write the tools, run them in the sandbox, answer, learn. */
 final class ToolsmithRun {
+    private static final Logger log = LoggerFactory.getLogger(ToolsmithRun.class);
     private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final RunRequest request;
@@ -44,10 +49,17 @@ final class ToolsmithRun {
         }
     }
 
-    /** A tool's execution failed (already counted in the registry). */
+    /** A tool's execution failed (already counted in the registry); {@code ran}: the tool itself ran and failed. */
     private static final class ExecutionFailed extends Exception {
+        final boolean ran;
+
         ExecutionFailed(String message) {
+            this(message, false);
+        }
+
+        ExecutionFailed(String message, boolean ran) {
             super(message);
+            this.ran = ran;
         }
     }
 
@@ -324,7 +336,35 @@ final class ToolsmithRun {
             return result;
         } catch (ExecutionFailed e) {
             emit(ctx, ToolsmithEvents.EXECUTION_FAILED, data().put("tool_name", tool.name()).put("error", e.getMessage()));
-            throw new ToolFailure("The tool " + tool.name() + " failed: " + e.getMessage());
+            String cause = e.ran ? reflect(tool, args, e.getMessage()) : null;
+            throw new ToolFailure("The tool " + tool.name() + " failed: " + e.getMessage()
+                    + (cause == null ? "" : " (root cause: " + cause + ")"));
+        }
+    }
+
+    /**
+     * § B.6's reflection on a failed tool: the model states the root cause, stored in the registry's reflection log
+     * and reported as {@code reflection_created {reflection_id, root_cause, tool_name}}. Returns the root cause, or
+     * null when the model could not give one (the failure is then reported without it).
+     */
+    private String reflect(Tool tool, JsonNode args, String error) {
+        try {
+            String cause = parts.model().complete(ctx, "reflection", new ChatRequest(null).system(Prompts.reflector())
+                    .user(Prompts.reflect(tool, args.toString(), error)), piece -> { }).content().strip();
+            if (cause.isEmpty()) return null;
+            long id = parts.registry().store().recordReflection(new ToolStore.Reflection(0, request.sessionId(),
+                    request.runId(), tool.name(), error, cause, System.currentTimeMillis()));
+            emit(ctx, ToolsmithEvents.REFLECTION_CREATED, data().put("reflection_id", id).put("root_cause", cause)
+                    .put("tool_name", tool.name()));
+            return cause;
+        } catch (RunCancelledException c) {
+            throw c;
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception x) {
+            log.warn("no reflection on the failure of {}: {}", tool.name(), x.getMessage());
+            return null;
         }
     }
 
@@ -369,7 +409,7 @@ final class ToolsmithRun {
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
         parts.registry().recordExecution(request.sessionId(), request.runId(), tool.name(), order, e.ok(), ms, prompt);
-        if (!e.ok()) throw new ExecutionFailed(e.error());
+        if (!e.ok()) throw new ExecutionFailed(e.error(), true);
         String result = plain(e.result());
         parts.registry().cache(hash, tool.name(), result);
         return result;
