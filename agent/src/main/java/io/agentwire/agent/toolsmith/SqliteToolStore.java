@@ -138,32 +138,16 @@ public final class SqliteToolStore implements ToolStore {
 
     @Override
     public synchronized void removeTool(String name) {
-        try (PreparedStatement p = db.prepareStatement("DELETE FROM tools WHERE name = ?")) {
-            p.setString(1, name);
-            p.executeUpdate();
-            version.incrementAndGet();
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+        update("DELETE FROM tools WHERE name = ?", name);
+        version.incrementAndGet();
     }
 
     @Override
     public synchronized void recordExecution(Execution e) {
-        try (PreparedStatement p = db.prepareStatement("INSERT INTO tool_executions(session_id, run_id, tool_name, "
-                + "execution_order, success, execution_ms, user_prompt, created_at) VALUES(?,?,?,?,?,?,?,?)")) {
-            p.setString(1, e.sessionId());
-            p.setString(2, e.runId());
-            p.setString(3, e.tool());
-            p.setInt(4, e.order());
-            p.setInt(5, e.success() ? 1 : 0);
-            p.setLong(6, e.millis());
-            p.setString(7, e.prompt());
-            p.setLong(8, e.createdAt());
-            p.executeUpdate();
-            version.incrementAndGet();
-        } catch (SQLException ex) {
-            throw failure(ex);
-        }
+        update("INSERT INTO tool_executions(session_id, run_id, tool_name, execution_order, success, execution_ms, "
+                + "user_prompt, created_at) VALUES(?,?,?,?,?,?,?,?)", e.sessionId(), e.runId(), e.tool(), e.order(),
+                e.success() ? 1 : 0, e.millis(), e.prompt(), e.createdAt());
+        version.incrementAndGet();
     }
 
     @Override
@@ -201,32 +185,15 @@ public final class SqliteToolStore implements ToolStore {
 
     @Override
     public synchronized void cacheResult(String inputHash, String tool, String result) {
-        try (PreparedStatement p = db.prepareStatement("INSERT OR REPLACE INTO execution_cache(input_hash, tool_name, "
-                + "result, created_at) VALUES(?,?,?,?)")) {
-            p.setString(1, inputHash);
-            p.setString(2, tool);
-            p.setString(3, result);
-            p.setLong(4, System.currentTimeMillis());
-            p.executeUpdate();
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+        update("INSERT OR REPLACE INTO execution_cache(input_hash, tool_name, result, created_at) VALUES(?,?,?,?)",
+                inputHash, tool, result, System.currentTimeMillis());
     }
 
     @Override
     public synchronized void recordWorkflow(Workflow w) {
-        try (PreparedStatement p = db.prepareStatement("INSERT INTO workflows(session_id, run_id, tool_sequence, success, "
-                + "user_prompt, created_at) VALUES(?,?,?,?,?,?)")) {
-            p.setString(1, w.sessionId());
-            p.setString(2, w.runId());
-            p.setString(3, JSON.writeValueAsString(w.sequence()));
-            p.setInt(4, w.success() ? 1 : 0);
-            p.setString(5, w.prompt());
-            p.setLong(6, w.createdAt());
-            p.executeUpdate();
-        } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("could not record the workflow: " + e.getMessage(), e);
-        }
+        update("INSERT INTO workflows(session_id, run_id, tool_sequence, success, user_prompt, created_at) "
+                + "VALUES(?,?,?,?,?,?)", w.sessionId(), w.runId(), json(w.sequence()), w.success() ? 1 : 0, w.prompt(),
+                w.createdAt());
     }
 
     @Override
@@ -278,21 +245,12 @@ public final class SqliteToolStore implements ToolStore {
 
     @Override
     public synchronized void putPattern(Pattern pattern) {
-        try (PreparedStatement p = db.prepareStatement("INSERT OR REPLACE INTO workflow_patterns(name, tool_sequence, "
-                + "frequency, success_rate, confidence, embedding, promoted_to, updated_at) VALUES(?,?,?,?,?,?,?,?)")) {
-            p.setString(1, pattern.name());
-            p.setString(2, JSON.writeValueAsString(pattern.sequence()));
-            p.setInt(3, pattern.frequency());
-            p.setDouble(4, pattern.successRate());
-            p.setDouble(5, pattern.confidence());
-            p.setBytes(6, pattern.embedding() == null ? null : ToolStore.bytes(pattern.embedding()));
-            p.setString(7, pattern.promotedTo());
-            p.setLong(8, System.currentTimeMillis());
-            p.executeUpdate();
-            version.incrementAndGet();
-        } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("could not save the pattern " + pattern.name() + ": " + e.getMessage(), e);
-        }
+        update("INSERT OR REPLACE INTO workflow_patterns(name, tool_sequence, frequency, success_rate, confidence, "
+                + "embedding, promoted_to, updated_at) VALUES(?,?,?,?,?,?,?,?)", pattern.name(), json(pattern.sequence()),
+                pattern.frequency(), pattern.successRate(), pattern.confidence(),
+                pattern.embedding() == null ? null : ToolStore.bytes(pattern.embedding()), pattern.promotedTo(),
+                System.currentTimeMillis());
+        version.incrementAndGet();
     }
 
     @Override
@@ -384,6 +342,24 @@ public final class SqliteToolStore implements ToolStore {
             throw new IllegalStateException("tool registry: " + e.getMessage(), e);
         }
         return out;
+    }
+
+    /** Runs one statement with {@code args} bound in order. */
+    private void update(String sql, Object... args) {
+        try (PreparedStatement p = db.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) p.setObject(i + 1, args[i]);
+            p.executeUpdate();
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    private static String json(List<String> sequence) {
+        try {
+            return JSON.writeValueAsString(sequence);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     private static IllegalStateException failure(SQLException e) {
