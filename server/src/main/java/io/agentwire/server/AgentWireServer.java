@@ -110,7 +110,7 @@ public final class AgentWireServer implements AutoCloseable {
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
             RemoteAgents remoteAgents = opened.push("remote agents",
                     new RemoteAgents(config.remoteAgents(), AgentWireConfig.Agents.KNOWN));
-            AgentRuntime agents = new AgentRuntime(backend.agentSink(node), inProcessAgents(),
+            AgentRuntime agents = new AgentRuntime(backend.agentSink(node), inProcessAgents(backend),
                     config.agents().defaultAgent(), config.agents().runtime());
             backend.attachAgents(agents);
             agents.meters(new RunMeters(metrics));
@@ -283,7 +283,7 @@ public final class AgentWireServer implements AutoCloseable {
      * configured MCP servers, started here (and stopped after the agents). An MCP server that can not start stops
      * the start-up with a {@link StartupException} naming it.
      */
-    private List<Agent> inProcessAgents() {
+    private List<Agent> inProcessAgents(Backend backend) {
         List<Agent> list = new ArrayList<>(List.of(new DemoAgent(config.agents().demo())));
         PipelineSettings settings = config.pipeline();
         if (settings.model().isEmpty()) {
@@ -302,7 +302,10 @@ public final class AgentWireServer implements AutoCloseable {
         list.add(new PipelineAgent(new ModelCalls(model), tools, settings.pipeline()));
         log.info("pipeline agent ready: model {} at {}, {} MCP tools from {} servers", settings.model().get().model(),
                 settings.model().get().baseUrl(), tools.names().size(), settings.mcpServers().size());
-        toolsmith = opened.push("toolsmith agent", new ToolsmithAgent(new ModelCalls(model), settings.toolsmith()));
+        ModelCalls calls = new ModelCalls(model);
+        toolsmith = opened.push("toolsmith agent", backend.toolStore() // cluster mode: the registry shared in Redis
+                .map(store -> new ToolsmithAgent(calls, settings.toolsmith(), store))
+                .orElseGet(() -> new ToolsmithAgent(calls, settings.toolsmith())));
         list.add(toolsmith);
         return list;
     }
