@@ -619,7 +619,7 @@ async function loops() {
 
   // a: two full cycles with a tool action each, events in order, maxCycles stops it
   const a = await agent(keys.a, { vocabulary: "spec" });
-  const init = await call(a.s, "control_loop:init", { agentId: "a", config: { cycleInterval: 100, maxCycles: 2, reasoningModel: "fake-model" } });
+  const init = await call(a.s, "control_loop:init", { agentId: "a", config: { cycleInterval: 100, maxCycles: 2 } });
   check("init", init.success && typeof init.loopId === "string" && init.config.maxCycles === 2 && init.status === "running", init);
   const A = init.loopId;
   check("observation queued", (await obs(a.s, A, "hello 1")).success);
