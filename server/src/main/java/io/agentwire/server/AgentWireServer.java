@@ -314,6 +314,9 @@ public final class AgentWireServer implements AutoCloseable {
         if (model != null) services.put(TextModel.class, new ChatTextModel(model)); // the configured model
         if (toolsmith != null) services.put(ToolCatalog.class, toolsmith.catalog()); // the toolsmith's registry
         if (tools != null && !tools.isEmpty()) services.put(io.agentwire.core.McpTools.class, tools.port()); // MCP servers' tools
+        if (!config.pipeline().models().isEmpty()) { // agentwire.models: named models, e.g. a control loop's per phase
+            services.put(io.agentwire.core.TextModels.class, new io.agentwire.agent.model.ChatTextModels(config.pipeline().models()));
+        }
         return services;
     }
 

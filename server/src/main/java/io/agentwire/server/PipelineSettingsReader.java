@@ -68,6 +68,7 @@ final class PipelineSettingsReader {
                 .bind("mcpCallTimeout", duration("mcp.call-timeout"))
                 .derive("pipeline", pipeline)
                 .derive("toolsmith", toolsmith())
+                .derive("models", NamedModelsReader.read(config, ROOT + "models", model.orElse(null)))
                 .build();
     }
 

@@ -48,14 +48,12 @@ final class McpToolPort implements McpTools {
         }
         Map<String, Object> args = MAPPER.convertValue(arguments, new TypeReference<Map<String, Object>>() { });
         CompletableFuture<McpSchema.CallToolResult> call = connection.call(tool, args);
-        CompletableFuture<Result> result = call.handle((r, e) -> {
-            Result out = e != null ? new Result(false, "the tool call failed: " + (e.getMessage() == null
-                    ? e.getClass().getSimpleName() : e.getMessage()))
-                    : new Result(!Boolean.TRUE.equals(r.isError()), McpToolbox.text(r));
-            toolbox.counted(!out.success());
-            return out;
-        }).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<Result> result = call.handle((r, e) -> e != null
+                ? new Result(false, "the tool call failed: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()))
+                : new Result(!Boolean.TRUE.equals(r.isError()), McpToolbox.text(r)))
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((r, e) -> {
+            toolbox.counted(e != null || !r.success());
             if (e != null) call.cancel(true); // timed out or cancelled: abandon the request
         });
         return result;
