@@ -894,6 +894,8 @@ async function loopModels() {
   check("reasoning by deep", rs.reasoning === "deep: A greeting is due", rs);
   const rf = m.got.find((g) => g.event === "control_loop:reflection:complete").payload;
   check("reflection by the default model", rf.reflection === "The greeting worked", rf);
+  const pu = m.got.find((g) => g.event === "control_loop:progress:update").payload;
+  check("the planned MCP tool ran", pu.result.success && pu.result.output === "Echo: hi", pu);
   m.s.close();
 }
 
