@@ -603,6 +603,20 @@ async function tools() {
 const PHASES = ["observation:processed", "reasoning:complete", "action:planned", "progress:update", "reflection:complete"];
 const loopEvents = (got, id) => got.filter((g) => g.event.startsWith("control_loop:") && g.payload && g.payload.controlLoopId === id)
   .map((g) => g.event.slice("control_loop:".length));
+const observe = (s, id, data) => call(s, "control_loop:observation", { controlLoopId: id, observation: { type: "note", data, source: "test" } });
+// The cycle rate limit (P.cycleLimit per minute): P.cycleLimit cycles run, the next one waits
+async function cycleLimitHolds(key) {
+  const d = await agent(key, { vocabulary: "spec" });
+  const D = (await call(d.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  for (let i = 1; i <= P.cycleLimit; i++) {
+    await observe(d.s, D, "d " + i);
+    await until(() => loopEvents(d.got, D).filter((e) => e === "reflection:complete").length === i, 20000, "cycle " + i);
+  }
+  await observe(d.s, D, "one too many");
+  await sleep(1500);
+  check("cycle limit holds", loopEvents(d.got, D).filter((e) => e === "observation:processed").length === P.cycleLimit, loopEvents(d.got, D));
+  return { d, D };
+}
 async function loops() {
   const C = "C-" + uniq();
   const keys = await setup([C], { prov: C, a: C, b: C, c: C, d: C, e: C, f: C });
@@ -615,7 +629,7 @@ async function loops() {
   await call(prov.s, "mcp:tool:register", { name: "echo", description: "echoes text", category: "text",
     inputSchema: { type: "object", required: ["text"], properties: { text: { type: "string" } } } });
   await call(prov.s, "mcp:tool:register", { name: "slow", description: "never answers", inputSchema: { type: "object" } });
-  const obs = (s, id, data) => call(s, "control_loop:observation", { controlLoopId: id, observation: { type: "note", data, source: "test" } });
+  const obs = observe;
 
   // a: two full cycles with a tool action each, events in order, maxCycles stops it
   const a = await agent(keys.a, { vocabulary: "spec" });
@@ -682,15 +696,7 @@ async function loops() {
   check("cancelled mid-model: no reasoning", !loopEvents(f.got, F).includes("reasoning:complete") && !loopEvents(f.got, F).includes("error"), loopEvents(f.got, F));
 
   // d: the cycle rate limit holds (P.cycleLimit per minute): the next cycle waits
-  const d = await agent(keys.d, { vocabulary: "spec" });
-  const D = (await call(d.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
-  for (let i = 1; i <= P.cycleLimit; i++) {
-    await obs(d.s, D, "d " + i);
-    await until(() => loopEvents(d.got, D).filter((e) => e === "reflection:complete").length === i, 15000, "cycle " + i);
-  }
-  await obs(d.s, D, "one too many");
-  await sleep(1500);
-  check("cycle limit holds", loopEvents(d.got, D).filter((e) => e === "observation:processed").length === P.cycleLimit, loopEvents(d.got, D));
+  const { d, D } = await cycleLimitHolds(keys.d);
   const other = await obs(a.s, D, "not mine");
   check("another agent's loop", other.code === "PERMISSION_DENIED", other);
   await call(d.s, "control_loop:stop", { controlLoopId: D });
@@ -779,7 +785,7 @@ async function mcpTools() {
 async function mcpLoops() {
   const C = "L-" + uniq();
   const keys = await setup([C], { a: C, b: C, c: C, d: C, r: C });
-  const obs = (s, id, data) => call(s, "control_loop:observation", { controlLoopId: id, observation: { type: "note", data, source: "test" } });
+  const obs = observe;
   // a: two full cycles with an MCP tool action each, maxCycles stops it
   const a = await agent(keys.a, { vocabulary: "spec" });
   const A = (await call(a.s, "control_loop:init", { config: { cycleInterval: 100, maxCycles: 2 } })).loopId;
@@ -817,15 +823,7 @@ async function mcpLoops() {
   const after = await call(c.s, "mcp:tool:execute", { toolName: "echo", arguments: { message: "still here" } });
   check("the MCP server still answers", after.success && after.output === "Echo: still here", after);
   // d: the cycle limit (P.cycleLimit per minute)
-  const d = await agent(keys.d, { vocabulary: "spec" });
-  const D = (await call(d.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
-  for (let i = 1; i <= P.cycleLimit; i++) {
-    await obs(d.s, D, "d " + i);
-    await until(() => loopEvents(d.got, D).filter((e) => e === "reflection:complete").length === i, 20000, "cycle " + i);
-  }
-  await obs(d.s, D, "one too many");
-  await sleep(1500);
-  check("cycle limit holds", loopEvents(d.got, D).filter((e) => e === "observation:processed").length === P.cycleLimit, loopEvents(d.got, D));
+  const { d, D } = await cycleLimitHolds(keys.d);
   await call(d.s, "control_loop:stop", { controlLoopId: D });
   // r: an agent whose key does not allow the planned tool: the action is refused, the loop goes on
   const rk = await api("/api/mesh/keys", { channelId: C, agentId: "rr", allowedTools: ["get-sum"] });
@@ -842,7 +840,7 @@ async function mcpLoops() {
 async function loopPause() {
   const C = "P-" + uniq();
   const keys = await setup([C], { p: C, q: C });
-  const obs = (s, id, data) => call(s, "control_loop:observation", { controlLoopId: id, observation: { type: "note", data, source: "test" } });
+  const obs = observe;
   const p = await agent(keys.p, { vocabulary: "spec" });
   const L = (await call(p.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
   await obs(p.s, L, "hello 1");

@@ -1,11 +1,7 @@
 package io.agentwire.server;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueType;
 import io.agentwire.agent.model.ModelConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,15 +21,7 @@ final class NamedModelsReader {
 
     /** @param defaults the default model, whose timeouts and retries the named ones take (null: ModelConfig's own) */
     static Map<String, ModelConfig> read(Config config, String key, ModelConfig defaults) {
-        ConfigValue value = config.getValue(key);
-        List<? extends ConfigObject> list;
-        try {
-            list = value.valueType() == ConfigValueType.STRING
-                    ? ConfigFactory.parseString("s = " + value.unwrapped()).getObjectList("s")
-                    : config.getObjectList(key);
-        } catch (ConfigException e) {
-            throw new ConfigurationException(key + ": must be a list of {name, base-url, model, api-key} objects (" + e.getMessage() + ")");
-        }
+        List<? extends ConfigObject> list = PipelineSettingsReader.objectList(config, key, "{name, base-url, model, api-key}");
         Map<String, ModelConfig> models = new LinkedHashMap<>();
         for (int i = 0; i < list.size(); i++) {
             String where = key + "[" + i + "]";
