@@ -617,6 +617,21 @@ async function cycleLimitHolds(key) {
   check("cycle limit holds", loopEvents(d.got, D).filter((e) => e === "observation:processed").length === P.cycleLimit, loopEvents(d.got, D));
   return { d, D };
 }
+// A model that fails every cycle: 3 error events (consecutiveErrors 1..3, phase reasoning), then stopped by errors
+async function stopsAfterThreeErrors(key) {
+  const b = await agent(key, { vocabulary: "spec" });
+  const B = (await call(b.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  for (let i = 0; i < 3; i++) {
+    await observe(b.s, B, "FAIL " + i);
+    await until(() => loopEvents(b.got, B).filter((e) => e === "error").length > i, 20000, "error " + i);
+  }
+  await until(() => loopEvents(b.got, B).includes("stopped"), 10000, "error stop");
+  const errs = b.got.filter((g) => g.event === "control_loop:error" && g.payload.controlLoopId === B).map((g) => g.payload);
+  check("3 errors then stopped", errs.length === 3 && errs[2].consecutiveErrors === 3 && errs[0].phase === "reasoning",
+    errs);
+  check("stopped by errors", b.got.find((g) => g.event === "control_loop:stopped").payload.reason === "errors");
+  return b;
+}
 async function loops() {
   const C = "C-" + uniq();
   const keys = await setup([C], { prov: C, a: C, b: C, c: C, d: C, e: C, f: C });
@@ -655,17 +670,7 @@ async function loops() {
   check("stopped loop refuses observations", !late.success && late.code === "VALIDATION_ERROR", late);
 
   // b: a failing model stops the loop after 3 consecutive errors, with error events
-  const b = await agent(keys.b, { vocabulary: "spec" });
-  const B = (await call(b.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
-  for (let i = 0; i < 3; i++) {
-    await obs(b.s, B, "FAIL " + i);
-    await until(() => loopEvents(b.got, B).filter((e) => e === "error").length > i, 20000, "error " + i);
-  }
-  await until(() => loopEvents(b.got, B).includes("stopped"), 10000, "error stop");
-  const errs = b.got.filter((g) => g.event === "control_loop:error" && g.payload.controlLoopId === B).map((g) => g.payload);
-  check("3 errors then stopped", errs.length === 3 && errs[2].consecutiveErrors === 3 && errs[0].phase === "reasoning",
-    errs);
-  check("stopped by errors", b.got.find((g) => g.event === "control_loop:stopped").payload.reason === "errors");
+  const b = await stopsAfterThreeErrors(keys.b);
 
   // c: cancel while a tool call is in flight
   const c = await agent(keys.c, { vocabulary: "spec" });
@@ -799,15 +804,7 @@ async function mcpLoops() {
   check("MCP tool results", pus.length === 2 && pus.every((p) => p.result.success && p.result.output === "Echo: hi" && p.action.tool === "echo"), pus);
   check("stopped by maxCycles", a.got.find((g) => g.event === "control_loop:stopped").payload.reason === "maxCycles");
   // b: a failing model: 3 errors, stopped
-  const b = await agent(keys.b, { vocabulary: "spec" });
-  const B = (await call(b.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
-  for (let i = 0; i < 3; i++) {
-    await obs(b.s, B, "FAIL " + i);
-    await until(() => loopEvents(b.got, B).filter((e) => e === "error").length > i, 20000, "error " + i);
-  }
-  await until(() => loopEvents(b.got, B).includes("stopped"), 10000, "error stop");
-  check("stopped after 3 errors", b.got.find((g) => g.event === "control_loop:stopped").payload.reason === "errors"
-    && loopEvents(b.got, B).filter((e) => e === "error").length === 3, loopEvents(b.got, B));
+  const b = await stopsAfterThreeErrors(keys.b);
   // c: stopped while the MCP server's slow tool runs
   const c = await agent(keys.c, { vocabulary: "spec" });
   const Cl = (await call(c.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
