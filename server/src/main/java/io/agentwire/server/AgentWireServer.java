@@ -310,12 +310,16 @@ public final class AgentWireServer implements AutoCloseable {
         return list;
     }
 
-    /** What the dialects find in their context: core's {@link Meters} (their wire counters), the model and the toolsmith's registry if any. */
+    /** What the dialects find in their context: core's {@link Meters} (their wire counters), the model, the toolsmith's registry and the MCP servers' tools if any. */
     private Map<Class<?>, Object> services(Metrics metrics) {
         Map<Class<?>, Object> services = new LinkedHashMap<>();
         services.put(Meters.class, metrics);
         if (model != null) services.put(TextModel.class, new ChatTextModel(model)); // the configured model
         if (toolsmith != null) services.put(ToolCatalog.class, toolsmith.catalog()); // the toolsmith's registry
+        if (tools != null && !tools.isEmpty()) services.put(io.agentwire.core.McpTools.class, tools.port()); // MCP servers' tools
+        if (!config.pipeline().models().isEmpty()) { // agentwire.models: named models, e.g. a control loop's per phase
+            services.put(io.agentwire.core.TextModels.class, new io.agentwire.agent.model.ChatTextModels(config.pipeline().models()));
+        }
         return services;
     }
 

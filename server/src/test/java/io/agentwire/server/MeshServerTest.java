@@ -38,7 +38,7 @@ class MeshServerTest {
         return s;
     }
 
-    private static JsonNode run(AgentWireServer s, String scenario, Map<String, Object> extra) throws Exception {
+    static JsonNode run(AgentWireServer s, String scenario, Map<String, Object> extra) throws Exception {
         if (!Files.isDirectory(DIR.resolve("node_modules").resolve("socket.io-client"))) {
             throw new AssertionError("socket.io-client is not installed in " + DIR.toAbsolutePath()
                     + ": run `npm ci --prefix dialect/src/test/js/mesh` first");

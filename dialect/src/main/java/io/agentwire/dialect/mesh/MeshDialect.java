@@ -350,6 +350,7 @@ public final class MeshDialect implements Dialect {
                 .set("capabilities", Json.arr(a.capabilities)), now));
         m.socket.emit("agent:connected", Call.envelope("agent:connected", agentId, ch,
                 Json.obj().put("socketId", m.socket.id()).put("timestamp", now), now));
+        loops.ownerReturned(m);
     }
 
     private void disconnected(Member m, String reason) {
@@ -467,6 +468,7 @@ public final class MeshDialect implements Dialect {
         ObjectNode real = Json.obj().put("socketId", m.socket.id()).put("timestamp", c.now).put("status", "registered");
         real.set("capabilities", Json.arr(a.capabilities));
         c.reply("agent:registered", spec, "agent:registered", real);
+        loops.ownerReturned(m);
     }
 
     private static void apply(Agents.Agent a, JsonNode d) {
