@@ -8,7 +8,9 @@
 // is not good for, optional), app: {nsp, auth, event: [name, arg], ack (whether the event is acknowledged), room
 // (whether it joins a room), sent (whether the server sends the client an event)}. Every wait is bounded; the Java test asserts on the JSON.
 import { io } from "socket.io-client";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { createServer } from "node:http";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -197,7 +199,111 @@ async function tour() {
   return r;
 }
 
-const scenarios = { refused: refusedOnly, tour };
+// A short look: a refusal, then a login; with a normal client connected, the features, whether a socket list came,
+// the stats, and whether a "_disconnect" of the client was obeyed (after two more server_stats).
+async function peek() {
+  const r = { refused: await refused(adminSocket({ username: P.username, password: P.password + "-wrong" })) };
+  const a = P.app.auth ? appSocket() : null; // without app.auth: no normal client
+  if (a) await once(a, "connect");
+  const log = [];
+  const admin = adminSocket({ username: P.username, password: P.password });
+  admin.onAny((event, ...args) => log.push({ event, args }));
+  await once(admin, "connect");
+  const stats = () => log.filter((e) => e.event === "server_stats").length;
+  await until("config and stats", () => log.some((e) => e.event === "config") && stats() > 0);
+  r.features = log.find((e) => e.event === "config").args[0].supportedFeatures;
+  if (a) admin.emit("_disconnect", P.app.nsp, false, a.id);
+  const seen = stats();
+  await until("two more server_stats", () => stats() >= seen + 2, 20000);
+  r.allSockets = log.some((e) => e.event === "all_sockets");
+  r.stats = log.filter((e) => e.event === "server_stats").at(-1).args[0];
+  r.stillConnected = a?.connected ?? null;
+  a?.close();
+  admin.close();
+  return r;
+}
+
+// The Admin UI itself (ui/dist of the package, served from another port as a self-hosted copy would be) in headless
+// Chromium: the login form with a wrong, then the right password, the socket list showing a normal client, the
+// disconnect button. Screenshots go to P.shots.
+async function browser() {
+  const r = {};
+  const a = appSocket();
+  await once(a, "connect");
+  r.a = a.id;
+  const dist = new URL("./node_modules/@socket.io/admin-ui/ui/dist/", import.meta.url);
+  const types = { html: "text/html", js: "text/javascript", css: "text/css", png: "image/png", svg: "image/svg+xml", map: "application/json" };
+  const site = createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname.replace(/^\/+/, "") || "index.html";
+    try {
+      if (path.includes("..")) throw new Error("no");
+      const body = readFileSync(new URL(path, dist));
+      res.writeHead(200, { "content-type": types[path.split(".").pop()] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((ok) => site.listen(0, "127.0.0.1", ok));
+  const ui = `http://127.0.0.1:${site.address().port}/`;
+  const b = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = await b.newPage({ viewport: { width: 1366, height: 800 } });
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    // the page's web fonts and icons come from CDNs: not in a test
+    await page.route(/^https?:\/\/(fonts\.googleapis\.com|cdn\.jsdelivr\.net)\//, (route) => route.abort());
+    await page.addInitScript(([base, path]) => {
+      if (!localStorage.getItem("server_url")) {
+        localStorage.setItem("server_url", base);
+        localStorage.setItem("ws_only", "true"); // another origin: see docs/admin-ui.md
+        localStorage.setItem("path", path);
+      }
+    }, [P.base, P.path]);
+    await page.goto(ui);
+    const dialog = page.locator(".v-dialog--active");
+    await dialog.waitFor({ timeout: 20000 });
+    await dialog.getByLabel("Username").fill(P.username);
+    await dialog.getByLabel("Password").fill(P.password + "-wrong");
+    await dialog.getByRole("button", { name: "Connect" }).click();
+    await dialog.getByText(/invalid credentials/i).waitFor({ timeout: 20000 });
+    r.wrongShown = true;
+    await dialog.getByLabel("Password").fill(P.password);
+    await dialog.getByRole("button", { name: "Connect" }).click();
+    await dialog.waitFor({ state: "hidden", timeout: 20000 });
+    await page.getByText(/server/i).first().waitFor({ timeout: 20000 });
+    mkdirSync(P.shots, { recursive: true });
+    await page.waitForTimeout(2500); // a server_stats or two for the charts of the screenshot (nothing asserted on it)
+    await page.screenshot({ path: P.shots + "/admin-ui-dashboard.png", fullPage: true });
+    await page.goto(ui + "#/sockets/");
+    const row = page.locator("tr", { hasText: a.id });
+    await row.waitFor({ timeout: 20000 });
+    r.listed = true;
+    await page.waitForFunction(() => !document.querySelector(".v-slide-y-reverse-transition-enter-active, .v-slide-y-transition-enter-active"));
+    await page.screenshot({ path: P.shots + "/admin-ui-sockets.png", fullPage: true });
+    const gone = once(a, "disconnect", 20000);
+    await row.locator("button").click(); // (the click on the row also opens the socket's page)
+    r.aReason = (await gone)[0];
+    await page.goto(ui + "#/sockets/");
+    await page.getByText("No data available").waitFor({ timeout: 20000 });
+    // (the socket's page slides out meanwhile)
+    await page.waitForFunction((id) => ![...document.querySelectorAll("tr")].some((t) => t.textContent.includes(id)),
+      a.id, { timeout: 20000 });
+    r.unlisted = true;
+    r.pageErrors = errors;
+  } finally {
+    await b.close();
+    site.close();
+  }
+  return r;
+}
+
+const scenarios = { refused: refusedOnly, tour, peek, browser };
 try {
   if (!scenarios[scenario]) fail("unknown scenario " + scenario);
   const result = await scenarios[scenario]();

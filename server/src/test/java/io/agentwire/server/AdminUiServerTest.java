@@ -65,13 +65,7 @@ class AdminUiServerTest {
 
     @Test
     void progressServesItWithAnAdminJwtAsThePassword() throws Exception {
-        Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("agentwire.progress.enabled", true);
-        flags.put("agentwire.progress.port", 0);
-        flags.put("agentwire.rooms.enabled", false);
-        flags.put("agentwire.tracking.enabled", false);
-        flags.put("agentwire.progress.admin-ui.enabled", true);
-        try (AgentWireServer s = start(flags)) {
+        try (AgentWireServer s = start(progressOnly())) {
             String adminJwt = TestTokens.hs256(TestTokens.claims("ops").claim("roles", List.of("admin")).build());
             String userJwt = TestTokens.hs256(TestTokens.claims("ops").claim("roles", List.of("user")).build());
             Map<String, Object> app = new LinkedHashMap<>();
@@ -94,12 +88,68 @@ class AdminUiServerTest {
         }
     }
 
+    /** The official Admin UI's page itself, in headless Chromium, logged in to the progress port. */
+    @Test
+    void theOfficialAdminUiInABrowserListsAndDisconnectsAClient() throws Exception {
+        try (AgentWireServer s = start(progressOnly())) {
+            Map<String, Object> p = params(s.port("progress"), "admin", KEY, Map.of("nsp", "/", "auth", Map.of()));
+            p.put("shots", Path.of("target", "screenshots").toAbsolutePath().toString());
+            JsonNode r = harness("browser", p);
+            assertThat(r.path("wrongShown").asBoolean()).isTrue();
+            assertThat(r.path("listed").asBoolean()).isTrue();
+            assertThat(r.path("aReason").asText()).isEqualTo("io server disconnect");
+            assertThat(r.path("unlisted").asBoolean()).isTrue();
+            assertThat(r.path("pageErrors").size()).isZero();
+            assertThat(Path.of("target", "screenshots", "admin-ui-sockets.png")).isNotEmptyFile();
+        }
+    }
+
+    private static Map<String, Object> progressOnly() {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put("agentwire.progress.enabled", true);
+        flags.put("agentwire.progress.port", 0);
+        flags.put("agentwire.rooms.enabled", false);
+        flags.put("agentwire.tracking.enabled", false);
+        flags.put("agentwire.progress.admin-ui.enabled", true);
+        return flags;
+    }
+
     @Test
     void offByDefaultTheNamespaceDoesNotExist() throws Exception {
         try (AgentWireServer s = start(Map.of())) {
             JsonNode r = harness("refused", params(s.port("rooms"), "admin", KEY, Map.of("nsp", "/ws")));
             assertThat(r.path("wrong").asText()).isEqualTo("Invalid namespace");
             assertThat(r.path("none").asText()).isEqualTo("Invalid namespace");
+        }
+    }
+
+    @Test
+    void meshServesItToo() throws Exception {
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put("agentwire.mesh.enabled", true);
+        flags.put("agentwire.mesh.port", 0);
+        flags.put("agentwire.rooms.enabled", false);
+        flags.put("agentwire.tracking.enabled", false);
+        flags.put("agentwire.mesh.admin-ui.enabled", true);
+        try (AgentWireServer s = start(flags)) {
+            JsonNode r = harness("peek", params(s.port("mesh"), "admin", KEY, Map.of("nsp", "/")));
+            assertThat(r.path("refused").asText()).isEqualTo("invalid credentials");
+            assertThat(texts(r.path("features"))).contains("DISCONNECT", "ALL_EVENTS");
+            assertThat(r.path("allSockets").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void readonlyInProductionModeOnlyLooksAtTheStats() throws Exception {
+        Map<String, Object> flags = progressOnly();
+        flags.put("agentwire.progress.admin-ui.readonly", true);
+        flags.put("agentwire.progress.admin-ui.mode", "production");
+        try (AgentWireServer s = start(flags)) {
+            JsonNode r = harness("peek", params(s.port("progress"), "admin", KEY, Map.of("nsp", "/", "auth", Map.of())));
+            assertThat(texts(r.path("features"))).containsExactly("AGGREGATED_EVENTS");
+            assertThat(r.path("allSockets").asBoolean()).isFalse(); // no socket list in production mode
+            assertThat(r.path("stillConnected").asBoolean()).isTrue(); // its _disconnect was not obeyed
+            assertThat(r.path("stats").path("namespaces").toString()).contains("\"socketsCount\":1");
         }
     }
 
