@@ -105,12 +105,20 @@ class AdminUiServerTest {
     }
 
     private static Map<String, Object> progressOnly() {
+        return only("progress");
+    }
+
+    /**
+     * {@code dialect} with the Admin UI on an ephemeral port of its own; rooms and tracking off (port 0 would be the
+     * one rooms serves /socket.io/ on).
+     */
+    private static Map<String, Object> only(String dialect) {
         Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("agentwire.progress.enabled", true);
-        flags.put("agentwire.progress.port", 0);
+        flags.put("agentwire." + dialect + ".enabled", true);
+        flags.put("agentwire." + dialect + ".port", 0);
         flags.put("agentwire.rooms.enabled", false);
         flags.put("agentwire.tracking.enabled", false);
-        flags.put("agentwire.progress.admin-ui.enabled", true);
+        flags.put("agentwire." + dialect + ".admin-ui.enabled", true);
         return flags;
     }
 
@@ -125,13 +133,7 @@ class AdminUiServerTest {
 
     @Test
     void meshServesItToo() throws Exception {
-        Map<String, Object> flags = new LinkedHashMap<>();
-        flags.put("agentwire.mesh.enabled", true);
-        flags.put("agentwire.mesh.port", 0);
-        flags.put("agentwire.rooms.enabled", false);
-        flags.put("agentwire.tracking.enabled", false);
-        flags.put("agentwire.mesh.admin-ui.enabled", true);
-        try (AgentWireServer s = start(flags)) {
+        try (AgentWireServer s = start(only("mesh"))) {
             JsonNode r = harness("peek", params(s.port("mesh"), "admin", KEY, Map.of("nsp", "/")));
             assertThat(r.path("refused").asText()).isEqualTo("invalid credentials");
             assertThat(texts(r.path("features"))).contains("DISCONNECT", "ALL_EVENTS");
