@@ -9,12 +9,10 @@ import io.agentwire.protocol.engineio.EngineIo4Packet;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +37,6 @@ public final class AdminUi implements SocketObserver {
     private static final Duration SESSION_TTL = Duration.ofHours(24);
     private static final int MAX_SESSIONS = 1000;
     private static final Duration GATHER_TIMEOUT = Duration.ofSeconds(10);
-    private static final Set<String> REDACTED = Set.of("authorization", "cookie", "token", "x-api-key");
 
     /** Checks the Admin UI's login. CPU work only: it runs on an event loop. */
     @FunctionalInterface
@@ -123,14 +120,14 @@ public final class AdminUi implements SocketObserver {
     private void adminConnected(Socket s) {
         admins.add(s);
         JsonNode session = s.data().remove("_adminSession");
-        if (session != null) s.direct(array("session", session));
+        if (session != null) direct(s, array("session", session));
         if (!settings.readonly()) actions(s);
-        s.direct(array("config", NODES.objectNode().set("supportedFeatures", features)));
-        if (settings.development()) allSockets().thenAccept(list -> s.direct(array("all_sockets", list)));
+        direct(s, array("config", NODES.objectNode().set("supportedFeatures", features)));
+        if (settings.development()) AdminSocketList.of(io, GATHER_TIMEOUT).thenAccept(list -> direct(s, array("all_sockets", list)));
         long[] seen = {events.now() - 1};
         Runnable stats = () -> {
             long now = events.now();
-            s.direct(array("server_stats", stats(events.since(seen[0], now))));
+            direct(s, array("server_stats", stats(events.since(seen[0], now))));
             seen[0] = now - 1;
         };
         stats.run();
@@ -173,28 +170,6 @@ public final class AdminUi implements SocketObserver {
         return n == null || !n.isTextual() || n.textValue().isEmpty() ? null : n.textValue();
     }
 
-    /** Every socket of every namespace, each serialized on its own event loop. */
-    private CompletableFuture<ArrayNode> allSockets() {
-        List<CompletableFuture<ObjectNode>> parts = new ArrayList<>();
-        for (Namespace ns : io.namespaces()) {
-            for (Socket socket : ns.sockets()) {
-                CompletableFuture<ObjectNode> f = new CompletableFuture<>();
-                socket.execute(() -> f.complete(socket.connected() ? serialize(socket) : null));
-                parts.add(f);
-            }
-        }
-        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-                .completeOnTimeout(null, GATHER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .thenApply(v -> {
-                    ArrayNode out = NODES.arrayNode(parts.size());
-                    parts.forEach(f -> {
-                        ObjectNode o = f.getNow(null);
-                        if (o != null) out.add(o);
-                    });
-                    return out;
-                });
-    }
-
     private ObjectNode stats(ArrayNode aggregated) {
         ObjectNode o = base.deepCopy();
         o.put("uptime", ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0);
@@ -203,30 +178,6 @@ public final class AdminUi implements SocketObserver {
         o.set("aggregatedEvents", aggregated);
         ArrayNode namespaces = o.putArray("namespaces");
         for (Namespace ns : io.namespaces()) namespaces.addObject().put("name", ns.name()).put("socketsCount", ns.size());
-        return o;
-    }
-
-    /** A socket as the Admin UI lists it (event loop of the socket). Credentials in headers and query are hidden. */
-    static ObjectNode serialize(Socket s) {
-        ObjectNode o = NODES.objectNode();
-        String session = s.client().session().id();
-        o.put("id", s.id()).put("clientId", session.substring(0, Math.min(12, session.length())))
-                .put("transport", s.transport()).put("nsp", s.namespace().name());
-        o.set("data", s.data().deepCopy());
-        var request = s.handshake().request();
-        ObjectNode handshake = o.putObject("handshake");
-        handshake.put("address", request.header("cf-connecting-ip").or(() -> request.header("x-forwarded-for"))
-                .orElse(request.remoteAddress()));
-        ObjectNode headers = handshake.putObject("headers");
-        request.headers().forEach((k, v) -> headers.put(k, REDACTED.contains(k) ? "[redacted]" : String.join(", ", v)));
-        ObjectNode query = handshake.putObject("query");
-        request.query().forEach((k, v) -> query.put(k, REDACTED.contains(k) ? "[redacted]" : String.join(",", v)));
-        long issued = s.connectedAt();
-        handshake.put("issued", issued).put("time", Instant.ofEpochMilli(issued).toString())
-                .put("secure", "https".equalsIgnoreCase(request.header("x-forwarded-proto").orElse("")))
-                .put("url", request.path()).put("xdomain", request.header("origin").isPresent());
-        ArrayNode rooms = o.putArray("rooms");
-        s.rooms().forEach(rooms::add);
         return o;
     }
 
@@ -249,16 +200,14 @@ public final class AdminUi implements SocketObserver {
     }
 
     @Override
-    public void packetsOut(List<EngineIo4Packet> packets) {
-        long bytes = 0;
-        for (EngineIo4Packet p : packets) bytes += p.wireLength();
-        events.add("packetsOut", null, packets.size());
+    public void packetsOut(int packets, long bytes) {
+        events.add("packetsOut", null, packets);
         events.add("bytesOut", null, bytes);
     }
 
     @Override
     public void connected(Socket socket) {
-        if (settings.development() && !admins.isEmpty()) toAdmins(array("socket_connected", serialize(socket), now()));
+        if (settings.development() && !admins.isEmpty()) toAdmins(array("socket_connected", AdminSocketList.serialize(socket), now()));
     }
 
     @Override
@@ -299,7 +248,12 @@ public final class AdminUi implements SocketObserver {
     }
 
     private void toAdmins(ArrayNode eventAndArgs) {
-        for (Socket a : admins) a.direct(eventAndArgs);
+        List<EngineIo4Packet> packets = Socket.encode(admin.name(), eventAndArgs);
+        for (Socket a : admins) a.direct(packets);
+    }
+
+    private static void direct(Socket s, ArrayNode eventAndArgs) {
+        s.direct(Socket.encode(s.namespace().name(), eventAndArgs));
     }
 
     private static ArrayNode array(String event, Object... args) {

@@ -191,11 +191,16 @@ public final class Socket {
     }
 
     /**
-     * Sends an event to this client now, neither stored nor shown to an instrument (the Admin UI's own traffic).
-     * Any thread.
+     * Sends packets encoded for this socket's namespace ({@link #encode}) to this client now, neither stored nor shown
+     * to an instrument (the Admin UI's own traffic: one encoding for all its connections). Any thread.
      */
-    void direct(ArrayNode eventAndArgs) {
-        client.execute(() -> { if (state == State.CONNECTED) send(packets(event(SocketIo5Packet.NO_ACK, eventAndArgs))); });
+    void direct(List<EngineIo4Packet> packets) {
+        client.execute(() -> { if (state == State.CONNECTED) send(packets); });
+    }
+
+    /** An event without acknowledgement in namespace {@code ns}, as packets. */
+    static List<EngineIo4Packet> encode(String ns, ArrayNode eventAndArgs) {
+        return packets(new SocketIo5Packet(SocketIo5Packet.Type.EVENT, ns, SocketIo5Packet.NO_ACK, eventAndArgs));
     }
 
     SocketIoClient client() {

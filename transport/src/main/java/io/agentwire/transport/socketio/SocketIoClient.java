@@ -52,14 +52,18 @@ final class SocketIoClient implements EngineIoSession.Listener {
         if (closed) return;
         session.sendAll(packets);
         SocketObserver o = server.observer();
-        if (o != null) o.packetsOut(packets);
+        if (o != null) {
+            long bytes = 0;
+            for (EngineIo4Packet p : packets) bytes += p.isBinary() ? p.binary().length : 1 + utf8Length(p.text());
+            o.packetsOut(packets.size(), bytes);
+        }
     }
 
     void send(Outgoing out) {
         if (closed) return;
         session.send(out);
         SocketObserver o = server.observer();
-        if (o != null) o.packetsOut(out.packets());
+        if (o != null) o.packetsOut(out.packets().size(), out.byteLength());
     }
 
     /** A socket joined its namespace: the CONNECT reply goes out alone (what follows comes after it). */

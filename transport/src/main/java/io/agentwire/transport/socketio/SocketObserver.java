@@ -1,8 +1,6 @@
 package io.agentwire.transport.socketio;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.agentwire.protocol.engineio.EngineIo4Packet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,8 +18,8 @@ interface SocketObserver {
     /** A message of {@code bytes} bytes came in. */
     void packetIn(int bytes);
 
-    /** Packets went out. */
-    void packetsOut(List<EngineIo4Packet> packets);
+    /** {@code packets} Engine.IO packets of {@code bytes} bytes went out. */
+    void packetsOut(int packets, long bytes);
 
     /** A socket joined its namespace (its rooms are set). */
     void connected(Socket socket);
