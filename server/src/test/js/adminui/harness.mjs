@@ -170,6 +170,9 @@ async function tour() {
   await once(b, "connect");
   r.b = b.id;
   await until("b listed", () => hasSocket(store, P.app.nsp, b.id));
+  // it connected over long-polling and upgrades to a WebSocket: the UI is told (socket_updated)
+  await until("b shown on its WebSocket", () => nsOf(store, P.app.nsp).sockets.find((s) => s.id === b.id)?.transport === "websocket");
+  r.bTransport = "websocket";
   const [name, arg] = P.app.event;
   if (P.app.ack) r.ack = await b.timeout(10000).emitWithAck(name, arg); else b.emit(name, arg);
   await until("b's event received", () => hasEvent(store, P.app.nsp, (e) => e.type === "event_received" && e.id === b.id));

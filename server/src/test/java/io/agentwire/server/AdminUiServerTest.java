@@ -187,6 +187,7 @@ class AdminUiServerTest {
 
         // b came: listed live, its event received, then disconnected by the Admin UI's action
         assertThat(types(r.path("withB"), nsp)).contains("connection", "event_received");
+        assertThat(socket(r.path("withB"), nsp, b).path("transport").asText()).isEqualTo("websocket");
         if (sentOnConnect != null) {
             assertThat(event(r.path("withB"), nsp, "event_sent", b).path("eventName").asText()).isEqualTo(sentOnConnect);
         }

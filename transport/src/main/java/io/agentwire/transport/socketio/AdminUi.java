@@ -219,6 +219,14 @@ public final class AdminUi implements SocketObserver {
     }
 
     @Override
+    public void upgraded(Socket socket) {
+        if (settings.development() && !admins.isEmpty()) {
+            toAdmins(array("socket_updated", NODES.objectNode().put("id", socket.id())
+                    .put("nsp", socket.namespace().name()).put("transport", socket.transport())));
+        }
+    }
+
+    @Override
     public void joined(Socket socket, String room) {
         if (settings.development() && !admins.isEmpty()) {
             toAdmins(array("room_joined", socket.namespace().name(), room, socket.id(), now()));

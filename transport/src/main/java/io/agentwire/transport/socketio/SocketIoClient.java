@@ -119,6 +119,12 @@ final class SocketIoClient implements EngineIoSession.Listener {
         return n;
     }
 
+    @Override
+    public void onUpgrade() {
+        SocketObserver o = server.observer();
+        if (o != null) sockets.values().forEach(s -> { if (s.connected()) o.upgraded(s); });
+    }
+
     private void route(SocketIo5Packet p) {
         Socket socket = sockets.get(p.namespace());
         switch (p.type()) {

@@ -27,6 +27,9 @@ interface SocketObserver {
     /** A connected socket left its namespace; it was in {@code rooms}. */
     void disconnected(Socket socket, String reason, Set<String> rooms);
 
+    /** The socket's connection moved to its WebSocket. */
+    void upgraded(Socket socket);
+
     void joined(Socket socket, String room);
 
     void left(Socket socket, String room);
