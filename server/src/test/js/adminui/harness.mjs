@@ -186,6 +186,16 @@ async function tour() {
   r.bReason = (await gone)[0];
   await until("b gone", () => !hasSocket(store, P.app.nsp, b.id));
 
+  // the other actions: a joins a room, gets an event emitted to that room, leaves it
+  const vip = "vip-" + a.id;
+  admin.emit("join", P.app.nsp, vip, a.id);
+  await until("a in the room", () => nsOf(store, P.app.nsp).sockets.find((s) => s.id === a.id)?.rooms.includes(vip));
+  const hello = once(a, "hello-from-admin");
+  admin.emit("emit", P.app.nsp, vip, "hello-from-admin", { x: 1 });
+  r.emitted = (await hello)[0];
+  admin.emit("leave", P.app.nsp, vip, a.id);
+  await until("a out of the room", () => !nsOf(store, P.app.nsp).rooms.find((x) => x.name === vip));
+
   a.close();
   await until("a gone", () => !hasSocket(store, P.app.nsp, a.id));
   const statsBefore = log.filter((e) => e.event === "server_stats").length;

@@ -192,6 +192,9 @@ class AdminUiServerTest {
             assertThat(event(r.path("withB"), nsp, "event_sent", b).path("eventName").asText()).isEqualTo(sentOnConnect);
         }
         assertThat(r.path("bReason").asText()).isEqualTo("io server disconnect");
+        // join, emit to the room, leave
+        assertThat(r.path("emitted").toString()).isEqualTo("{\"x\":1}");
+        assertThat(ns(r.path("final"), nsp).path("events").toString()).contains("\"args\":\"vip-" + a + "\"");
 
         // both gone: the UI lists neither, its events say so, and the stats count them out
         JsonNode fin = r.path("final");
