@@ -22,6 +22,7 @@ import io.agentwire.transport.socketio.Namespace;
 import io.agentwire.transport.socketio.Socket;
 import io.agentwire.transport.socketio.SocketIoConfig;
 import io.agentwire.transport.socketio.SocketIoRecovery;
+import io.agentwire.dialect.spi.SocketIoSettings;
 import io.agentwire.transport.socketio.SocketIoServer;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +102,7 @@ public final class MeshDialect implements Dialect {
         this.io = (context.recoveryRecords().isPresent()
                 ? SocketIoServer.create(context.node(), sio, context.recoveryRecords().get())
                 : SocketIoServer.create(context.node(), sio)).meters(meters.wire());
+        SocketIoSettings.adminUi(io, context);
         this.ns = io.sockets();
         this.deliveries = new Deliveries(ns);
         this.tasks = new Tasks(this);

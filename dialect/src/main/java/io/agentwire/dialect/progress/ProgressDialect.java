@@ -25,6 +25,7 @@ import io.agentwire.transport.socketio.ConnectRequest;
 import io.agentwire.transport.socketio.Middleware;
 import io.agentwire.transport.socketio.Namespace;
 import io.agentwire.transport.socketio.Socket;
+import io.agentwire.dialect.spi.SocketIoSettings;
 import io.agentwire.transport.socketio.SocketIoServer;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +91,7 @@ public final class ProgressDialect implements Dialect {
                 .map(r -> SocketIoServer.create(context.node(), settings.socketIo(), r))
                 .orElseGet(() -> SocketIoServer.create(context.node(), settings.socketIo()))
                 .meters(parts.meters());
+        SocketIoSettings.adminUi(io, context);
         this.namespace = io.namespace("/");
         namespace.use(Middleware.of(this::admit)).onConnection(this::connected);
         this.api = new ProgressApi(parts, settings.socketIo().engineIo().cors().origins(),

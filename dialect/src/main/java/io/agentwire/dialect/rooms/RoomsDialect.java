@@ -108,6 +108,11 @@ public final class RoomsDialect implements AutoCloseable {
         return config;
     }
 
+    /** The Socket.IO server (for instruments such as the Admin UI). */
+    public SocketIoServer socketIo() {
+        return io;
+    }
+
     /**
      * Loads the project grants; call once before serving. The future is the first attempt: if it fails (the broker
      * is unreachable), the grants keep trying in the background and {@link #grantsReady()} says when they are in.
