@@ -20,10 +20,14 @@ import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Sessions;
 import io.agentwire.core.TextModel;
 import io.agentwire.dialect.spi.BannerLine;
+import io.agentwire.dialect.spi.ConsoleView;
 import io.agentwire.dialect.spi.Dialect;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.DialectStartException;
 import io.agentwire.dialect.spi.Listener;
+import io.agentwire.server.console.ConsoleSettings;
+import io.agentwire.server.console.ConsoleSources;
+import io.agentwire.server.console.WebConsole;
 import io.agentwire.store.UnfinishedRun;
 import io.agentwire.transport.HealthRoutes;
 import io.agentwire.transport.NettyServer;
@@ -144,6 +148,8 @@ public final class AgentWireServer implements AutoCloseable {
             if (config.remoteAgents().enabled()) {
                 listeners.main().add("agentwire.agents.remote", remoteAgentsEndpoint(remoteAgents, apiKeys, metrics));
             }
+            webConsole(creds, jwt, apiKeys, node, agents, remoteAgents, checks, metrics, backend)
+                    .ifPresent(console -> listeners.main().add("agentwire.console", console.routes()));
             dialects.forEach((name, d) -> {
                 Routes.Builder api = Routes.builder();
                 d.api(api);
@@ -214,6 +220,35 @@ public final class AgentWireServer implements AutoCloseable {
             opened.push(g.main ? "http server" : String.join(" and ", g.owners) + " server", server);
             if (g.main) http = server;
         }
+    }
+
+    /**
+     * The web console (docs/console.md), when enabled and an admin credential exists (the API key, generated in dev
+     * mode); operators log in with the key or a JWT whose roles hold the admin role.
+     */
+    private java.util.Optional<WebConsole> webConsole(DevCredentials creds, JwtAuthenticator jwt, ApiKeyCheck apiKeys,
+            Node node, AgentRuntime agents, RemoteAgents remoteAgents, Map<String, BooleanSupplier> checks,
+            Metrics metrics, Backend backend) {
+        ConsoleSettings settings = config.console();
+        if (!settings.enabled() || creds.apiKey().isEmpty()) {
+            if (settings.enabled()) log.info("web console off: it needs an admin credential (agentwire.auth.api-key) or --dev");
+            return java.util.Optional.empty();
+        }
+        Map<String, ConsoleView> views = new LinkedHashMap<>();
+        dialects.forEach((name, d) -> views.put(name, d.console()));
+        String cluster = backend.clusterDescription() != null ? backend.clusterDescription()
+                : backend instanceof Backend.Embedded e ? "one node, embedded SQLite store " + e.store().databaseFile()
+                : "one node";
+        ConsoleSources sources = new ConsoleSources(views, node, agents, agents::agentNames,
+                config.remoteAgents().enabled() ? remoteAgents::registered : java.util.TreeMap::new, checks,
+                metrics::total, cluster);
+        String role = settings.adminRole();
+        return java.util.Optional.of(opened.push("web console", new WebConsole(settings, sources, credential -> {
+            if (apiKeys.matches(credential)) return java.util.Optional.of("api-key");
+            return jwt.check(credential) instanceof io.agentwire.core.Authenticator.Accepted a
+                    && a.principal().roles().contains(role) ? java.util.Optional.of(a.principal().id())
+                    : java.util.Optional.empty();
+        }, Clock.systemUTC())));
     }
 
     private static Routes.Builder remoteAgentsEndpoint(RemoteAgents remoteAgents, ApiKeyCheck apiKeys, Metrics metrics) {
