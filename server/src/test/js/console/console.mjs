@@ -91,6 +91,11 @@ async function main() {
   await shot("connections");
   step("connection listed");
 
+  await page.click("#nav-rooms");
+  await page.waitForSelector(`#rooms-table tr[data-id="session:${user.session}"]`, { timeout: 20000 });
+  r.roomRow = await page.textContent(`#rooms-table tr[data-id="session:${user.session}"]`);
+  await shot("rooms");
+
   await page.click("#nav-runs");
   await page.waitForSelector(`#runs-table tr[data-id="${user.run}"]`, { timeout: 20000 });
   await page.click(`button[aria-label="Open run ${user.run}"]`);

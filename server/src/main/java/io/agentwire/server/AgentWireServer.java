@@ -148,8 +148,9 @@ public final class AgentWireServer implements AutoCloseable {
             if (config.remoteAgents().enabled()) {
                 listeners.main().add("agentwire.agents.remote", remoteAgentsEndpoint(remoteAgents, apiKeys, metrics));
             }
-            webConsole(creds, jwt, apiKeys, node, agents, remoteAgents, checks, metrics, backend)
-                    .ifPresent(console -> listeners.main().add("agentwire.console", console.routes()));
+            java.util.Optional<WebConsole> console =
+                    webConsole(creds, jwt, apiKeys, node, agents, remoteAgents, checks, metrics, backend);
+            console.ifPresent(c -> listeners.main().add("agentwire.console", c.routes()));
             dialects.forEach((name, d) -> {
                 Routes.Builder api = Routes.builder();
                 d.api(api);
@@ -171,6 +172,10 @@ public final class AgentWireServer implements AutoCloseable {
                         + "reports would leave the server running half-dead; see docs/limits.md");
             }
             if (config.dev()) log.warn(banner.devText(creds));
+            if (console.isPresent()) {
+                log.info("web console: http://{}:{}{} (log in with the API key or an admin JWT)", config.http().host(),
+                        http.port(), config.console().path());
+            }
             if (config.remoteAgents().enabled()) {
                 log.info("remote agents: ws://{}:{}{} (API key required, grace {} ms)", config.http().host(),
                         http.port(), config.remoteAgents().path(), config.remoteAgents().grace().toMillis());

@@ -52,6 +52,7 @@ class WebConsoleBrowserTest {
             assertThat(cookie.path("path").asText()).isEqualTo("/console");
 
             assertThat(r.path("connectionRow").asText()).contains("envelope").contains("websocket").contains("anonymous");
+            assertThat(r.path("roomRow").asText()).contains("envelope").contains(r.at("/user/id").asText());
             assertThat(r.path("pendingText").asText()).contains("confirm_plan_" + r.at("/user/run").asText());
             // the run view lists the run's events in the order the client received them
             List<String> before = strings(r.path("runViewBeforeCancel"));
@@ -67,7 +68,7 @@ class WebConsoleBrowserTest {
             assertThat(r.path("connectionGone").asBoolean()).isTrue();
             assertThat(strings(r.path("agents"))).contains("demo");
             assertThat(r.path("consoleErrors").size()).as(r.path("consoleErrors").toString()).isZero();
-            for (String shot : List.of("login", "overview", "connections", "run", "agents", "cluster")) {
+            for (String shot : List.of("login", "overview", "connections", "rooms", "run", "agents", "cluster")) {
                 assertThat(SHOTS.resolve(shot + ".png")).isNotEmptyFile();
             }
         }

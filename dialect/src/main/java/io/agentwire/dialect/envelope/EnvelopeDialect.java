@@ -10,11 +10,8 @@ import io.agentwire.transport.WebSocketEndpoint;
 import io.agentwire.transport.WsConnection;
 import io.agentwire.transport.WsHandler;
 import io.agentwire.dialect.spi.ConsoleView;
-import io.agentwire.dialect.spi.ConsoleView.ConnectionRow;
-import io.agentwire.dialect.spi.ConsoleView.Page;
-import io.agentwire.dialect.spi.ConsoleView.Query;
+import io.agentwire.dialect.spi.WebSocketConsole;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -58,33 +55,10 @@ public final class EnvelopeDialect implements AutoCloseable {
      * one "room", send queue, age) and the operator's disconnect, which closes with 1001 so the client resumes.
      */
     public ConsoleView console() {
-        return new ConsoleView() {
-            @Override
-            public Page<ConnectionRow> connections(Query query) {
-                return Page.of(connections.values().stream().map(EnvelopeDialect::row),
-                        r -> query.matches(r.id(), r.principal(), r.remoteAddress(), String.join(" ", r.rooms())), query);
-            }
-
-            @Override
-            public Map<String, Integer> transports() {
-                return Map.of("websocket", connections.size());
-            }
-
-            @Override
-            public boolean disconnect(String id) {
-                EnvelopeConnection c = connections.get(id);
-                if (c == null) return false;
-                c.close(DisconnectReason.SHUTDOWN);
-                return true;
-            }
-        };
-    }
-
-    private static ConnectionRow row(EnvelopeConnection c) {
-        SessionAttachment a = c.attachment();
-        List<String> rooms = a == null ? List.of() : List.of("session:" + a.sessionId());
-        return new ConnectionRow(c.id(), c.principal().id(), "websocket", c.ws().request().remoteAddress(), rooms,
-                rooms.size(), c.ws().queuedMessages(), c.openedAtMillis());
+        return WebSocketConsole.of(connections, EnvelopeConnection::ws, c -> {
+            SessionAttachment a = c.attachment();
+            return a == null ? List.of() : List.of("session:" + a.sessionId());
+        }, EnvelopeConnection::openedAtMillis);
     }
 
     /** Closes every connection with 1001 (server shutting down); their sessions live on. */

@@ -2,8 +2,6 @@ package io.agentwire.dialect.spi;
 
 import io.agentwire.transport.socketio.Namespace;
 import io.agentwire.transport.socketio.Socket;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,24 +48,11 @@ public class SocketIoConsole implements ConsoleView {
 
     @Override
     public Page<RoomRow> rooms(Query query) {
-        Map<String, Members> rooms = new HashMap<>();
+        RoomTally tally = new RoomTally(query);
         for (Socket s : namespace.sockets()) {
-            for (String room : s.rooms()) {
-                if (!room.equals(s.id()) && query.matches(room)) rooms.computeIfAbsent(room, k -> new Members()).add(s.id());
-            }
+            for (String room : s.rooms()) if (!room.equals(s.id())) tally.add(room, s.id());
         }
-        return Page.of(rooms.entrySet().stream().sorted(Map.Entry.comparingByKey())
-                .map(e -> new RoomRow(e.getKey(), e.getValue().count, e.getValue().sample)), r -> true, query);
-    }
-
-    /** A room's member count and the first few member ids. */
-    private static final class Members {
-        int count;
-        final List<String> sample = new ArrayList<>(2);
-
-        void add(String id) {
-            if (count++ < ConnectionRow.ROOMS_SHOWN) sample.add(id);
-        }
+        return tally.page();
     }
 
     private static String transport(Socket s) {

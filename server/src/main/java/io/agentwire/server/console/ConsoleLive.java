@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -110,7 +111,7 @@ final class ConsoleLive implements WsHandler, AutoCloseable {
         }
         Viewer v = new Viewer(ws);
         viewers.put(ws.id(), v);
-        thread.execute(() -> push(v));
+        later(() -> push(v));
     }
 
     /** {@code {"view": …, "q": …, "offset": …, "limit": …, "run": …}}; anything else closes the feed (1008). */
@@ -127,12 +128,21 @@ final class ConsoleLive implements WsHandler, AutoCloseable {
             v.query = new Query(search, m.path("offset").asInt(0), m.path("limit").asInt(50));
             v.runId = view.equals("run") ? m.path("run").asText("") : null;
             v.view = view;
-            thread.execute(() -> {
+            later(() -> {
                 v.lastSent = null;
                 push(v);
             });
         } catch (JsonProcessingException | IllegalArgumentException e) {
             ws.close(DisconnectReason.POLICY_VIOLATION);
+        }
+    }
+
+    /** Runs {@code task} on the console thread; nothing once the console is closed. */
+    private void later(Runnable task) {
+        try {
+            thread.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.debug("console closed: view not sent");
         }
     }
 
