@@ -6,6 +6,7 @@
 //   leaves (its row disappears). Screenshots go to P.shots. Prints one JSON object (exit 1 on a harness error).
 // Usage: node console.mjs '<json {base, key, shots, timeoutMs}>'
 import { chromium } from "playwright-core";
+import { io } from "socket.io-client";
 
 const P = JSON.parse(process.argv[2]);
 const deadline = setTimeout(() => fail("console harness timeout"), P.timeoutMs ?? 90000);
@@ -91,10 +92,22 @@ async function main() {
   await shot("connections");
   step("connection listed");
 
+  // a user of the rooms dialect (Socket.IO, spec 004) in a project room: the console lists it, found by a search
+  const roomsUser = io(P.rooms + "/ws", { auth: { token: P.roomsToken }, forceNew: true, reconnection: false, transports: ["websocket"] });
+  await new Promise((resolve, reject) => { roomsUser.on("connection_established", resolve); roomsUser.on("connect_error", reject); });
+  r.roomsSubscribe = await roomsUser.timeout(10000).emitWithAck("subscribe", { room: "project:P1" });
+  await page.fill("#search", "socket.io");
+  await page.waitForSelector(`#connections-table tr[data-id="${roomsUser.id}"]`, { timeout: 20000 });
+  r.roomsConnectionRow = await page.textContent(`#connections-table tr[data-id="${roomsUser.id}"]`);
+  r.searchInfo = await page.$eval("#page-info", (e) => ({ total: Number(e.dataset.total), shown: Number(e.dataset.shown) }));
+  await page.fill("#search", "");
+
   await page.click("#nav-rooms");
   await page.waitForSelector(`#rooms-table tr[data-id="session:${user.session}"]`, { timeout: 20000 });
   r.roomRow = await page.textContent(`#rooms-table tr[data-id="session:${user.session}"]`);
   await shot("rooms");
+  r.projectRoomRow = await page.textContent(`#rooms-table tr[data-id="project:P1"]`);
+  roomsUser.close();
 
   await page.click("#nav-runs");
   await page.waitForSelector(`#runs-table tr[data-id="${user.run}"]`, { timeout: 20000 });

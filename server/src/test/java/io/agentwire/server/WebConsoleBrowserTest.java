@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The web console in a real headless Chromium (Debian's, driven by playwright-core: src/test/js/console) against a
- * real server, as an operator uses it while a user's envelope client runs the demo agent: a wrong credential is
+ * real server, as an operator uses it while a user's envelope client runs the demo agent (and a socket.io-client user
+ * of the rooms dialect is in a project room): a wrong credential is
  * refused, the login works, the client's connection appears and disappears, its run's events show in order with
  * the pending confirmation, cancelling from the console reaches the client, disconnecting from the console closes a
  * client, a POST without the CSRF token gets 403, and the page logs no error. The screenshots land in docs/console/.
@@ -39,9 +40,11 @@ class WebConsoleBrowserTest {
         Files.createDirectories(SHOTS);
         Map<String, Object> flags = TestConfigs.local(dir);
         flags.put("agentwire.dev", true); // anonymous envelope clients; the API key below is still the console's
-        try (AgentWireServer server = new AgentWireServer(AgentWireConfig.load(null, Map.of("AGENTWIRE_API_KEY", KEY), flags))) {
+        try (AgentWireServer server = new AgentWireServer(AgentWireConfig.load(null,
+                Map.of("AGENTWIRE_API_KEY", KEY, "AGENTWIRE_JWT_SECRET", TestConfigs.SECRET), flags))) {
             int port = server.start();
             JsonNode r = harness(Map.of("base", "http://127.0.0.1:" + port, "key", KEY,
+                    "rooms", "http://127.0.0.1:" + server.port("rooms"), "roomsToken", TestTokens.hs256("alice", "P1"),
                     "shots", SHOTS.toAbsolutePath().normalize().toString(), "timeoutMs", 100_000));
 
             assertThat(r.path("wrongCredential").asText()).contains("not an admin credential");
@@ -52,6 +55,12 @@ class WebConsoleBrowserTest {
             assertThat(cookie.path("path").asText()).isEqualTo("/console");
 
             assertThat(r.path("connectionRow").asText()).contains("envelope").contains("websocket").contains("anonymous");
+            // a Socket.IO user of the rooms dialect, found by a server-side search, and its project room
+            assertThat(r.at("/roomsSubscribe/status").asText()).as(r.path("roomsSubscribe").toString()).isEqualTo("success");
+            assertThat(r.path("roomsConnectionRow").asText()).contains("rooms").contains("alice")
+                    .contains("socket.io/websocket").contains("project:P1");
+            assertThat(r.at("/searchInfo/total").asInt()).isEqualTo(1);
+            assertThat(r.path("projectRoomRow").asText()).contains("rooms").contains("1");
             assertThat(r.path("roomRow").asText()).contains("envelope").contains(r.at("/user/id").asText());
             assertThat(r.path("pendingText").asText()).contains("confirm_plan_" + r.at("/user/run").asText());
             // the run view lists the run's events in the order the client received them
