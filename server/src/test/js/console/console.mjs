@@ -7,6 +7,9 @@
 // Usage: node console.mjs '<json {base, key, shots, timeoutMs}>'
 import { chromium } from "playwright-core";
 import { io } from "socket.io-client";
+import { createRequire } from "node:module";
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 const P = JSON.parse(process.argv[2]);
 const deadline = setTimeout(() => fail("console harness timeout"), P.timeoutMs ?? 90000);
@@ -76,7 +79,7 @@ async function main() {
   errors.length = 0;
 
   await page.fill("#credential", P.key);
-  await page.click("#login");
+  await page.press("#credential", "Enter"); // the keyboard submits the form
   await page.waitForSelector("#nav-overview");
   r.cookie = (await context.cookies()).map((c) => ({ name: c.name, httpOnly: c.httpOnly, sameSite: c.sameSite, path: c.path }));
   step("logged in");
@@ -168,9 +171,38 @@ async function main() {
   step("views shown");
 
   r.consoleErrors = errors;
+  r.accessibility = await audit();
   r.browser = browser.version();
   await browser.close();
   return r;
+}
+
+// axe-core's WCAG 2 A/AA rules on the login page and each view, in a context of its own that lets the audit script
+// in (the console's Content-Security-Policy forbids injected scripts, as it should)
+async function audit() {
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 860 } });
+  const p = await context.newPage();
+  const run = async (where) => {
+    await p.addScriptTag({ path: AXE });
+    const violations = await p.evaluate(async () => (await axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] }))
+      .violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })));
+    return { where, violations };
+  };
+  const out = [];
+  await p.goto(P.base + "/console");
+  await p.waitForSelector("#credential");
+  out.push(await run("login"));
+  await p.fill("#credential", P.key);
+  await p.press("#credential", "Enter");
+  await p.waitForSelector("#nav-overview");
+  for (const view of ["overview", "connections", "runs", "agents", "rooms", "cluster"]) {
+    await p.click("#nav-" + view);
+    await p.waitForSelector(`#view[data-view="${view}"] h2`);
+    if (view === "overview") await p.waitForSelector(".chart canvas");
+    out.push(await run(view));
+  }
+  await context.close();
+  return out;
 }
 
 main()

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * of the rooms dialect is in a project room): a wrong credential is
  * refused, the login works, the client's connection appears and disappears, its run's events show in order with
  * the pending confirmation, cancelling from the console reaches the client, disconnecting from the console closes a
- * client, a POST without the CSRF token gets 403, and the page logs no error. The screenshots land in docs/console/.
+ * client, a POST without the CSRF token gets 403, the page logs no error, and axe-core finds no WCAG 2 A/AA violation on
+ * the login page or any view. The screenshots land in docs/console/.
  */
 @Tag("integration")
 class WebConsoleBrowserTest {
@@ -77,6 +78,10 @@ class WebConsoleBrowserTest {
             assertThat(r.path("connectionGone").asBoolean()).isTrue();
             assertThat(strings(r.path("agents"))).contains("demo");
             assertThat(r.path("consoleErrors").size()).as(r.path("consoleErrors").toString()).isZero();
+            assertThat(r.path("accessibility").size()).isEqualTo(7); // the login page and six views
+            r.path("accessibility").forEach(page -> assertThat(page.path("violations").size())
+                    .as("axe-core WCAG 2 A/AA violations on " + page.path("where").asText() + ": " + page.path("violations"))
+                    .isZero());
             for (String shot : List.of("login", "overview", "connections", "rooms", "run", "agents", "cluster")) {
                 assertThat(SHOTS.resolve(shot + ".png")).isNotEmptyFile();
             }

@@ -57,6 +57,7 @@ class WebConsoleHttpTest {
             assertThat(page.body()).contains("/console/assets/app.js");
             assertThat(page.headers().firstValue("content-security-policy")).get().asString().contains("frame-ancestors 'none'");
             assertThat(get(port, "/console/assets/app.js", Map.of()).statusCode()).isEqualTo(200);
+            assertThat(get(port, "/console/", Map.of()).headers().firstValue("location")).contains("/console");
             assertThat(get(port, "/console/assets/../../metrics", Map.of()).statusCode()).isEqualTo(404);
 
             HttpResponse<String> wrong = post(port, "/console/login", login("not-the-key"), Map.of());

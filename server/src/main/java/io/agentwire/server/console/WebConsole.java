@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * The web console (docs/console.md) on the HTTP port, under {@link ConsoleSettings#path()} ({@code /console}):
  *
  * <pre>
- * GET  /console                 the page (the bundled front end, {@link ConsoleAssets})
+ * GET  /console                 the page (the bundled front end, {@link ConsoleAssets}); /console/ redirects to it
  * GET  /console/assets/NAME     its scripts and styles
  * POST /console/login           {"credential": API key or admin JWT} → session cookie + {"csrf", "principal"}
  * GET  /console/session         the logged-in page's {"csrf", "principal"} (401 without a session)
@@ -74,6 +74,7 @@ public final class WebConsole implements AutoCloseable {
         String p = settings.path();
         return Routes.builder()
                 .get(p, r -> page())
+                .get(p + "/", r -> done(new HttpReply(308, "text/plain; charset=utf-8", new byte[0], Map.of("location", p))))
                 .prefixRoute("GET", p + "/assets/", r -> done(assets.reply(r.path().substring(p.length() + 8))))
                 .post(p + "/login", this::login)
                 .get(p + "/session", r -> done(auth.session(r.headers()).map(WebConsole::sessionReply)
