@@ -32,7 +32,7 @@ function App() {
   const [auth, setAuth] = useState(undefined); // undefined: asking; null: logged out
   useEffect(() => {
     fetch(BASE + "/session", { credentials: "same-origin" })
-      .then((r) => (r.ok ? r.json() : null)).then(setAuth).catch(() => setAuth(null));
+      .then((r) => r.json()).then((s) => setAuth(s.loggedIn ? s : null)).catch(() => setAuth(null));
   }, []);
   if (auth === undefined) return html`<main class="center"><p>Loading…</p></main>`;
   if (auth === null) return html`<${Login} onLogin=${setAuth} />`;
@@ -66,7 +66,7 @@ function Login({ onLogin }) {
     </main>`;
 }
 
-function useLive(subscription) {
+function useLive(subscription, onExpired) {
   const [data, setData] = useState({ view: null, runEvents: {} });
   const [status, setStatus] = useState("connecting");
   const ws = useRef(null);
@@ -91,8 +91,12 @@ function useLive(subscription) {
         }
       };
       s.onclose = () => {
+        if (closed) return;
         setStatus("reconnecting");
-        if (!closed) retry = setTimeout(open, 2000);
+        // a session that ended (expired, logged out elsewhere) goes back to the login; otherwise try again
+        fetch(BASE + "/session", { credentials: "same-origin" })
+          .then((r) => r.json()).then((s) => { if (!s.loggedIn) onExpired(); else retry = setTimeout(open, 2000); })
+          .catch(() => { retry = setTimeout(open, 2000); });
       };
     }
     open();
@@ -116,7 +120,7 @@ function Console({ auth, onLogout }) {
   const [offset, setOffset] = useState(0);
   const [run, setRun] = useState(null);
   const subscription = view === "run" ? { view, run } : { view, q, offset, limit: PAGE };
-  const [data, status] = useLive(subscription);
+  const [data, status] = useLive(subscription, onLogout);
   const [notice, setNotice] = useState("");
 
   function go(v) { setView(v); setQ(""); setOffset(0); setNotice(""); }

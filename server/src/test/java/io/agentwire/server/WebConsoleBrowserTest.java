@@ -77,6 +77,8 @@ class WebConsoleBrowserTest {
             assertThat(r.path("noCsrf").asInt()).isEqualTo(403);
             assertThat(r.path("connectionGone").asBoolean()).isTrue();
             assertThat(strings(r.path("agents"))).contains("demo");
+            assertThat(strings(r.path("errorsBeforeLogin")))
+                    .containsExactly("Failed to load resource: the server responded with a status of 401 (Unauthorized)");
             assertThat(r.path("consoleErrors").size()).as(r.path("consoleErrors").toString()).isZero();
             assertThat(r.path("accessibility").size()).isEqualTo(7); // the login page and six views
             r.path("accessibility").forEach(page -> assertThat(page.path("violations").size())

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * GET  /console                 the page (the bundled front end, {@link ConsoleAssets}); /console/ redirects to it
  * GET  /console/assets/NAME     its scripts and styles
- * POST /console/login           {"credential": API key or admin JWT} → session cookie + {"csrf", "principal"}
- * GET  /console/session         the logged-in page's {"csrf", "principal"} (401 without a session)
+ * POST /console/login           {"credential": API key or admin JWT} → session cookie + {"loggedIn", "csrf", "principal"}
+ * GET  /console/session         {"loggedIn": true, "csrf", "principal"}, or {"loggedIn": false}
  * POST /console/logout          ends the session                                 (CSRF token required)
  * POST /console/disconnect      {"dialect", "id"}: closes a connection            (CSRF token required)
  * POST /console/cancel          {"run"}: cancels a run                            (CSRF token required)
@@ -78,7 +78,7 @@ public final class WebConsole implements AutoCloseable {
                 .prefixRoute("GET", p + "/assets/", r -> done(assets.reply(r.path().substring(p.length() + 8))))
                 .post(p + "/login", this::login)
                 .get(p + "/session", r -> done(auth.session(r.headers()).map(WebConsole::sessionReply)
-                        .orElseGet(() -> HttpReply.error(401, ErrorCode.AUTH_MISSING.name(), "not logged in"))))
+                        .orElseGet(() -> HttpReply.json(200, Map.of("loggedIn", false)))))
                 .post(p + "/logout", r -> action(r, (s, body) -> {
                     auth.logout(s);
                     return HttpReply.json(200, Map.of("ok", true)).withHeader("set-cookie", auth.clearedCookie());
@@ -113,7 +113,7 @@ public final class WebConsole implements AutoCloseable {
     }
 
     private static HttpReply sessionReply(ConsoleAuth.Session s) {
-        return HttpReply.json(200, Map.of("csrf", s.csrf(), "principal", s.principal()))
+        return HttpReply.json(200, Map.of("loggedIn", true, "csrf", s.csrf(), "principal", s.principal()))
                 .withHeader("cache-control", "no-store");
     }
 
