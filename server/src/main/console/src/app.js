@@ -13,7 +13,8 @@ const PAGE = 50;
 const VIEWS = [
   ["overview", "Overview"],
   ["connections", "Connections"],
-  ["runs", "Sessions & runs"],
+  ["sessions", "Sessions"],
+  ["runs", "Runs"],
   ["agents", "Agents"],
   ["rooms", "Rooms & channels"],
   ["cluster", "Store & cluster"],
@@ -155,7 +156,8 @@ function Console({ auth, onLogout }) {
         : html`<${List} view=${view} v=${shown} q=${q} setQ=${(x) => { setQ(x); setOffset(0); }}
             offset=${offset} setOffset=${setOffset}
             onDisconnect=${(row) => act("/disconnect", { dialect: row.dialect, id: row.row.id }, "Disconnected " + row.row.id)}
-            onOpenRun=${(id) => { setRun(id); setView("run"); setNotice(""); }} />`}
+            onOpenRun=${(id) => { setRun(id); setView("run"); setNotice(""); }}
+            onSessionRuns=${(id) => { go("runs"); setQ(id); }} />`}
     </main>`;
 }
 
@@ -213,6 +215,9 @@ const COLUMNS = {
     ["Transport", (r) => r.row.transport], ["Remote address", (r) => r.row.remoteAddress],
     ["Rooms", (r) => r.row.rooms.join(", ") + (r.row.roomCount > r.row.rooms.length ? " …" : "")],
     ["Queue", (r) => (r.row.queued < 0 ? "–" : r.row.queued)], ["Age", (r) => age(r.row.openedAtMillis)]],
+  sessions: [["Session", (r) => r.sessionId], ["Runs", (r) => r.runs], ["Running", (r) => r.running],
+    ["Latest run", (r) => r.lastRunId], ["Its status", (r) => r.lastStatus],
+    ["Last activity", (r) => new Date(r.updatedAtMillis).toLocaleTimeString()]],
   runs: [["Run", (r) => r.runId], ["Session", (r) => r.sessionId], ["Status", (r) => r.status],
     ["Waiting for", (r) => r.pendingStep ?? ""], ["Events", (r) => r.events], ["Tool calls", (r) => r.toolCalls],
     ["Started", (r) => new Date(r.startedAtMillis).toLocaleTimeString()]],
@@ -228,7 +233,7 @@ function age(ms) {
   return s < 60 ? s + " s" : s < 3600 ? Math.round(s / 60) + " min" : Math.round(s / 3600) + " h";
 }
 
-function List({ view, v, q, setQ, offset, setOffset, onDisconnect, onOpenRun }) {
+function List({ view, v, q, setQ, offset, setOffset, onDisconnect, onOpenRun, onSessionRuns }) {
   const cols = COLUMNS[view];
   const title = VIEWS.find(([id]) => id === view)[1];
   const last = Math.min(v.offset + v.items.length, v.total);
@@ -245,10 +250,11 @@ function List({ view, v, q, setQ, offset, setOffset, onDisconnect, onOpenRun }) 
     <table id=${view + "-table"}>
       <thead><tr>${cols.map(([c]) => html`<th scope="col">${c}</th>`)}<th scope="col"><span class="sr">Actions</span></th></tr></thead>
       <tbody>
-        ${v.items.map((r) => html`<tr data-id=${r.row?.id ?? r.runId ?? r.row?.name}>
+        ${v.items.map((r) => html`<tr data-id=${r.row?.id ?? r.runId ?? r.sessionId ?? r.row?.name}>
           ${cols.map(([, f]) => html`<td>${f(r)}</td>`)}
           <td>${view === "connections" && html`<button class="danger" aria-label=${"Disconnect " + r.row.id} onClick=${() => onDisconnect(r)}>Disconnect</button>`}
-              ${view === "runs" && html`<button aria-label=${"Open run " + r.runId} onClick=${() => onOpenRun(r.runId)}>Open</button>`}</td>
+              ${view === "runs" && html`<button aria-label=${"Open run " + r.runId} onClick=${() => onOpenRun(r.runId)}>Open</button>`}
+              ${view === "sessions" && html`<button aria-label=${"Runs of session " + r.sessionId} onClick=${() => onSessionRuns(r.sessionId)}>Runs</button>`}</td>
         </tr>`)}
       </tbody>
     </table>`;

@@ -112,8 +112,13 @@ async function main() {
   r.projectRoomRow = await page.textContent(`#rooms-table tr[data-id="project:P1"]`);
   roomsUser.close();
 
-  await page.click("#nav-runs");
+  await page.click("#nav-sessions");
+  await page.waitForSelector(`#sessions-table tr[data-id="${user.session}"]`, { timeout: 20000 });
+  r.sessionRow = await page.textContent(`#sessions-table tr[data-id="${user.session}"]`);
+  await shot("sessions");
+  await page.click(`button[aria-label="Runs of session ${user.session}"]`); // the runs view, searched by the session
   await page.waitForSelector(`#runs-table tr[data-id="${user.run}"]`, { timeout: 20000 });
+  r.runsSearch = await page.inputValue("#search");
   await page.click(`button[aria-label="Open run ${user.run}"]`);
   await page.waitForSelector("#pending", { timeout: 30000 });
   r.pendingText = await page.textContent("#pending");
@@ -195,7 +200,7 @@ async function audit() {
   await p.fill("#credential", P.key);
   await p.press("#credential", "Enter");
   await p.waitForSelector("#nav-overview");
-  for (const view of ["overview", "connections", "runs", "agents", "rooms", "cluster"]) {
+  for (const view of ["overview", "connections", "sessions", "runs", "agents", "rooms", "cluster"]) {
     await p.click("#nav-" + view);
     await p.waitForSelector(`#view[data-view="${view}"] h2`);
     if (view === "overview") await p.waitForSelector(".chart canvas");

@@ -63,6 +63,8 @@ class WebConsoleBrowserTest {
             assertThat(r.at("/searchInfo/total").asInt()).isEqualTo(1);
             assertThat(r.path("projectRoomRow").asText()).contains("rooms").contains("1");
             assertThat(r.path("roomRow").asText()).contains("envelope").contains(r.at("/user/id").asText());
+            assertThat(r.path("sessionRow").asText()).contains(r.at("/user/run").asText()).contains("running");
+            assertThat(r.path("runsSearch").asText()).isEqualTo(r.at("/user/session").asText());
             assertThat(r.path("pendingText").asText()).contains("confirm_plan_" + r.at("/user/run").asText());
             // the run view lists the run's events in the order the client received them
             List<String> before = strings(r.path("runViewBeforeCancel"));
@@ -80,11 +82,11 @@ class WebConsoleBrowserTest {
             assertThat(strings(r.path("errorsBeforeLogin")))
                     .containsExactly("Failed to load resource: the server responded with a status of 401 (Unauthorized)");
             assertThat(r.path("consoleErrors").size()).as(r.path("consoleErrors").toString()).isZero();
-            assertThat(r.path("accessibility").size()).isEqualTo(7); // the login page and six views
+            assertThat(r.path("accessibility").size()).isEqualTo(8); // the login page and seven views
             r.path("accessibility").forEach(page -> assertThat(page.path("violations").size())
                     .as("axe-core WCAG 2 A/AA violations on " + page.path("where").asText() + ": " + page.path("violations"))
                     .isZero());
-            for (String shot : List.of("login", "overview", "connections", "rooms", "run", "agents", "cluster")) {
+            for (String shot : List.of("login", "overview", "connections", "sessions", "rooms", "run", "agents", "cluster")) {
                 assertThat(SHOTS.resolve(shot + ".png")).isNotEmptyFile();
             }
         }

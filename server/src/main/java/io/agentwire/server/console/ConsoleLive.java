@@ -30,7 +30,7 @@ final class ConsoleLive implements WsHandler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConsoleLive.class);
     static final int MAX_VIEWERS = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> VIEWS = Set.of("overview", "connections", "runs", "run", "agents", "rooms", "cluster");
+    private static final Set<String> VIEWS = Set.of("overview", "connections", "sessions", "runs", "run", "agents", "rooms", "cluster");
 
     /** One open console page and what it looks at. */
     private static final class Viewer {
@@ -73,6 +73,7 @@ final class ConsoleLive implements WsHandler, AutoCloseable {
         Query q = v.query;
         Map<String, Object> view = switch (v.view) {
             case "connections" -> views.connections(q);
+            case "sessions" -> views.sessions(q);
             case "runs" -> views.runs(q);
             case "run" -> views.run(v.runId);
             case "agents" -> views.agents(q);

@@ -76,6 +76,10 @@ final class ConsoleViews {
         return page("runs", List.<Function<Query, Page<RunTracker.RunRow>>>of(runs::runs), q);
     }
 
+    Map<String, Object> sessions(Query q) {
+        return page("sessions", List.<Function<Query, Page<RunTracker.SessionRow>>>of(runs::sessions), q);
+    }
+
     /** In-process agents, then remote agents, then the dialects' agents (e.g. mesh). */
     Map<String, Object> agents(Query q) {
         List<Function<Query, Page<Object>>> all = new ArrayList<>();

@@ -120,6 +120,27 @@ final class RunTracker implements Subscriber {
                 r -> query.matches(r.runId(), r.sessionId(), r.status(), r.pendingStep()), query);
     }
 
+    /** A session as its kept runs show it: how many, how many still running, the latest run and when. */
+    record SessionRow(String sessionId, int runs, int running, String lastRunId, String lastStatus, long updatedAtMillis) { }
+
+    /** The sessions of the kept runs matching {@code query}, the most recently active first. */
+    Page<SessionRow> sessions(Query query) {
+        Map<String, SessionRow> bySession = new LinkedHashMap<>();
+        synchronized (runs) {
+            for (Run r : runs.values()) {
+                SessionRow prev = bySession.get(r.sessionId);
+                boolean newer = prev == null || r.updatedAtMillis >= prev.updatedAtMillis();
+                bySession.put(r.sessionId, new SessionRow(r.sessionId, prev == null ? 1 : prev.runs() + 1,
+                        (prev == null ? 0 : prev.running()) + (r.status.equals("running") ? 1 : 0),
+                        newer ? r.runId : prev.lastRunId(), newer ? r.status : prev.lastStatus(),
+                        newer ? r.updatedAtMillis : prev.updatedAtMillis()));
+            }
+        }
+        return Page.of(bySession.values().stream()
+                        .sorted(java.util.Comparator.comparingLong(SessionRow::updatedAtMillis).reversed()),
+                r -> query.matches(r.sessionId(), r.lastRunId(), r.lastStatus()), query);
+    }
+
     /** How many runs of those kept have each status. */
     Map<String, Integer> byStatus() {
         Map<String, Integer> counts = new TreeMap<>();

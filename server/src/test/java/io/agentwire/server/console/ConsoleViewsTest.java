@@ -130,6 +130,10 @@ class ConsoleViewsTest {
         assertThat(runs.detail("run_1").row().pendingStep()).isNull();
         assertThat(runs.byStatus()).containsEntry("cancelled", 1);
         assertThat(runs.sessionOf("run_1")).isEqualTo("s1");
+        runs.onPublication(event("run_2", "plan.start", 4));
+        RunTracker.SessionRow session = runs.sessions(new Query("s1", 0, 10)).items().getFirst();
+        assertThat(session).isEqualTo(new RunTracker.SessionRow("s1", 2, 1, "run_2", "running", 0));
+        assertThat(runs.sessions(new Query("other", 0, 10)).total()).isZero();
     }
 
     private static Publication event(String runId, String event, long offset) {
