@@ -60,6 +60,10 @@ class WebConsoleHttpTest {
             assertThat(get(port, "/console/", Map.of()).headers().firstValue("location")).contains("/console");
             assertThat(get(port, "/console/assets/../../metrics", Map.of()).statusCode()).isEqualTo(404);
 
+            HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/console/login"))
+                    .header("content-type", "text/plain").POST(HttpRequest.BodyPublishers.ofString(login(KEY))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(form.statusCode()).isEqualTo(415); // what a form on another site could send
             HttpResponse<String> wrong = post(port, "/console/login", login("not-the-key"), Map.of());
             assertThat(wrong.statusCode()).isEqualTo(401);
             assertThat(wrong.headers().firstValue("set-cookie")).isEmpty();

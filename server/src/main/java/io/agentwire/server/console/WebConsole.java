@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Every state-changing request needs the session cookie and the session's CSRF token in {@code X-CSRF-Token}:
- * 401 without a session, 403 without the token. The page's replies forbid framing and caching.
+ * 401 without a session, 403 without the token; every POST a JSON body type (415 otherwise). The page's replies forbid framing and caching.
  */
 public final class WebConsole implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WebConsole.class);
@@ -94,7 +94,19 @@ public final class WebConsole implements AutoCloseable {
         return done(reply);
     }
 
+    /**
+     * POSTs must say {@code Content-Type: application/json}: a page of another site cannot send that without a CORS
+     * preflight, which this server never grants (defence in depth beside SameSite and the CSRF token).
+     */
+    private static HttpReply notJson(HttpRequestData r) {
+        boolean json = r.header("content-type").map(t -> t.toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))
+                .orElse(false);
+        return json ? null : HttpReply.error(415, ErrorCode.INVALID_FIELD.name(), "send the body as application/json");
+    }
+
     private CompletableFuture<HttpReply> login(HttpRequestData r) {
+        HttpReply refused = notJson(r);
+        if (refused != null) return done(refused);
         JsonNode body;
         try {
             body = ApiJson.body(r);
@@ -124,6 +136,8 @@ public final class WebConsole implements AutoCloseable {
     }
 
     private CompletableFuture<HttpReply> action(HttpRequestData r, Action action) {
+        HttpReply refused = notJson(r);
+        if (refused != null) return done(refused);
         if (auth.session(r.headers()).isEmpty()) {
             return done(HttpReply.error(401, ErrorCode.AUTH_MISSING.name(), "not logged in"));
         }
