@@ -13,6 +13,7 @@ import io.agentwire.core.ToolCatalog;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.RunMeters;
 import io.agentwire.agent.remote.RemoteAgents;
+import io.agentwire.core.Authenticator;
 import io.agentwire.core.FatalErrors;
 import io.agentwire.core.Meters;
 import io.agentwire.core.Node;
@@ -40,6 +41,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * the sessions; start the agents; create every enabled dialect found on the class path ({@link DialectSettings})
  * from one {@link DialectContext}; bind their listeners grouped by host and port ({@link Listeners}) beside the
  * main HTTP port's own routes ({@code /healthz}, {@code /readyz}, {@code /metrics}, the remote agents' endpoint, the
- * dialects' HTTP APIs); log the banner.
+ * web console, the dialects' HTTP APIs); log the banner.
  *
  * <pre>{@code
  * try (AgentWireServer server = new AgentWireServer(config)) {
@@ -148,7 +151,7 @@ public final class AgentWireServer implements AutoCloseable {
             if (config.remoteAgents().enabled()) {
                 listeners.main().add("agentwire.agents.remote", remoteAgentsEndpoint(remoteAgents, apiKeys, metrics));
             }
-            java.util.Optional<WebConsole> console =
+            Optional<WebConsole> console =
                     webConsole(creds, jwt, apiKeys, node, agents, remoteAgents, checks, metrics, backend);
             console.ifPresent(c -> listeners.main().add("agentwire.console", c.routes()));
             dialects.forEach((name, d) -> {
@@ -231,13 +234,13 @@ public final class AgentWireServer implements AutoCloseable {
      * The web console (docs/console.md), when enabled and an admin credential exists (the API key, generated in dev
      * mode); operators log in with the key or a JWT whose roles hold the admin role.
      */
-    private java.util.Optional<WebConsole> webConsole(DevCredentials creds, JwtAuthenticator jwt, ApiKeyCheck apiKeys,
+    private Optional<WebConsole> webConsole(DevCredentials creds, JwtAuthenticator jwt, ApiKeyCheck apiKeys,
             Node node, AgentRuntime agents, RemoteAgents remoteAgents, Map<String, BooleanSupplier> checks,
             Metrics metrics, Backend backend) {
         ConsoleSettings settings = config.console();
         if (!settings.enabled() || creds.apiKey().isEmpty()) {
             if (settings.enabled()) log.info("web console off: it needs an admin credential (agentwire.auth.api-key) or --dev");
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Map<String, ConsoleView> views = new LinkedHashMap<>();
         dialects.forEach((name, d) -> views.put(name, d.console()));
@@ -245,14 +248,14 @@ public final class AgentWireServer implements AutoCloseable {
                 : backend instanceof Backend.Embedded e ? "one node, embedded SQLite store " + e.store().databaseFile()
                 : "one node";
         ConsoleSources sources = new ConsoleSources(views, node, agents, agents::agentNames,
-                config.remoteAgents().enabled() ? remoteAgents::registered : java.util.TreeMap::new, checks,
+                config.remoteAgents().enabled() ? remoteAgents::registered : TreeMap::new, checks,
                 metrics::total, cluster);
         String role = settings.adminRole();
-        return java.util.Optional.of(opened.push("web console", new WebConsole(settings, sources, credential -> {
-            if (apiKeys.matches(credential)) return java.util.Optional.of("api-key");
-            return jwt.check(credential) instanceof io.agentwire.core.Authenticator.Accepted a
-                    && a.principal().roles().contains(role) ? java.util.Optional.of(a.principal().id())
-                    : java.util.Optional.empty();
+        return Optional.of(opened.push("web console", new WebConsole(settings, sources, credential -> {
+            if (apiKeys.matches(credential)) return Optional.of("api-key");
+            return jwt.check(credential) instanceof Authenticator.Accepted a
+                    && a.principal().roles().contains(role) ? Optional.of(a.principal().id())
+                    : Optional.empty();
         }, Clock.systemUTC())));
     }
 
