@@ -41,6 +41,7 @@ class WebConsoleBrowserTest {
         Files.createDirectories(SHOTS);
         Map<String, Object> flags = TestConfigs.local(dir);
         flags.put("agentwire.dev", true); // anonymous envelope clients; the API key below is still the console's
+        flags.put("agentwire.agents.demo.confirm-timeout", "10m"); // the run waits for its confirmation however slow the machine
         try (AgentWireServer server = new AgentWireServer(AgentWireConfig.load(null,
                 Map.of("AGENTWIRE_API_KEY", KEY, "AGENTWIRE_JWT_SECRET", TestConfigs.SECRET), flags))) {
             int port = server.start();
