@@ -15,10 +15,12 @@ import io.agentwire.core.ToolCatalog;
 import io.agentwire.core.WireMeters;
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
+import io.agentwire.dialect.spi.ConsoleView;
 import io.agentwire.dialect.spi.Dialect;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.DialectMetrics;
 import io.agentwire.dialect.spi.Listener;
+import io.agentwire.dialect.spi.SocketIoConsole;
 import io.agentwire.transport.socketio.Ack;
 import io.agentwire.transport.socketio.ConnectReply;
 import io.agentwire.transport.socketio.ConnectRequest;
@@ -143,6 +145,12 @@ public final class ProgressDialect implements Dialect {
     }
 
     /** Sockets connected on this node. */
+    /** The web console's view of this dialect's namespace: its sockets and rooms. */
+    @Override
+    public ConsoleView console() {
+        return SocketIoConsole.of(namespace);
+    }
+
     public int connections() {
         return namespace.sockets().size();
     }

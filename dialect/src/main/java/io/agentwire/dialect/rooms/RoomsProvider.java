@@ -1,5 +1,6 @@
 package io.agentwire.dialect.rooms;
 
+import io.agentwire.dialect.spi.ConsoleView;
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
 import io.agentwire.dialect.spi.Dialect;
@@ -82,6 +83,11 @@ public final class RoomsProvider implements DialectProvider<RoomsProvider.RoomsS
             int payload = settings.dialect().socketIo().engineIo().maxPayload();
             return List.of(new Listener(settings.address(), payload,
                     Math.max(ServerConfig.DEFAULT_MAX_HTTP_BODY_BYTES, payload), routes -> api.install(rooms.install(routes))));
+        }
+
+        @Override
+        public ConsoleView console() {
+            return rooms.console();
         }
 
         @Override
