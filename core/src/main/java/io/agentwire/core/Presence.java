@@ -1,5 +1,6 @@
 package io.agentwire.core;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,6 +35,14 @@ public interface Presence extends AutoCloseable {
         public Snapshot {
             rooms = Map.copyOf(rooms);
         }
+    }
+
+    /**
+     * The ids of the cluster's live nodes (those whose heartbeat has not expired), sorted; empty when the server is
+     * a single node (this one: the default). For the console's cluster view; never blocks the caller.
+     */
+    default CompletableFuture<List<String>> nodes() {
+        return CompletableFuture.completedFuture(List.of());
     }
 
     @Override

@@ -7,11 +7,13 @@ import io.agentwire.core.LocalPresence;
 import io.agentwire.core.Presence;
 import io.lettuce.core.SetArgs;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -84,6 +86,25 @@ final class RedisPresence implements Presence {
     public CompletableFuture<Snapshot> snapshot(String scope) {
         return cluster.call(ErrorCode.BROKER_UNAVAILABLE, r -> Script.PRESENCE.run(r,
                 new String[] {keys.presenceNodes(scope)}, keys.presence(scope, ""))).thenApply(RedisPresence::sum);
+    }
+
+    /**
+     * The live nodes: the members of the node set whose liveness key (renewed by each node's heartbeat, with a TTL:
+     * {@link RunLeases}) still exists. A node that stopped cleanly or missed its heartbeats is not listed.
+     */
+    @Override
+    public CompletableFuture<List<String>> nodes() {
+        return cluster.call(ErrorCode.BROKER_UNAVAILABLE, r -> r.smembers(keys.nodes()).toCompletableFuture()
+                .thenCompose(ids -> {
+                    List<String> sorted = new ArrayList<>(new TreeSet<>(ids));
+                    if (sorted.isEmpty()) return CompletableFuture.completedFuture(List.<String>of());
+                    return r.mget(sorted.stream().map(keys::node).toArray(String[]::new)).toCompletableFuture()
+                            .thenApply(values -> {
+                                List<String> live = new ArrayList<>();
+                                for (int i = 0; i < values.size(); i++) if (values.get(i).hasValue()) live.add(sorted.get(i));
+                                return List.copyOf(live);
+                            });
+                }));
     }
 
     /** This node's own counts of the scope. */

@@ -249,7 +249,8 @@ public final class AgentWireServer implements AutoCloseable {
                 : "one node";
         ConsoleSources sources = new ConsoleSources(views, node, agents, agents::agentNames,
                 config.remoteAgents().enabled() ? remoteAgents::registered : TreeMap::new, checks,
-                metrics::total, cluster);
+                metrics::total, cluster, backend instanceof Backend.Cluster c ? c.nodeId() : "local",
+                backend.presence()::nodes);
         String role = settings.adminRole();
         return Optional.of(opened.push("web console", new WebConsole(settings, sources, credential -> {
             if (apiKeys.matches(credential)) return Optional.of("api-key");

@@ -138,6 +138,9 @@ sealed interface Backend extends AutoCloseable permits Backend.Embedded, Backend
         @Override public List<UnfinishedRun> unfinishedRuns() { return List.of(); }
         @Override public Optional<RecoveryRecords> recoveryRecords() { return Optional.of(redis.recoveryRecords()); }
 
+        /** This node's id in the cluster. */
+        public String nodeId() { return redis.nodeId(); }
+
         @Override
         public String clusterDescription() {
             RedisConfig c = redis.config();

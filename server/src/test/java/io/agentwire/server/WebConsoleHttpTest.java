@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentwire.redis.RedisServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,6 +43,21 @@ class WebConsoleHttpTest {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A Socket.IO client on rooms' {@code /ws} namespace over polling (as alice), connected: its Engine.IO sid. */
+    private String socketIoConnect(int port) throws Exception {
+        String base = "http://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=polling";
+        String open = get(port, "/socket.io/?EIO=4&transport=polling", Map.of()).body();
+        String sid = open.replaceAll(".*\"sid\":\"([^\"]+)\".*", "$1");
+        String token = TestTokens.hs256("alice", "p1");
+        http.send(HttpRequest.newBuilder(URI.create(base + "&sid=" + sid))
+                .POST(HttpRequest.BodyPublishers.ofString("40/ws,{\"token\":\"" + token + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        String reply = http.send(HttpRequest.newBuilder(URI.create(base + "&sid=" + sid)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(reply).contains("40/ws,{");
+        return sid;
     }
 
     private static String login(String credential) {
@@ -101,6 +117,21 @@ class WebConsoleHttpTest {
             try (JsonSocket live = new JsonSocket(URI.create("ws://127.0.0.1:" + port + "/console/live"), Map.of("cookie", cookie))) {
                 JsonNode first = live.await(n -> "overview".equals(n.path("view").asText()), "the overview");
                 assertThat(first.has("series")).isTrue();
+                // a Socket.IO connection (rooms, over polling) shows its age and its Engine.IO queue depth
+                long before = System.currentTimeMillis();
+                String sid = socketIoConnect(server.port("rooms"));
+                // a ping with an ack id and no poll after it: the ack waits in the session's poll buffer
+                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port("rooms")
+                        + "/socket.io/?EIO=4&transport=polling&sid=" + sid))
+                        .POST(HttpRequest.BodyPublishers.ofString("42/ws,1[\"ping\"]")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                live.send("{\"view\":\"connections\",\"q\":\"alice\"}");
+                JsonNode conns = live.await(n -> "connections".equals(n.path("view").asText())
+                        && n.path("items").size() == 1 && n.path("items").get(0).path("row").path("queued").asInt() >= 1,
+                        "the Socket.IO connection with its ack queued");
+                JsonNode row = conns.path("items").get(0).path("row");
+                assertThat(row.path("transport").asText()).isEqualTo("socket.io/polling");
+                assertThat(row.path("openedAtMillis").asLong()).isBetween(before, System.currentTimeMillis());
                 live.send("{\"view\":\"cluster\"}");
                 JsonNode cluster = live.await(n -> "cluster".equals(n.path("view").asText()), "the cluster view");
                 assertThat(cluster.path("cluster").asText()).contains("SQLite");
@@ -115,6 +146,50 @@ class WebConsoleHttpTest {
             HttpResponse<String> out = post(port, "/console/logout", "", Map.of("cookie", cookie, "x-csrf-token", csrf));
             assertThat(out.statusCode()).isEqualTo(200);
             assertThat(get(port, "/console/session", Map.of("cookie", cookie)).body()).contains("\"loggedIn\":false");
+        }
+    }
+
+    /** Logged in with the API key: the console's live feed. */
+    private JsonSocket consoleLive(int port) throws Exception {
+        HttpResponse<String> ok = post(port, "/console/login", login(KEY), Map.of());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        String setCookie = ok.headers().firstValue("set-cookie").orElseThrow();
+        return new JsonSocket(URI.create("ws://127.0.0.1:" + port + "/console/live"),
+                Map.of("cookie", setCookie.substring(0, setCookie.indexOf(';'))));
+    }
+
+    private static List<String> nodeIds(JsonNode cluster) {
+        List<String> ids = new java.util.ArrayList<>();
+        cluster.path("nodes").forEach(n -> ids.add(n.path("id").asText() + (n.path("self").asBoolean() ? " (self)" : "")));
+        return ids;
+    }
+
+    @Test
+    void inClusterModeTheClusterViewListsTheLiveNodes() throws Exception {
+        try (RedisServer redis = RedisServer.start()) {
+            Map<String, Object> flags = Map.of("agentwire.cluster.redis", redis.uri(), "agentwire.tracking.enabled", false);
+            AgentWireServer b = new AgentWireServer(TestConfigs.production(dir.resolve("b"), KEY, flags));
+            try (AgentWireServer a = new AgentWireServer(TestConfigs.production(dir.resolve("a"), KEY, flags))) {
+                int port = a.start();
+                b.start();
+                try (JsonSocket live = consoleLive(port)) {
+                    live.send("{\"view\":\"cluster\"}");
+                    JsonNode both = live.await(n -> "cluster".equals(n.path("view").asText())
+                            && n.path("nodes").size() == 2, "both nodes in node A's cluster view");
+                    List<String> ids = nodeIds(both);
+                    assertThat(ids).filteredOn(id -> id.endsWith(" (self)")).hasSize(1);
+                    String self = ids.stream().filter(id -> id.endsWith(" (self)")).findFirst().orElseThrow()
+                            .replace(" (self)", "");
+                    assertThat(both.path("cluster").asText()).contains("node " + self + ")");
+
+                    b.close(); // a clean stop: it leaves the list at once
+                    JsonNode one = live.await(n -> "cluster".equals(n.path("view").asText())
+                            && n.path("nodes").size() == 1, "only node A after B stopped");
+                    assertThat(nodeIds(one)).containsExactly(self + " (self)");
+                }
+            } finally {
+                b.close();
+            }
         }
     }
 

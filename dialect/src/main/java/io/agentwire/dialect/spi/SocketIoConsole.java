@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 /**
  * The console view of a Socket.IO dialect (docs/console.md): its namespace's sockets as connections (with their
- * rooms, each socket's own id room left out) and its rooms with member counts. Shared by every Socket.IO dialect,
+ * rooms, each socket's own id room left out, its Engine.IO queue depth and age) and its rooms with member counts. Shared by every Socket.IO dialect,
  * as {@link SocketIoSettings} is; a dialect adds its own parts (e.g. agents) by overriding on top of it.
  */
 public class SocketIoConsole implements ConsoleView {
@@ -66,6 +66,6 @@ public class SocketIoConsole implements ConsoleView {
     private static ConnectionRow row(Socket s) {
         List<String> rooms = s.rooms().stream().filter(r -> !r.equals(s.id())).sorted().toList();
         return new ConnectionRow(s.id(), s.handshake().principal().id(), transport(s),
-                s.handshake().request().remoteAddress(), rooms, rooms.size(), -1, 0);
+                s.handshake().request().remoteAddress(), rooms, rooms.size(), s.queued(), s.connectedAt());
     }
 }

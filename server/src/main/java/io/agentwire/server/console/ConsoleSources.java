@@ -3,9 +3,11 @@ package io.agentwire.server.console;
 import io.agentwire.core.AgentGateway;
 import io.agentwire.core.Node;
 import io.agentwire.dialect.spi.ConsoleView;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
@@ -21,11 +23,14 @@ import java.util.function.ToDoubleFunction;
  * @param checks the readiness checks {@code /readyz} reports
  * @param counter the total of a counter meter over all its tags (e.g. {@code agentwire.deliveries})
  * @param cluster one line describing the store and cluster (embedded SQLite file, or the Redis nodes)
+ * @param nodeId this node's id in the cluster ("local" for a single node)
+ * @param nodes the cluster's live node ids ({@link io.agentwire.core.Presence#nodes()}: empty for a single node)
  */
 public record ConsoleSources(Map<String, ConsoleView> dialects, Node node, AgentGateway agents,
                              Supplier<SortedSet<String>> inProcessAgents,
                              Supplier<SortedMap<String, Boolean>> remoteAgents, Map<String, BooleanSupplier> checks,
-                             ToDoubleFunction<String> counter, String cluster) {
+                             ToDoubleFunction<String> counter, String cluster,
+                             String nodeId, Supplier<CompletableFuture<List<String>>> nodes) {
     public ConsoleSources {
         dialects = Map.copyOf(dialects);
         checks = Map.copyOf(checks);

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -101,6 +103,7 @@ final class ConsoleViews {
         Map<String, Object> out = view("cluster");
         out.put("cluster", sources.cluster());
         out.put("ready", sources.node().ready());
+        out.put("nodes", nodes());
         List<Map<String, Object>> checks = new ArrayList<>();
         new TreeMap<>(sources.checks()).forEach((name, check) -> {
             boolean ok;
@@ -113,6 +116,23 @@ final class ConsoleViews {
         });
         out.put("checks", checks);
         out.put("dialects", new TreeMap<>(sources.dialects()).keySet());
+        return out;
+    }
+
+    /**
+     * The cluster's live nodes, this one marked and always listed (a single node, or Redis not answering within a
+     * second: the view is built on the console's own thread, never an event loop).
+     */
+    private List<Map<String, Object>> nodes() {
+        TreeSet<String> ids = new TreeSet<>();
+        ids.add(sources.nodeId());
+        try {
+            ids.addAll(sources.nodes().get().get(1, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String id : ids) out.add(Map.of("id", id, "self", id.equals(sources.nodeId())));
         return out;
     }
 

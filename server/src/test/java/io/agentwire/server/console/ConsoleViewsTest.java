@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -53,7 +54,7 @@ class ConsoleViewsTest {
     private static ConsoleViews views(Map<String, ConsoleView> dialects) {
         Node node = new Node(new MemoryBroker(HistoryConfig.DEFAULT), null, NodeConfig.DEFAULT);
         ConsoleSources sources = new ConsoleSources(dialects, node, null, TreeSet::new, TreeMap::new, Map.of(),
-                name -> 0, "one node");
+                name -> 0, "one node", "local", () -> CompletableFuture.completedFuture(List.of()));
         return new ConsoleViews(sources, new RunTracker(), new Series());
     }
 

@@ -137,6 +137,15 @@ public final class EngineIoSession {
     /** {@code polling} or {@code websocket} (the current transport). Event loop only. */
     public String transportName() { return ws != null ? EngineIoConfig.WEBSOCKET : EngineIoConfig.POLLING; }
 
+    /**
+     * Packets waiting to go out: those buffered for the next poll (or held during an upgrade) plus the WebSocket's
+     * send queue. Safe from any thread as a momentary, possibly stale figure (the console's queue depth).
+     */
+    public int queued() {
+        WsConnection w = ws;
+        return Math.max(0, buffer.size()) + (w != null ? w.queuedMessages() : 0);
+    }
+
     /** Whether a packet sent now would go out at once (a WebSocket, or a poll waiting). Event loop only. */
     public boolean writable() { return state == State.OPEN && (ws != null ? ws.isOpen() : pendingGet != null); }
 

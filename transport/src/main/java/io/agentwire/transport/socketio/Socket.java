@@ -208,9 +208,17 @@ public final class Socket {
         return client;
     }
 
-    /** When this socket joined its namespace (epoch milliseconds). */
-    long connectedAt() {
+    /** When this socket joined its namespace (epoch milliseconds; 0 before it has). */
+    public long connectedAt() {
         return connectedAt;
+    }
+
+    /**
+     * Packets waiting to go out on this socket's Engine.IO session (its poll buffer plus its WebSocket's send queue):
+     * the console's queue depth. Read from any thread, so a snapshot that may be slightly stale.
+     */
+    public int queued() {
+        return client.session().queued();
     }
 
     private void sent(ArrayNode eventAndArgs) {
