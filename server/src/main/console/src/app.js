@@ -296,6 +296,8 @@ function Cluster({ v }) {
     <h2>Store & cluster</h2>
     <p id="cluster-description">${v.cluster}</p>
     <p>Node ready: <strong id="node-ready">${v.ready ? "yes" : "no"}</strong> · dialects: ${v.dialects.join(", ")}</p>
+    <h3>Nodes</h3>
+    <ul id="nodes-list">${(v.nodes || []).map((n) => html`<li>${n.id}${n.self ? html` <strong>(this node)</strong>` : ""}</li>`)}</ul>
     <h3>Readiness checks</h3>
     <table id="checks-table"><thead><tr><th scope="col">Check</th><th scope="col">State</th></tr></thead>
       <tbody>${v.checks.map((c) => html`<tr><td>${c.name}</td><td class=${c.ok ? "ok" : "bad"}>${c.ok ? "ok" : "failing"}</td></tr>`)}</tbody>
