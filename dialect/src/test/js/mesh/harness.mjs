@@ -51,7 +51,8 @@ async function api(path, body, key = P.apiKey) {
   try { json = JSON.parse(await res.text()); } catch { /* not JSON */ }
   return { status: res.status, body: json };
 }
-const connect = (auth, opts = {}) => io(P.base, { forceNew: true, reconnection: false, auth, ...opts });
+// opts.base: another node's address (cluster scenarios)
+const connect = (auth, { base = P.base, ...opts } = {}) => io(base, { forceNew: true, reconnection: false, auth, ...opts });
 // An agent as the real SDK's MxfService connects: WebSocket first, key in auth; resolves after the bootstrap.
 async function agent(key, extra = {}, opts = {}) {
   const s = connect({ domainKey: P.domainKey, keyId: key.keyId, secretKey: key.secretKey, ...extra },
@@ -478,6 +479,62 @@ async function mxp() {
   for (const x of [x1, x2, x3]) x.s.close();
 }
 
+// mxpCluster: two nodes with encryption on; senders and recipients on both; each recipient gets the message sealed for
+// it (a fresh IV each), decryptable with the shared key, whichever node it is on
+async function mxpCluster() {
+  const X = "XC-" + uniq();
+  const keys = await setup([X], { a1: X, a2: X, b1: X, b2: X });
+  const a1 = await agent(keys.a1), a2 = await agent(keys.a2, { vocabulary: "spec" });
+  const b1 = await agent(keys.b1, {}, { base: P.baseB }), b2 = await agent(keys.b2, { vocabulary: "spec" }, { base: P.baseB });
+  const key = mxpKey();
+  const payload = { op: "calc.sum", args: [1, 2, 3] };
+  const sent = encrypt(payload, key);
+  a1.s.emit("message:channel", env("message:channel", "a1", X, { toolType: "channelMessage", senderId: "a1",
+    content: { format: "json", data: { version: "2.0", type: "operation", encrypted: true, payload: sent } }, context: { channelId: X } }));
+  await call(b2.s, "message:send", { channelId: X, content: { version: "1.0", type: "operation", encrypted: true, payload: { op: "from-b" } } });
+  const mine = (x) => x.got.filter((g) => g.event === "message:channel" || g.event === "message")
+    .map((g) => (g.event === "message" ? g.payload.content : g.payload.data.content.data));
+  await until(() => [a1, a2, b1, b2].every((x) => mine(x).length >= 2), 10000, "both messages on both nodes");
+  const ivs = new Set();
+  for (const [name, x] of Object.entries({ a1, a2, b1, b2 })) {
+    const m = mine(x);
+    check(name + " got exactly two", m.length === 2, m);
+    for (const c of m) {
+      ivs.add(c.payload.iv);
+      check(name + " sealed", c.encrypted && c.payload.algorithm === "aes-256-gcm", c);
+    }
+    check(name + " opens a1's", JSON.stringify(decrypt(m.find((c) => decrypt(c.payload, key).op === "calc.sum").payload, key)) === JSON.stringify(payload));
+    check(name + " opens b2's", m.some((c) => decrypt(c.payload, key).op === "from-b"));
+  }
+  check("a fresh IV per recipient", ivs.size === 8 && !ivs.has(sent.iv), [...ivs]);
+  // a tampered tag on node B: refused, nothing forwarded on either node
+  const tampered = encrypt(payload, key);
+  const tag = Buffer.from(tampered.authTag, "base64"); tag[0] ^= 1; tampered.authTag = tag.toString("base64");
+  const r = await call(b2.s, "message:send", { channelId: X, content: { version: "2.0", type: "operation", encrypted: true, payload: tampered } });
+  check("tampered tag refused", !r.success && r.code === "VALIDATION_ERROR", r);
+  await sleep(300);
+  check("tampered not forwarded", [a1, a2, b1].every((x) => mine(x).length === 2));
+  for (const x of [a1, a2, b1, b2]) x.s.close();
+}
+
+// dropReassign: an assignee whose connection drops (transport close, not a disconnect) keeps its task for
+// agentwire.mesh.tasks.reassign-after-drop, then it goes to the next match
+async function dropReassign() {
+  const T = "D-" + uniq();
+  const keys = await setup([T], { best: T, next: T, lead: T });
+  const best = await agent(keys.best), next = await agent(keys.next), lead = await agent(keys.lead);
+  best.s.emit("agent:register", { agentId: "best", name: "Best", channelId: T, capabilities: ["x", "y"] });
+  next.s.emit("agent:register", { agentId: "next", name: "Next", channelId: T, capabilities: ["x"] });
+  lead.s.emit("agent:register", { agentId: "lead", name: "Lead", channelId: T, capabilities: [] });
+  await until(() => [best, next, lead].every((a) => a.got.some((g) => g.event === "agent:registered" && !g.payload.eventType)), 5000, "registered");
+  const t = await call(lead.s, "task:create", { channelId: T, task: { name: "Job", description: "d", requirements: ["x", "y"], assignmentStrategy: "capability" } });
+  check("capability picks best", t.success && t.assignedTo === "best", t);
+  best.s.io.engine.close(); // a transport drop; reconnection is off, so it does not come back
+  await until(() => next.got.some((g) => g.event === "task:assigned" && (g.payload.data || g.payload).taskId === t.taskId), 8000, "reassigned after the drop");
+  check("not to the lead", !lead.got.some((g) => g.event === "task:assigned" && (g.payload.data || g.payload).taskId === t.taskId && (g.payload.data || g.payload).assignedTo === "lead"));
+  for (const x of [next, lead]) x.s.close();
+}
+
 // restart: phase "before" makes state, phase "after" (another process, after the server restarted) reads it
 async function restart() {
   if (P.phase === "before") {
@@ -719,7 +776,7 @@ async function loopsNoModel() {
   n.s.close();
 }
 
-const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart, tools, loops, loopsNoModel };
+const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart, tools, loops, loopsNoModel, mxpCluster, dropReassign };
 try {
   await scenarios[scenario]();
   clearTimeout(deadline);

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
 
 /**
@@ -275,16 +276,14 @@ final class Channels {
         boolean perRecipient = plain != null && d.mxp.enabled() && plain.path("encrypted").asBoolean(false);
         // the channel's own durable stream first (its offset is the message's seq: the channel's order and history),
         // then the members' rooms, in that order, whatever the vocabulary
-        ObjectNode stored = perRecipient ? msg.withMxp(d.mxp.seal(msg.mxp())).spec() : msg.spec(); // encrypted at rest
+        Message atRest = perRecipient ? msg.withMxp(d.mxp.seal(msg.mxp())) : msg; // encrypted at rest
+        ObjectNode stored = atRest.spec();
         d.deliveries.inOrder(ch, () -> d.context.node().publish(STREAM + ch, stored).thenCompose(p -> {
             Message numbered = msg.withSeq(p.offset());
-            if (!perRecipient) return d.deliveries.to(List.of("ch:" + ch), "message", numbered.spec(), "message:channel", numbered.real());
-            for (Member r : d.members()) { // a fresh IV for every recipient
-                if (!r.channels.contains(ch)) continue;
-                Message sealed = numbered.withMxp(d.mxp.seal(numbered.mxp()));
-                if (r.real()) r.socket.emit("message:channel", sealed.real()); else r.socket.emit("message", sealed.spec());
-            }
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+            // an encrypted MXP message is sealed for each recipient on the recipient's node (MxpFanout)
+            CompletableFuture<?> sent = perRecipient ? d.mxpFanout.publish(atRest.withSeq(p.offset()))
+                    : d.deliveries.to(List.of("ch:" + ch), "message", numbered.spec(), "message:channel", numbered.real());
+            return sent;
         }));
         c.ok(Json.obj().put("messageId", messageId).put("channelId", ch));
     }

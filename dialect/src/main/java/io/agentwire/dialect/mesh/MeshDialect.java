@@ -48,8 +48,6 @@ public final class MeshDialect implements Dialect {
     static final String SCOPE = "mesh";
     /** Late {@code auth} attempts a socket gets before it is disconnected. */
     static final int LATE_AUTH_ATTEMPTS = 5;
-    /** How long the tasks of an agent whose connection dropped (not closed) wait for it to come back. */
-    static final java.time.Duration REASSIGN_AFTER_DROP = java.time.Duration.ofSeconds(10);
     private static final java.util.Set<String> DROPS = java.util.Set.of("transport error", "transport close", "ping timeout");
 
     /** Handles one event; a {@link Refusal} becomes the family's error. */
@@ -69,6 +67,7 @@ public final class MeshDialect implements Dialect {
     final Deliveries deliveries;
     final RateLimits limits;
     final Mxp mxp;
+    final MxpFanout mxpFanout;
     final Channels channels;
     final Tasks tasks;
     final Memory memory;
@@ -104,6 +103,7 @@ public final class MeshDialect implements Dialect {
         this.tasks = new Tasks(this);
         this.agents = new Agents();
         this.channels = new Channels(this);
+        this.mxpFanout = new MxpFanout(this);
         this.memory = new Memory(this);
         this.tools = new Tools(this);
         this.loops = new Loops(this);
@@ -192,6 +192,10 @@ public final class MeshDialect implements Dialect {
             if (!context.cluster()) throw new DialectStartException("can not read the mesh state: " + e.getMessage(), e);
             log.warn("mesh: the state can not be read yet ({}); retrying in the background", e.getMessage());
         }
+        mxpFanout.start().exceptionally(e -> {
+            log.warn("mesh: can not follow {} yet ({}); retrying in the background", MxpFanout.STREAM, e.getMessage());
+            return null;
+        });
         tasks.resume();
     }
 
@@ -200,6 +204,7 @@ public final class MeshDialect implements Dialect {
         closed = true;
         timer.shutdownNow();
         io.close();
+        mxpFanout.close();
         state.close();
     }
 
@@ -367,7 +372,7 @@ public final class MeshDialect implements Dialect {
             try {
                 timer.schedule(() -> {
                     if (agents.find(agentId).map(a -> !a.online()).orElse(true)) tasks.agentOffline(agentId);
-                }, REASSIGN_AFTER_DROP.toMillis(), TimeUnit.MILLISECONDS);
+                }, settings.reassignAfterDrop().toMillis(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // closing
             }
