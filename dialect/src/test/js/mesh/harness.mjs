@@ -517,6 +517,57 @@ async function mxpCluster() {
   for (const x of [a1, a2, b1, b2]) x.s.close();
 }
 
+// agentsCluster: agents on node A and B, a user on B; the registry answers for the whole cluster — status and
+// participants, a task created on B assigned to the agent on A, reassigned once when that agent drops on A
+async function agentsCluster() {
+  const C = "AC-" + uniq();
+  const keys = await setup([C], { wa: C, wb: C, lead: C });
+  const B = { base: P.baseB };
+  const wa = await agent(keys.wa);
+  wa.s.emit("agent:register", { agentId: "wa", name: "WA", channelId: C, role: "dev", capabilities: ["x", "y"] });
+  const wb = await agent(keys.wb, {}, B);
+  wb.s.emit("agent:register", { agentId: "wb", name: "WB", channelId: C, capabilities: ["x"] });
+  const lead = await agent(keys.lead, {}, B);
+  lead.s.emit("agent:register", { agentId: "lead", name: "Lead", channelId: C, capabilities: [] });
+  await until(() => [wa, wb, lead].every((a) => a.got.some((g) => g.event === "agent:registered" && !g.payload.eventType)), 5000, "registered");
+  const u = connect({ domainKey: P.domainKey, token: P.jwt }, B);
+  await once(u, "auth:success");
+  const statusOn = async (pred, what) => {
+    const end = Date.now() + 10000;
+    for (;;) {
+      const st = await call(u, "agent:status", { agentId: "wa" });
+      if (pred(st)) return st;
+      if (Date.now() > end) throw new Error(what + ": " + JSON.stringify(st));
+      await sleep(100);
+    }
+  };
+  const st = await statusOn((x) => x.success && x.online === true, "wa online seen from B");
+  check("profile from A", st.role === "dev" && st.capabilities.includes("y") && st.channels.includes(C), st);
+  const parts = once(u, "channel:participants");
+  await call(u, "channel:join", { channelId: C });
+  const p = await parts;
+  check("participants across nodes", ["lead", "wa", "wb"].every((id) => p.participants.some((x) => x.agentId === id)), p);
+  const up = await call(wa.s, "agent:update", { agentId: "wa", updates: { status: "busy" } });
+  check("update on A", up.success !== false, up);
+  await statusOn((x) => x.status === "busy", "busy seen from B");
+  await call(wa.s, "agent:update", { agentId: "wa", updates: { status: "online" } });
+  await statusOn((x) => x.status === "online", "online again seen from B");
+  // a task created on B goes to the best match, on A
+  const t = await call(lead.s, "task:create", { channelId: C, task: { name: "J", description: "d", requirements: ["x", "y"], assignmentStrategy: "capability" } });
+  check("B assigns the agent on A", t.success && t.assignedTo === "wa", t);
+  const assignedTo = (x) => x.got.filter((g) => g.event === "task:assigned" && (g.payload.data || g.payload).taskId === t.taskId);
+  await until(() => assignedTo(wa).length === 1, 5000, "task:assigned reaches A");
+  // the agent on A drops: its task goes to wb, once
+  wa.s.io.engine.close();
+  await until(() => assignedTo(wb).length >= 1, 8000, "reassigned to wb");
+  await statusOn((x) => x.online === false && x.status === "offline" && typeof x.lastSeen === "string", "offline seen from B");
+  await sleep(1500);
+  check("reassigned once", assignedTo(wb).length === 1, assignedTo(wb).length);
+  check("lead heard one assignment", lead.got.filter((g) => g.event === "task:assigned" && (g.payload.data || g.payload).taskId === t.taskId).length === 2);
+  for (const x of [wb, lead]) x.s.close();
+  u.close();
+}
+
 // dropReassign: an assignee whose connection drops (transport close, not a disconnect) keeps its task for
 // agentwire.mesh.tasks.reassign-after-drop, then it goes to the next match
 async function dropReassign() {
@@ -776,7 +827,7 @@ async function loopsNoModel() {
   n.s.close();
 }
 
-const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart, tools, loops, loopsNoModel, mxpCluster, dropReassign };
+const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart, tools, loops, loopsNoModel, mxpCluster, dropReassign, agentsCluster };
 try {
   await scenarios[scenario]();
   clearTimeout(deadline);

@@ -81,7 +81,10 @@ final class Channels {
         boolean already = m.channels.contains(channelId) && !cameOnline;
         m.join(channelId);
         String agentId = m.agentId();
-        if (agentId != null) d.agents.get(agentId).channels.add(channelId);
+        if (agentId != null) {
+            d.agents.get(agentId).channels.add(channelId);
+            d.agents.changed(d.agents.get(agentId));
+        }
         d.context.presence().joined(MeshDialect.SCOPE, m.socket.id(), "channel:" + channelId);
         long now = d.now();
         if (m.real()) {
@@ -100,7 +103,10 @@ final class Channels {
 
     /** An agent left the channel (it asked, or its last socket went away). */
     void left(String agentId, String channelId, boolean asked) {
-        if (asked) d.agents.get(agentId).channels.remove(channelId);
+        if (asked) {
+            d.agents.get(agentId).channels.remove(channelId);
+            d.agents.changed(d.agents.get(agentId));
+        }
         long now = d.now();
         ObjectNode spec = Json.obj().put("channelId", channelId).put("agentId", agentId).put("timestamp", Call.iso(now));
         d.deliveries.channel(channelId, "channel:agent:left", spec, "channel:agent:left",

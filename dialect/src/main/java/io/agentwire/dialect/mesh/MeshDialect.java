@@ -64,6 +64,7 @@ public final class MeshDialect implements Dialect {
     final MeshSettings settings;
     final MeshState state;
     final Agents agents;
+    final AgentDirectory directory;
     final Deliveries deliveries;
     final RateLimits limits;
     final Mxp mxp;
@@ -102,6 +103,8 @@ public final class MeshDialect implements Dialect {
         this.deliveries = new Deliveries(ns);
         this.tasks = new Tasks(this);
         this.agents = new Agents();
+        this.directory = new AgentDirectory(context.node(), agents, this::now);
+        agents.directory(directory);
         this.channels = new Channels(this);
         this.mxpFanout = new MxpFanout(this);
         this.memory = new Memory(this);
@@ -196,6 +199,10 @@ public final class MeshDialect implements Dialect {
             log.warn("mesh: can not follow {} yet ({}); retrying in the background", MxpFanout.STREAM, e.getMessage());
             return null;
         });
+        directory.start().exceptionally(e -> {
+            log.warn("mesh: can not follow {} yet ({}); retrying in the background", AgentDirectory.STREAM, e.getMessage());
+            return null;
+        });
         tasks.resume();
     }
 
@@ -205,6 +212,7 @@ public final class MeshDialect implements Dialect {
         timer.shutdownNow();
         io.close();
         mxpFanout.close();
+        directory.close();
         state.close();
     }
 
@@ -221,6 +229,7 @@ public final class MeshDialect implements Dialect {
             long now = now();
             tasks.expire(now);
             limits.sweep(now);
+            directory.tick(now);
         } catch (RuntimeException e) {
             log.warn("mesh: timer: {}", e.toString());
         }
@@ -366,7 +375,7 @@ public final class MeshDialect implements Dialect {
             // reconnection): its tasks wait a little; an agent that left hands them on at once
             if (reason.startsWith("server shutting down") || closed) return;
             if (!DROPS.contains(reason)) {
-                tasks.agentOffline(agentId);
+                if (agents.find(agentId).map(a -> !a.online()).orElse(true)) tasks.agentOffline(agentId);
                 return;
             }
             try {
@@ -441,6 +450,7 @@ public final class MeshDialect implements Dialect {
             String s = Json.text(c.data, "status");
             if (c.member.agentId() != null && s != null && List.of("online", "busy", "away").contains(s)) {
                 agents.get(c.member.agentId()).status = s;
+                agents.changed(agents.get(c.member.agentId()));
             }
             c.ok(Json.obj());
         });
@@ -490,6 +500,7 @@ public final class MeshDialect implements Dialect {
         }
         Agents.Agent a = agents.get(agentId);
         apply(a, updates);
+        agents.changed(a);
         c.reply("agent:updated", a.toJson(), null, null);
     }
 

@@ -31,4 +31,15 @@ class MeshClusterTest {
             assertEquals(0, r.path("failures").size(), () -> "failures: " + r.path("failures").toPrettyString());
         }
     }
+
+    @Test
+    void theAgentRegistryAnswersForTheWholeClusterAndReassignsOnce() throws Exception {
+        Map<String, Object> conf = Map.of("agentwire.mesh.tasks.reassign-after-drop", "300ms");
+        try (RedisServer redis = RedisServer.start();
+             MeshHarness a = new MeshHarness(Files.createDirectories(dir.resolve("a")), conf, Map.of(), redis.uri());
+             MeshHarness b = new MeshHarness(Files.createDirectories(dir.resolve("b")), conf, Map.of(), redis.uri())) {
+            JsonNode r = a.run("agentsCluster", Map.of("baseB", "http://127.0.0.1:" + b.meshPort));
+            assertEquals(0, r.path("failures").size(), () -> "failures: " + r.path("failures").toPrettyString());
+        }
+    }
 }
