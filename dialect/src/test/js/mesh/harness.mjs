@@ -568,6 +568,43 @@ async function agentsCluster() {
   u.close();
 }
 
+// rest: the real SDK's REST calls (MxfApiService) on the mesh port with an agent key in x-key-id / x-secret-key
+async function rest() {
+  const R = "R-" + uniq(), R2 = "R2-" + uniq();
+  const keys = await setup([R, R2], { r1: R, r2: R2 });
+  const r1 = await agent(keys.r1, { vocabulary: "spec" });
+  await call(r1.s, "message:send", { channelId: R, content: "hello" });
+  await call(r1.s, "message:send", { channelId: R, content: "world" });
+  const http = async (method, path, key = keys.r1, body) => {
+    const headers = { "content-type": "application/json" };
+    if (key) { headers["x-key-id"] = key.keyId; headers["x-secret-key"] = key.secretKey; }
+    const res = await fetch(P.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: JSON.parse(await res.text()) };
+  };
+  const m = await http("GET", `/api/channels/${R}/messages?limit=10`);
+  check("messages", m.status === 200 && m.body.success && m.body.data.messages.map((x) => x.content).join(" ") === "hello world"
+    && m.body.data.messages[0].seq < m.body.data.messages[1].seq, m);
+  const h = await http("GET", `/api/channels/${R}/history?limit=1`);
+  check("history limit", h.status === 200 && h.body.data.messages.length === 1 && h.body.data.messages[0].content === "world", h);
+  check("no key 401", (await http("GET", `/api/channels/${R}/messages`, null)).status === 401);
+  const wrong = await http("GET", `/api/channels/${R}/messages`, { keyId: keys.r1.keyId, secretKey: "nope" });
+  check("wrong secret 401 INVALID_KEY", wrong.status === 401 && wrong.body.error.code === "INVALID_KEY", wrong);
+  const other = await http("GET", `/api/channels/${R2}/messages`);
+  check("other channel 403", other.status === 403 && other.body.error.code === "PERMISSION_DENIED", other);
+  check("unknown channel 404", (await http("GET", `/api/channels/none-${uniq()}/messages`)).status === 404);
+  check("bad limit 400", (await http("GET", `/api/channels/${R}/messages?limit=0`)).status === 400);
+  const put = await http("POST", `/api/channels/${R}/memory`, keys.r1, { key: "goal", value: { v: 1 } });
+  check("memory post", put.status === 200 && put.body.success, put);
+  const mem = await http("GET", `/api/channels/${R}/memory`);
+  check("memory get", mem.status === 200 && mem.body.data.memory.goal.v === 1, mem);
+  const viaSocket = await call(r1.s, "memory:get", { scope: "channel", targetId: R, key: "goal" });
+  check("same memory over the socket", JSON.stringify(viaSocket).includes('"v":1'), viaSocket);
+  check("bad body 400", (await http("POST", `/api/channels/${R}/memory`, keys.r1, { value: 1 })).status === 400);
+  const ctx = await http("GET", "/api/agents/context");
+  check("agent context", ctx.status === 200 && ctx.body.data.agentId === "r1" && ctx.body.data.channelId === R && ctx.body.data.agent.online === true, ctx);
+  r1.s.close();
+}
+
 // dropReassign: an assignee whose connection drops (transport close, not a disconnect) keeps its task for
 // agentwire.mesh.tasks.reassign-after-drop, then it goes to the next match
 async function dropReassign() {
@@ -827,7 +864,7 @@ async function loopsNoModel() {
   n.s.close();
 }
 
-const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart, tools, loops, loopsNoModel, mxpCluster, dropReassign, agentsCluster };
+const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart, tools, loops, loopsNoModel, mxpCluster, dropReassign, agentsCluster, rest };
 try {
   await scenarios[scenario]();
   clearTimeout(deadline);

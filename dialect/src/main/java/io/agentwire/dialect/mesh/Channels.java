@@ -246,17 +246,20 @@ final class Channels {
             throw Refusal.invalid("limit", "'limit' must be 1.." + HISTORY_MAX);
         }
         int limit = l == null ? 50 : l.asInt();
-        var node = d.context.node();
-        node.top(STREAM + ch).thenCompose(top -> node.durableHistory(STREAM + ch, Math.max(0, top.offset() - limit), limit))
-                .whenComplete((page, e) -> {
-                    if (e != null) {
-                        c.fail("channel", Refusal.of("INTERNAL_ERROR", "the history could not be read"));
-                        return;
-                    }
+        last(d.context.node(), ch, limit).whenComplete((out, e) -> {
+            if (e != null) c.fail("channel", Refusal.of("INTERNAL_ERROR", "the history could not be read"));
+            else c.reply("channel:history", out, "channel:history:result", out);
+        });
+    }
+
+    /** {@code {channelId, messages}}: the channel's last {@code limit} messages in order, each with its {@code seq}. */
+    static CompletableFuture<ObjectNode> last(io.agentwire.core.Node node, String ch, int limit) {
+        return node.top(STREAM + ch).thenCompose(top -> node.durableHistory(STREAM + ch, Math.max(0, top.offset() - limit), limit))
+                .thenApply(page -> {
                     ObjectNode out = Json.obj().put("channelId", ch);
                     var list = out.putArray("messages");
                     page.forEach(p -> list.add(((ObjectNode) p.data().deepCopy()).put("seq", p.offset())));
-                    c.reply("channel:history", out, "channel:history:result", out);
+                    return out;
                 });
     }
 

@@ -74,7 +74,7 @@ public final class MeshDialect implements Dialect {
     final Memory memory;
     final Tools tools;
     final Loops loops;
-    private final Credentials credentials;
+    final Credentials credentials;
     private final SocketIoServer io;
     private final Namespace ns;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
@@ -155,6 +155,7 @@ public final class MeshDialect implements Dialect {
         return List.of(new Listener(settings.address(), Math.max(frame, 125), frame, b -> {
             io.install(b, request -> new Authenticator.Accepted(Principal.ANONYMOUS));
             b.get("/health", request -> CompletableFuture.completedFuture(HttpReply.json(200, health())));
+            new MeshRest(this).install(b); // the real SDK's REST calls, with an agent key
         }));
     }
 
