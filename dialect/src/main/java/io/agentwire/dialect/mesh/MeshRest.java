@@ -115,13 +115,8 @@ final class MeshRest {
         if (p == null || !p[1].equals("memory")) return done(HttpReply.error(404, "NOT_FOUND", "no such route"));
         CompletableFuture<HttpReply> refused = refuse(who, p[0]);
         if (refused != null) return refused;
-        JsonNode b;
-        try {
-            b = Json.MAPPER.readTree(r.bodyText());
-        } catch (Exception e) {
-            b = null;
-        }
-        if (b == null || !b.isObject()) return invalid("body", "the body must be a JSON object");
+        JsonNode b = MeshApi.object(r);
+        if (b == null) return invalid("body", "the body must be a JSON object");
         String key = Json.text(b, "key");
         if (key == null || key.isBlank()) return invalid("key", "'key' is required");
         if (!b.has("value")) return invalid("value", "'value' is required");
