@@ -600,6 +600,16 @@ async function rest() {
   const viaSocket = await call(r1.s, "memory:get", { scope: "channel", targetId: R, key: "goal" });
   check("same memory over the socket", JSON.stringify(viaSocket).includes('"v":1'), viaSocket);
   check("bad body 400", (await http("POST", `/api/channels/${R}/memory`, keys.r1, { value: 1 })).status === 400);
+  // a message posted over REST reaches the channel's members over the socket, as r1's, in the channel's order
+  const r1b = await agent(keys.r1, { vocabulary: "spec" });
+  const posted = await http("POST", `/api/channels/${R}/messages`, keys.r1, { content: "via rest", metadata: { k: 1 } });
+  check("message post", posted.status === 201 && posted.body.data.messageId, posted);
+  await until(() => r1b.got.some((g) => g.event === "message" && g.payload.content === "via rest"), 5000, "posted message delivered");
+  const got = r1b.got.find((g) => g.event === "message" && g.payload.content === "via rest").payload;
+  check("posted as the key's agent with seq 3", got.from === "r1" && got.seq > m.body.data.messages[1].seq && got.metadata.k === 1, got);
+  const noContent = await http("POST", `/api/channels/${R}/messages`, keys.r1, { text: "x" });
+  check("post without content 400", noContent.status === 400 && noContent.body.error.details.field === "content", noContent);
+  r1b.s.close();
   const ctx = await http("GET", "/api/agents/context");
   check("agent context", ctx.status === 200 && ctx.body.data.agentId === "r1" && ctx.body.data.channelId === R && ctx.body.data.agent.online === true, ctx);
   r1.s.close();

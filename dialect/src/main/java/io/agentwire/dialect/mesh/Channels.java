@@ -280,6 +280,28 @@ final class Channels {
                 ? c.data.path("metadata").path("messageId").asText() : UUID.randomUUID().toString();
         // MXP: the content itself (document) or the ChannelMessage's content.data (real)
         Message msg = message(c, messageId, ch, from, content, broadcastType, false);
+        publish(msg);
+        c.ok(Json.obj().put("messageId", messageId).put("channelId", ch));
+    }
+
+    /**
+     * A message posted over REST by an agent key ({@link MeshRest}), delivered as its {@code message:send}; its
+     * {@code messageId}. MXP content is opened (a bad tag refused) as over the socket.
+     */
+    String post(String ch, String from, JsonNode content, JsonNode metadata, long now) throws Refusal {
+        if (content == null || !(content.isTextual() || content.isObject())) {
+            throw Refusal.invalid("content", "'content' must be a string or an object");
+        }
+        JsonNode mxpContent = mxpOf(content);
+        String messageId = UUID.randomUUID().toString();
+        publish(new Message(messageId, ch, from, content, mxpContent != null && content != mxpContent, opened(mxpContent, false),
+                metadata != null && metadata.isObject() ? (ObjectNode) metadata.deepCopy() : Json.obj(), null, null, now, 0));
+        return messageId;
+    }
+
+    /** Appends a channel message to its stream, then delivers it to the channel's members. */
+    private void publish(Message msg) {
+        String ch = msg.channelId();
         ObjectNode plain = msg.mxp();
         d.messages.incrementAndGet();
         boolean perRecipient = plain != null && d.mxp.enabled() && plain.path("encrypted").asBoolean(false);
@@ -294,7 +316,22 @@ final class Channels {
                     : d.deliveries.to(List.of("ch:" + ch), "message", numbered.spec(), "message:channel", numbered.real());
             return sent;
         }));
-        c.ok(Json.obj().put("messageId", messageId).put("channelId", ch));
+    }
+
+    /** The MXP part of a content: the content itself (document) or a real ChannelMessage's {@code content.data}. */
+    private static JsonNode mxpOf(JsonNode content) {
+        return Mxp.isMxp(content) ? content : Mxp.isMxp(content.get("data")) ? content.get("data") : null;
+    }
+
+    /** MXP content opened (and sealed again when {@code seal}); null for none; a bad tag or payload refused. */
+    private ObjectNode opened(JsonNode mxpContent, boolean seal) throws Refusal {
+        if (mxpContent == null) return null;
+        try {
+            ObjectNode plain = d.mxp.open((ObjectNode) mxpContent);
+            return seal ? d.mxp.seal(plain) : plain;
+        } catch (Mxp.MxpException e) {
+            throw new Refusal("VALIDATION_ERROR", e.getMessage(), Json.obj().put("field", "content.payload").put("mxp", true));
+        }
     }
 
     /**
@@ -303,16 +340,8 @@ final class Channels {
      */
     private Message message(Call c, String messageId, String ch, String from, JsonNode content, String type, boolean seal)
             throws Refusal {
-        JsonNode mxpContent = Mxp.isMxp(content) ? content : Mxp.isMxp(content.get("data")) ? content.get("data") : null;
-        ObjectNode plain = null;
-        if (mxpContent != null) {
-            try {
-                plain = d.mxp.open((ObjectNode) mxpContent);
-                if (seal) plain = d.mxp.seal(plain);
-            } catch (Mxp.MxpException e) {
-                throw new Refusal("VALIDATION_ERROR", e.getMessage(), Json.obj().put("field", "content.payload").put("mxp", true));
-            }
-        }
+        JsonNode mxpContent = mxpOf(content);
+        ObjectNode plain = opened(mxpContent, seal);
         ObjectNode metadata = c.data.path("metadata").isObject() ? (ObjectNode) c.data.get("metadata").deepCopy() : Json.obj();
         return new Message(messageId, ch, from, content, mxpContent != null && content != mxpContent, plain, metadata, type,
                 c.real ? c.data : null, c.now, 0);

@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * channel other than the key's → 403 {@code PERMISSION_DENIED}). Served: {@code GET /api/agents/context},
  * {@code GET /api/channels/{id}/messages?limit=} and {@code /history?limit=} (the channel's durable stream, each
  * message with its {@code seq}), {@code GET /api/channels/{id}/memory} and {@code POST /api/channels/{id}/memory}
- * {@code {key, value, persistent?}}. Replies are {@code {success: true, data}} or {@code {error: {code, message}}}.
+ * {@code {key, value, persistent?}}, {@code POST /api/channels/{id}/messages} {@code {content, metadata?}} (delivered as
+ * the key's agent's {@code message:send}). Replies are {@code {success: true, data}} or {@code {error: {code, message}}}.
  */
 final class MeshRest {
     private static final int LIMIT_MAX = 500;
@@ -112,11 +113,20 @@ final class MeshRest {
 
     private CompletableFuture<HttpReply> channelPost(HttpRequestData r, Credentials.Identity who) {
         String[] p = split(r);
-        if (p == null || !p[1].equals("memory")) return done(HttpReply.error(404, "NOT_FOUND", "no such route"));
+        if (p == null || !(p[1].equals("memory") || p[1].equals("messages"))) return done(HttpReply.error(404, "NOT_FOUND", "no such route"));
         CompletableFuture<HttpReply> refused = refuse(who, p[0]);
         if (refused != null) return refused;
         JsonNode b = MeshApi.object(r);
         if (b == null) return invalid("body", "the body must be a JSON object");
+        if (p[1].equals("messages")) {
+            try {
+                String id = d.channels.post(p[0], who.agentId(), b.get("content"), b.get("metadata"), d.now());
+                return done(HttpReply.json(201, Json.obj().put("success", true).set("data",
+                        Json.obj().put("messageId", id).put("channelId", p[0]))));
+            } catch (Refusal e) {
+                return invalid(e.details == null ? "content" : e.details.path("field").asText("content"), e.getMessage());
+            }
+        }
         String key = Json.text(b, "key");
         if (key == null || key.isBlank()) return invalid("key", "'key' is required");
         if (!b.has("value")) return invalid("value", "'value' is required");
