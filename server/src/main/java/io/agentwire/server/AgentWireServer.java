@@ -13,6 +13,7 @@ import io.agentwire.core.ToolCatalog;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.RunMeters;
 import io.agentwire.agent.remote.RemoteAgents;
+import io.agentwire.core.Authenticator;
 import io.agentwire.core.FatalErrors;
 import io.agentwire.core.Meters;
 import io.agentwire.core.Node;
@@ -20,10 +21,14 @@ import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Sessions;
 import io.agentwire.core.TextModel;
 import io.agentwire.dialect.spi.BannerLine;
+import io.agentwire.dialect.spi.ConsoleView;
 import io.agentwire.dialect.spi.Dialect;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.DialectStartException;
 import io.agentwire.dialect.spi.Listener;
+import io.agentwire.server.console.ConsoleSettings;
+import io.agentwire.server.console.ConsoleSources;
+import io.agentwire.server.console.WebConsole;
 import io.agentwire.store.UnfinishedRun;
 import io.agentwire.transport.HealthRoutes;
 import io.agentwire.transport.NettyServer;
@@ -36,6 +41,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * the sessions; start the agents; create every enabled dialect found on the class path ({@link DialectSettings})
  * from one {@link DialectContext}; bind their listeners grouped by host and port ({@link Listeners}) beside the
  * main HTTP port's own routes ({@code /healthz}, {@code /readyz}, {@code /metrics}, the remote agents' endpoint, the
- * dialects' HTTP APIs); log the banner.
+ * web console, the dialects' HTTP APIs); log the banner.
  *
  * <pre>{@code
  * try (AgentWireServer server = new AgentWireServer(config)) {
@@ -110,7 +117,7 @@ public final class AgentWireServer implements AutoCloseable {
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
             RemoteAgents remoteAgents = opened.push("remote agents",
                     new RemoteAgents(config.remoteAgents(), AgentWireConfig.Agents.KNOWN));
-            AgentRuntime agents = new AgentRuntime(backend.agentSink(node), inProcessAgents(),
+            AgentRuntime agents = new AgentRuntime(backend.agentSink(node), inProcessAgents(backend),
                     config.agents().defaultAgent(), config.agents().runtime());
             backend.attachAgents(agents);
             agents.meters(new RunMeters(metrics));
@@ -144,6 +151,9 @@ public final class AgentWireServer implements AutoCloseable {
             if (config.remoteAgents().enabled()) {
                 listeners.main().add("agentwire.agents.remote", remoteAgentsEndpoint(remoteAgents, apiKeys, metrics));
             }
+            Optional<WebConsole> console =
+                    webConsole(creds, jwt, apiKeys, node, agents, remoteAgents, checks, metrics, backend);
+            console.ifPresent(c -> listeners.main().add("agentwire.console", c.routes()));
             dialects.forEach((name, d) -> {
                 Routes.Builder api = Routes.builder();
                 d.api(api);
@@ -165,6 +175,10 @@ public final class AgentWireServer implements AutoCloseable {
                         + "reports would leave the server running half-dead; see docs/limits.md");
             }
             if (config.dev()) log.warn(banner.devText(creds));
+            if (console.isPresent()) {
+                log.info("web console: http://{}:{}{} (log in with the API key or an admin JWT)", config.http().host(),
+                        http.port(), config.console().path());
+            }
             if (config.remoteAgents().enabled()) {
                 log.info("remote agents: ws://{}:{}{} (API key required, grace {} ms)", config.http().host(),
                         http.port(), config.remoteAgents().path(), config.remoteAgents().grace().toMillis());
@@ -214,6 +228,35 @@ public final class AgentWireServer implements AutoCloseable {
             opened.push(g.main ? "http server" : String.join(" and ", g.owners) + " server", server);
             if (g.main) http = server;
         }
+    }
+
+    /**
+     * The web console (docs/console.md), when enabled and an admin credential exists (the API key, generated in dev
+     * mode); operators log in with the key or a JWT whose roles hold the admin role.
+     */
+    private Optional<WebConsole> webConsole(DevCredentials creds, JwtAuthenticator jwt, ApiKeyCheck apiKeys,
+            Node node, AgentRuntime agents, RemoteAgents remoteAgents, Map<String, BooleanSupplier> checks,
+            Metrics metrics, Backend backend) {
+        ConsoleSettings settings = config.console();
+        if (!settings.enabled() || creds.apiKey().isEmpty()) {
+            if (settings.enabled()) log.info("web console off: it needs an admin credential (agentwire.auth.api-key) or --dev");
+            return Optional.empty();
+        }
+        Map<String, ConsoleView> views = new LinkedHashMap<>();
+        dialects.forEach((name, d) -> views.put(name, d.console()));
+        String cluster = backend.clusterDescription() != null ? backend.clusterDescription()
+                : backend instanceof Backend.Embedded e ? "one node, embedded SQLite store " + e.store().databaseFile()
+                : "one node";
+        ConsoleSources sources = new ConsoleSources(views, node, agents, agents::agentNames,
+                config.remoteAgents().enabled() ? remoteAgents::registered : TreeMap::new, checks,
+                metrics::total, cluster);
+        String role = settings.adminRole();
+        return Optional.of(opened.push("web console", new WebConsole(settings, sources, credential -> {
+            if (apiKeys.matches(credential)) return Optional.of("api-key");
+            return jwt.check(credential) instanceof Authenticator.Accepted a
+                    && a.principal().roles().contains(role) ? Optional.of(a.principal().id())
+                    : Optional.empty();
+        }, Clock.systemUTC())));
     }
 
     private static Routes.Builder remoteAgentsEndpoint(RemoteAgents remoteAgents, ApiKeyCheck apiKeys, Metrics metrics) {
@@ -283,7 +326,7 @@ public final class AgentWireServer implements AutoCloseable {
      * configured MCP servers, started here (and stopped after the agents). An MCP server that can not start stops
      * the start-up with a {@link StartupException} naming it.
      */
-    private List<Agent> inProcessAgents() {
+    private List<Agent> inProcessAgents(Backend backend) {
         List<Agent> list = new ArrayList<>(List.of(new DemoAgent(config.agents().demo())));
         PipelineSettings settings = config.pipeline();
         if (settings.model().isEmpty()) {
@@ -302,17 +345,24 @@ public final class AgentWireServer implements AutoCloseable {
         list.add(new PipelineAgent(new ModelCalls(model), tools, settings.pipeline()));
         log.info("pipeline agent ready: model {} at {}, {} MCP tools from {} servers", settings.model().get().model(),
                 settings.model().get().baseUrl(), tools.names().size(), settings.mcpServers().size());
-        toolsmith = opened.push("toolsmith agent", new ToolsmithAgent(new ModelCalls(model), settings.toolsmith()));
+        ModelCalls calls = new ModelCalls(model);
+        toolsmith = opened.push("toolsmith agent", backend.toolStore() // cluster mode: the registry shared in Redis
+                .map(store -> new ToolsmithAgent(calls, settings.toolsmith(), store))
+                .orElseGet(() -> new ToolsmithAgent(calls, settings.toolsmith())));
         list.add(toolsmith);
         return list;
     }
 
-    /** What the dialects find in their context: core's {@link Meters} (their wire counters), the model and the toolsmith's registry if any. */
+    /** What the dialects find in their context: core's {@link Meters} (their wire counters), the model, the toolsmith's registry and the MCP servers' tools if any. */
     private Map<Class<?>, Object> services(Metrics metrics) {
         Map<Class<?>, Object> services = new LinkedHashMap<>();
         services.put(Meters.class, metrics);
         if (model != null) services.put(TextModel.class, new ChatTextModel(model)); // the configured model
         if (toolsmith != null) services.put(ToolCatalog.class, toolsmith.catalog()); // the toolsmith's registry
+        if (tools != null && !tools.isEmpty()) services.put(io.agentwire.core.McpTools.class, tools.port()); // MCP servers' tools
+        if (!config.pipeline().models().isEmpty()) { // agentwire.models: named models, e.g. a control loop's per phase
+            services.put(io.agentwire.core.TextModels.class, new io.agentwire.agent.model.ChatTextModels(config.pipeline().models()));
+        }
         return services;
     }
 

@@ -8,11 +8,13 @@ import io.agentwire.core.Blocking;
 import io.agentwire.core.Principal;
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
+import io.agentwire.dialect.spi.ConsoleView;
 import io.agentwire.dialect.spi.Dialect;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.DialectMetrics;
 import io.agentwire.dialect.spi.DialectStartException;
 import io.agentwire.dialect.spi.Listener;
+import io.agentwire.dialect.spi.SocketIoConsole;
 import io.agentwire.transport.HttpReply;
 import io.agentwire.transport.Routes;
 import io.agentwire.transport.socketio.Ack;
@@ -22,6 +24,7 @@ import io.agentwire.transport.socketio.Namespace;
 import io.agentwire.transport.socketio.Socket;
 import io.agentwire.transport.socketio.SocketIoConfig;
 import io.agentwire.transport.socketio.SocketIoRecovery;
+import io.agentwire.dialect.spi.SocketIoSettings;
 import io.agentwire.transport.socketio.SocketIoServer;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +77,7 @@ public final class MeshDialect implements Dialect {
     final Memory memory;
     final Tools tools;
     final Loops loops;
+    final MeshMeters meters;
     final Credentials credentials;
     private final SocketIoServer io;
     private final Namespace ns;
@@ -96,9 +100,11 @@ public final class MeshDialect implements Dialect {
         SocketIoRecovery r = sio.recovery();
         // a recovering client shows its credentials again: both layers run on every reconnection
         sio = sio.withRecovery(new SocketIoRecovery(r.enabled(), r.maxDisconnectionDuration(), false));
-        this.io = context.recoveryRecords().isPresent()
+        this.meters = new MeshMeters(context);
+        this.io = (context.recoveryRecords().isPresent()
                 ? SocketIoServer.create(context.node(), sio, context.recoveryRecords().get())
-                : SocketIoServer.create(context.node(), sio);
+                : SocketIoServer.create(context.node(), sio)).meters(meters.wire());
+        SocketIoSettings.adminUi(io, context);
         this.ns = io.sockets();
         this.deliveries = new Deliveries(ns);
         this.tasks = new Tasks(this);
@@ -148,6 +154,20 @@ public final class MeshDialect implements Dialect {
     }
 
     // ---- Dialect ----
+
+    /** The web console's view: the namespace's sockets, the channels (rooms) with members, and the mesh agents. */
+    @Override
+    public ConsoleView console() {
+        return new SocketIoConsole(ns) {
+            @Override
+            public Page<AgentRow> agents(Query query) {
+                return Page.of(agents.all().stream().sorted(java.util.Comparator.comparing(a -> a.agentId))
+                        .map(a -> new AgentRow(a.agentId, "mesh", a.online() ? "online" : a.status,
+                                (a.role == null ? "" : a.role + " ") + "channels " + String.join(",", a.channels))),
+                        r -> query.matches(r.name(), r.status(), r.detail()), query);
+            }
+        };
+    }
 
     @Override
     public List<Listener> listeners() {
@@ -311,6 +331,7 @@ public final class MeshDialect implements Dialect {
     private void unauthenticated(Socket socket, Credentials.Failure f) {
         socket.emit("auth:error", Json.obj().put("error", f.message()).put("timestamp", now()));
         socket.emit("error", Json.obj().put("code", f.code()).put("message", f.message()));
+        meters.refused(f.code());
         java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         socket.onDisconnect(reason -> {
@@ -362,6 +383,7 @@ public final class MeshDialect implements Dialect {
                 .set("capabilities", Json.arr(a.capabilities)), now));
         m.socket.emit("agent:connected", Call.envelope("agent:connected", agentId, ch,
                 Json.obj().put("socketId", m.socket.id()).put("timestamp", now), now));
+        loops.ownerReturned(m);
     }
 
     private void disconnected(Member m, String reason) {
@@ -402,6 +424,7 @@ public final class MeshDialect implements Dialect {
         ObjectNode data = envelope ? (ObjectNode) arg.get("data") : arg.isObject() ? (ObjectNode) arg : Json.obj();
         Call call = new Call(m, event, real, data, envelope ? arg : null, ack, now());
         if (route.vocab() != Vocab.EITHER || envelope) m.speak(real);
+        meters.request(route.family());
         try {
             if (!arg.isObject() && route.category() != RateLimits.Category.NONE) {
                 throw Refusal.invalid("payload", event + ": the payload must be a JSON object");
@@ -415,9 +438,11 @@ public final class MeshDialect implements Dialect {
             }
             route.handler().handle(call);
         } catch (Refusal r) {
+            meters.refused(r.code);
             call.fail(route.family(), r);
         } catch (RuntimeException e) {
             log.warn("mesh: {} from {} failed", event, m.socket.id(), e);
+            meters.refused("INTERNAL_ERROR");
             call.fail(route.family(), Refusal.of("INTERNAL_ERROR", "Server error"));
         }
     }
@@ -477,6 +502,7 @@ public final class MeshDialect implements Dialect {
         ObjectNode real = Json.obj().put("socketId", m.socket.id()).put("timestamp", c.now).put("status", "registered");
         real.set("capabilities", Json.arr(a.capabilities));
         c.reply("agent:registered", spec, "agent:registered", real);
+        loops.ownerReturned(m);
     }
 
     private static void apply(Agents.Agent a, JsonNode d) {

@@ -2,6 +2,7 @@ package io.agentwire.dialect.tracking;
 
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
+import io.agentwire.dialect.spi.ConsoleView;
 import io.agentwire.dialect.spi.Dialect;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.DialectMetrics;
@@ -59,7 +60,7 @@ public final class TrackingProvider implements DialectProvider<TrackingProvider.
     @Override
     public Dialect create(DialectContext ctx, TrackingSettings settings) {
         TrackingConfig config = RecordBinder.from(settings.dialect()).derive("agentName", ctx.defaultAgent()).build();
-        TrackingDialect tracking = new TrackingDialect(ctx.node(), config, ctx.clock());
+        TrackingDialect tracking = new TrackingDialect(ctx.node(), config, ctx.clock(), ctx.wireMeters(name()));
         return new Served(tracking, new TrackingApi(tracking, ctx.apiKeys()), settings, ctx);
     }
 
@@ -78,6 +79,11 @@ public final class TrackingProvider implements DialectProvider<TrackingProvider.
         @Override
         public void api(Routes.Builder routes) {
             api.install(routes);
+        }
+
+        @Override
+        public ConsoleView console() {
+            return tracking.console();
         }
 
         @Override

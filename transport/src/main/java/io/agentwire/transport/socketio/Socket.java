@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.core.Ids;
 import io.agentwire.core.Publication;
 import io.agentwire.core.StreamPosition;
+import io.agentwire.core.WireMeters;
 import io.agentwire.protocol.engineio.EngineIo4Packet;
 import io.agentwire.protocol.socketio.SocketIo5Codec;
 import io.agentwire.protocol.socketio.SocketIo5Packet;
@@ -56,6 +57,7 @@ public final class Socket {
     private RecoveryHandshake recovering;
     private ObjectNode admitted;
     private java.util.concurrent.ScheduledFuture<?> liveRefresh;
+    private long connectedAt;
 
     Socket(SocketIoClient client, Namespace namespace, ConnectRequest handshake) {
         this.client = client;
@@ -105,7 +107,12 @@ public final class Socket {
     public void join(String... names) {
         RoomIndex.Member m = member;
         if (m != null && state != State.DISCONNECTED) {
+            SocketObserver o = namespace.server().observer();
+            Set<String> before = o == null ? null : rooms();
             namespace.index().join(m, List.of(names));
+            if (o != null) {
+                for (String room : names) if (!before.contains(room)) o.joined(this, room);
+            }
             if (namespace.recovery().isShared()) client.execute(this::writeLive);
         }
     }
@@ -114,7 +121,10 @@ public final class Socket {
     public void leave(String room) {
         RoomIndex.Member m = member;
         if (m != null) {
+            SocketObserver o = namespace.server().observer();
+            boolean was = o != null && rooms().contains(room);
             namespace.index().leave(m, room);
+            if (was) o.left(this, room);
             if (namespace.recovery().isShared()) client.execute(this::writeLive);
         }
     }
@@ -135,7 +145,12 @@ public final class Socket {
         ArrayNode a = Args.array(event, args);
         String sid = id;
         if (!recoveryEnabled()) {
-            client.execute(() -> { if (state == State.CONNECTED) send(packets(event(SocketIo5Packet.NO_ACK, a))); });
+            client.execute(() -> {
+                if (state == State.CONNECTED) {
+                    sendCounted(packets(event(SocketIo5Packet.NO_ACK, a)));
+                    sent(a);
+                }
+            });
         } else if (sid != null && (state != State.DISCONNECTED || resumable)) {
             namespace.publish(Set.of(sid), Set.of(), false, a).exceptionally(e -> {
                 log.warn("sio {}: emit of '{}' was not published", sid, event, e);
@@ -149,7 +164,10 @@ public final class Socket {
         checkEvent(event);
         ArrayNode a = Args.array(event, args);
         client.execute(() -> {
-            if (state == State.CONNECTED && client.session().writable()) send(packets(event(SocketIo5Packet.NO_ACK, a)));
+            if (state == State.CONNECTED && client.session().writable()) {
+                sendCounted(packets(event(SocketIo5Packet.NO_ACK, a)));
+                sent(a);
+            }
         });
     }
 
@@ -167,9 +185,37 @@ public final class Socket {
                 return;
             }
             long ackId = acks.add(result, timeout, client.session().executor());
-            send(packets(event(ackId, a)));
+            sendCounted(packets(event(ackId, a)));
+            sent(a);
         });
         return result;
+    }
+
+    /**
+     * Sends packets encoded for this socket's namespace ({@link #encode}) to this client now, neither stored nor shown
+     * to an instrument (the Admin UI's own traffic: one encoding for all its connections). Any thread.
+     */
+    void direct(List<EngineIo4Packet> packets) {
+        client.execute(() -> { if (state == State.CONNECTED) send(packets); });
+    }
+
+    /** An event without acknowledgement in namespace {@code ns}, as packets. */
+    static List<EngineIo4Packet> encode(String ns, ArrayNode eventAndArgs) {
+        return packets(new SocketIo5Packet(SocketIo5Packet.Type.EVENT, ns, SocketIo5Packet.NO_ACK, eventAndArgs));
+    }
+
+    SocketIoClient client() {
+        return client;
+    }
+
+    /** When this socket joined its namespace (epoch milliseconds). */
+    long connectedAt() {
+        return connectedAt;
+    }
+
+    private void sent(ArrayNode eventAndArgs) {
+        SocketObserver o = namespace.server().observer();
+        if (o != null) o.sent(this, eventAndArgs);
     }
 
     /** Leaves the namespace (the connection stays for other namespaces). Any thread. */
@@ -193,6 +239,7 @@ public final class Socket {
     void accepted(ObjectNode extraData, String principal, RecoveryStore.Saved saved, String clientOffset) {
         owner = principal;
         RecoveryHandshake.Restore restore = RecoveryHandshake.restorable(namespace, principal, saved, clientOffset);
+        if (restore == null && handshake.recovering()) meters().notRecovered();
         if (restore != null) {
             id = restore.saved().sid();
             pid = restore.saved().pid();
@@ -259,6 +306,7 @@ public final class Socket {
 
     /** The saved state could not be replayed: a fresh socket, nothing of the old one kept. */
     void restartFresh(RoomIndex.Member saved) {
+        meters().notRecovered();
         namespace.index().remove(saved);
         member = null;
         fresh();
@@ -267,6 +315,7 @@ public final class Socket {
 
     /** Recovered: CONNECT, then the missed and the held publications, in order, then the handlers. */
     void restored(StreamPosition since, List<Publication> missed, List<Publication> held) {
+        meters().resumed();
         connected(true, since);
         missed.forEach(p -> deliverNow(p, true));
         held.forEach(p -> deliverNow(p, true));
@@ -282,7 +331,10 @@ public final class Socket {
         namespace.added(this);
         ObjectNode reply = NODES.objectNode().put("sid", id);
         if (pid != null) reply.put("pid", pid);
+        connectedAt = System.currentTimeMillis();
         client.connected(packets(SocketIo5Packet.of(SocketIo5Packet.Type.CONNECT, namespace.name(), reply)));
+        SocketObserver o = namespace.server().observer();
+        if (o != null) o.connected(this);
     }
 
     /**
@@ -313,7 +365,10 @@ public final class Socket {
     // ---- incoming packets (event loop) ----
 
     void onEvent(SocketIo5Packet p) {
+        meters().messageIn();
         ArrayNode all = (ArrayNode) p.data();
+        SocketObserver o = namespace.server().observer();
+        if (o != null) o.received(this, all);
         String event = all.get(0).asText();
         ArrayNode args = NODES.arrayNode(all.size());
         for (int i = 1; i < all.size(); i++) args.add(all.get(i));
@@ -328,13 +383,16 @@ public final class Socket {
     }
 
     void onAck(SocketIo5Packet p) {
+        meters().ackIn();
         acks.complete(p.ackId(), p.data() == null ? NODES.arrayNode() : (ArrayNode) p.data());
     }
 
     /** Answers the client's event {@code ackId}. Any thread. */
     void sendAck(long ackId, ArrayNode args) {
         client.execute(() -> {
-            if (state == State.CONNECTED) send(packets(new SocketIo5Packet(SocketIo5Packet.Type.ACK, namespace.name(), ackId, args)));
+            if (state != State.CONNECTED) return;
+            meters().ackOut();
+            send(packets(new SocketIo5Packet(SocketIo5Packet.Type.ACK, namespace.name(), ackId, args)));
         });
     }
 
@@ -372,6 +430,8 @@ public final class Socket {
         } else if (pid != null && namespace.recovery().isShared()) {
             namespace.recovery().take(pid, 0); // its live state: not to be recovered after this disconnection
         }
+        SocketObserver o = namespace.server().observer();
+        if (o != null) o.disconnected(this, reason, rooms);
         for (Consumer<String> h : disconnectHandlers) {
             try {
                 h.accept(reason);
@@ -390,6 +450,7 @@ public final class Socket {
             deliverNow(p, false);
         } else if (state == State.CONNECTING && recovering != null && !recovering.hold(p)) {
             log.warn("sio {}: too many events held while recovering; closing", id);
+            meters().slowConsumerCutOff();
             client.session().close();
         }
     }
@@ -400,12 +461,25 @@ public final class Socket {
         position = p.position();
         if (p.encoded(namespace.target).isVolatile() && (wasHeld || !client.session().writable())) return;
         client.send(p.encoded(namespace.wire));
+        if (wasHeld) meters().replayed(); else meters().delivered(p);
+        SocketObserver o = namespace.server().observer();
+        if (o != null && p.data().get("d") instanceof ArrayNode d) o.sent(this, d);
     }
 
     /** Event loop: a packet of this socket's own, after the publications dispatched before it. */
     private void send(List<EngineIo4Packet> packets) {
         inbox.drain();
         client.send(packets);
+    }
+
+    /** Event loop: an event packet of this socket's own, counted as a message out. */
+    private void sendCounted(List<EngineIo4Packet> packets) {
+        meters().messageOut();
+        send(packets);
+    }
+
+    private WireMeters meters() {
+        return namespace.server().meters();
     }
 
     private SocketIo5Packet event(long ackId, ArrayNode a) {

@@ -4,6 +4,7 @@ import io.agentwire.core.Authenticator;
 import io.agentwire.core.Node;
 import io.agentwire.core.RecoveryRecords;
 import io.agentwire.core.Publication;
+import io.agentwire.core.WireMeters;
 import io.agentwire.transport.Routes;
 import io.agentwire.transport.engineio.EngineIoServer;
 import io.agentwire.transport.engineio.EngineIoSession;
@@ -37,6 +38,9 @@ public final class SocketIoServer implements AutoCloseable {
     private final ConcurrentHashMap<ScheduledExecutorService, LoopInbox> inboxes = new ConcurrentHashMap<>();
     private final RecoveryRecords recoveryRecords;
     private volatile EngineIoServer engine;
+    private volatile WireMeters meters = WireMeters.NONE;
+    /** The instrument told about connections and sockets ({@link AdminUi}); null: none, one null check per hook. */
+    private volatile SocketObserver observer;
 
     private SocketIoServer(Node node, SocketIoConfig config, RecoveryRecords recoveryRecords) {
         this.node = Objects.requireNonNull(node, "node");
@@ -65,6 +69,20 @@ public final class SocketIoServer implements AutoCloseable {
 
     public SocketIoConfig config() {
         return config;
+    }
+
+    /**
+     * Counts this server's wire on {@code m} (set before {@link #install}): events and acknowledgements in and out,
+     * deliveries of the namespaces' publications with their latency (replays without), recoveries and
+     * not-recovered answers, slow-consumer cut-offs. The dialect counts its own errors and rate limits.
+     */
+    public SocketIoServer meters(WireMeters m) {
+        meters = Objects.requireNonNull(m, "meters");
+        return this;
+    }
+
+    WireMeters meters() {
+        return meters;
     }
 
     /** The namespace {@code name} ({@code /chat}), created on first use. */
@@ -111,6 +129,12 @@ public final class SocketIoServer implements AutoCloseable {
         return e == null ? 0 : e.pendingCount();
     }
 
+    /** Open Engine.IO sessions that long-poll (not upgraded to a WebSocket). */
+    public int pollingCount() {
+        EngineIoServer e = engine;
+        return e == null ? 0 : e.pollingCount();
+    }
+
     /** Open Engine.IO sessions. */
     public int connectionCount() {
         EngineIoServer e = engine;
@@ -137,11 +161,26 @@ public final class SocketIoServer implements AutoCloseable {
         return inboxes.computeIfAbsent(loop, LoopInbox::new);
     }
 
+    java.util.Collection<Namespace> namespaces() {
+        return namespaces.values();
+    }
+
+    SocketObserver observer() {
+        return observer;
+    }
+
+    synchronized void observe(SocketObserver o) {
+        if (observer != null) throw new IllegalStateException("already instrumented");
+        observer = o;
+    }
+
     Namespace namespaceIfPresent(String name) {
         return namespaces.get(name);
     }
 
     private void opened(EngineIoSession session) {
         session.listener(new SocketIoClient(this, session));
+        SocketObserver o = observer;
+        if (o != null) o.opened();
     }
 }
