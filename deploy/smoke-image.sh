@@ -8,12 +8,18 @@ set -eu
 tar_file=${1:-server/target/agentwire-image.tar}
 port=${AGENTWIRE_SMOKE_PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 work=$(mktemp -d)
-trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 tar -xf "$tar_file" -C "$work"
 mkdir "$work/rootfs" "$work/data"
 for layer in $(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))[0]["Layers"]))' "$work/manifest.json"); do
   tar -xzf "$work/$layer" -C "$work/rootfs" 2>/dev/null
 done
+# The layers hold the jar and the launcher.
+for f in opt/agentwire/lib/agentwire.jar opt/agentwire/bin/agentwire; do
+  [ -s "$work/rootfs/$f" ] || { echo "smoke: /$f is not in the image's layers" >&2; exit 1; }
+done
+[ -x "$work/rootfs/opt/agentwire/bin/agentwire" ] || { echo "smoke: the launcher is not executable" >&2; exit 1; }
+echo "smoke: the layers hold /opt/agentwire/lib/agentwire.jar and /opt/agentwire/bin/agentwire"
 # The image's entrypoint, user and environment, from its config.
 python3 - "$work" > "$work/run.sh" <<'PY'
 import json, shlex, sys

@@ -603,6 +603,35 @@ async function tools() {
 const PHASES = ["observation:processed", "reasoning:complete", "action:planned", "progress:update", "reflection:complete"];
 const loopEvents = (got, id) => got.filter((g) => g.event.startsWith("control_loop:") && g.payload && g.payload.controlLoopId === id)
   .map((g) => g.event.slice("control_loop:".length));
+const observe = (s, id, data) => call(s, "control_loop:observation", { controlLoopId: id, observation: { type: "note", data, source: "test" } });
+// The cycle rate limit (P.cycleLimit per minute): P.cycleLimit cycles run, the next one waits
+async function cycleLimitHolds(key) {
+  const d = await agent(key, { vocabulary: "spec" });
+  const D = (await call(d.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  for (let i = 1; i <= P.cycleLimit; i++) {
+    await observe(d.s, D, "d " + i);
+    await until(() => loopEvents(d.got, D).filter((e) => e === "reflection:complete").length === i, 20000, "cycle " + i);
+  }
+  await observe(d.s, D, "one too many");
+  await sleep(1500);
+  check("cycle limit holds", loopEvents(d.got, D).filter((e) => e === "observation:processed").length === P.cycleLimit, loopEvents(d.got, D));
+  return { d, D };
+}
+// A model that fails every cycle: 3 error events (consecutiveErrors 1..3, phase reasoning), then stopped by errors
+async function stopsAfterThreeErrors(key) {
+  const b = await agent(key, { vocabulary: "spec" });
+  const B = (await call(b.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  for (let i = 0; i < 3; i++) {
+    await observe(b.s, B, "FAIL " + i);
+    await until(() => loopEvents(b.got, B).filter((e) => e === "error").length > i, 20000, "error " + i);
+  }
+  await until(() => loopEvents(b.got, B).includes("stopped"), 10000, "error stop");
+  const errs = b.got.filter((g) => g.event === "control_loop:error" && g.payload.controlLoopId === B).map((g) => g.payload);
+  check("3 errors then stopped", errs.length === 3 && errs[2].consecutiveErrors === 3 && errs[0].phase === "reasoning",
+    errs);
+  check("stopped by errors", b.got.find((g) => g.event === "control_loop:stopped").payload.reason === "errors");
+  return b;
+}
 async function loops() {
   const C = "C-" + uniq();
   const keys = await setup([C], { prov: C, a: C, b: C, c: C, d: C, e: C, f: C });
@@ -615,11 +644,11 @@ async function loops() {
   await call(prov.s, "mcp:tool:register", { name: "echo", description: "echoes text", category: "text",
     inputSchema: { type: "object", required: ["text"], properties: { text: { type: "string" } } } });
   await call(prov.s, "mcp:tool:register", { name: "slow", description: "never answers", inputSchema: { type: "object" } });
-  const obs = (s, id, data) => call(s, "control_loop:observation", { controlLoopId: id, observation: { type: "note", data, source: "test" } });
+  const obs = observe;
 
   // a: two full cycles with a tool action each, events in order, maxCycles stops it
   const a = await agent(keys.a, { vocabulary: "spec" });
-  const init = await call(a.s, "control_loop:init", { agentId: "a", config: { cycleInterval: 100, maxCycles: 2, reasoningModel: "fake-model" } });
+  const init = await call(a.s, "control_loop:init", { agentId: "a", config: { cycleInterval: 100, maxCycles: 2 } });
   check("init", init.success && typeof init.loopId === "string" && init.config.maxCycles === 2 && init.status === "running", init);
   const A = init.loopId;
   check("observation queued", (await obs(a.s, A, "hello 1")).success);
@@ -641,17 +670,7 @@ async function loops() {
   check("stopped loop refuses observations", !late.success && late.code === "VALIDATION_ERROR", late);
 
   // b: a failing model stops the loop after 3 consecutive errors, with error events
-  const b = await agent(keys.b, { vocabulary: "spec" });
-  const B = (await call(b.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
-  for (let i = 0; i < 3; i++) {
-    await obs(b.s, B, "FAIL " + i);
-    await until(() => loopEvents(b.got, B).filter((e) => e === "error").length > i, 20000, "error " + i);
-  }
-  await until(() => loopEvents(b.got, B).includes("stopped"), 10000, "error stop");
-  const errs = b.got.filter((g) => g.event === "control_loop:error" && g.payload.controlLoopId === B).map((g) => g.payload);
-  check("3 errors then stopped", errs.length === 3 && errs[2].consecutiveErrors === 3 && errs[0].phase === "reasoning",
-    errs);
-  check("stopped by errors", b.got.find((g) => g.event === "control_loop:stopped").payload.reason === "errors");
+  const b = await stopsAfterThreeErrors(keys.b);
 
   // c: cancel while a tool call is in flight
   const c = await agent(keys.c, { vocabulary: "spec" });
@@ -682,15 +701,7 @@ async function loops() {
   check("cancelled mid-model: no reasoning", !loopEvents(f.got, F).includes("reasoning:complete") && !loopEvents(f.got, F).includes("error"), loopEvents(f.got, F));
 
   // d: the cycle rate limit holds (P.cycleLimit per minute): the next cycle waits
-  const d = await agent(keys.d, { vocabulary: "spec" });
-  const D = (await call(d.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
-  for (let i = 1; i <= P.cycleLimit; i++) {
-    await obs(d.s, D, "d " + i);
-    await until(() => loopEvents(d.got, D).filter((e) => e === "reflection:complete").length === i, 15000, "cycle " + i);
-  }
-  await obs(d.s, D, "one too many");
-  await sleep(1500);
-  check("cycle limit holds", loopEvents(d.got, D).filter((e) => e === "observation:processed").length === P.cycleLimit, loopEvents(d.got, D));
+  const { d, D } = await cycleLimitHolds(keys.d);
   const other = await obs(a.s, D, "not mine");
   check("another agent's loop", other.code === "PERMISSION_DENIED", other);
   await call(d.s, "control_loop:stop", { controlLoopId: D });
@@ -719,7 +730,171 @@ async function loopsNoModel() {
   n.s.close();
 }
 
-const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart, tools, loops, loopsNoModel };
+// The configured MCP server's tools (the real @modelcontextprotocol/server-everything over stdio) beside agents' tools
+async function mcpTools() {
+  const M = "M-" + uniq();
+  const keys = await setup([M], { caller: M, prov: M });
+  const rk = await api("/api/mesh/keys", { channelId: M, agentId: "restricted", allowedTools: ["echo"] });
+  const caller = await agent(keys.caller, { vocabulary: "spec" });
+  const prov = await agent(keys.prov, { vocabulary: "spec" });
+  const restricted = await agent(rk.body, { vocabulary: "spec" });
+  prov.s.on("mcp:tool:invoke", (req, ack) => ack({ success: true, output: "noted" }));
+  await call(prov.s, "mcp:tool:register", { name: "note", description: "notes", inputSchema: { type: "object" }, category: "util" });
+  const taken = await call(prov.s, "mcp:tool:register", { name: "echo", inputSchema: { type: "object" } });
+  check("an MCP tool's name can not be taken", taken.code === "PERMISSION_DENIED" && /everything/.test(taken.error), taken);
+  // list: every MCP tool with its real schema, and the agent's; filters by provider (the server's name) and category
+  const all = await call(caller.s, "mcp:tool:list", {});
+  const names = all.tools.map((t) => t.name);
+  check("MCP and agent tools listed", ["echo", "get-sum", "trigger-long-running-operation", "note"].every((n) => names.includes(n)), names);
+  const echo = all.tools.find((t) => t.name === "echo");
+  check("MCP tool shape", echo.provider === "everything" && echo.providerType === "mcp" && echo.category === "mcp"
+    && echo.inputSchema.properties.message.type === "string" && echo.description === "Echoes back the input string", echo);
+  const byServer = await call(caller.s, "mcp:tool:list", { provider: "everything" });
+  check("provider filter: the MCP server", byServer.tools.length === all.tools.length - 1 && byServer.tools.every((t) => t.provider === "everything"), byServer.tools.map((t) => t.name));
+  const byAgent = await call(caller.s, "mcp:tool:list", { provider: "prov" });
+  check("provider filter: the agent", byAgent.tools.length === 1 && byAgent.tools[0].name === "note", byAgent);
+  const byCategory = await call(caller.s, "mcp:tool:list", { category: "util" });
+  check("category filter", byCategory.tools.length === 1 && byCategory.tools[0].name === "note", byCategory);
+  const real = await call(caller.s, "mxf:tool:list", env("mxf:tool:list", "caller", M, { filter: { provider: "everything", category: "mcp" }, requestId: "r-9" }));
+  check("real list with filter", real.requestId === "r-9" && real.tools.length === byServer.tools.length && real.tools.some((t) => t.name === "get-sum"), real);
+  out.mcpTools = byServer.tools.length;
+  // execute on the MCP server, both vocabularies
+  const ex = await call(caller.s, "mcp:tool:execute", { toolName: "echo", arguments: { message: "hello MCP" } });
+  check("execute an MCP tool", ex.success && ex.output === "Echo: hello MCP" && ex.attempts === 1, ex);
+  const rc = await call(caller.s, "mcp:tool:call", env("mcp:tool:call", "caller", M, { toolName: "get-sum", callId: "c-42", arguments: { a: 2, b: 40 } }));
+  check("real call of an MCP tool", rc.success && rc.callId === "c-42" && /42/.test(rc.result), rc);
+  await until(() => caller.got.some((g) => g.event === "mcp:tool:result" && g.payload.data && g.payload.data.callId === "c-42"), 3000, "real result");
+  // the real inputSchema is enforced before anything is sent
+  const e1 = await call(caller.s, "mcp:tool:execute", { toolName: "echo", arguments: {} });
+  check("missing field", e1.code === "VALIDATION_ERROR" && /arguments\.message/.test(e1.error), e1);
+  const e2 = await call(caller.s, "mcp:tool:execute", { toolName: "get-sum", arguments: { a: "two", b: 1 } });
+  check("wrong type", e2.code === "VALIDATION_ERROR" && /arguments\.a/.test(e2.error), e2);
+  await until(() => caller.got.some((g) => g.event === "mcp:error" && g.payload.details && g.payload.details.field === "arguments.a"), 3000, "mcp:error field");
+  // timeout and retries against the slow tool
+  const slow = await call(caller.s, "mcp:tool:execute", { toolName: "trigger-long-running-operation", arguments: { duration: 20, steps: 2 }, options: { timeout: 400 } });
+  check("timeout", slow.success === false && /timed out after 400 ms \(1 attempt\)/.test(slow.error) && slow.attempts === 1, slow);
+  const retried = await call(caller.s, "mcp:tool:execute", { toolName: "trigger-long-running-operation", arguments: { duration: 20, steps: 2 }, options: { timeout: 300, retries: 2 } });
+  check("retries", retried.success === false && retried.attempts === 3 && /3 attempts/.test(retried.error), retried);
+  const quick = await call(caller.s, "mcp:tool:execute", { toolName: "trigger-long-running-operation", arguments: { duration: 0.2, steps: 1 }, options: { timeout: 15000, retries: 1 } });
+  check("a slow tool within its timeout", quick.success && /completed/i.test(quick.output) && quick.attempts === 1, quick);
+  // allowedTools
+  const denied = await call(restricted.s, "mcp:tool:execute", { toolName: "get-sum", arguments: { a: 1, b: 2 } });
+  check("allowedTools refused", denied.code === "PERMISSION_DENIED", denied);
+  const allowed = await call(restricted.s, "mcp:tool:execute", { toolName: "echo", arguments: { message: "ok" } });
+  check("allowedTools allowed", allowed.success && allowed.output === "Echo: ok", allowed);
+  check("connections survive", caller.s.connected && restricted.s.connected);
+  for (const a of [caller, prov, restricted]) a.s.close();
+}
+
+// ORPAR loops whose actions are the MCP server's tools
+async function mcpLoops() {
+  const C = "L-" + uniq();
+  const keys = await setup([C], { a: C, b: C, c: C, d: C, r: C });
+  const obs = observe;
+  // a: two full cycles with an MCP tool action each, maxCycles stops it
+  const a = await agent(keys.a, { vocabulary: "spec" });
+  const A = (await call(a.s, "control_loop:init", { config: { cycleInterval: 100, maxCycles: 2 } })).loopId;
+  await obs(a.s, A, "hello 1");
+  await until(() => loopEvents(a.got, A).includes("reflection:complete"), 20000, "first cycle");
+  await obs(a.s, A, "hello 2");
+  await until(() => loopEvents(a.got, A).includes("stopped"), 20000, "maxCycles stop");
+  const ev = loopEvents(a.got, A);
+  check("events in order", JSON.stringify(ev) === JSON.stringify(["initialized", "started", ...PHASES, ...PHASES, "stopped"]), ev);
+  const pus = a.got.filter((g) => g.event === "control_loop:progress:update").map((g) => g.payload);
+  check("MCP tool results", pus.length === 2 && pus.every((p) => p.result.success && p.result.output === "Echo: hi" && p.action.tool === "echo"), pus);
+  check("stopped by maxCycles", a.got.find((g) => g.event === "control_loop:stopped").payload.reason === "maxCycles");
+  // b: a failing model: 3 errors, stopped
+  const b = await stopsAfterThreeErrors(keys.b);
+  // c: stopped while the MCP server's slow tool runs
+  const c = await agent(keys.c, { vocabulary: "spec" });
+  const Cl = (await call(c.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  await obs(c.s, Cl, "USE_SLOW please");
+  await until(() => loopEvents(c.got, Cl).includes("action:planned"), 20000, "slow action planned");
+  await sleep(300);
+  const stop = await call(c.s, "control_loop:stop", { controlLoopId: Cl });
+  check("stop acknowledged", stop.success && stop.status === "stopped", stop);
+  await until(() => loopEvents(c.got, Cl).includes("stopped"), 3000, "cancel stop");
+  await sleep(300);
+  const ce = loopEvents(c.got, Cl);
+  check("cancelled mid-tool", !ce.includes("progress:update") && !ce.includes("reflection:complete"), ce);
+  const after = await call(c.s, "mcp:tool:execute", { toolName: "echo", arguments: { message: "still here" } });
+  check("the MCP server still answers", after.success && after.output === "Echo: still here", after);
+  // d: the cycle limit (P.cycleLimit per minute)
+  const { d, D } = await cycleLimitHolds(keys.d);
+  await call(d.s, "control_loop:stop", { controlLoopId: D });
+  // r: an agent whose key does not allow the planned tool: the action is refused, the loop goes on
+  const rk = await api("/api/mesh/keys", { channelId: C, agentId: "rr", allowedTools: ["get-sum"] });
+  const r = await agent(rk.body, { vocabulary: "spec" });
+  const R = (await call(r.s, "control_loop:init", { config: { cycleInterval: 100, maxCycles: 1 } })).loopId;
+  await obs(r.s, R, "hello");
+  await until(() => loopEvents(r.got, R).includes("stopped"), 20000, "restricted loop");
+  const rp = r.got.find((g) => g.event === "control_loop:progress:update").payload;
+  check("allowedTools refused in a loop", rp.result.success === false && /does not allow tool echo/.test(rp.result.error), rp);
+  for (const x of [a, b, c, d, r]) x.s.close();
+}
+
+// A loop pauses while its agent is away and resumes on its return (socket.io-client disconnect / connect)
+async function loopPause() {
+  const C = "P-" + uniq();
+  const keys = await setup([C], { p: C, q: C });
+  const obs = observe;
+  const p = await agent(keys.p, { vocabulary: "spec" });
+  const L = (await call(p.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  await obs(p.s, L, "hello 1");
+  await until(() => loopEvents(p.got, L).includes("reflection:complete"), 20000, "cycle 1");
+  // away during a cycle: the model call hangs once; the cycle is abandoned and runs again after the return
+  await obs(p.s, L, "HANG_ONCE");
+  await until(() => loopEvents(p.got, L).filter((e) => e === "observation:processed").length === 2, 20000, "cycle 2 started");
+  p.s.disconnect();
+  await sleep(300);
+  p.s.connect();
+  await until(() => loopEvents(p.got, L).includes("resumed"), 10000, "resumed");
+  await until(() => loopEvents(p.got, L).filter((e) => e === "reflection:complete").length === 2, 20000, "cycle 2 after the return");
+  const ev = loopEvents(p.got, L);
+  check("paused mid-cycle, resumed, the cycle run again", JSON.stringify(ev) === JSON.stringify(["initialized", "started", ...PHASES,
+    "observation:processed", "resumed", ...PHASES]), ev);
+  const reflections = p.got.filter((g) => g.event === "control_loop:reflection:complete" && g.payload.controlLoopId === L).map((g) => g.payload.cycle);
+  check("the abandoned cycle did not count", JSON.stringify(reflections) === JSON.stringify([1, 2]), reflections);
+  const resumed = p.got.find((g) => g.event === "control_loop:resumed").payload;
+  check("resumed payload", resumed.status === "running" && resumed.cycles === 1, resumed);
+  check("the owner's new socket may observe", (await obs(p.s, L, "hello 3")).success);
+  await until(() => loopEvents(p.got, L).filter((e) => e === "reflection:complete").length === 3, 20000, "cycle 3");
+  await call(p.s, "control_loop:stop", { controlLoopId: L });
+  // away past the grace: the loop stops, and the agent hears it when it comes back
+  const q = await agent(keys.q, { vocabulary: "spec" });
+  const Q = (await call(q.s, "control_loop:init", { config: { cycleInterval: 100 } })).loopId;
+  q.s.disconnect();
+  await sleep(P.graceMs * 3);
+  q.s.connect();
+  await until(() => loopEvents(q.got, Q).includes("stopped"), 10000, "stopped after the grace");
+  const st = q.got.find((g) => g.event === "control_loop:stopped").payload;
+  check("stopped past the grace", st.reason === "owner did not return" && !loopEvents(q.got, Q).includes("resumed"), st);
+  const gone = await obs(q.s, Q, "too late");
+  check("a stopped loop refuses observations", gone.code === "VALIDATION_ERROR", gone);
+  for (const x of [p, q]) x.s.close();
+}
+
+// A model per phase: the loop names models configured on the server
+async function loopModels() {
+  const C = "N-" + uniq();
+  const keys = await setup([C], { m: C });
+  const m = await agent(keys.m, { vocabulary: "spec" });
+  const bad = await call(m.s, "control_loop:init", { config: { reasoningModel: "nope" } });
+  check("unknown model refused", bad.code === "VALIDATION_ERROR" && /config\.reasoningModel/.test(bad.error) && /deep, fast/.test(bad.error), bad);
+  const init = await call(m.s, "control_loop:init", { config: { cycleInterval: 100, maxCycles: 1, reasoningModel: "deep", planningModel: "fast" } });
+  check("init with phase models", init.success && init.config.reasoningModel === "deep" && init.config.planningModel === "fast", init);
+  await call(m.s, "control_loop:observation", { controlLoopId: init.loopId, observation: { type: "note", data: "x", source: "t" } });
+  await until(() => loopEvents(m.got, init.loopId).includes("stopped"), 20000, "phase models loop");
+  const rs = m.got.find((g) => g.event === "control_loop:reasoning:complete").payload;
+  check("reasoning by deep", rs.reasoning === "deep: A greeting is due", rs);
+  const rf = m.got.find((g) => g.event === "control_loop:reflection:complete").payload;
+  check("reflection by the default model", rf.reflection === "The greeting worked", rf);
+  const pu = m.got.find((g) => g.event === "control_loop:progress:update").payload;
+  check("the planned MCP tool ran", pu.result.success && pu.result.output === "Echo: hi", pu);
+  m.s.close();
+}
+
+const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart, tools, loops, loopsNoModel, mcpTools, mcpLoops, loopPause, loopModels };
 try {
   await scenarios[scenario]();
   clearTimeout(deadline);

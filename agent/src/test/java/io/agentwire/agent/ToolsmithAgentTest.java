@@ -249,10 +249,27 @@ class ToolsmithAgentTest extends FakeModelRuns {
         assertThat(end.at("/metadata/status").asText()).as(sink.names(escaping).toString()).isEqualTo("failed");
         JsonNode failed = data(escaping, "execution_failed").get(0);
         assertThat(failed.path("tool_name").asText()).isEqualTo("fetch_page");
-        assertThat(failed.path("error").asText()).containsAnyOf("unreachable", "OSError", "timed out");
+        assertThat(failed.path("error").asText()).containsAnyOf("unreachable", "OSError");
+        // the tool raised: tried again twice (§ B.6), each retry announced, then one failed execution recorded
+        List<JsonNode> retries = sink.events(escaping).stream()
+                .filter(e -> e.path("event").asText().equals("error.retry_attempt")
+                        && e.at("/metadata/code").asText().equals("TOOL_FAILED")).toList();
+        assertThat(retries).extracting(e -> e.at("/metadata/attempt").asInt()).containsExactly(2, 3);
+        assertThat(retries.get(0).at("/content/message").asText()).contains("the tool fetch_page failed");
+        assertThat(sink.names(escaping).indexOf("error.retry_attempt"))
+                .isGreaterThan(sink.names(escaping).indexOf("toolsmith.executing"));
+        // reflection (§ B.6): the model's root cause, stored and reported before the run's error
+        JsonNode reflection = data(escaping, "reflection_created").get(0);
+        assertThat(reflection.path("root_cause").asText()).contains("the sandbox has none");
+        assertThat(agent.registry().store().reflections("fetch_page")).singleElement().satisfies(r -> {
+            assertThat(r.id()).isEqualTo(reflection.path("reflection_id").asLong()).isPositive();
+            assertThat(r.error()).isEqualTo(failed.path("error").asText());
+            assertThat(r.rootCause()).isEqualTo(reflection.path("root_cause").asText());
+        });
         JsonNode error = sink.events(escaping).stream().filter(e -> e.path("event").asText().equals("agent.error"))
                 .findFirst().orElseThrow();
         assertThat(error.at("/metadata/reason").asText()).isEqualTo("TOOL_FAILED");
+        assertThat(types(escaping)).containsSubsequence("execution_failed", "reflection_created");
         assertThat(end(other).at("/metadata/status").asText()).isEqualTo("completed");
         assertThat(data(other, "execution_complete").get(0).path("result").asText()).isEqualTo("reward");
         assertThat(agent.registry().get("fetch_page").orElseThrow().usageCount()).isEqualTo(1);

@@ -89,7 +89,7 @@ public final class ToolsmithModel {
                         time.sleep(300)
                     """, "def wait_forever():\n    return None\n", null));
 
-    final AtomicInteger specs = new AtomicInteger();
+    public final AtomicInteger specs = new AtomicInteger();
     final AtomicInteger implementations = new AtomicInteger();
     final AtomicInteger repairs = new AtomicInteger();
     final AtomicInteger plans = new AtomicInteger();
@@ -131,6 +131,9 @@ public final class ToolsmithModel {
             return text(s.code());
         }
         if (sys.contains("argument extractor")) return text(arguments(user));
+        if (sys.contains("reflection engine")) {
+            return text("The tool opens a network connection, and the sandbox has none: fetch pages outside tools.");
+        }
         if (sys.contains("responder")) {
             Matcher m = Pattern.compile("Result: (.*)").matcher(user);
             return text("The answer is " + (m.find() ? m.group(1) : "?") + ".");

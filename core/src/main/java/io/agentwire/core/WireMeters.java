@@ -6,7 +6,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * What one dialect counts on the wire, tagged with its name: messages in and out, deliveries of stream publications
  * and their latency (publish → handed to the connection's writer), resumes and not-recovered answers, rate-limited
- * messages, slow-consumer cut-offs, and errors by code. Any thread.
+ * messages, slow-consumer cut-offs, acknowledgements, and errors by code. Any thread.
  */
 public final class WireMeters {
     /** Counts nothing. */
@@ -22,6 +22,8 @@ public final class WireMeters {
     private final Meters.Counter notRecovered;
     private final Meters.Counter rateLimited;
     private final Meters.Counter slowConsumers;
+    private final Meters.Counter acksIn;
+    private final Meters.Counter acksOut;
     private final ConcurrentHashMap<String, Meters.Counter> errors = new ConcurrentHashMap<>();
 
     public WireMeters(Meters meters, String dialect) {
@@ -42,6 +44,10 @@ public final class WireMeters {
                 "dialect", dialect);
         slowConsumers = meters.counter("agentwire.slow.consumer.disconnects",
                 "connections closed because their send queue overflowed", "dialect", dialect);
+        acksIn = meters.counter("agentwire.acks", "acknowledgements: received from clients (in), sent to clients (out)",
+                "dialect", dialect, "direction", "in");
+        acksOut = meters.counter("agentwire.acks", "acknowledgements: received from clients (in), sent to clients (out)",
+                "dialect", dialect, "direction", "out");
     }
 
     public String dialect() { return dialect; }
@@ -58,9 +64,34 @@ public final class WireMeters {
         if (p.timeMillis() > 0 && ms >= 0) latency.recordNanos(TimeUnit.MILLISECONDS.toNanos(ms));
     }
 
+    /**
+     * A publication the dialect mapped onto messages to {@code connections} connections, each already counted as a
+     * message out: that many deliveries, each with its latency from {@code timeMillis}.
+     */
+    public void fannedOut(Publication p, int connections) {
+        if (connections <= 0) return;
+        deliveries.add(connections);
+        long ms = System.currentTimeMillis() - p.timeMillis();
+        if (p.timeMillis() <= 0 || ms < 0) return;
+        long nanos = TimeUnit.MILLISECONDS.toNanos(ms);
+        for (int i = 0; i < connections; i++) latency.recordNanos(nanos);
+    }
+
     /** A publication from history handed to a connection (a replay): a delivery, a message out, no latency. */
     public void replayed() {
         deliveries.increment();
+        out.increment();
+    }
+
+    /** An acknowledgement from a client (a message in as well). */
+    public void ackIn() {
+        acksIn.increment();
+        in.increment();
+    }
+
+    /** An acknowledgement to a client (a message out as well). */
+    public void ackOut() {
+        acksOut.increment();
         out.increment();
     }
 

@@ -15,6 +15,11 @@ package io.agentwire.redis;
  *   <li>{@code P:node:NODE} — a node's liveness (time to live: three heartbeats); {@code P:nodes} — the nodes;
  *       {@code P:runs:NODE} — the agent runs in progress on a node</li>
  *   <li>{@code P:recovery:SCOPE:KEY} — a recovery record (Socket.IO socket state), with a time to live</li>
+ *   <li>{@code P:tools:…} — the toolsmith's registry ({@link RedisToolStore}): {@code tool:NAME} hash (def, emb,
+ *       created, updated, usage), {@code tool:NAME:last} list (last 50 outcomes), {@code index} sorted set by first
+ *       registration, {@code version}, {@code exec:SESSION} list and {@code exec:seq}, {@code cache:HASH} hash,
+ *       {@code workflows} and {@code workflows:SESSION} lists, {@code reflections:TOOL} list and {@code reflection:seq},
+ *       {@code patterns} hash, {@code lock}</li>
  * </ul>
  */
 record Keys(String prefix) {
@@ -32,4 +37,5 @@ record Keys(String prefix) {
     String nodes() { return prefix + ":nodes"; }
     String runs(String nodeId) { return prefix + ":runs:" + nodeId; }
     String recovery(String scope, String key) { return prefix + ":recovery:" + scope + ":" + key; }
+    String tools(String suffix) { return prefix + ":tools:" + suffix; }
 }

@@ -66,6 +66,7 @@ public final class RedisCluster implements AutoCloseable {
     private final RedisPresence presence;
     private final RedisRecoveryRecords recoveryRecords;
     private final RunLeases runLeases;
+    private final RedisToolStore toolStore;
     private volatile long upSinceNanos = Long.MAX_VALUE;
     /** When Redis last answered the health probe's PING (or the command connection came up). */
     private volatile long lastAnswerNanos = System.nanoTime();
@@ -98,6 +99,7 @@ public final class RedisCluster implements AutoCloseable {
         this.presence = new RedisPresence(this, keys, nodeId, config.presenceHeartbeat());
         this.recoveryRecords = new RedisRecoveryRecords(this, keys);
         this.runLeases = new RunLeases(this, keys, nodeId, config.presenceHeartbeat());
+        this.toolStore = new RedisToolStore(this, keys);
         this.commands = new RedisLink<>("command", config, () -> client.connectAsync(StringCodec.UTF8, uri),
                 c -> {
                     upSinceNanos = System.nanoTime();
@@ -152,6 +154,9 @@ public final class RedisCluster implements AutoCloseable {
     public RecoveryRecords recoveryRecords() { return recoveryRecords; }
 
     public RedisConfig config() { return config; }
+
+    /** The toolsmith's registry, shared by every node. */
+    public io.agentwire.core.ToolStore toolStore() { return toolStore; }
 
     /** This node's id in the cluster (presence entries are kept per node). */
     public String nodeId() { return nodeId; }

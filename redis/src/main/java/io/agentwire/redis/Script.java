@@ -25,6 +25,9 @@ final class Script {
     static final Script PRESENCE = load("presence.lua");
     static final Script KEEPALIVE = load("keepalive.lua");
     static final Script REAP = load("reap.lua");
+    static final Script TOOL_PUT = load("tool_put.lua");
+    static final Script TOOL_EXEC = load("tool_exec.lua");
+    static final Script UNLOCK = load("unlock.lua");
 
     private final String name;
     private final String text;

@@ -110,7 +110,7 @@ public final class AgentWireServer implements AutoCloseable {
             opened.push("session purge", new SessionPurger(sessions, FIRST_PURGE_AFTER, PURGE_EVERY));
             RemoteAgents remoteAgents = opened.push("remote agents",
                     new RemoteAgents(config.remoteAgents(), AgentWireConfig.Agents.KNOWN));
-            AgentRuntime agents = new AgentRuntime(backend.agentSink(node), inProcessAgents(),
+            AgentRuntime agents = new AgentRuntime(backend.agentSink(node), inProcessAgents(backend),
                     config.agents().defaultAgent(), config.agents().runtime());
             backend.attachAgents(agents);
             agents.meters(new RunMeters(metrics));
@@ -283,7 +283,7 @@ public final class AgentWireServer implements AutoCloseable {
      * configured MCP servers, started here (and stopped after the agents). An MCP server that can not start stops
      * the start-up with a {@link StartupException} naming it.
      */
-    private List<Agent> inProcessAgents() {
+    private List<Agent> inProcessAgents(Backend backend) {
         List<Agent> list = new ArrayList<>(List.of(new DemoAgent(config.agents().demo())));
         PipelineSettings settings = config.pipeline();
         if (settings.model().isEmpty()) {
@@ -302,17 +302,24 @@ public final class AgentWireServer implements AutoCloseable {
         list.add(new PipelineAgent(new ModelCalls(model), tools, settings.pipeline()));
         log.info("pipeline agent ready: model {} at {}, {} MCP tools from {} servers", settings.model().get().model(),
                 settings.model().get().baseUrl(), tools.names().size(), settings.mcpServers().size());
-        toolsmith = opened.push("toolsmith agent", new ToolsmithAgent(new ModelCalls(model), settings.toolsmith()));
+        ModelCalls calls = new ModelCalls(model);
+        toolsmith = opened.push("toolsmith agent", backend.toolStore() // cluster mode: the registry shared in Redis
+                .map(store -> new ToolsmithAgent(calls, settings.toolsmith(), store))
+                .orElseGet(() -> new ToolsmithAgent(calls, settings.toolsmith())));
         list.add(toolsmith);
         return list;
     }
 
-    /** What the dialects find in their context: core's {@link Meters} (their wire counters), the model and the toolsmith's registry if any. */
+    /** What the dialects find in their context: core's {@link Meters} (their wire counters), the model, the toolsmith's registry and the MCP servers' tools if any. */
     private Map<Class<?>, Object> services(Metrics metrics) {
         Map<Class<?>, Object> services = new LinkedHashMap<>();
         services.put(Meters.class, metrics);
         if (model != null) services.put(TextModel.class, new ChatTextModel(model)); // the configured model
         if (toolsmith != null) services.put(ToolCatalog.class, toolsmith.catalog()); // the toolsmith's registry
+        if (tools != null && !tools.isEmpty()) services.put(io.agentwire.core.McpTools.class, tools.port()); // MCP servers' tools
+        if (!config.pipeline().models().isEmpty()) { // agentwire.models: named models, e.g. a control loop's per phase
+            services.put(io.agentwire.core.TextModels.class, new io.agentwire.agent.model.ChatTextModels(config.pipeline().models()));
+        }
         return services;
     }
 

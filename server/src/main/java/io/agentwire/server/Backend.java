@@ -46,6 +46,9 @@ sealed interface Backend extends AutoCloseable permits Backend.Embedded, Backend
     /** Connects the node (cluster mode: a lost fan-out connection interrupts the node's subscriptions). */
     default void attach(Node node) { }
 
+    /** The toolsmith's registry in cluster mode (shared by every node); empty on one node (SQLite in its data directory). */
+    default Optional<io.agentwire.core.ToolStore> toolStore() { return Optional.empty(); }
+
     /** Where the agent runtime publishes: the node (cluster mode: through {@link RunLeaseSink}). */
     default EventSink agentSink(Node node) { return node; }
 
@@ -125,6 +128,8 @@ sealed interface Backend extends AutoCloseable permits Backend.Embedded, Backend
         Cluster(RedisCluster redis) {
             this.redis = redis;
         }
+
+        @Override public Optional<io.agentwire.core.ToolStore> toolStore() { return Optional.of(redis.toolStore()); }
 
         @Override public Broker broker() { return redis.broker(); }
         @Override public EventLog eventLog() { return redis.eventLog(); }

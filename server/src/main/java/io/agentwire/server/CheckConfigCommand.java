@@ -91,10 +91,21 @@ final class CheckConfigCommand implements Callable<Integer> {
         if (raw instanceof String s && s.contains("://") && s.contains("@")) {
             return ConfigValueFactory.fromAnyRef(withoutUserInfo(s));
         }
+        if (key.equals(ConfigLoader.ROOT + ".models")) { // named models: their api-key hidden (the JSON text entirely)
+            if (raw instanceof String s) return ConfigValueFactory.fromAnyRef(s.contains("api-key") ? "********" : s);
+            if (raw instanceof List<?> list) return ConfigValueFactory.fromAnyRef(list.stream().map(CheckConfigCommand::maskApiKey).toList());
+        }
         if (raw instanceof List<?> list && key.endsWith("mcp.servers")) {
             return ConfigValueFactory.fromAnyRef(list.stream().map(CheckConfigCommand::maskServerEnv).toList());
         }
         return value;
+    }
+
+    private static Object maskApiKey(Object model) {
+        if (!(model instanceof Map<?, ?> m) || !m.containsKey("api-key")) return model;
+        Map<Object, Object> copy = new LinkedHashMap<>(m);
+        copy.put("api-key", "********");
+        return copy;
     }
 
     private static Object maskServerEnv(Object server) {

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -24,12 +25,14 @@ import java.util.Set;
  * @param pipeline the pipeline agent's settings
  * @param toolsmith the toolsmith agent's settings ({@code agentwire.toolsmith}; its data under
  *     {@code <data-dir>/toolsmith})
+ * @param models the named models besides the default one ({@code agentwire.models}), by name
  */
 public record PipelineSettings(Optional<ModelConfig> model, List<McpServerConfig> mcpServers, Duration mcpStartTimeout,
-                               Duration mcpCallTimeout, PipelineConfig pipeline, ToolsmithConfig toolsmith) {
+                               Duration mcpCallTimeout, PipelineConfig pipeline, ToolsmithConfig toolsmith,
+                               Map<String, ModelConfig> models) {
     public static final PipelineSettings DEFAULT = new PipelineSettings(Optional.empty(), List.of(),
             Duration.ofSeconds(30), Duration.ofSeconds(120), PipelineConfig.defaults(),
-            ToolsmithConfig.defaults(Path.of("./data", "toolsmith")));
+            ToolsmithConfig.defaults(Path.of("./data", "toolsmith")), Map.of());
 
     public PipelineSettings {
         Objects.requireNonNull(model, "model");
@@ -38,6 +41,7 @@ public record PipelineSettings(Optional<ModelConfig> model, List<McpServerConfig
         Durations.positive("MCP call timeout", mcpCallTimeout);
         Objects.requireNonNull(pipeline, "pipeline");
         Objects.requireNonNull(toolsmith, "toolsmith");
+        models = Map.copyOf(models);
         Set<String> names = new HashSet<>();
         for (McpServerConfig s : mcpServers) {
             if (!names.add(s.name())) throw new IllegalArgumentException("two MCP servers are named " + s.name());

@@ -68,6 +68,7 @@ final class PipelineSettingsReader {
                 .bind("mcpCallTimeout", duration("mcp.call-timeout"))
                 .derive("pipeline", pipeline)
                 .derive("toolsmith", toolsmith())
+                .derive("models", NamedModelsReader.read(config, ROOT + "models", model.orElse(null)))
                 .build();
     }
 
@@ -156,21 +157,24 @@ final class PipelineSettingsReader {
 
     private List<McpServerConfig> servers() {
         String key = ROOT + "mcp.servers";
-        ConfigValue value = config.getValue(key);
-        List<? extends ConfigObject> list;
-        try {
-            list = value.valueType() == ConfigValueType.STRING
-                    ? ConfigFactory.parseString("s = " + value.unwrapped()).getObjectList("s")
-                    : config.getObjectList(key);
-        } catch (ConfigException e) {
-            throw new ConfigurationException(key + ": must be a list of {name, command, args, env} or {name, url} objects ("
-                    + e.getMessage() + ")");
-        }
+        List<? extends ConfigObject> list = objectList(config, key, "{name, command, args, env} or {name, url}");
         List<McpServerConfig> servers = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             servers.add(server(key + "[" + i + "]", list.get(i).toConfig()));
         }
         return servers;
+    }
+
+    /** A list of objects at {@code key}: in a file, or as JSON text from an environment variable. */
+    static List<? extends ConfigObject> objectList(Config config, String key, String shape) {
+        ConfigValue value = config.getValue(key);
+        try {
+            return value.valueType() == ConfigValueType.STRING
+                    ? ConfigFactory.parseString("s = " + value.unwrapped()).getObjectList("s")
+                    : config.getObjectList(key);
+        } catch (ConfigException e) {
+            throw new ConfigurationException(key + ": must be a list of " + shape + " objects (" + e.getMessage() + ")");
+        }
     }
 
     private static McpServerConfig server(String where, Config c) {

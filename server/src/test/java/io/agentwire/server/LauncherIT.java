@@ -244,16 +244,17 @@ class LauncherIT {
             p.toHandle().destroy();
             if (!p.waitFor(60, TimeUnit.SECONDS)) p.destroyForcibly();
         }
-        assertThat(value(scrape, "agentwire_messages_in_total{dialect=\"envelope\"}")).isGreaterThanOrEqualTo(4);
-        assertThat(value(scrape, "agentwire_messages_out_total{dialect=\"envelope\"}")).isGreaterThan(10);
-        assertThat(value(scrape, "agentwire_deliveries_total{dialect=\"envelope\"}")).isGreaterThan(5);
-        assertThat(value(scrape, "agentwire_delivery_latency_seconds_count{dialect=\"envelope\"}")).isGreaterThan(0);
-        assertThat(value(scrape, "agentwire_resumes_total{dialect=\"envelope\"}")).isEqualTo(1);
+        Scrape m = new Scrape(scrape);
+        assertThat(m.value("agentwire_messages_in_total{dialect=\"envelope\"}")).isGreaterThanOrEqualTo(4);
+        assertThat(m.value("agentwire_messages_out_total{dialect=\"envelope\"}")).isGreaterThan(10);
+        assertThat(m.value("agentwire_deliveries_total{dialect=\"envelope\"}")).isGreaterThan(5);
+        assertThat(m.value("agentwire_delivery_latency_seconds_count{dialect=\"envelope\"}")).isGreaterThan(0);
+        assertThat(m.value("agentwire_resumes_total{dialect=\"envelope\"}")).isEqualTo(1);
         assertThat(scrape).containsPattern("agentwire_errors_total\\{code=\"[A-Z_]+\",dialect=\"envelope\"} 1\\.0");
-        assertThat(value(scrape, "agentwire_agent_runs_started_total{agent=\"demo\"}")).isEqualTo(1);
-        assertThat(value(scrape, "agentwire_agent_runs_seconds_count{agent=\"demo\",status=\"completed\"}"))
+        assertThat(m.value("agentwire_agent_runs_started_total{agent=\"demo\"}")).isEqualTo(1);
+        assertThat(m.value("agentwire_agent_runs_seconds_count{agent=\"demo\",status=\"completed\"}"))
                 .isEqualTo(1);
-        assertThat(value(scrape, "agentwire_agent_runs_seconds_sum{agent=\"demo\",status=\"completed\"}"))
+        assertThat(m.value("agentwire_agent_runs_seconds_sum{agent=\"demo\",status=\"completed\"}"))
                 .isGreaterThan(0);
 
         // Every series the Grafana dashboard (deploy/) queries exists, except the model's and MCP's (registered only
@@ -295,13 +296,5 @@ class LauncherIT {
             Thread.sleep(100);
         }
         throw new AssertionError("no banner: " + Files.readString(stdout) + Files.readString(stderr));
-    }
-
-    /** The value of one Prometheus series (exact name and labels) in a scrape. */
-    private static double value(String scrape, String series) {
-        return scrape.lines().filter(l -> l.startsWith(series + " ")).findFirst()
-                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
-                .orElseThrow(() -> new AssertionError(series + " not in the scrape:\n" + scrape.lines()
-                        .filter(l -> l.startsWith("agentwire_")).reduce("", (a, b) -> a + b + "\n")));
     }
 }

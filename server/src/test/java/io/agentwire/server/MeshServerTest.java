@@ -38,7 +38,7 @@ class MeshServerTest {
         return s;
     }
 
-    private static JsonNode run(AgentWireServer s, String scenario, Map<String, Object> extra) throws Exception {
+    static JsonNode run(AgentWireServer s, String scenario, Map<String, Object> extra) throws Exception {
         if (!Files.isDirectory(DIR.resolve("node_modules").resolve("socket.io-client"))) {
             throw new AssertionError("socket.io-client is not installed in " + DIR.toAbsolutePath()
                     + ": run `npm ci --prefix dialect/src/test/js/mesh` first");
@@ -78,6 +78,11 @@ class MeshServerTest {
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + s.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(metrics.body()).contains("agentwire_mesh_messages");
+            Scrape m = new Scrape(metrics.body());
+            m.assertTraffic("mesh");
+            assertThat(m.acks("mesh", "out")).isPositive();
+            assertThat(m.errors("mesh", "AUTH_FAILED")).as("layer 2's refusals").isPositive();
+            assertThat(m.value("agentwire_mesh_requests_total{dialect=\"mesh\",family=\"message\"}")).isPositive();
         }
     }
 

@@ -4,6 +4,7 @@ import static io.agentwire.agent.model.FakeOpenAi.hasToolResult;
 import static io.agentwire.agent.model.FakeOpenAi.system;
 import static io.agentwire.agent.model.FakeOpenAi.text;
 import static io.agentwire.agent.model.FakeOpenAi.toolCalls;
+import static io.agentwire.agent.model.FakeOpenAi.withUsage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,7 +40,7 @@ class PipelineServerTest {
         fake = new FakeOpenAi().script(body -> {
             String sys = system(body);
             if (sys.contains("planner")) return text("{\"tasks\":[\"Echo the word hello\"]}");
-            if (sys.contains("aggregator")) return text("The tool said: Echo: hello");
+            if (sys.contains("aggregator")) return withUsage(text("The tool said: Echo: hello"), 120, 7);
             return hasToolResult(body) ? text("It echoed hello.") : toolCalls("call_1", "everything__echo", "{\"message\":\"hello\"}");
         });
     }
@@ -103,6 +104,8 @@ class PipelineServerTest {
                     HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("agentwire_model_requests_total 4.0", "agentwire_mcp_tool_calls_total 1.0",
                     "agentwire_mcp_servers_alive 1.0");
+            // the aggregator's answer reported its usage: the tokens are counted
+            assertThat(metrics).contains("agentwire_model_tokens_prompt_total 120.0", "agentwire_model_tokens_completion_total 7.0");
         }
     }
 

@@ -106,6 +106,11 @@ class ProgressServerTest {
             assertThat(JsonSocket.JSON.readTree(get(port, "/api/tools")).path("count").asInt()).isZero();
             assertThat(get(s.port(), "/readyz")).contains("progress");
             assertThat(get(s.port(), "/metrics")).contains("agentwire_progress_queries_total 3");
+            harness(port, "errors", "454"); // four refused queries: no prompt (twice), no session (twice)
+            Scrape m = Scrape.of(s.port());
+            m.assertTraffic("progress");
+            assertThat(m.errors("progress", "MISSING_FIELD")).isEqualTo(2);
+            assertThat(m.errors("progress", "SESSION_REQUIRED")).isEqualTo(2);
             assertThat(s.banner().text()).contains("progress").contains(":" + port + "/socket.io/");
         }
     }

@@ -93,6 +93,14 @@ class RoomsServerTest {
                     java.net.URI.create("http://127.0.0.1:" + s.port() + "/metrics")).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("agentwire_rooms_events_published_total 3.0");
+            // the wire series, dialect="rooms": the client's commands, their acks, the events, each refusal by code
+            Scrape m = new Scrape(metrics);
+            m.assertTraffic("rooms");
+            assertThat(m.acks("rooms", "out")).isGreaterThanOrEqualTo(16);
+            assertThat(m.errors("rooms", "INVALID_ROOM")).isGreaterThanOrEqualTo(7);
+            assertThat(m.errors("rooms", "ROOM_ACCESS_DENIED")).isGreaterThanOrEqualTo(4);
+            assertThat(m.errors("rooms", "AUTH_MISSING")).isGreaterThanOrEqualTo(2);
+            assertThat(m.errors("rooms", "AUTH_FAILED")).isGreaterThanOrEqualTo(1);
         }
     }
 
@@ -220,6 +228,9 @@ class RoomsServerTest {
                 assertThat(r.path("steps").toString()).as(transports.toString())
                         .isEqualTo("[\"s0\",\"s1\",\"s2\",\"s3\",\"s4\",\"s5\",\"s6\"]");
                 assertThat(r.path("established").asInt()).isEqualTo(2); // once per connection, as documented
+                Scrape m = Scrape.of(s.port());
+                assertThat(m.wire("agentwire_resumes_total", "rooms")).as(transports.toString()).isEqualTo(1);
+                assertThat(m.wire("agentwire_resumes_not_recovered_total", "rooms")).isZero();
             }
         }
     }
@@ -265,6 +276,9 @@ class RoomsServerTest {
             assertThat(r.path("alice").path("recovered").asBoolean()).isTrue(); // her record is still hers
             assertThat(r.path("alice").path("sameId").asBoolean()).isTrue();
             assertThat(r.path("alice").path("prs").toString()).isEqualTo("[\"missed-P1\"]");
+            Scrape m = Scrape.of(s.port());
+            assertThat(m.wire("agentwire_resumes_not_recovered_total", "rooms")).as("mallory's").isEqualTo(1);
+            assertThat(m.wire("agentwire_resumes_total", "rooms")).as("alice's").isEqualTo(1);
         }
     }
 

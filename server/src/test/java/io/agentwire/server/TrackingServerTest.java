@@ -188,6 +188,13 @@ class TrackingServerTest {
                 HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                         + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(metrics.body()).contains("agentwire_tracking_connections 1.0", "agentwire_tracking_sessions 1.0");
+                dash.send("{\"type\":\"get_session_state\",\"session_id\":\"no-such-session\"}");
+                assertThat(dash.awaitType("error").path("code").asText()).isEqualTo("SESSION_NOT_FOUND");
+                // the wire series, dialect="tracking": the run's statuses and log lines delivered to the dashboard
+                Scrape m = Scrape.of(port);
+                m.assertTraffic("tracking");
+                assertThat(m.errors("tracking", "SESSION_NOT_FOUND")).isEqualTo(1);
+                assertThat(m.wire("agentwire_deliveries_total", "tracking")).isGreaterThanOrEqualTo(2);
             }
         }
     }

@@ -127,6 +127,17 @@ public final class McpToolbox implements AutoCloseable {
         return outcome;
     }
 
+    /** The tools as the core {@link io.agentwire.core.McpTools} port (what the server hands dialects). */
+    public io.agentwire.core.McpTools port() {
+        return new McpToolPort(this);
+    }
+
+    /** Counts a call made through the port. */
+    void counted(boolean failed) {
+        calls.increment();
+        if (failed) failedCalls.increment();
+    }
+
     /** Tool calls made (cancelled ones included). */
     public long calls() {
         return calls.sum();
@@ -174,7 +185,7 @@ public final class McpToolbox implements AutoCloseable {
     }
 
     /** The result's text content, joined; other content named by type; structured content when there is no text. */
-    private static String text(McpSchema.CallToolResult result) {
+    static String text(McpSchema.CallToolResult result) {
         StringBuilder out = new StringBuilder();
         if (result.content() != null) {
             for (McpSchema.Content c : result.content()) {

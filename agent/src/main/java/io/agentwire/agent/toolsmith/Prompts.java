@@ -57,4 +57,14 @@ final class Prompts {
         return "Request: " + request + "\nTool(s): " + String.join(", ", tools) + "\nResult: "
                 + (result.length() > 8000 ? result.substring(0, 8000) + "…" : result);
     }
+
+    static String reflector() {
+        return "You are the toolsmith's reflection engine. A tool failed; state its root cause in one or two "
+                + "sentences: what in the code or its input made it fail, and what would fix it.";
+    }
+
+    static String reflect(Tool tool, String args, String error) {
+        return "Tool: " + tool.signature() + "\nArguments: " + args + "\nError: " + error + "\nCode:\n"
+                + (tool.code().length() > 8000 ? tool.code().substring(0, 8000) + "…" : tool.code());
+    }
 }

@@ -54,8 +54,11 @@ final class PythonTools {
             sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", "test_" + name + ".py"]))
             """;
 
-    /** A tool's execution: its result (JSON text) or its error. */
-    record Execution(boolean ok, String result, String error, Sandbox.Result process) { }
+    /**
+     * A tool's execution: its result (JSON text) or its error; {@code raised} when the tool's function raised an
+     * exception (not killed at a limit), the failures § B.6 retries.
+     */
+    record Execution(boolean ok, String result, String error, Sandbox.Result process, boolean raised) { }
 
     /** A verification: passed, or why not; {@code syntaxError} names the file that does not parse. */
     record Verification(boolean passed, String output, String syntaxError) { }
@@ -82,18 +85,20 @@ final class PythonTools {
             Sandbox.Result r = sandbox.run(scratch, List.of(python, "_aw_run.py", name, RESULT, ERROR), ctx);
             String out = r.output();
             int at = out.lastIndexOf(RESULT);
-            if (r.ok() && at >= 0) return new Execution(true, out.substring(at + RESULT.length()).strip(), null, r);
+            if (r.ok() && at >= 0) return new Execution(true, out.substring(at + RESULT.length()).strip(), null, r, false);
             int err = out.lastIndexOf(ERROR);
             String error;
+            boolean raised = false;
             if (r.problem(sandbox.limits()) != null && (r.timedOut() || r.outputExceeded() || err < 0)) {
                 error = r.problem(sandbox.limits()) + tail(out);
             } else if (err >= 0) {
                 JsonNode e = JSON.readTree(out.substring(err + ERROR.length()).strip());
                 error = e.path("type").asText() + ": " + e.path("message").asText();
+                raised = true;
             } else {
                 error = "the tool printed no result" + tail(out);
             }
-            return new Execution(false, null, error, r);
+            return new Execution(false, null, error, r, raised);
         } finally {
             Sandbox.delete(scratch);
         }

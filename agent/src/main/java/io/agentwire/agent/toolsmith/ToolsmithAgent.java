@@ -5,6 +5,7 @@ import io.agentwire.agent.AgentContext;
 import io.agentwire.agent.RunRequest;
 import io.agentwire.agent.model.ModelCalls;
 import io.agentwire.core.ToolCatalog;
+import io.agentwire.core.ToolStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +40,21 @@ public final class ToolsmithAgent implements Agent, AutoCloseable {
         this(model, config, text -> MiniLmEmbedder.shared().embed(text));
     }
 
+    /** With the registry in {@code store} (cluster mode); embeddings as {@link #ToolsmithAgent(ModelCalls, ToolsmithConfig)}. */
+    public ToolsmithAgent(ModelCalls model, ToolsmithConfig config, ToolStore store) {
+        this(model, config, text -> MiniLmEmbedder.shared().embed(text), store);
+    }
+
     public ToolsmithAgent(ModelCalls model, ToolsmithConfig config, Embedder embedder) {
-        ToolRegistry registry = ToolRegistry.open(config.dataDir());
+        this(model, config, embedder, SqliteToolStore.open(config.dataDir()));
+    }
+
+    /**
+     * With the registry in {@code store} (cluster mode: shared by every node; the agent closes it); the tools' files
+     * under the config's data directory.
+     */
+    public ToolsmithAgent(ModelCalls model, ToolsmithConfig config, Embedder embedder, ToolStore store) {
+        ToolRegistry registry = new ToolRegistry(store, config.dataDir());
         ToolSearch search = new ToolSearch(registry, embedder);
         sandbox = Sandbox.create(config.sandbox(), config.limits());
         PythonTools python = new PythonTools(sandbox, config.python());
@@ -48,7 +62,8 @@ public final class ToolsmithAgent implements Agent, AutoCloseable {
                 new Planner(model, search, registry, config), new PatternMiner(registry, config.promotion()));
         catalog = new ToolsmithCatalog(registry, config.promotion().confidenceFrequency());
         if (sandbox.available()) {
-            log.info("toolsmith agent ready: {} tools in {}; sandbox: {}", registry.count(), config.dataDir(), sandbox.describe());
+            log.info("toolsmith agent ready: {} tools in {}; sandbox: {}", registry.count(),
+                    store.shared() ? "the cluster's shared registry" : config.dataDir(), sandbox.describe());
         } else {
             log.warn("toolsmith agent: {}", sandbox.describe());
         }

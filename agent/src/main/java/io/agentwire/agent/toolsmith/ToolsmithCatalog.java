@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.core.ToolCatalog;
-import java.io.IOException;
+import io.agentwire.core.ToolStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,7 +18,7 @@ import java.util.Optional;
 /**
  * The toolsmith's registry as the {@link ToolCatalog} dialects read (spec 001's {@code tool_count},
  * {@code /api/tools}, {@code /api/analytics/*}): tools, their executions, the mined patterns, and the relationships
- * between tools (consecutive tools of the recorded workflows, type {@code sequence}). Blocking (SQLite reads).
+ * between tools (consecutive tools of the recorded workflows, type {@code sequence}). Blocking (reads of the registry's store).
  */
 final class ToolsmithCatalog implements ToolCatalog {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,15 +38,18 @@ final class ToolsmithCatalog implements ToolCatalog {
 
     @Override
     public List<ObjectNode> tools() {
+        List<ToolStore.StoredTool> stored = new ArrayList<>(registry.stored());
+        stored.sort(Comparator.comparingLong(ToolStore.StoredTool::createdAt).reversed()
+                .thenComparing(ToolStore.StoredTool::name));
         List<ObjectNode> out = new ArrayList<>();
-        for (ObjectNode r : registry.rows("SELECT name, docstring, created_at, file_path, experimental, components "
-                + "FROM tools ORDER BY created_at DESC, name")) {
-            ObjectNode t = JSON.createObjectNode().put("name", r.path("name").asText())
-                    .put("docstring", r.path("docstring").asText(""))
-                    .put("created_at", iso(r.path("created_at").asLong()));
-            t.set("file_path", r.path("file_path"));
-            t.put("experimental", r.path("experimental").asLong() != 0);
-            t.set("component_tools", array(r.path("components").asText("[]")));
+        for (ToolStore.StoredTool r : stored) {
+            JsonNode d = r.definition();
+            ObjectNode t = JSON.createObjectNode().put("name", r.name())
+                    .put("docstring", d.path("docstring").asText(""))
+                    .put("created_at", iso(r.createdAt()));
+            t.set("file_path", file(r, ""));
+            t.put("experimental", d.path("experimental").asBoolean());
+            t.set("component_tools", d.path("components").isArray() ? d.get("components").deepCopy() : JSON.createArrayNode());
             out.add(t);
         }
         return out;
@@ -54,28 +57,28 @@ final class ToolsmithCatalog implements ToolCatalog {
 
     @Override
     public Optional<ObjectNode> tool(String name) {
-        return registry.rows("SELECT name, code, test_code, docstring, created_at, file_path, test_path, experimental "
-                + "FROM tools WHERE name = ?", name).stream().findFirst().map(r -> {
-                    ObjectNode t = JSON.createObjectNode().put("name", r.path("name").asText())
-                            .put("code", r.path("code").asText("")).put("test_code", r.path("test_code").asText(""))
-                            .put("docstring", r.path("docstring").asText(""))
-                            .put("timestamp", iso(r.path("created_at").asLong()));
-                    t.set("file_path", r.path("file_path"));
-                    t.set("test_path", r.path("test_path"));
-                    t.put("experimental", r.path("experimental").asLong() != 0);
-                    return t;
-                });
+        return registry.store().tool(name).map(r -> {
+            JsonNode d = r.definition();
+            ObjectNode t = JSON.createObjectNode().put("name", r.name())
+                    .put("code", d.path("code").asText("")).put("test_code", d.path("testCode").asText(""))
+                    .put("docstring", d.path("docstring").asText(""))
+                    .put("timestamp", iso(r.createdAt()));
+            t.set("file_path", file(r, ""));
+            t.set("test_path", file(r, "test_"));
+            t.put("experimental", d.path("experimental").asBoolean());
+            return t;
+        });
     }
 
     @Override
     public List<ObjectNode> relationships(String toolName, double minConfidence) {
         Map<String, int[]> pairs = new LinkedHashMap<>(); // "a\u0000b" → {count, successes}
-        for (ObjectNode w : registry.rows("SELECT tool_sequence, success FROM workflows ORDER BY id")) {
-            JsonNode seq = array(w.path("tool_sequence").asText("[]"));
+        for (ToolStore.Workflow w : registry.store().workflows()) {
+            List<String> seq = w.sequence();
             for (int i = 0; i + 1 < seq.size(); i++) {
-                int[] c = pairs.computeIfAbsent(seq.get(i).asText() + "\u0000" + seq.get(i + 1).asText(), k -> new int[2]);
+                int[] c = pairs.computeIfAbsent(seq.get(i) + "\u0000" + seq.get(i + 1), k -> new int[2]);
                 c[0]++;
-                if (w.path("success").asLong() != 0) c[1]++;
+                if (w.success()) c[1]++;
             }
         }
         List<ObjectNode> out = new ArrayList<>();
@@ -111,12 +114,11 @@ final class ToolsmithCatalog implements ToolCatalog {
     @Override
     public List<ObjectNode> executions(String sessionId, int limit) {
         List<ObjectNode> out = new ArrayList<>();
-        for (ObjectNode r : registry.rows("SELECT id, session_id, run_id, tool_name, execution_order, success, execution_ms, "
-                + "user_prompt, created_at FROM tool_executions WHERE session_id = ? ORDER BY id LIMIT ?", sessionId, limit)) {
-            r.put("success", r.path("success").asLong() != 0);
-            r.put("execution_time_ms", r.path("execution_ms").asLong());
-            r.remove("execution_ms");
-            r.put("created_at", iso(r.path("created_at").asLong()));
+        for (ToolStore.Execution e : registry.store().executions(sessionId, limit)) {
+            ObjectNode r = JSON.createObjectNode().put("id", e.id()).put("session_id", e.sessionId())
+                    .put("run_id", e.runId()).put("tool_name", e.tool()).put("execution_order", e.order())
+                    .put("success", e.success()).put("user_prompt", e.prompt())
+                    .put("created_at", iso(e.createdAt())).put("execution_time_ms", e.millis());
             out.add(r);
         }
         return out;
@@ -148,16 +150,13 @@ final class ToolsmithCatalog implements ToolCatalog {
         return stats;
     }
 
-    private static String iso(long millis) {
-        return Instant.ofEpochMilli(millis).toString();
+    /** A plain tool's file on this node ({@code <data-dir>/tools/<prefix><name>.py}); null for a composite tool. */
+    private JsonNode file(ToolStore.StoredTool t, String prefix) {
+        if (t.definition().path("components").size() > 0) return JSON.nullNode();
+        return JSON.getNodeFactory().textNode(registry.toolsDir().resolve(prefix + t.name() + ".py").toString());
     }
 
-    private static JsonNode array(String json) {
-        try {
-            JsonNode n = JSON.readTree(json);
-            return n != null && n.isArray() ? n : JSON.createArrayNode();
-        } catch (IOException e) {
-            return JSON.createArrayNode();
-        }
+    private static String iso(long millis) {
+        return Instant.ofEpochMilli(millis).toString();
     }
 }

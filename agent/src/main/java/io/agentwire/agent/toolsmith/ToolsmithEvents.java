@@ -33,6 +33,7 @@ public final class ToolsmithEvents {
     public static final String EXECUTING = "executing";
     public static final String EXECUTION_COMPLETE = "execution_complete";
     public static final String EXECUTION_FAILED = "execution_failed";
+    public static final String REFLECTION_CREATED = "reflection_created";
     // response
     public static final String SYNTHESIZING_RESPONSE = "synthesizing_response";
     public static final String COMPLETE = "complete";

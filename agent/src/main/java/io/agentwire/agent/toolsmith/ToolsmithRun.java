@@ -10,20 +10,29 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.agent.AgentContext;
+import io.agentwire.agent.RetryPolicy;
+import io.agentwire.agent.RetryableException;
+import io.agentwire.agent.RunCancelledException;
 import io.agentwire.agent.RunRequest;
 import io.agentwire.agent.model.ChatRequest;
 import io.agentwire.agent.model.ModelCalls;
+import io.agentwire.core.ErrorCode;
+import io.agentwire.core.ToolStore;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One run of the {@link ToolsmithAgent}: plan, find or write the tools, run them in the sandbox, answer, learn. */
 final class ToolsmithRun {
+    private static final Logger log = LoggerFactory.getLogger(ToolsmithRun.class);
     private static final ObjectMapper CANONICAL = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final RunRequest request;
@@ -40,10 +49,17 @@ final class ToolsmithRun {
         }
     }
 
-    /** A tool's execution failed (already counted in the registry). */
+    /** A tool's execution failed (already counted in the registry); {@code ran}: the tool itself ran and failed. */
     private static final class ExecutionFailed extends Exception {
+        final boolean ran;
+
         ExecutionFailed(String message) {
+            this(message, false);
+        }
+
+        ExecutionFailed(String message, boolean ran) {
             super(message);
+            this.ran = ran;
         }
     }
 
@@ -320,7 +336,35 @@ final class ToolsmithRun {
             return result;
         } catch (ExecutionFailed e) {
             emit(ctx, ToolsmithEvents.EXECUTION_FAILED, data().put("tool_name", tool.name()).put("error", e.getMessage()));
-            throw new ToolFailure("The tool " + tool.name() + " failed: " + e.getMessage());
+            String cause = e.ran ? reflect(tool, args, e.getMessage()) : null;
+            throw new ToolFailure("The tool " + tool.name() + " failed: " + e.getMessage()
+                    + (cause == null ? "" : " (root cause: " + cause + ")"));
+        }
+    }
+
+    /**
+     * § B.6's reflection on a failed tool: the model states the root cause, stored in the registry's reflection log
+     * and reported as {@code reflection_created {reflection_id, root_cause, tool_name}}. Returns the root cause, or
+     * null when the model could not give one (the failure is then reported without it).
+     */
+    private String reflect(Tool tool, JsonNode args, String error) {
+        try {
+            String cause = parts.model().complete(ctx, "reflection", new ChatRequest(null).system(Prompts.reflector())
+                    .user(Prompts.reflect(tool, args.toString(), error)), piece -> { }).content().strip();
+            if (cause.isEmpty()) return null;
+            long id = parts.registry().store().recordReflection(new ToolStore.Reflection(0, request.sessionId(),
+                    request.runId(), tool.name(), error, cause, System.currentTimeMillis()));
+            emit(ctx, ToolsmithEvents.REFLECTION_CREATED, data().put("reflection_id", id).put("root_cause", cause)
+                    .put("tool_name", tool.name()));
+            return cause;
+        } catch (RunCancelledException c) {
+            throw c;
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (Exception x) {
+            log.warn("no reflection on the failure of {}: {}", tool.name(), x.getMessage());
+            return null;
         }
     }
 
@@ -328,7 +372,20 @@ final class ToolsmithRun {
         return execute(tool, args, order, false);
     }
 
-    /** Runs a tool in the sandbox (or takes its cached result); records the execution. */
+    /** § B.6's {@code max_retries = 2}: three attempts, 100 ms then 200 ms apart. */
+    static final RetryPolicy EXECUTION_RETRY = new RetryPolicy(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1), 0.0);
+
+    /** A tool that raised an exception: retried by {@link AgentContext#retry}, its last attempt kept. */
+    private static final class RetryableExecution extends RetryableException {
+        final transient PythonTools.Execution execution;
+
+        RetryableExecution(PythonTools.Execution execution) {
+            super(ErrorCode.TOOL_FAILED, execution.error());
+            this.execution = execution;
+        }
+    }
+
+    /** Runs a tool in the sandbox (or takes its cached result, retrying a tool that raised); records the execution. */
     private String execute(Tool tool, JsonNode args, int order, boolean announce) throws Exception {
         String hash = inputHash(tool, args);
         long notBefore = System.currentTimeMillis() - config.cacheTtl().toMillis();
@@ -340,10 +397,19 @@ final class ToolsmithRun {
         if (announce) emit(ctx, ToolsmithEvents.EXECUTING, data().put("tool_name", tool.name()));
         if (!parts.python().sandbox().available()) throw new ExecutionFailed(parts.python().sandbox().describe());
         long start = System.nanoTime();
-        PythonTools.Execution e = parts.python().execute(tool.name(), tool.code(), args, ctx);
+        PythonTools.Execution e;
+        try { // § B.6: a tool that raised is tried again, twice; one killed at a limit is not
+            e = ctx.retry("the tool " + tool.name(), EXECUTION_RETRY, () -> {
+                PythonTools.Execution attempt = parts.python().execute(tool.name(), tool.code(), args, ctx);
+                if (attempt.raised()) throw new RetryableExecution(attempt);
+                return attempt;
+            });
+        } catch (RetryableExecution failed) {
+            e = failed.execution;
+        }
         long ms = (System.nanoTime() - start) / 1_000_000;
         parts.registry().recordExecution(request.sessionId(), request.runId(), tool.name(), order, e.ok(), ms, prompt);
-        if (!e.ok()) throw new ExecutionFailed(e.error());
+        if (!e.ok()) throw new ExecutionFailed(e.error(), true);
         String result = plain(e.result());
         parts.registry().cache(hash, tool.name(), result);
         return result;
@@ -372,20 +438,29 @@ final class ToolsmithRun {
 
     private void learn(List<String> sequence, boolean success) {
         if (sequence.size() < 2) return;
-        PatternMiner.Learned l = parts.miner().record(request.sessionId(), request.runId(), sequence, success, prompt,
-                parts.search().embed(prompt));
-        ObjectNode rec = data().put("pattern_name", l.pattern().name());
+        List<PatternMiner.Learned> learned = parts.miner().record(request.sessionId(), request.runId(), sequence, success,
+                prompt, parts.search().embed(prompt));
+        WorkflowPattern whole = learned.get(0).pattern();
+        ObjectNode rec = data().put("pattern_name", whole.name());
         ArrayNode seq = rec.putArray("tool_sequence");
         sequence.forEach(seq::add);
-        rec.put("success", success).put("frequency", l.pattern().frequency())
-                .put("success_rate", round(l.pattern().successRate())).put("confidence", round(l.pattern().confidence()));
+        rec.put("success", success).put("frequency", whole.frequency())
+                .put("success_rate", round(whole.successRate())).put("confidence", round(whole.confidence()));
+        ArrayNode subs = rec.putArray("subsequence_patterns");
+        for (PatternMiner.Learned l : learned.subList(1, learned.size())) {
+            subs.addObject().put("pattern_name", l.pattern().name()).put("frequency", l.pattern().frequency())
+                    .put("success_rate", round(l.pattern().successRate())).put("confidence", round(l.pattern().confidence()));
+        }
         emit(ctx, ToolsmithEvents.WORKFLOW_RECORDED, rec);
-        l.promoted().ifPresent(tool -> {
-            ObjectNode promoted = data().put("pattern_name", l.pattern().name()).put("tool_name", tool.name());
-            ArrayNode c = promoted.putArray("component_tools");
-            tool.components().forEach(c::add);
-            emit(ctx, ToolsmithEvents.PATTERN_PROMOTED, promoted);
-        });
+        for (PatternMiner.Learned l : learned) {
+            l.promoted().ifPresent(tool -> {
+                ObjectNode promoted = data().put("pattern_name", l.pattern().name()).put("tool_name", tool.name())
+                        .put("subsequence", l.subsequence());
+                ArrayNode c = promoted.putArray("component_tools");
+                tool.components().forEach(c::add);
+                emit(ctx, ToolsmithEvents.PATTERN_PROMOTED, promoted);
+            });
+        }
     }
 
     // --- helpers ---

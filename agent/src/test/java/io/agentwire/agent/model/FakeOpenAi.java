@@ -124,6 +124,21 @@ public final class FakeOpenAi implements AutoCloseable {
         return new Stream(events);
     }
 
+    /**
+     * {@code stream} followed by a usage-only chunk ({@code choices: []}, {@code usage}), as OpenAI sends last when
+     * asked for {@code stream_options.include_usage}.
+     */
+    public static Reply withUsage(Reply stream, long promptTokens, long completionTokens) {
+        ObjectNode c = JSON.objectNode().put("id", "chatcmpl-fake").put("object", "chat.completion.chunk")
+                .put("created", 1_700_000_000L).put("model", "fake-model");
+        c.putArray("choices");
+        c.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+                .put("total_tokens", promptTokens + completionTokens);
+        List<String> events = new ArrayList<>(((Stream) stream).events());
+        events.add(c.toString());
+        return new Stream(events);
+    }
+
     public static Reply status(int status, String message) {
         return new Status(status, message);
     }

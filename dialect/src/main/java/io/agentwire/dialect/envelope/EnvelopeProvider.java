@@ -1,6 +1,5 @@
 package io.agentwire.dialect.envelope;
 
-import io.agentwire.core.Meters;
 import io.agentwire.core.WireMeters;
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
@@ -43,7 +42,7 @@ public final class EnvelopeProvider implements DialectProvider<EnvelopeConfig> {
     @Override
     public Dialect create(DialectContext ctx, EnvelopeConfig settings) {
         EnvelopeConfig config = RecordBinder.from(settings).derive("defaultAgent", ctx.defaultAgent()).build();
-        WireMeters meters = new WireMeters(ctx.service(Meters.class).orElse(Meters.NONE), name());
+        WireMeters meters = ctx.wireMeters(name());
         return new Served(new EnvelopeDialect(ctx.node(), ctx.sessions(), ctx.agents(), config, meters), ctx);
     }
 

@@ -74,6 +74,7 @@ public final class MeshDialect implements Dialect {
     final Memory memory;
     final Tools tools;
     final Loops loops;
+    final MeshMeters meters;
     private final Credentials credentials;
     private final SocketIoServer io;
     private final Namespace ns;
@@ -96,9 +97,10 @@ public final class MeshDialect implements Dialect {
         SocketIoRecovery r = sio.recovery();
         // a recovering client shows its credentials again: both layers run on every reconnection
         sio = sio.withRecovery(new SocketIoRecovery(r.enabled(), r.maxDisconnectionDuration(), false));
-        this.io = context.recoveryRecords().isPresent()
+        this.meters = new MeshMeters(context);
+        this.io = (context.recoveryRecords().isPresent()
                 ? SocketIoServer.create(context.node(), sio, context.recoveryRecords().get())
-                : SocketIoServer.create(context.node(), sio);
+                : SocketIoServer.create(context.node(), sio)).meters(meters.wire());
         this.ns = io.sockets();
         this.deliveries = new Deliveries(ns);
         this.tasks = new Tasks(this);
@@ -296,6 +298,7 @@ public final class MeshDialect implements Dialect {
     private void unauthenticated(Socket socket, Credentials.Failure f) {
         socket.emit("auth:error", Json.obj().put("error", f.message()).put("timestamp", now()));
         socket.emit("error", Json.obj().put("code", f.code()).put("message", f.message()));
+        meters.refused(f.code());
         java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
         socket.onDisconnect(reason -> {
@@ -347,6 +350,7 @@ public final class MeshDialect implements Dialect {
                 .set("capabilities", Json.arr(a.capabilities)), now));
         m.socket.emit("agent:connected", Call.envelope("agent:connected", agentId, ch,
                 Json.obj().put("socketId", m.socket.id()).put("timestamp", now), now));
+        loops.ownerReturned(m);
     }
 
     private void disconnected(Member m, String reason) {
@@ -387,6 +391,7 @@ public final class MeshDialect implements Dialect {
         ObjectNode data = envelope ? (ObjectNode) arg.get("data") : arg.isObject() ? (ObjectNode) arg : Json.obj();
         Call call = new Call(m, event, real, data, envelope ? arg : null, ack, now());
         if (route.vocab() != Vocab.EITHER || envelope) m.speak(real);
+        meters.request(route.family());
         try {
             if (!arg.isObject() && route.category() != RateLimits.Category.NONE) {
                 throw Refusal.invalid("payload", event + ": the payload must be a JSON object");
@@ -400,9 +405,11 @@ public final class MeshDialect implements Dialect {
             }
             route.handler().handle(call);
         } catch (Refusal r) {
+            meters.refused(r.code);
             call.fail(route.family(), r);
         } catch (RuntimeException e) {
             log.warn("mesh: {} from {} failed", event, m.socket.id(), e);
+            meters.refused("INTERNAL_ERROR");
             call.fail(route.family(), Refusal.of("INTERNAL_ERROR", "Server error"));
         }
     }
@@ -461,6 +468,7 @@ public final class MeshDialect implements Dialect {
         ObjectNode real = Json.obj().put("socketId", m.socket.id()).put("timestamp", c.now).put("status", "registered");
         real.set("capabilities", Json.arr(a.capabilities));
         c.reply("agent:registered", spec, "agent:registered", real);
+        loops.ownerReturned(m);
     }
 
     private static void apply(Agents.Agent a, JsonNode d) {

@@ -28,10 +28,11 @@ public final class MeshProvider implements DialectProvider<MeshSettings> {
         MeshSettings.Limits limits = new MeshSettings.Limits(
                 s.integer("rate-limits.messages", 1, 1_000_000), s.integer("rate-limits.tool-executions", 1, 1_000_000),
                 s.integer("rate-limits.memory", 1, 1_000_000), s.integer("rate-limits.control-loop-cycles", 1, 1_000_000));
+        if (s.duration("control-loops.owner-grace").isNegative()) throw s.refuse("control-loops.owner-grace", "must not be negative");
         if (s.duration("key-ttl").isNegative() || s.duration("key-ttl").isZero()) throw s.refuse("key-ttl", "must be positive");
         return new MeshSettings(address, sio, s.optional("domain-key"), s.bool("auto-create-channels"),
                 s.duration("key-ttl"), limits, s.integer("tasks.max-per-agent", 1, 10_000), s.optional("mxp.key"),
-                s.string("mxp.salt"));
+                s.string("mxp.salt"), s.duration("control-loops.owner-grace"));
     }
 
     @Override

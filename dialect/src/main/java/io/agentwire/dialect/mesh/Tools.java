@@ -3,7 +3,10 @@ package io.agentwire.dialect.mesh;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentwire.core.McpTools;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * checked (the tool exists, the caller's key allows it, the arguments fit the schema — {@link Schemas}), then sent to
  * the provider's socket as {@code mcp:tool:invoke {callId, toolName, arguments, fromAgentId}} with an
  * acknowledgement, which it answers with {@code {success, output, error?}} within {@code options.timeout}
- * (default 30 s), retried {@code options.retries} times on a timeout or a failure. A provider offline, or gone during
+ * (default 30 s), retried {@code options.retries} times on a timeout or a failure. The configured MCP servers' tools
+ * (the core {@link McpTools} port) are listed and executed alongside, through {@link McpRoutes}. A provider offline, or gone during
  * the call, is {@code AGENT_NOT_FOUND} at once. {@link #execute(String, String, JsonNode, long, int)} is the same
  * path for the server's own callers (control loops).
  */
@@ -31,11 +35,20 @@ final class Tools {
     static final long MAX_TIMEOUT_MS = 300_000;
     static final int MAX_RETRIES = 5;
 
-    record Tool(String name, String description, ObjectNode inputSchema, String category, String provider, String socketId) {
+    /**
+     * A tool: an agent's ({@code socketId} of the registering socket) or an MCP server's ({@code provider} the
+     * server's name, {@code mcpName} the tool's name on it; {@code socketId} null).
+     */
+    record Tool(String name, String description, ObjectNode inputSchema, String category, String provider, String socketId,
+                String mcpName) {
+        boolean mcp() {
+            return mcpName != null;
+        }
+
         ObjectNode toJson() {
             ObjectNode o = Json.obj().put("name", name).put("description", description);
             o.set("inputSchema", inputSchema);
-            o.put("category", category).put("provider", provider).put("providerType", "agent");
+            o.put("category", category).put("provider", provider).put("providerType", mcp() ? "mcp" : "agent");
             return o;
         }
     }
@@ -45,9 +58,11 @@ final class Tools {
 
     private final MeshDialect d;
     private final Map<String, Tool> tools = new ConcurrentHashMap<>();
+    private final McpRoutes mcp;
 
     Tools(MeshDialect d) {
         this.d = d;
+        this.mcp = new McpRoutes(d.context.service(McpTools.class));
     }
 
     void register() {
@@ -59,11 +74,15 @@ final class Tools {
     }
 
     Optional<Tool> find(String name) {
-        return Optional.ofNullable(tools.get(name));
+        Tool t = tools.get(name);
+        return t != null ? Optional.of(t) : Optional.ofNullable(mcp.byName().get(name));
     }
 
+    /** The MCP servers' tools, then the agents' (by name). */
     List<Tool> all() {
-        return tools.values().stream().sorted(java.util.Comparator.comparing(Tool::name)).toList();
+        List<Tool> out = new ArrayList<>(mcp.byName().values());
+        tools.values().stream().sorted(Comparator.comparing(Tool::name)).forEach(out::add);
+        return out;
     }
 
     private void registerTool(Call c) throws Refusal {
@@ -78,7 +97,9 @@ final class Tools {
         String problem = Schemas.problem(schema);
         if (problem != null) throw Refusal.invalid("inputSchema", problem);
         String category = Optional.ofNullable(Json.text(c.data, "category")).orElse("agent");
-        Tool t = new Tool(name, description, (ObjectNode) schema.deepCopy(), category, agentId, c.member.socket.id());
+        Tool served = mcp.byName().get(name);
+        if (served != null) throw Refusal.of("PERMISSION_DENIED", "tool " + name + " is provided by MCP server " + served.provider());
+        Tool t = new Tool(name, description, (ObjectNode) schema.deepCopy(), category, agentId, c.member.socket.id(), null);
         Tool before = tools.compute(name, (k, old) -> old == null || old.provider().equals(agentId) || !online(old.provider()) ? t : old);
         if (before != t) throw Refusal.of("PERMISSION_DENIED", "tool " + name + " is provided by agent " + before.provider());
         log.debug("mesh: agent {} registered tool {}", agentId, name);
@@ -95,7 +116,7 @@ final class Tools {
         ArrayNode out = Json.MAPPER.createArrayNode();
         for (Tool t : all()) {
             if (category != null && !category.equals(t.category())) continue;
-            if (provider != null && !provider.equals(t.provider()) && !provider.equals("agent")) continue;
+            if (provider != null && !provider.equals(t.provider()) && !provider.equals(t.toJson().path("providerType").asText())) continue;
             out.add(t.toJson());
         }
         if (!c.real) { // the document: mcp:tool:list:response with the array itself
@@ -160,7 +181,7 @@ final class Tools {
      * anything is sent; then the provider is asked, each attempt bounded by {@code timeoutMs}.
      */
     CompletableFuture<Outcome> execute(String caller, String toolName, JsonNode args, long timeoutMs, int retries) {
-        Tool t = tools.get(toolName);
+        Tool t = find(toolName).orElse(null);
         try {
             if (t == null) throw Refusal.invalid("toolName", "Tool with name " + toolName + " does not exist");
             if (!args.isObject()) throw Refusal.invalid("arguments", "'arguments' must be an object");
@@ -168,7 +189,7 @@ final class Tools {
         } catch (Refusal r) {
             return CompletableFuture.failedFuture(r);
         }
-        return attempt(t, caller, args, timeoutMs, retries, 1);
+        return t.mcp() ? mcp.execute(t, (ObjectNode) args, timeoutMs, retries) : attempt(t, caller, args, timeoutMs, retries, 1);
     }
 
     private CompletableFuture<Outcome> attempt(Tool t, String caller, JsonNode args, long timeoutMs, int retriesLeft, int n) {

@@ -12,6 +12,7 @@ import io.agentwire.core.Node;
 import io.agentwire.core.Principal;
 import io.agentwire.core.TokenBucket;
 import io.agentwire.core.ToolCatalog;
+import io.agentwire.core.WireMeters;
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
 import io.agentwire.dialect.spi.Dialect;
@@ -59,7 +60,7 @@ public final class ProgressDialect implements Dialect {
 
     /** What turns and the API share. */
     record Parts(Node node, AgentGateway agents, SessionMemory memory, ProgressSettings settings,
-                 Optional<ToolCatalog> catalog) { }
+                 Optional<ToolCatalog> catalog, WireMeters meters) { }
 
     /** A session's state on this node: its running turn and an undelivered final result (either may be null). */
     private record SessionState(Turn running, ObjectNode undelivered) { }
@@ -84,10 +85,11 @@ public final class ProgressDialect implements Dialect {
         this.settings = settings;
         Optional<ToolCatalog> catalog = context.service(ToolCatalog.class);
         this.parts = new Parts(context.node(), context.agents(), new SessionMemory(context.node(), context.clock()),
-                settings, catalog);
+                settings, catalog, context.wireMeters(ProgressProvider.NAME));
         this.io = context.recoveryRecords()
                 .map(r -> SocketIoServer.create(context.node(), settings.socketIo(), r))
-                .orElseGet(() -> SocketIoServer.create(context.node(), settings.socketIo()));
+                .orElseGet(() -> SocketIoServer.create(context.node(), settings.socketIo()))
+                .meters(parts.meters());
         this.namespace = io.namespace("/");
         namespace.use(Middleware.of(this::admit)).onConnection(this::connected);
         this.api = new ProgressApi(parts, settings.socketIo().engineIo().cors().origins(),
@@ -188,26 +190,27 @@ public final class ProgressDialect implements Dialect {
                 : a.path("session_id").isNumber() ? a.path("session_id").asText() : "";
         ack.send(); // the real server's handler returns None: an empty acknowledgement when one is asked for
         if (prompt.isBlank()) {
-            refuse(socket, NO_PROMPT);
+            refuse(socket, ErrorCode.MISSING_FIELD, NO_PROMPT);
             return;
         }
         if (sid.isBlank()) {
-            refuse(socket, NO_SESSION);
+            refuse(socket, ErrorCode.SESSION_REQUIRED, NO_SESSION);
             return;
         }
         if (sid.length() > MAX_SESSION_ID || sid.chars().anyMatch(Character::isISOControl)) {
-            refuse(socket, "Invalid session_id: at most " + MAX_SESSION_ID + " characters, no control characters.");
+            refuse(socket, ErrorCode.INVALID_FIELD, "Invalid session_id: at most " + MAX_SESSION_ID + " characters, no control characters.");
             return;
         }
         if (prompt.length() > settings.maxPromptChars()) {
-            refuse(socket, "The prompt is too long (" + prompt.length() + " characters; at most "
+            refuse(socket, ErrorCode.PAYLOAD_TOO_LARGE, "The prompt is too long (" + prompt.length() + " characters; at most "
                     + settings.maxPromptChars() + ").");
             return;
         }
         TokenBucket bucket = buckets.get(socket.id());
         if (bucket != null && !bucket.tryAcquire()) {
             long wait = Math.max(1, (bucket.retryAfterMillis() + 999) / 1000);
-            refuse(socket, "Too many queries: please wait " + wait + " s before sending another.");
+            parts.meters().rateLimited();
+            refuse(socket, ErrorCode.RATE_LIMITED, "Too many queries: please wait " + wait + " s before sending another.");
             return;
         }
         socket.join(ROOM + sid);
@@ -226,15 +229,17 @@ public final class ProgressDialect implements Dialect {
             socket.emit("query_complete", undelivered);
         }
         if (turn == null) {
-            refuse(socket, "A query is already running in this session; its result will follow.");
+            refuse(socket, ErrorCode.RUN_IN_PROGRESS, "A query is already running in this session; its result will follow.");
             return;
         }
         queries.incrementAndGet();
         turn.start();
     }
 
-    private void refuse(Socket socket, String message) {
+    /** The {@code error} event (the document's has a message only; {@code code} is what the metrics count). */
+    private void refuse(Socket socket, ErrorCode code, String message) {
         refused.incrementAndGet();
+        parts.meters().error(code.name());
         socket.emit("error", NODES.objectNode().put("message", message));
     }
 

@@ -9,9 +9,12 @@ import java.util.List;
 /** The {@code progress} dialect's provider: section {@code agentwire.progress}, durable session memory. */
 public final class ProgressProvider implements DialectProvider<ProgressSettings> {
 
+    /** The dialect's section and its metrics' {@code dialect} tag. */
+    static final String NAME = "progress";
+
     @Override
     public String name() {
-        return "progress";
+        return NAME;
     }
 
     @Override

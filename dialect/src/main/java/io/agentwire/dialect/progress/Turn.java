@@ -159,7 +159,10 @@ final class Turn implements Subscriber {
         qc.set("metadata", events.metadata());
         qc.put("session_id", sessionId);
         synchronized (this) {
-            if (error != null) chain("error", NODES.objectNode().put("message", error));
+            if (error != null) {
+                parts.meters().error(ErrorCode.AGENT_FAILED.name());
+                chain("error", NODES.objectNode().put("message", error));
+            }
         }
         parts.memory().append(sessionId, "assistant", qc.path("response").asText())
                 .exceptionally(e -> {

@@ -10,6 +10,7 @@ import io.agentwire.core.Node;
 import io.agentwire.core.Presence;
 import io.agentwire.core.RecoveryRecords;
 import io.agentwire.core.Principal;
+import io.agentwire.core.WireMeters;
 import io.agentwire.transport.Routes;
 import io.agentwire.transport.socketio.Ack;
 import io.agentwire.transport.socketio.ConnectReply;
@@ -58,6 +59,7 @@ public final class RoomsDialect implements AutoCloseable {
     private final TokenCheck tokens;
     private final Clock clock;
     private final SocketIoServer io;
+    private final WireMeters meters;
     private final Namespace namespace;
     private final ProjectGrants grants;
     private final Map<String, Member> members = new ConcurrentHashMap<>();
@@ -76,6 +78,13 @@ public final class RoomsDialect implements AutoCloseable {
      */
     public RoomsDialect(Node node, Presence presence, TokenCheck tokens, RoomsConfig config, Clock clock,
                         RecoveryRecords records) {
+        this(node, presence, tokens, config, clock, records, WireMeters.NONE);
+    }
+
+    /** As above, counting its wire traffic on {@code meters} (packets, deliveries, recoveries, errors by code). */
+    public RoomsDialect(Node node, Presence presence, TokenCheck tokens, RoomsConfig config, Clock clock,
+                        RecoveryRecords records, WireMeters meters) {
+        this.meters = Objects.requireNonNull(meters, "meters");
         this.config = Objects.requireNonNull(config, "config");
         this.presence = Objects.requireNonNull(presence, "presence");
         this.tokens = Objects.requireNonNull(tokens, "tokens");
@@ -86,6 +95,7 @@ public final class RoomsDialect implements AutoCloseable {
         SocketIoConfig withRecovery = sio.withRecovery(new SocketIoRecovery(r.enabled(), r.maxDisconnectionDuration(), false));
         this.io = records == null ? SocketIoServer.create(Objects.requireNonNull(node, "node"), withRecovery)
                 : SocketIoServer.create(Objects.requireNonNull(node, "node"), withRecovery, records);
+        io.meters(meters);
         this.grants = new ProjectGrants(node, this::revoked);
         this.namespace = io.namespace(config.namespace());
         namespace.use(Middleware.of(this::admit)).onConnection(this::connected).restoreRooms(this::mayRestore);
@@ -188,6 +198,7 @@ public final class RoomsDialect implements AutoCloseable {
             ErrorCode code = rejected.code() == ErrorCode.AUTH_MISSING ? ErrorCode.AUTH_MISSING : ErrorCode.AUTH_FAILED;
             log.info("rooms: refused a connection to {} from {}: {} ({})", request.namespace(),
                     request.request().remoteAddress(), code, rejected.message());
+            meters.error(code.name());
             return ConnectReply.reject(Messages.message(code), Messages.connectionError(code, clock));
         }
         Principal p = ((Authenticator.Accepted) result).principal();
@@ -263,9 +274,9 @@ public final class RoomsDialect implements AutoCloseable {
     private void subscribe(Member m, ArrayNode args, Ack ack) {
         RoomName room = room(args);
         if (room == null) {
-            ack.send(Messages.failure(ErrorCode.INVALID_ROOM));
+            fail(ack, ErrorCode.INVALID_ROOM);
         } else if (!allows(m, room)) {
-            ack.send(Messages.failure(ErrorCode.ROOM_ACCESS_DENIED));
+            fail(ack, ErrorCode.ROOM_ACCESS_DENIED);
         } else {
             m.socket().join(room.name());
             presence.joined(SCOPE, m.socket().id(), room.name());
@@ -276,12 +287,17 @@ public final class RoomsDialect implements AutoCloseable {
     private void unsubscribe(Member m, ArrayNode args, Ack ack) {
         RoomName room = room(args);
         if (room == null) {
-            ack.send(Messages.failure(ErrorCode.INVALID_ROOM));
+            fail(ack, ErrorCode.INVALID_ROOM);
             return;
         }
         m.socket().leave(room.name());
         presence.left(SCOPE, m.socket().id(), room.name());
         ack.send(Messages.success(room.name()));
+    }
+
+    private void fail(Ack ack, ErrorCode code) {
+        meters.error(code.name());
+        ack.send(Messages.failure(code));
     }
 
     /** The room of {@code {room: "…"}}, or null when the argument names none. */

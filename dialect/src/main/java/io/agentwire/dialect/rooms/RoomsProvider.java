@@ -69,7 +69,7 @@ public final class RoomsProvider implements DialectProvider<RoomsProvider.RoomsS
     @Override
     public Dialect create(DialectContext ctx, RoomsSettings settings) {
         RoomsDialect rooms = new RoomsDialect(ctx.node(), ctx.presence(), ctx.tokens()::check, settings.dialect(),
-                ctx.clock(), ctx.recoveryRecords().orElse(null));
+                ctx.clock(), ctx.recoveryRecords().orElse(null), ctx.wireMeters(name()));
         return new Served(rooms, new RoomsApi(rooms, ctx.apiKeys(), ctx.clock()), settings, ctx.cluster());
     }
 

@@ -2,11 +2,13 @@ package io.agentwire.dialect.spi;
 
 import io.agentwire.core.AgentGateway;
 import io.agentwire.core.Authenticator;
+import io.agentwire.core.Meters;
 import io.agentwire.core.Node;
 import io.agentwire.core.Presence;
 import io.agentwire.core.Principal;
 import io.agentwire.core.RecoveryRecords;
 import io.agentwire.core.Sessions;
+import io.agentwire.core.WireMeters;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -58,5 +60,15 @@ public record DialectContext(Node node, Sessions sessions, AgentGateway agents, 
     /** A server part by type, when the server provides one. */
     public <T> Optional<T> service(Class<T> type) {
         return Optional.ofNullable(services.get(type)).map(type::cast);
+    }
+
+    /**
+     * Where the dialect {@code dialect} counts its wire traffic (messages in and out, deliveries and their latency,
+     * resumes, rate limits, slow consumers, errors by code), tagged {@code dialect=<name>}: the server's
+     * {@link Meters} service, or nothing when there is none. A Socket.IO dialect hands it to its
+     * {@code SocketIoServer.meters}, which counts the packets; the dialect counts its own errors and rate limits.
+     */
+    public WireMeters wireMeters(String dialect) {
+        return new WireMeters(service(Meters.class).orElse(Meters.NONE), dialect);
     }
 }

@@ -51,30 +51,35 @@ final class Board {
         this.onTracked = onTracked;
     }
 
-    /** An event of an envelope session ({@code session:<id>} stream). A run's first event starts tracking it. */
-    void onSessionEvent(Publication p) {
+    /**
+     * An event of an envelope session ({@code session:<id>} stream). A run's first event starts tracking it. Returns
+     * how many messages it sent to dashboards.
+     */
+    int onSessionEvent(Publication p) {
         JsonNode e = p.data();
         String sid = e.path("session_id").textValue();
         if (sid == null) sid = p.stream().substring(p.stream().indexOf(':') + 1);
         long now = clock.getAsLong();
         boolean known = book.get(sid) != null;
         TrackedSession s = e.path("metadata").hasNonNull("run_id") ? session(sid, "envelope", now) : book.get(sid);
-        if (s == null || !s.apply(p.offset())) return;
+        if (s == null || !s.apply(p.offset())) return 0;
         if (!known) onTracked.accept(sid);
         ObjectNode before = s.summary();
         AgentCraftFeed.Before was = agentCraft.before(s, !known);
         RunMapper.Update u = mapper.apply(s, e, p.offset(), now);
         s.touch(now);
         AgentStatus previous = null;
+        int sent = 0;
         if (u.status() != null) {
             previous = s.statusOf(u.status().agentId());
             s.put(u.status());
-            broadcast(Outbound.agentStatus(u.status()));
+            sent += broadcast(Outbound.agentStatus(u.status()));
         }
         if (u.output() != null) s.addOutput(u.output());
-        agentCraft.changed(s, was, u.status(), previous, u.output(), now);
-        if (u.log() != null) addLogs(s, List.of(u.log()), now);
+        sent += agentCraft.changed(s, was, u.status(), previous, u.output(), now);
+        if (u.log() != null) sent += addLogs(s, List.of(u.log()), now);
         changed(s, known ? before : null);
+        return sent;
     }
 
     int onStatus(AgentStatusReport r) {
@@ -144,10 +149,12 @@ final class Board {
         TrackedSession s = book.get(sid);
         long now = clock.getAsLong();
         if (d.vocabulary == Vocabulary.AGENTCRAFT) {
-            d.send(s == null ? AgentCraftWire.sessionNotFound(sid, now) : AgentCraftWire.sessionState(s, now));
+            if (s == null) d.sendError(AgentCraftWire.sessionNotFound(sid, now), ErrorCode.SESSION_NOT_FOUND);
+            else d.send(AgentCraftWire.sessionState(s, now));
             return;
         }
-        d.send(s == null ? notFound(Inbound.GET_SESSION_STATE, sid, now) : Outbound.sessionState(sid, s.state(), now));
+        if (s == null) d.sendError(notFound(Inbound.GET_SESSION_STATE, sid, now), ErrorCode.SESSION_NOT_FOUND);
+        else d.send(Outbound.sessionState(sid, s.state(), now));
     }
 
     void sendLogs(Dashboard d, String sid) {
@@ -157,7 +164,8 @@ final class Board {
             d.send(AgentCraftWire.sessionLogs(sid, s, now)); // as AgentCraft's server: no lines for an unknown session
             return;
         }
-        d.send(s == null ? notFound(Inbound.GET_SESSION_LOGS, sid, now) : Outbound.sessionLogs(sid, s.logs(), false, now));
+        if (s == null) d.sendError(notFound(Inbound.GET_SESSION_LOGS, sid, now), ErrorCode.SESSION_NOT_FOUND);
+        else d.send(Outbound.sessionLogs(sid, s.logs(), false, now));
     }
 
     /**

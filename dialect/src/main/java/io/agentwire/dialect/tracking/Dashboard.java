@@ -2,6 +2,7 @@ package io.agentwire.dialect.tracking;
 
 import io.agentwire.core.DisconnectReason;
 import io.agentwire.core.ErrorCode;
+import io.agentwire.core.WireMeters;
 import io.agentwire.transport.WsConnection;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ final class Dashboard {
     private final Tracker tracker;
     private final LongSupplier clock;
     private final SlidingWindow rate;
+    private final WireMeters meters;
     private ScheduledFuture<?> ping;
     private ScheduledFuture<?> liveness;
     private long droppedSinceNotice;
@@ -35,8 +37,9 @@ final class Dashboard {
     final Vocabulary vocabulary;
 
     Dashboard(WsConnection ws, String clientId, Vocabulary vocabulary, TrackingConfig config, Tracker tracker,
-              LongSupplier clock) {
+              LongSupplier clock, WireMeters meters) {
         this.ws = ws;
+        this.meters = meters;
         this.vocabulary = vocabulary;
         this.clientId = clientId;
         this.config = config;
@@ -59,7 +62,7 @@ final class Dashboard {
      * by themselves — so a client that never answers the message (as AgentCraft's components) stays alive.
      */
     private void ping() {
-        ws.send(Outbound.ping(clock.getAsLong()));
+        send(Outbound.ping(clock.getAsLong()));
         ws.sendPing();
     }
 
@@ -77,6 +80,7 @@ final class Dashboard {
     }
 
     void onText(String text) {
+        meters.messageIn();
         Inbound.Decoded d = Inbound.decode(text, vocabulary);
         if (d instanceof Inbound.Request r && r.type().equals(Inbound.PONG)) return; // liveness only; never limited
         if (!rate.tryAcquire()) {
@@ -103,6 +107,7 @@ final class Dashboard {
 
     /** Over the limit: the message is dropped; the client hears so at once, then at most once a second. */
     private void rateLimited(Inbound.Decoded d) {
+        meters.rateLimited();
         droppedSinceNotice++;
         long now = System.nanoTime();
         if (now - nextNoticeNanos < 0) return;
@@ -113,7 +118,7 @@ final class Dashboard {
                 + " dropped; retry after " + retryAfter + " ms", null, type, null, clock.getAsLong());
         m.put("retry_after_ms", retryAfter).put("dropped", droppedSinceNotice)
                 .put("limit", config.rateLimitMessages()).put("window_ms", config.rateLimitWindow().toMillis());
-        reply(Outbound.encode(m));
+        reply(Outbound.encode(m), ErrorCode.RATE_LIMITED);
         droppedSinceNotice = 0;
         nextNoticeNanos = now + TimeUnit.SECONDS.toNanos(1);
     }
@@ -124,7 +129,7 @@ final class Dashboard {
     }
 
     private void error(ErrorCode code, String message, String field, String type) {
-        reply(Outbound.encode(Outbound.error(code, message, field, type, null, clock.getAsLong())));
+        reply(Outbound.encode(Outbound.error(code, message, field, type, null, clock.getAsLong())), code);
     }
 
     /**
@@ -135,16 +140,29 @@ final class Dashboard {
         tracker.run(b -> send(message));
     }
 
+    private void reply(byte[] message, ErrorCode error) {
+        tracker.run(b -> sendError(message, error));
+    }
+
     void onClosed(int code, String reason) {
         if (ping != null) ping.cancel(false);
         if (liveness != null) liveness.cancel(false);
+        if (code == DisconnectReason.SLOW_CONSUMER.closeCode()) meters.slowConsumerCutOff();
         tracker.run(b -> b.unregister(this));
         log.debug("tracking client {} ({}) closed: {} {}", clientId, ws.id(), code, reason);
     }
 
     /** Queues one message (bytes shared with other dashboards, never modified). Any thread. */
     boolean send(byte[] message) {
-        return ws.send(message);
+        if (!ws.send(message)) return false;
+        meters.messageOut();
+        return true;
+    }
+
+    /** Queues an error message answering this dashboard, counted by its code. Any thread. */
+    boolean sendError(byte[] message, ErrorCode code) {
+        meters.error(code.name());
+        return send(message);
     }
 
     void close(DisconnectReason reason) {

@@ -4,6 +4,7 @@ import io.agentwire.core.AgentWireException;
 import io.agentwire.core.ErrorCode;
 import io.agentwire.core.Node;
 import io.agentwire.core.Publication;
+import io.agentwire.core.WireMeters;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -43,10 +44,13 @@ final class Tracker implements AutoCloseable {
     private volatile int sessions;
     private volatile int dashboards;
     private final TrackingJournal journal;
+    private final WireMeters meters;
     /** While applying the journal: the time of the item applied (the board's clock), else -1. Loop thread only. */
     private long replayAt = -1;
 
-    Tracker(Node node, TrackingConfig config, LongSupplier clock) {
+    /** Counts on {@code meters} the messages each session event became (deliveries, with their latency). */
+    Tracker(Node node, TrackingConfig config, LongSupplier clock, WireMeters meters) {
+        this.meters = meters;
         loop = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon().name("aw-tracking").factory());
         loop.setRemoveOnCancelPolicy(true);
         journal = new TrackingJournal(node, config, clock);
@@ -100,7 +104,7 @@ final class Tracker implements AutoCloseable {
     /** The tap: called on the publishing thread (the store's writer), so it only queues. */
     private void onPublication(Publication p) {
         try {
-            offer(() -> board.onSessionEvent(p));
+            offer(() -> meters.fannedOut(p, board.onSessionEvent(p)));
         } catch (RuntimeException e) {
             log.error("tracking could not queue {}", p, e);
         }

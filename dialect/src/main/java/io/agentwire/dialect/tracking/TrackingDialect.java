@@ -3,6 +3,7 @@ package io.agentwire.dialect.tracking;
 import io.agentwire.core.Authenticator;
 import io.agentwire.core.DisconnectReason;
 import io.agentwire.core.Node;
+import io.agentwire.core.WireMeters;
 import io.agentwire.transport.WebSocketEndpoint;
 import io.agentwire.transport.WsConnection;
 import io.agentwire.transport.WsHandler;
@@ -41,6 +42,7 @@ public final class TrackingDialect implements AutoCloseable {
     private final Pattern clientIds;
     private final Tracker tracker;
     private final Clock clock;
+    private final WireMeters meters;
     private final ConcurrentHashMap<String, Dashboard> connections = new ConcurrentHashMap<>();
 
     /** Starts observing {@code node}'s session streams at once. */
@@ -50,10 +52,16 @@ public final class TrackingDialect implements AutoCloseable {
 
     /** As {@link #TrackingDialect(Node, TrackingConfig)}, reading the time (retention, timestamps) from {@code clock}. */
     public TrackingDialect(Node node, TrackingConfig config, Clock clock) {
+        this(node, config, clock, WireMeters.NONE);
+    }
+
+    /** As above, counting its wire traffic on {@code meters} (messages, deliveries, rate limits, errors by code …). */
+    public TrackingDialect(Node node, TrackingConfig config, Clock clock, WireMeters meters) {
+        this.meters = Objects.requireNonNull(meters, "meters");
         this.config = Objects.requireNonNull(config, "config");
         this.clientIds = config.clientIds();
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.tracker = new Tracker(Objects.requireNonNull(node, "node"), config, clock::millis);
+        this.tracker = new Tracker(Objects.requireNonNull(node, "node"), config, clock::millis, meters);
     }
 
     public TrackingConfig config() {
@@ -128,7 +136,7 @@ public final class TrackingDialect implements AutoCloseable {
                 ws.close(DisconnectReason.INVALID_CLIENT_ID);
                 return;
             }
-            Dashboard d = new Dashboard(ws, clientId, vocabulary, config, tracker, clock::millis);
+            Dashboard d = new Dashboard(ws, clientId, vocabulary, config, tracker, clock::millis, meters);
             connections.put(ws.id(), d);
             d.open();
         }

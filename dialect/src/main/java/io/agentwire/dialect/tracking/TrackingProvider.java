@@ -59,7 +59,7 @@ public final class TrackingProvider implements DialectProvider<TrackingProvider.
     @Override
     public Dialect create(DialectContext ctx, TrackingSettings settings) {
         TrackingConfig config = RecordBinder.from(settings.dialect()).derive("agentName", ctx.defaultAgent()).build();
-        TrackingDialect tracking = new TrackingDialect(ctx.node(), config, ctx.clock());
+        TrackingDialect tracking = new TrackingDialect(ctx.node(), config, ctx.clock(), ctx.wireMeters(name()));
         return new Served(tracking, new TrackingApi(tracking, ctx.apiKeys()), settings, ctx);
     }
 

@@ -17,11 +17,13 @@ import io.agentwire.core.ErrorCode;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.core.LocalPresence;
 import io.agentwire.core.MemoryBroker;
+import io.agentwire.core.Meters;
 import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Principal;
 import io.agentwire.core.Sessions;
 import io.agentwire.core.ToolCatalog;
+import io.agentwire.dialect.spi.CountingMeters;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.Listener;
 import io.agentwire.redis.RedisCluster;
@@ -79,6 +81,8 @@ final class ProgressHarness implements AutoCloseable {
     final Sessions sessions;
     final AgentRuntime agents;
     final ProgressDialect dialect;
+    /** What the dialect counted ({@code dialect=progress}). */
+    final CountingMeters meters = new CountingMeters();
     final NettyServer server;
     final int port;
 
@@ -100,6 +104,7 @@ final class ProgressHarness implements AutoCloseable {
         agents = new AgentRuntime(node, all, defaultAgent, AgentRuntimeConfig.defaults());
         Map<Class<?>, Object> services = new LinkedHashMap<>();
         catalog.ifPresent(c -> services.put(ToolCatalog.class, c));
+        services.put(Meters.class, meters);
         Authenticator jwt = request -> request.bearerToken().filter(TOKEN::equals)
                 .<Authenticator.Result>map(t -> new Authenticator.Accepted(Principal.user("alice")))
                 .orElse(new Authenticator.Rejected(ErrorCode.AUTH_FAILED, "bad token"));

@@ -192,9 +192,15 @@ class ProgressSocketTest {
 
     @Test
     void queriesBeyondTheSocketsRateAreAnsweredWithError() throws Exception {
+        long limited = server.meters.count("agentwire.rate.limited", "dialect", "progress");
+        long errors = server.meters.count("agentwire.errors", "dialect", "progress", "code", "RATE_LIMITED");
         JsonNode r = server.js("rate", "48", Map.of("burst", BURST));
         assertThat(r.path("completes").asInt()).isEqualTo(BURST);
         assertThat(texts(r.path("errors"))).singleElement().asString().startsWith("Too many queries");
+        // counted before the error is emitted: seen once it arrived
+        assertThat(server.meters.count("agentwire.rate.limited", "dialect", "progress")).isEqualTo(limited + 1);
+        assertThat(server.meters.count("agentwire.errors", "dialect", "progress", "code", "RATE_LIMITED"))
+                .isEqualTo(errors + 1);
     }
 
     @Test

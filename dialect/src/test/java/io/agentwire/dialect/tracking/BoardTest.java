@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.agentwire.core.Authenticator;
 import io.agentwire.core.Principal;
+import io.agentwire.core.WireMeters;
 import io.agentwire.transport.testing.FakeWsConnection;
 import io.agentwire.transport.testing.ManualExecutor;
 import java.time.Duration;
@@ -43,7 +44,7 @@ class BoardTest {
     @Test
     void everyDashboardIsSentTheSameEncodedBytes() {
         List<FakeWsConnection> sockets = List.of(fake(), fake(), fake());
-        for (FakeWsConnection ws : sockets) board.register(new Dashboard(ws, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get));
+        for (FakeWsConnection ws : sockets) board.register(new Dashboard(ws, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get, WireMeters.NONE));
         assertThat(board.onStatus(status("a1", AgentStatus.PROCESSING, null))).isEqualTo(3);
         byte[] first = sockets.get(0).frames().getLast();
         assertThat(sockets).allSatisfy(ws -> assertThat(ws.frames().getLast()).isSameAs(first));
@@ -54,7 +55,7 @@ class BoardTest {
     @Test
     void activeSessionsChangesAreCoalescedIntoOneMessage() throws Exception {
         FakeWsConnection ws = fake();
-        board.register(new Dashboard(ws, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get));
+        board.register(new Dashboard(ws, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get, WireMeters.NONE));
         board.onStatus(status("a1", AgentStatus.PROCESSING, "s1"));
         board.onStatus(status("a2", AgentStatus.PROCESSING, "s1"));
         board.onStatus(status("a3", AgentStatus.PROCESSING, "s2"));
@@ -78,7 +79,7 @@ class BoardTest {
         board.onStatus(status("a3", AgentStatus.COMPLETED, "s3")); // over 2: s2 (idle) goes, not the older s1 (active)
         assertThat(board.sessions()).isEqualTo(2);
         FakeWsConnection ws = fake();
-        Dashboard d = new Dashboard(ws, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get);
+        Dashboard d = new Dashboard(ws, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get, WireMeters.NONE);
         board.register(d);
         board.sendState(d, "s2");
         assertThat(messages(ws, "error").getFirst().path("code").asText()).isEqualTo("SESSION_NOT_FOUND");
@@ -97,9 +98,9 @@ class BoardTest {
     void logLinesAreBoundedAndStreamedOnlyToDashboardsThatAsked() {
         FakeWsConnection watching = fake();
         FakeWsConnection other = fake();
-        Dashboard w = new Dashboard(watching, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get);
+        Dashboard w = new Dashboard(watching, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get, WireMeters.NONE);
         board.register(w);
-        board.register(new Dashboard(other, "d", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get));
+        board.register(new Dashboard(other, "d", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get, WireMeters.NONE));
         board.startStreaming(w, "s1");
         for (int i = 0; i < 5; i++) {
             board.onLogs(new LogReport("s1", List.of(new LogReport.Line("info", "A", "line " + i, null))));
@@ -119,9 +120,9 @@ class BoardTest {
     void agentCraftDashboardsGetTheirOwnMessagesEncodedOnceForAll() {
         FakeWsConnection spec = fake();
         List<FakeWsConnection> crafts = List.of(fake(), fake());
-        board.register(new Dashboard(spec, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get));
+        board.register(new Dashboard(spec, "c", Vocabulary.SPEC_002, TrackingConfig.DEFAULT, null, clock::get, WireMeters.NONE));
         for (FakeWsConnection ws : crafts) {
-            board.register(new Dashboard(ws, "c", Vocabulary.AGENTCRAFT, TrackingConfig.DEFAULT, null, clock::get));
+            board.register(new Dashboard(ws, "c", Vocabulary.AGENTCRAFT, TrackingConfig.DEFAULT, null, clock::get, WireMeters.NONE));
         }
         assertThat(messages(crafts.get(0), "active_sessions")).hasSize(1);
         assertThat(board.onStatus(status("a1", AgentStatus.PROCESSING, "s1"))).isEqualTo(3); // 1 + 2 dashboards

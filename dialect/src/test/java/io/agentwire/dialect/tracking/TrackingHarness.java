@@ -13,8 +13,10 @@ import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Principal;
 import io.agentwire.core.Sessions;
+import io.agentwire.core.WireMeters;
 import io.agentwire.dialect.envelope.EnvelopeConfig;
 import io.agentwire.dialect.envelope.EnvelopeDialect;
+import io.agentwire.dialect.spi.CountingMeters;
 import io.agentwire.store.SqliteStore;
 import io.agentwire.store.SqliteStoreConfig;
 import io.agentwire.transport.NettyServer;
@@ -47,6 +49,8 @@ final class TrackingHarness implements AutoCloseable {
     final AgentRuntime agents;
     final EnvelopeDialect envelope;
     final TrackingDialect tracking;
+    /** What the tracking dialect counted ({@code dialect=tracking}). */
+    final CountingMeters meters = new CountingMeters();
     final NettyServer main;
     final NettyServer trackingServer;
     final int mainPort;
@@ -66,7 +70,7 @@ final class TrackingHarness implements AutoCloseable {
         agents = new AgentRuntime(node, List.of(new DemoAgent(new DemoAgentConfig(Duration.ofMillis(5), true,
                 Duration.ofSeconds(30)))), DemoAgent.NAME, AgentRuntimeConfig.defaults());
         envelope = new EnvelopeDialect(node, sessions, agents, EnvelopeConfig.DEFAULT);
-        tracking = new TrackingDialect(node, config, clock);
+        tracking = new TrackingDialect(node, config, clock, new WireMeters(meters, "tracking"));
         main = new NettyServer(transport, ServerConfig.of("127.0.0.1", 0),
                 Routes.builder().webSocket(envelope.endpoint(USERS)).build());
         mainPort = main.start();
@@ -82,6 +86,23 @@ final class TrackingHarness implements AutoCloseable {
     /** AgentCraft's real path, with an id as its AgentChat component makes them. */
     URI agentCraftUri(String clientId) {
         return URI.create("ws://127.0.0.1:" + trackingPort + TrackingDialect.AGENTCRAFT_PATH_PREFIX + clientId);
+    }
+
+    /** {@code name{dialect=tracking}} as counted so far. */
+    long count(String name) {
+        return meters.count(name, "dialect", "tracking");
+    }
+
+    /** {@code name{dialect=tracking}} once it reached {@code atLeast} (or what it is after 30 s). */
+    long awaitCount(String name, long atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (count(name) < atLeast && System.nanoTime() < deadline) Thread.sleep(10);
+        return count(name);
+    }
+
+    /** {@code agentwire.errors{dialect=tracking,code}} as counted so far. */
+    long errors(String code) {
+        return meters.count("agentwire.errors", "dialect", "tracking", "code", code);
     }
 
     WsClient dashboard() {

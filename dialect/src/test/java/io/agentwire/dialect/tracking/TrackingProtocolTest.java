@@ -75,6 +75,15 @@ class TrackingProtocolTest {
             c.send("{\"type\":\"get_session_logs\",\"session_id\":\"sess_nope\"}");
             assertThat(c.awaitType("error").path("code").asText()).isEqualTo("SESSION_NOT_FOUND");
             assertThat(c.closed).isNotDone();
+            // each error answered is counted by its code (counted before it is sent, so seen once it arrived)
+            assertThat(server.errors("INVALID_JSON")).isEqualTo(2);
+            assertThat(server.errors("MISSING_FIELD")).isEqualTo(3);
+            assertThat(server.errors("INVALID_FIELD")).isEqualTo(2);
+            assertThat(server.errors("UNKNOWN_EVENT")).isEqualTo(2);
+            assertThat(server.errors("INVALID_MESSAGE")).isEqualTo(1);
+            assertThat(server.errors("SESSION_NOT_FOUND")).isEqualTo(1);
+            assertThat(server.count("agentwire.messages.in")).isEqualTo(cases.size() + 4);
+            assertThat(server.awaitCount("agentwire.messages.out", cases.size() + 4)).isGreaterThanOrEqualTo(cases.size() + 4);
         }
     }
 
@@ -98,6 +107,9 @@ class TrackingProtocolTest {
             assertThat(limited.path("limit").asInt()).isEqualTo(5);
             assertThat(limited.path("window_ms").asLong()).isEqualTo(60_000);
             assertThat(limited.path("request_type").asText()).isEqualTo("get_session_state");
+            assertThat(server.awaitCount("agentwire.rate.limited", 5)).as("sess_5…8 and the ping").isEqualTo(5);
+            assertThat(server.errors("RATE_LIMITED")).as("one notice").isEqualTo(1);
+            assertThat(server.errors("SESSION_NOT_FOUND")).isEqualTo(5);
             c.send(WsClient.type("get_session_state", "sess_after"));
             assertThat(c.closed).isNotDone();
             assertThat(c.all).noneMatch(n -> n.path("session_id").asText().matches("sess_[5-9]|sess_after")

@@ -97,6 +97,8 @@ public final class EngineIoSession {
     private Map<String, String> pendingGetHeaders;
     private WsConnection probe;
     private boolean probed;
+    /** Closed because the client did not take what was sent (a WebSocket queue overflow, a full poll buffer). */
+    private volatile boolean slowConsumer;
     private ScheduledFuture<?> upgradeTimer;
     private ScheduledFuture<?> pingTimer;
     private ScheduledFuture<?> pongTimer;
@@ -137,6 +139,9 @@ public final class EngineIoSession {
 
     /** Whether the session is open. Event loop only. */
     public boolean isOpen() { return state == State.OPEN; }
+
+    /** Whether the session was closed because the client did not read what was sent to it (a slow consumer). */
+    public boolean cutOffAsSlowConsumer() { return slowConsumer; }
 
     /** Sends a text message. Any thread. */
     public void send(String text) { execute(() -> enqueue(EngineIo4Packet.message(text))); }
@@ -265,6 +270,7 @@ public final class EngineIoSession {
         }
         if (buffer.size() >= config.maxBufferedPackets()) {
             log.warn("eio {}: {} packets buffered for a client that does not poll; closing", id, buffer.size());
+            slowConsumer = true;
             closeNow("transport error");
             return;
         }
@@ -437,9 +443,10 @@ public final class EngineIoSession {
         onPacket(EngineIo4Codec.decodeBinaryFrame(data));
     }
 
-    /** Event loop: a WebSocket of this session closed. */
-    void onWsClose(WsConnection conn) {
+    /** Event loop: a WebSocket of this session closed, with {@code code}. */
+    void onWsClose(WsConnection conn, int code) {
         rivals.remove(conn);
+        if (conn == ws && state == State.OPEN && code == DisconnectReason.SLOW_CONSUMER.closeCode()) slowConsumer = true;
         if (conn == probe) {
             probe = null;
             probed = false;

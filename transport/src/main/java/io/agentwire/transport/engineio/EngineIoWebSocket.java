@@ -64,6 +64,6 @@ final class EngineIoWebSocket implements WsHandler {
     @Override
     public void onClose(WsConnection connection, int code, String reason) {
         EngineIoSession s = byConnection.remove(connection.id());
-        if (s != null) s.execute(() -> s.onWsClose(connection));
+        if (s != null) s.execute(() -> s.onWsClose(connection, code));
     }
 }

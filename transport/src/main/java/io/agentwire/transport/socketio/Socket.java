@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentwire.core.Ids;
 import io.agentwire.core.Publication;
 import io.agentwire.core.StreamPosition;
+import io.agentwire.core.WireMeters;
 import io.agentwire.protocol.engineio.EngineIo4Packet;
 import io.agentwire.protocol.socketio.SocketIo5Codec;
 import io.agentwire.protocol.socketio.SocketIo5Packet;
@@ -138,7 +139,7 @@ public final class Socket {
         ArrayNode a = Args.array(event, args);
         String sid = id;
         if (!recoveryEnabled()) {
-            client.execute(() -> { if (state == State.CONNECTED) send(packets(event(SocketIo5Packet.NO_ACK, a))); });
+            client.execute(() -> { if (state == State.CONNECTED) sendCounted(packets(event(SocketIo5Packet.NO_ACK, a))); });
         } else if (sid != null && (state != State.DISCONNECTED || resumable)) {
             namespace.publish(Set.of(sid), Set.of(), false, a).exceptionally(e -> {
                 log.warn("sio {}: emit of '{}' was not published", sid, event, e);
@@ -152,7 +153,7 @@ public final class Socket {
         checkEvent(event);
         ArrayNode a = Args.array(event, args);
         client.execute(() -> {
-            if (state == State.CONNECTED && client.session().writable()) send(packets(event(SocketIo5Packet.NO_ACK, a)));
+            if (state == State.CONNECTED && client.session().writable()) sendCounted(packets(event(SocketIo5Packet.NO_ACK, a)));
         });
     }
 
@@ -170,7 +171,7 @@ public final class Socket {
                 return;
             }
             long ackId = acks.add(result, timeout, client.session().executor());
-            send(packets(event(ackId, a)));
+            sendCounted(packets(event(ackId, a)));
         });
         return result;
     }
@@ -196,6 +197,7 @@ public final class Socket {
     void accepted(ObjectNode extraData, String principal, RecoveryStore.Saved saved, String clientOffset) {
         owner = principal;
         RecoveryHandshake.Restore restore = RecoveryHandshake.restorable(namespace, principal, saved, clientOffset);
+        if (restore == null && handshake.recovering()) meters().notRecovered();
         if (restore != null) {
             id = restore.saved().sid();
             pid = restore.saved().pid();
@@ -262,6 +264,7 @@ public final class Socket {
 
     /** The saved state could not be replayed: a fresh socket, nothing of the old one kept. */
     void restartFresh(RoomIndex.Member saved) {
+        meters().notRecovered();
         namespace.index().remove(saved);
         member = null;
         fresh();
@@ -270,6 +273,7 @@ public final class Socket {
 
     /** Recovered: CONNECT, then the missed and the held publications, in order, then the handlers. */
     void restored(StreamPosition since, List<Publication> missed, List<Publication> held) {
+        meters().resumed();
         connected(true, since);
         missed.forEach(p -> deliverNow(p, true));
         held.forEach(p -> deliverNow(p, true));
@@ -316,6 +320,7 @@ public final class Socket {
     // ---- incoming packets (event loop) ----
 
     void onEvent(SocketIo5Packet p) {
+        meters().messageIn();
         ArrayNode all = (ArrayNode) p.data();
         String event = all.get(0).asText();
         ArrayNode args = NODES.arrayNode(all.size());
@@ -331,13 +336,16 @@ public final class Socket {
     }
 
     void onAck(SocketIo5Packet p) {
+        meters().ackIn();
         acks.complete(p.ackId(), p.data() == null ? NODES.arrayNode() : (ArrayNode) p.data());
     }
 
     /** Answers the client's event {@code ackId}. Any thread. */
     void sendAck(long ackId, ArrayNode args) {
         client.execute(() -> {
-            if (state == State.CONNECTED) send(packets(new SocketIo5Packet(SocketIo5Packet.Type.ACK, namespace.name(), ackId, args)));
+            if (state != State.CONNECTED) return;
+            meters().ackOut();
+            send(packets(new SocketIo5Packet(SocketIo5Packet.Type.ACK, namespace.name(), ackId, args)));
         });
     }
 
@@ -393,6 +401,7 @@ public final class Socket {
             deliverNow(p, false);
         } else if (state == State.CONNECTING && recovering != null && !recovering.hold(p)) {
             log.warn("sio {}: too many events held while recovering; closing", id);
+            meters().slowConsumerCutOff();
             client.session().close();
         }
     }
@@ -403,12 +412,23 @@ public final class Socket {
         position = p.position();
         if (p.encoded(namespace.target).isVolatile() && (wasHeld || !client.session().writable())) return;
         client.send(p.encoded(namespace.wire));
+        if (wasHeld) meters().replayed(); else meters().delivered(p);
     }
 
     /** Event loop: a packet of this socket's own, after the publications dispatched before it. */
     private void send(List<EngineIo4Packet> packets) {
         inbox.drain();
         client.send(packets);
+    }
+
+    /** Event loop: an event packet of this socket's own, counted as a message out. */
+    private void sendCounted(List<EngineIo4Packet> packets) {
+        meters().messageOut();
+        send(packets);
+    }
+
+    private WireMeters meters() {
+        return namespace.server().meters();
     }
 
     private SocketIo5Packet event(long ackId, ArrayNode a) {

@@ -86,6 +86,7 @@ final class SocketIoClient implements EngineIoSession.Listener {
     @Override
     public void onClose(String reason) {
         closed = true;
+        if (session.cutOffAsSlowConsumer()) server.meters().slowConsumerCutOff();
         decoder.reset();
         List.copyOf(sockets.values()).forEach(s -> s.closed(reason));
         sockets.clear();

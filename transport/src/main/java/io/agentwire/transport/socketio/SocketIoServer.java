@@ -4,6 +4,7 @@ import io.agentwire.core.Authenticator;
 import io.agentwire.core.Node;
 import io.agentwire.core.RecoveryRecords;
 import io.agentwire.core.Publication;
+import io.agentwire.core.WireMeters;
 import io.agentwire.transport.Routes;
 import io.agentwire.transport.engineio.EngineIoServer;
 import io.agentwire.transport.engineio.EngineIoSession;
@@ -37,6 +38,7 @@ public final class SocketIoServer implements AutoCloseable {
     private final ConcurrentHashMap<ScheduledExecutorService, LoopInbox> inboxes = new ConcurrentHashMap<>();
     private final RecoveryRecords recoveryRecords;
     private volatile EngineIoServer engine;
+    private volatile WireMeters meters = WireMeters.NONE;
 
     private SocketIoServer(Node node, SocketIoConfig config, RecoveryRecords recoveryRecords) {
         this.node = Objects.requireNonNull(node, "node");
@@ -65,6 +67,20 @@ public final class SocketIoServer implements AutoCloseable {
 
     public SocketIoConfig config() {
         return config;
+    }
+
+    /**
+     * Counts this server's wire on {@code m} (set before {@link #install}): events and acknowledgements in and out,
+     * deliveries of the namespaces' publications with their latency (replays without), recoveries and
+     * not-recovered answers, slow-consumer cut-offs. The dialect counts its own errors and rate limits.
+     */
+    public SocketIoServer meters(WireMeters m) {
+        meters = Objects.requireNonNull(m, "meters");
+        return this;
+    }
+
+    WireMeters meters() {
+        return meters;
     }
 
     /** The namespace {@code name} ({@code /chat}), created on first use. */

@@ -145,6 +145,22 @@ class EngineIoSessionTest {
     }
 
     @Test
+    void aWebSocketClosedForItsOverflowingQueueIsASlowConsumerAnotherCloseIsNot() {
+        FakeWsConnection slow = fakeWs(Map.of());
+        EngineIoSession s = server.open(channel.eventLoop(), request(Map.of()), Principal.ANONYMOUS, slow);
+        s.opened();
+        s.onWsClose(slow, DisconnectReason.SLOW_CONSUMER.closeCode());
+        assertThat(closes).containsExactly("transport close");
+        assertThat(s.cutOffAsSlowConsumer()).isTrue();
+
+        FakeWsConnection gone = fakeWs(Map.of());
+        EngineIoSession other = server.open(channel.eventLoop(), request(Map.of()), Principal.ANONYMOUS, gone);
+        other.opened();
+        other.onWsClose(gone, 1001);
+        assertThat(other.cutOffAsSlowConsumer()).isFalse();
+    }
+
+    @Test
     void upgradeProbesThenSwitchesAndFlushesWhatWaited() {
         EngineIoSession s = polling();
         CompletableFuture<HttpReply> held = poll(s);
