@@ -40,10 +40,18 @@ final class HttpRequests {
                     "sec-websocket-extensions", "sec-websocket-protocol", "x-forwarded-for", "x-forwarded-proto",
                     "x-real-ip", "referer", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest")
             .collect(Collectors.toUnmodifiableMap(n -> n, n -> n));
+    /** The values every WebSocket / Engine.IO handshake repeats, shared the same way. */
+    private static final Map<String, String> KNOWN_VALUES = Stream.of("websocket", "Upgrade", "upgrade", "13", "4",
+                    "keep-alive", "polling", "no-cache", "gzip, deflate", "gzip, deflate, br")
+            .collect(Collectors.toUnmodifiableMap(n -> n, n -> n));
+
+    private static String shared(String value) {
+        return KNOWN_VALUES.getOrDefault(value, value);
+    }
 
     private static Map<String, List<String>> immutable(Map<String, List<String>> params) {
         Map<String, List<String>> out = new HashMap<>(params);
-        out.replaceAll((k, v) -> List.copyOf(v));
+        out.replaceAll((k, v) -> v.size() == 1 ? List.of(shared(v.get(0))) : List.copyOf(v));
         return Map.copyOf(out);
     }
 
@@ -52,7 +60,7 @@ final class HttpRequests {
         Map<String, List<String>> out = new HashMap<>();
         for (Map.Entry<String, String> h : req.headers()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            out.computeIfAbsent(KNOWN_NAMES.getOrDefault(name, name), k -> new ArrayList<>()).add(h.getValue());
+            out.computeIfAbsent(KNOWN_NAMES.getOrDefault(name, name), k -> new ArrayList<>()).add(shared(h.getValue()));
         }
         out.replaceAll((k, v) -> List.copyOf(v));
         return out;
