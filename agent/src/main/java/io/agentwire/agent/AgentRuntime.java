@@ -157,6 +157,11 @@ public final class AgentRuntime implements AgentGateway {
         log.info("run {} of session {} was left unfinished by the previous process: ended as interrupted", runId, sessionId);
     }
 
+    /** The names of the in-process agents (for the web console). */
+    public java.util.SortedSet<String> agentNames() {
+        return new java.util.TreeSet<>(agents.keySet());
+    }
+
     /** Runs in progress, all sessions together (cheap: for metrics). */
     public int activeRunCount() {
         return runs.all().size();

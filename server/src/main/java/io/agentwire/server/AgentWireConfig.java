@@ -9,6 +9,7 @@ import io.agentwire.agent.pipeline.PipelineAgent;
 import io.agentwire.agent.toolsmith.ToolsmithAgent;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.redis.RedisConfig;
+import io.agentwire.server.console.ConsoleSettings;
 import io.agentwire.store.SqliteStoreConfig;
 import io.agentwire.transport.ServerConfig;
 import java.nio.charset.StandardCharsets;
@@ -38,17 +39,18 @@ import java.util.Set;
  * @param remoteAgents the remote agents' endpoint ({@code agentwire.agents.remote}, docs/remote-agents.md)
  * @param pipeline the model, the MCP servers and the pipeline agent ({@code agentwire.model}, {@code agentwire.mcp},
  *     {@code agentwire.agents.pipeline})
+ * @param console the web console ({@code agentwire.console}, docs/console.md)
  */
 public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, List<DialectSettings> dialects,
                               HistoryConfig history, SessionsConfig sessions,
                               SqliteStoreConfig store, Agents agents, Optional<RedisConfig> cluster,
-                              RemoteAgentsConfig remoteAgents, PipelineSettings pipeline) {
+                              RemoteAgentsConfig remoteAgents, PipelineSettings pipeline, ConsoleSettings console) {
 
     /** One node (no cluster), remote agents with their defaults, no model. */
     public AgentWireConfig(boolean dev, ServerConfig http, Auth auth, List<DialectSettings> dialects,
                            HistoryConfig history, SessionsConfig sessions, SqliteStoreConfig store, Agents agents) {
         this(dev, http, auth, dialects, history, sessions, store, agents, Optional.empty(),
-                RemoteAgentsConfig.DEFAULT, PipelineSettings.DEFAULT);
+                RemoteAgentsConfig.DEFAULT, PipelineSettings.DEFAULT, ConsoleSettings.DEFAULT);
     }
 
     public AgentWireConfig {
@@ -62,6 +64,7 @@ public record AgentWireConfig(boolean dev, ServerConfig http, Auth auth, List<Di
         Objects.requireNonNull(cluster, "cluster");
         Objects.requireNonNull(remoteAgents, "remoteAgents");
         Objects.requireNonNull(pipeline, "pipeline");
+        Objects.requireNonNull(console, "console");
         if ((agents.defaultAgent().equals(PipelineAgent.NAME) || agents.defaultAgent().equals(ToolsmithAgent.NAME))
                 && pipeline.model().isEmpty()) {
             throw new IllegalArgumentException("agentwire.agents.default = " + agents.defaultAgent() + " needs a model: set agentwire.model.base-url "

@@ -13,6 +13,7 @@ import io.agentwire.core.ToolCatalog;
 import io.agentwire.agent.DemoAgent;
 import io.agentwire.agent.RunMeters;
 import io.agentwire.agent.remote.RemoteAgents;
+import io.agentwire.core.Authenticator;
 import io.agentwire.core.FatalErrors;
 import io.agentwire.core.Meters;
 import io.agentwire.core.Node;
@@ -20,10 +21,14 @@ import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Sessions;
 import io.agentwire.core.TextModel;
 import io.agentwire.dialect.spi.BannerLine;
+import io.agentwire.dialect.spi.ConsoleView;
 import io.agentwire.dialect.spi.Dialect;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.DialectStartException;
 import io.agentwire.dialect.spi.Listener;
+import io.agentwire.server.console.ConsoleSettings;
+import io.agentwire.server.console.ConsoleSources;
+import io.agentwire.server.console.WebConsole;
 import io.agentwire.store.UnfinishedRun;
 import io.agentwire.transport.HealthRoutes;
 import io.agentwire.transport.NettyServer;
@@ -36,6 +41,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * the sessions; start the agents; create every enabled dialect found on the class path ({@link DialectSettings})
  * from one {@link DialectContext}; bind their listeners grouped by host and port ({@link Listeners}) beside the
  * main HTTP port's own routes ({@code /healthz}, {@code /readyz}, {@code /metrics}, the remote agents' endpoint, the
- * dialects' HTTP APIs); log the banner.
+ * web console, the dialects' HTTP APIs); log the banner.
  *
  * <pre>{@code
  * try (AgentWireServer server = new AgentWireServer(config)) {
@@ -144,6 +151,9 @@ public final class AgentWireServer implements AutoCloseable {
             if (config.remoteAgents().enabled()) {
                 listeners.main().add("agentwire.agents.remote", remoteAgentsEndpoint(remoteAgents, apiKeys, metrics));
             }
+            Optional<WebConsole> console =
+                    webConsole(creds, jwt, apiKeys, node, agents, remoteAgents, checks, metrics, backend);
+            console.ifPresent(c -> listeners.main().add("agentwire.console", c.routes()));
             dialects.forEach((name, d) -> {
                 Routes.Builder api = Routes.builder();
                 d.api(api);
@@ -165,6 +175,10 @@ public final class AgentWireServer implements AutoCloseable {
                         + "reports would leave the server running half-dead; see docs/limits.md");
             }
             if (config.dev()) log.warn(banner.devText(creds));
+            if (console.isPresent()) {
+                log.info("web console: http://{}:{}{} (log in with the API key or an admin JWT)", config.http().host(),
+                        http.port(), config.console().path());
+            }
             if (config.remoteAgents().enabled()) {
                 log.info("remote agents: ws://{}:{}{} (API key required, grace {} ms)", config.http().host(),
                         http.port(), config.remoteAgents().path(), config.remoteAgents().grace().toMillis());
@@ -214,6 +228,35 @@ public final class AgentWireServer implements AutoCloseable {
             opened.push(g.main ? "http server" : String.join(" and ", g.owners) + " server", server);
             if (g.main) http = server;
         }
+    }
+
+    /**
+     * The web console (docs/console.md), when enabled and an admin credential exists (the API key, generated in dev
+     * mode); operators log in with the key or a JWT whose roles hold the admin role.
+     */
+    private Optional<WebConsole> webConsole(DevCredentials creds, JwtAuthenticator jwt, ApiKeyCheck apiKeys,
+            Node node, AgentRuntime agents, RemoteAgents remoteAgents, Map<String, BooleanSupplier> checks,
+            Metrics metrics, Backend backend) {
+        ConsoleSettings settings = config.console();
+        if (!settings.enabled() || creds.apiKey().isEmpty()) {
+            if (settings.enabled()) log.info("web console off: it needs an admin credential (agentwire.auth.api-key) or --dev");
+            return Optional.empty();
+        }
+        Map<String, ConsoleView> views = new LinkedHashMap<>();
+        dialects.forEach((name, d) -> views.put(name, d.console()));
+        String cluster = backend.clusterDescription() != null ? backend.clusterDescription()
+                : backend instanceof Backend.Embedded e ? "one node, embedded SQLite store " + e.store().databaseFile()
+                : "one node";
+        ConsoleSources sources = new ConsoleSources(views, node, agents, agents::agentNames,
+                config.remoteAgents().enabled() ? remoteAgents::registered : TreeMap::new, checks,
+                metrics::total, cluster);
+        String role = settings.adminRole();
+        return Optional.of(opened.push("web console", new WebConsole(settings, sources, credential -> {
+            if (apiKeys.matches(credential)) return Optional.of("api-key");
+            return jwt.check(credential) instanceof Authenticator.Accepted a
+                    && a.principal().roles().contains(role) ? Optional.of(a.principal().id())
+                    : Optional.empty();
+        }, Clock.systemUTC())));
     }
 
     private static Routes.Builder remoteAgentsEndpoint(RemoteAgents remoteAgents, ApiKeyCheck apiKeys, Metrics metrics) {

@@ -40,6 +40,11 @@ final class ApiKeyCheck implements io.agentwire.dialect.spi.ApiKeyGuard {
         return null;
     }
 
+    /** Whether {@code given} is the configured key (constant time); false when none is configured. */
+    boolean matches(String given) {
+        return keyDigest != null && given != null && MessageDigest.isEqual(keyDigest, digest(given));
+    }
+
     private static HttpReply refuse(ErrorCode code, String message) {
         return HttpReply.error(401, code.name(), message).withHeader("www-authenticate", "Bearer realm=\"agentwire\"");
     }

@@ -12,6 +12,7 @@ import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.agent.remote.RemoteAgentsConfig;
 import io.agentwire.core.HistoryConfig;
 import io.agentwire.redis.RedisConfig;
+import io.agentwire.server.console.ConsoleSettings;
 import io.agentwire.store.SqliteStoreConfig;
 import io.agentwire.transport.HttpLimits;
 import io.agentwire.transport.ServerConfig;
@@ -111,10 +112,17 @@ final class ConfigReader {
                 .bind("heartbeatInterval", duration("agents.remote.heartbeat-interval"))
                 .bind("heartbeatTimeout", duration("agents.remote.heartbeat-timeout"))
                 .build();
+        ConsoleSettings console = RecordBinder.from(ConsoleSettings.DEFAULT)
+                .bind("enabled", bool("console.enabled"))
+                .bind("path", string("console.path"))
+                .bind("sessionTtl", duration("console.session-ttl"))
+                .bind("secureCookie", bool("console.secure-cookie"))
+                .bind("adminRole", string("console.admin-role"))
+                .build();
         boolean dev = (Boolean) bool("dev").value();
         try {
             return new AgentWireConfig(dev, http, auth, dialects, history, sessions, store, agents, cluster(),
-                    remoteAgents, pipeline);
+                    remoteAgents, pipeline, console);
         } catch (IllegalArgumentException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }

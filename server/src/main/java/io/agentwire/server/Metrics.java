@@ -89,6 +89,14 @@ final class Metrics implements AutoCloseable, Meters, io.agentwire.dialect.spi.D
         return registry.scrape();
     }
 
+    /** The total of the counter {@code name} over all its tags (0 when none is registered): the console's rates. */
+    double total(String name) {
+        double sum = 0;
+        for (io.micrometer.core.instrument.Counter c : registry.find(name).counters()) sum += c.count();
+        for (FunctionCounter c : registry.find(name).functionCounters()) sum += c.count();
+        return sum;
+    }
+
     /** {@code GET /metrics}. */
     HttpHandler handler() {
         return request -> Blocking.supply(() -> new HttpReply(200, CONTENT_TYPE,

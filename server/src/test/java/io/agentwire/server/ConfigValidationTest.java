@@ -64,6 +64,9 @@ class ConfigValidationTest {
             toolsmith.limits.memory = 1MiB             | agentwire.toolsmith.limits.memory: memoryBytes must be >= 32 MiB
             toolsmith.promotion.min-confidence = 2     | agentwire.toolsmith.promotion.min-confidence: promotion.min-confidence must be within 0..1, was 2
             toolsmith.display-chars = 5                | agentwire.toolsmith.display-chars: displayChars must be >= 20, was 5
+            console.path = console/                    | agentwire.console.path: path must be like /console (no trailing slash, no query), was console/
+            console.session-ttl = 0s                   | agentwire.console.session-ttl: sessionTtl must be positive, was 0s
+            console.admin-role = " "                   | agentwire.console.admin-role: adminRole must not be blank
             """)
     void eachKeyIsValidatedByItsModuleRecord(String setting, String message) {
         assertThat(refusal("agentwire." + setting)).startsWith(message);

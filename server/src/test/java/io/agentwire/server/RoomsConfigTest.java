@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.agentwire.dialect.rooms.RoomsConfig;
 import io.agentwire.transport.engineio.EngineIoConfig;
+import io.agentwire.transport.socketio.AdminUiSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +50,11 @@ class RoomsConfigTest {
         assertThat(r.socketIo().recovery().enabled()).isFalse();
         assertThat(r.socketIo().recovery().maxDisconnectionDuration()).isEqualTo(Duration.ofSeconds(30));
         assertThat(r.socketIo().name()).isEqualTo("rooms");
+        assertThat(r.socketIo().adminUi()).isEqualTo(AdminUiSettings.DISABLED);
+        AdminUiSettings admin = TestConfigs.rooms(dev(Map.of("AGENTWIRE_ROOMS_ADMIN_UI_ENABLED", "true",
+                "AGENTWIRE_ROOMS_ADMIN_UI_READONLY", "true", "AGENTWIRE_ROOMS_ADMIN_UI_MODE", "production"), Map.of()))
+                .dialect().socketIo().adminUi();
+        assertThat(admin).isEqualTo(new AdminUiSettings(true, true, false, "/admin"));
         assertThat(TestConfigs.rooms(c).address()).isNotEqualTo(TestConfigs.tracking(c).address()); // 9100 vs 8000
         assertThat(TestConfigs.rooms(dev(Map.of("AGENTWIRE_ROOMS_CORS_ORIGINS", "*"), Map.of())).dialect().socketIo().engineIo()
                 .cors().origins()).containsExactly("*");
@@ -72,6 +78,8 @@ class RoomsConfigTest {
             rooms.ping-interval = 0s              | agentwire.rooms.ping-interval: pingInterval must be positive, was 0s
             rooms.recovery.max-disconnection = 0s | agentwire.rooms.recovery.max-disconnection: maxDisconnectionDuration must be positive
             rooms.enabled = maybe                 | agentwire.rooms.enabled
+            rooms.admin-ui.mode = debug           | agentwire.rooms.admin-ui.mode: must be development or production
+            rooms.admin-ui.enabled = sure         | agentwire.rooms.admin-ui.enabled
             rooms.typo = 1                        | agentwire.rooms.typo: unknown key
             """)
     void aBadRoomsValueIsReportedUnderItsKey(String hocon, String message) {

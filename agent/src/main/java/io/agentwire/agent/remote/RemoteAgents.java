@@ -118,6 +118,13 @@ public final class RemoteAgents implements AgentDirectory, AutoCloseable {
         return (int) byName.values().stream().filter(Registration::connected).count();
     }
 
+    /** The registered remote agents by name: {@code true} while connected, {@code false} while away (the console). */
+    public java.util.SortedMap<String, Boolean> registered() {
+        java.util.SortedMap<String, Boolean> out = new java.util.TreeMap<>();
+        byName.forEach((name, r) -> out.put(name, r.connected()));
+        return out;
+    }
+
     /** Remote agents away within their grace period (for metrics). */
     public int away() {
         return byName.size() - connected();

@@ -35,6 +35,7 @@ final class EnvelopeConnection {
     private ScheduledFuture<?> liveness;
     private volatile SessionAttachment attachment;
     private volatile boolean closed;
+    private final long openedAtMillis = System.currentTimeMillis();
     private long droppedSinceNotice;
     private long nextRateNoticeNanos;
 
@@ -54,6 +55,9 @@ final class EnvelopeConnection {
     Principal principal() { return ws.principal(); }
 
     WsConnection ws() { return ws; }
+
+    /** When the connection opened (epoch millis), for the web console. */
+    long openedAtMillis() { return openedAtMillis; }
 
     WireMeters meters() { return meters; }
 

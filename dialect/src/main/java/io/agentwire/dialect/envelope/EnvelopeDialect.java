@@ -9,6 +9,9 @@ import io.agentwire.core.WireMeters;
 import io.agentwire.transport.WebSocketEndpoint;
 import io.agentwire.transport.WsConnection;
 import io.agentwire.transport.WsHandler;
+import io.agentwire.dialect.spi.ConsoleView;
+import io.agentwire.dialect.spi.WebSocketConsole;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -46,6 +49,17 @@ public final class EnvelopeDialect implements AutoCloseable {
 
     /** Open connections of this dialect. */
     public int connections() { return connections.size(); }
+
+    /**
+     * The web console's view: this dialect's connections (principal, remote address, the session attached as its
+     * one "room", send queue, age) and the operator's disconnect, which closes with 1001 so the client resumes.
+     */
+    public ConsoleView console() {
+        return WebSocketConsole.of(connections, EnvelopeConnection::ws, c -> {
+            SessionAttachment a = c.attachment();
+            return a == null ? List.of() : List.of("session:" + a.sessionId());
+        }, EnvelopeConnection::openedAtMillis);
+    }
 
     /** Closes every connection with 1001 (server shutting down); their sessions live on. */
     @Override

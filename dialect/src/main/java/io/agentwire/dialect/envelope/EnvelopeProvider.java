@@ -3,6 +3,7 @@ package io.agentwire.dialect.envelope;
 import io.agentwire.core.WireMeters;
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
+import io.agentwire.dialect.spi.ConsoleView;
 import io.agentwire.dialect.spi.Dialect;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.DialectMetrics;
@@ -67,6 +68,11 @@ public final class EnvelopeProvider implements DialectProvider<EnvelopeConfig> {
                         + envelope.config().path() + "?token=" + sampleToken));
             }
             return lines;
+        }
+
+        @Override
+        public ConsoleView console() {
+            return envelope.console();
         }
 
         @Override

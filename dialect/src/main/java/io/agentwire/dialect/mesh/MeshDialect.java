@@ -8,11 +8,13 @@ import io.agentwire.core.Blocking;
 import io.agentwire.core.Principal;
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
+import io.agentwire.dialect.spi.ConsoleView;
 import io.agentwire.dialect.spi.Dialect;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.DialectMetrics;
 import io.agentwire.dialect.spi.DialectStartException;
 import io.agentwire.dialect.spi.Listener;
+import io.agentwire.dialect.spi.SocketIoConsole;
 import io.agentwire.transport.HttpReply;
 import io.agentwire.transport.Routes;
 import io.agentwire.transport.socketio.Ack;
@@ -22,6 +24,7 @@ import io.agentwire.transport.socketio.Namespace;
 import io.agentwire.transport.socketio.Socket;
 import io.agentwire.transport.socketio.SocketIoConfig;
 import io.agentwire.transport.socketio.SocketIoRecovery;
+import io.agentwire.dialect.spi.SocketIoSettings;
 import io.agentwire.transport.socketio.SocketIoServer;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +104,7 @@ public final class MeshDialect implements Dialect {
         this.io = (context.recoveryRecords().isPresent()
                 ? SocketIoServer.create(context.node(), sio, context.recoveryRecords().get())
                 : SocketIoServer.create(context.node(), sio)).meters(meters.wire());
+        SocketIoSettings.adminUi(io, context);
         this.ns = io.sockets();
         this.deliveries = new Deliveries(ns);
         this.tasks = new Tasks(this);
@@ -147,6 +151,20 @@ public final class MeshDialect implements Dialect {
     }
 
     // ---- Dialect ----
+
+    /** The web console's view: the namespace's sockets, the channels (rooms) with members, and the mesh agents. */
+    @Override
+    public ConsoleView console() {
+        return new SocketIoConsole(ns) {
+            @Override
+            public Page<AgentRow> agents(Query query) {
+                return Page.of(agents.all().stream().sorted(java.util.Comparator.comparing(a -> a.agentId))
+                        .map(a -> new AgentRow(a.agentId, "mesh", a.online() ? "online" : a.status,
+                                (a.role == null ? "" : a.role + " ") + "channels " + String.join(",", a.channels))),
+                        r -> query.matches(r.name(), r.status(), r.detail()), query);
+            }
+        };
+    }
 
     @Override
     public List<Listener> listeners() {

@@ -15,16 +15,19 @@ import io.agentwire.core.ToolCatalog;
 import io.agentwire.core.WireMeters;
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
+import io.agentwire.dialect.spi.ConsoleView;
 import io.agentwire.dialect.spi.Dialect;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.DialectMetrics;
 import io.agentwire.dialect.spi.Listener;
+import io.agentwire.dialect.spi.SocketIoConsole;
 import io.agentwire.transport.socketio.Ack;
 import io.agentwire.transport.socketio.ConnectReply;
 import io.agentwire.transport.socketio.ConnectRequest;
 import io.agentwire.transport.socketio.Middleware;
 import io.agentwire.transport.socketio.Namespace;
 import io.agentwire.transport.socketio.Socket;
+import io.agentwire.dialect.spi.SocketIoSettings;
 import io.agentwire.transport.socketio.SocketIoServer;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +93,7 @@ public final class ProgressDialect implements Dialect {
                 .map(r -> SocketIoServer.create(context.node(), settings.socketIo(), r))
                 .orElseGet(() -> SocketIoServer.create(context.node(), settings.socketIo()))
                 .meters(parts.meters());
+        SocketIoSettings.adminUi(io, context);
         this.namespace = io.namespace("/");
         namespace.use(Middleware.of(this::admit)).onConnection(this::connected);
         this.api = new ProgressApi(parts, settings.socketIo().engineIo().cors().origins(),
@@ -141,6 +145,12 @@ public final class ProgressDialect implements Dialect {
     }
 
     /** Sockets connected on this node. */
+    /** The web console's view of this dialect's namespace: its sockets and rooms. */
+    @Override
+    public ConsoleView console() {
+        return SocketIoConsole.of(namespace);
+    }
+
     public int connections() {
         return namespace.sockets().size();
     }

@@ -11,6 +11,8 @@ import io.agentwire.core.Presence;
 import io.agentwire.core.RecoveryRecords;
 import io.agentwire.core.Principal;
 import io.agentwire.core.WireMeters;
+import io.agentwire.dialect.spi.ConsoleView;
+import io.agentwire.dialect.spi.SocketIoConsole;
 import io.agentwire.transport.Routes;
 import io.agentwire.transport.socketio.Ack;
 import io.agentwire.transport.socketio.ConnectReply;
@@ -108,6 +110,11 @@ public final class RoomsDialect implements AutoCloseable {
         return config;
     }
 
+    /** The Socket.IO server (for instruments such as the Admin UI). */
+    public SocketIoServer socketIo() {
+        return io;
+    }
+
     /**
      * Loads the project grants; call once before serving. The future is the first attempt: if it fails (the broker
      * is unreachable), the grants keep trying in the background and {@link #grantsReady()} says when they are in.
@@ -174,6 +181,11 @@ public final class RoomsDialect implements AutoCloseable {
     }
 
     /** Sockets connected to the namespace on this node. */
+    /** The web console's view of this dialect's namespace: its sockets and rooms. */
+    public ConsoleView console() {
+        return SocketIoConsole.of(namespace);
+    }
+
     public int connections() {
         return members.size();
     }

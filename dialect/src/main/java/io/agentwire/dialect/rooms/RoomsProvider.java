@@ -1,5 +1,6 @@
 package io.agentwire.dialect.rooms;
 
+import io.agentwire.dialect.spi.ConsoleView;
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
 import io.agentwire.dialect.spi.Dialect;
@@ -70,6 +71,7 @@ public final class RoomsProvider implements DialectProvider<RoomsProvider.RoomsS
     public Dialect create(DialectContext ctx, RoomsSettings settings) {
         RoomsDialect rooms = new RoomsDialect(ctx.node(), ctx.presence(), ctx.tokens()::check, settings.dialect(),
                 ctx.clock(), ctx.recoveryRecords().orElse(null), ctx.wireMeters(name()));
+        SocketIoSettings.adminUi(rooms.socketIo(), ctx);
         return new Served(rooms, new RoomsApi(rooms, ctx.apiKeys(), ctx.clock()), settings, ctx.cluster());
     }
 
@@ -81,6 +83,11 @@ public final class RoomsProvider implements DialectProvider<RoomsProvider.RoomsS
             int payload = settings.dialect().socketIo().engineIo().maxPayload();
             return List.of(new Listener(settings.address(), payload,
                     Math.max(ServerConfig.DEFAULT_MAX_HTTP_BODY_BYTES, payload), routes -> api.install(rooms.install(routes))));
+        }
+
+        @Override
+        public ConsoleView console() {
+            return rooms.console();
         }
 
         @Override

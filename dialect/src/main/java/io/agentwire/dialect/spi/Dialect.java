@@ -10,7 +10,7 @@ import java.util.function.BooleanSupplier;
  * binds the {@link #listeners()} (grouping those on the same host and port into one listener when their paths do
  * not overlap), adds the {@link #api HTTP API} to the main HTTP port, registers the {@link #metrics} and
  * {@link #readiness} checks, logs the {@link #banner} lines, calls {@link #start()} before it accepts clients and
- * {@link #close()} when it stops.
+ * {@link #close()} when it stops. The web console shows what {@link #console()} returns.
  */
 public interface Dialect extends AutoCloseable {
 
@@ -34,6 +34,14 @@ public interface Dialect extends AutoCloseable {
      */
     default List<BannerLine> banner(Bound bound, String sampleToken) {
         return List.of();
+    }
+
+    /**
+     * What the web console shows of this dialect: its connections, rooms or channels and agents (docs/console.md).
+     * Nothing by default; a Socket.IO dialect can return {@link SocketIoConsole#of} its namespace.
+     */
+    default ConsoleView console() {
+        return ConsoleView.NONE;
     }
 
     /**

@@ -36,6 +36,16 @@ final class Dashboard {
     /** The messages this dashboard speaks, by the path it connected to. */
     final Vocabulary vocabulary;
 
+    /** The connection (the web console's rows). */
+    WsConnection ws() {
+        return ws;
+    }
+
+    /** The client id of its path. */
+    String clientId() {
+        return clientId;
+    }
+
     Dashboard(WsConnection ws, String clientId, Vocabulary vocabulary, TrackingConfig config, Tracker tracker,
               LongSupplier clock, WireMeters meters) {
         this.ws = ws;

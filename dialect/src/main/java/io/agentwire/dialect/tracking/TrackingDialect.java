@@ -4,6 +4,8 @@ import io.agentwire.core.Authenticator;
 import io.agentwire.core.DisconnectReason;
 import io.agentwire.core.Node;
 import io.agentwire.core.WireMeters;
+import io.agentwire.dialect.spi.ConsoleView;
+import io.agentwire.dialect.spi.WebSocketConsole;
 import io.agentwire.transport.WebSocketEndpoint;
 import io.agentwire.transport.WsConnection;
 import io.agentwire.transport.WsHandler;
@@ -109,6 +111,11 @@ public final class TrackingDialect implements AutoCloseable {
     /** Open dashboard connections. */
     public int connections() {
         return connections.size();
+    }
+
+    /** The web console's view: the dashboards (their client id as their room) and the operator's disconnect. */
+    public ConsoleView console() {
+        return WebSocketConsole.of(connections, Dashboard::ws, d -> List.of("client:" + d.clientId()), d -> 0);
     }
 
     /** Sessions tracked now. */

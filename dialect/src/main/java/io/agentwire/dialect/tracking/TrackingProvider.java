@@ -2,6 +2,7 @@ package io.agentwire.dialect.tracking;
 
 import io.agentwire.dialect.spi.BannerLine;
 import io.agentwire.dialect.spi.Bound;
+import io.agentwire.dialect.spi.ConsoleView;
 import io.agentwire.dialect.spi.Dialect;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.DialectMetrics;
@@ -78,6 +79,11 @@ public final class TrackingProvider implements DialectProvider<TrackingProvider.
         @Override
         public void api(Routes.Builder routes) {
             api.install(routes);
+        }
+
+        @Override
+        public ConsoleView console() {
+            return tracking.console();
         }
 
         @Override

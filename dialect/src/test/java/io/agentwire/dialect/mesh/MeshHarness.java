@@ -16,6 +16,7 @@ import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
 import io.agentwire.core.Principal;
 import io.agentwire.core.Sessions;
+import io.agentwire.dialect.spi.ConsoleView;
 import io.agentwire.dialect.spi.Dialect;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.Listener;
@@ -114,6 +115,11 @@ final class MeshHarness implements AutoCloseable {
         dialect.api(apiRoutes);
         api = new NettyServer(transport, ServerConfig.of("127.0.0.1", 0), apiRoutes.build());
         apiPort = api.start();
+    }
+
+    /** What the web console shows of the mesh. */
+    ConsoleView console() {
+        return dialect.console();
     }
 
     void restart() {

@@ -1,5 +1,6 @@
 package io.agentwire.dialect.mesh;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.agentwire.agent.model.ChatTextModel;
 import io.agentwire.agent.model.ModelConfig;
 import io.agentwire.agent.model.OpenAiChatClient;
 import io.agentwire.core.TextModel;
+import io.agentwire.dialect.spi.ConsoleView;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
@@ -38,6 +40,15 @@ class MeshTest {
     void channelMessagesInOneOrderExactlyOnceIsolatedDirectAndRecovered() throws Exception {
         try (MeshHarness h = new MeshHarness(dir, Map.of())) {
             passed(h.run("messages", Map.of()));
+            // the web console lists the agents the scenario brought online (gone offline since), with their channels
+            var agents = h.console().agents(new ConsoleView.Query("", 0, 50));
+            assertThat(agents.total()).isPositive();
+            assertThat(agents.items()).allSatisfy(a -> {
+                assertThat(a.kind()).isEqualTo("mesh");
+                assertThat(a.status()).isNotEqualTo("online");
+            });
+            assertThat(agents.items()).anySatisfy(a ->
+                    assertThat(a.detail()).matches(".*channels \\S+.*"));
         }
     }
 

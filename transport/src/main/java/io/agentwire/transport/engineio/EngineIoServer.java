@@ -99,6 +99,13 @@ public final class EngineIoServer implements AutoCloseable {
         return sessions.size();
     }
 
+    /** Open sessions that long-poll (not upgraded to a WebSocket); read racily, for statistics. */
+    public int pollingCount() {
+        int n = 0;
+        for (EngineIoSession s : sessions.values()) if (EngineIoConfig.POLLING.equals(s.transportName())) n++;
+        return n;
+    }
+
     /** Sessions waiting to be established (see the class comment). */
     public int pendingCount() {
         return pending.get();

@@ -47,6 +47,9 @@ public final class EngineIoSession {
 
         /** Once, when the session ends. */
         void onClose(String reason);
+
+        /** The session moved from long-polling to its WebSocket. */
+        default void onUpgrade() { }
     }
 
     private enum State { OPEN, CLOSING, CLOSED }
@@ -472,6 +475,7 @@ public final class EngineIoSession {
             List<EngineIo4Packet> waiting = drain(List.of());
             ws = next;
             log.debug("eio {}: upgraded to websocket", id);
+            listener.onUpgrade();
             waiting.forEach(this::enqueue);
         } else {
             dropProbe();

@@ -14,14 +14,18 @@ import java.util.List;
 public final class Outgoing {
     private final List<EngineIo4Packet> packets;
     private final byte[][] frames;
+    private final long bytes;
 
     private Outgoing(List<EngineIo4Packet> packets) {
         this.packets = List.copyOf(packets);
         this.frames = new byte[this.packets.size()][];
+        long n = 0;
         for (int i = 0; i < frames.length; i++) {
             EngineIo4Packet p = this.packets.get(i);
             frames[i] = p.isBinary() ? p.binary() : EngineIo4Codec.encodePacket(p).getBytes(StandardCharsets.UTF_8);
+            n += frames[i].length;
         }
+        this.bytes = n;
     }
 
     /** The packets, in order; their frames are encoded now. */
@@ -32,6 +36,11 @@ public final class Outgoing {
     /** The packets, in order. */
     public List<EngineIo4Packet> packets() {
         return packets;
+    }
+
+    /** The bytes of the WebSocket frames (counted once, for statistics). */
+    public long byteLength() {
+        return bytes;
     }
 
     int size() {

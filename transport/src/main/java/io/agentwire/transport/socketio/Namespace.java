@@ -106,6 +106,11 @@ public final class Namespace {
         return sockets.get(id);
     }
 
+    /** The number of sockets connected to this namespace on this node. */
+    int size() {
+        return sockets.size();
+    }
+
     Broadcast all() {
         return new Broadcast(this, Set.of(), Set.of(), false);
     }

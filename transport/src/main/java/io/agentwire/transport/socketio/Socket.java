@@ -57,6 +57,7 @@ public final class Socket {
     private RecoveryHandshake recovering;
     private ObjectNode admitted;
     private java.util.concurrent.ScheduledFuture<?> liveRefresh;
+    private long connectedAt;
 
     Socket(SocketIoClient client, Namespace namespace, ConnectRequest handshake) {
         this.client = client;
@@ -109,7 +110,12 @@ public final class Socket {
     public void join(String... names) {
         RoomIndex.Member m = member;
         if (m != null && state != State.DISCONNECTED) {
+            SocketObserver o = namespace.server().observer();
+            Set<String> before = o == null ? null : rooms();
             namespace.index().join(m, List.of(names));
+            if (o != null) {
+                for (String room : names) if (!before.contains(room)) o.joined(this, room);
+            }
             if (namespace.recovery().isShared()) client.execute(this::writeLive);
         }
     }
@@ -118,7 +124,10 @@ public final class Socket {
     public void leave(String room) {
         RoomIndex.Member m = member;
         if (m != null) {
+            SocketObserver o = namespace.server().observer();
+            boolean was = o != null && rooms().contains(room);
             namespace.index().leave(m, room);
+            if (was) o.left(this, room);
             if (namespace.recovery().isShared()) client.execute(this::writeLive);
         }
     }
@@ -139,7 +148,12 @@ public final class Socket {
         ArrayNode a = Args.array(event, args);
         String sid = id;
         if (!recoveryEnabled()) {
-            client.execute(() -> { if (state == State.CONNECTED) sendCounted(packets(event(SocketIo5Packet.NO_ACK, a))); });
+            client.execute(() -> {
+                if (state == State.CONNECTED) {
+                    sendCounted(packets(event(SocketIo5Packet.NO_ACK, a)));
+                    sent(a);
+                }
+            });
         } else if (sid != null && (state != State.DISCONNECTED || resumable)) {
             namespace.publish(Set.of(sid), Set.of(), false, a).exceptionally(e -> {
                 log.warn("sio {}: emit of '{}' was not published", sid, event, e);
@@ -153,7 +167,10 @@ public final class Socket {
         checkEvent(event);
         ArrayNode a = Args.array(event, args);
         client.execute(() -> {
-            if (state == State.CONNECTED && client.session().writable()) sendCounted(packets(event(SocketIo5Packet.NO_ACK, a)));
+            if (state == State.CONNECTED && client.session().writable()) {
+                sendCounted(packets(event(SocketIo5Packet.NO_ACK, a)));
+                sent(a);
+            }
         });
     }
 
@@ -172,8 +189,36 @@ public final class Socket {
             }
             long ackId = acks.add(result, timeout, client.session().executor());
             sendCounted(packets(event(ackId, a)));
+            sent(a);
         });
         return result;
+    }
+
+    /**
+     * Sends packets encoded for this socket's namespace ({@link #encode}) to this client now, neither stored nor shown
+     * to an instrument (the Admin UI's own traffic: one encoding for all its connections). Any thread.
+     */
+    void direct(List<EngineIo4Packet> packets) {
+        client.execute(() -> { if (state == State.CONNECTED) send(packets); });
+    }
+
+    /** An event without acknowledgement in namespace {@code ns}, as packets. */
+    static List<EngineIo4Packet> encode(String ns, ArrayNode eventAndArgs) {
+        return packets(new SocketIo5Packet(SocketIo5Packet.Type.EVENT, ns, SocketIo5Packet.NO_ACK, eventAndArgs));
+    }
+
+    SocketIoClient client() {
+        return client;
+    }
+
+    /** When this socket joined its namespace (epoch milliseconds). */
+    long connectedAt() {
+        return connectedAt;
+    }
+
+    private void sent(ArrayNode eventAndArgs) {
+        SocketObserver o = namespace.server().observer();
+        if (o != null) o.sent(this, eventAndArgs);
     }
 
     /** Leaves the namespace (the connection stays for other namespaces). Any thread. */
@@ -289,7 +334,10 @@ public final class Socket {
         namespace.added(this);
         ObjectNode reply = NODES.objectNode().put("sid", id);
         if (pid != null) reply.put("pid", pid);
+        connectedAt = System.currentTimeMillis();
         client.connected(packets(SocketIo5Packet.of(SocketIo5Packet.Type.CONNECT, namespace.name(), reply)));
+        SocketObserver o = namespace.server().observer();
+        if (o != null) o.connected(this);
     }
 
     /**
@@ -322,6 +370,8 @@ public final class Socket {
     void onEvent(SocketIo5Packet p) {
         meters().messageIn();
         ArrayNode all = (ArrayNode) p.data();
+        SocketObserver o = namespace.server().observer();
+        if (o != null) o.received(this, all);
         String event = all.get(0).asText();
         ArrayNode args = NODES.arrayNode(all.size());
         for (int i = 1; i < all.size(); i++) args.add(all.get(i));
@@ -383,6 +433,8 @@ public final class Socket {
         } else if (pid != null && namespace.recovery().isShared()) {
             namespace.recovery().take(pid, 0); // its live state: not to be recovered after this disconnection
         }
+        SocketObserver o = namespace.server().observer();
+        if (o != null) o.disconnected(this, reason, rooms);
         for (Consumer<String> h : disconnectHandlers) {
             try {
                 h.accept(reason);
@@ -413,6 +465,8 @@ public final class Socket {
         if (p.encoded(namespace.target).isVolatile() && (wasHeld || !client.session().writable())) return;
         client.send(p.encoded(namespace.wire));
         if (wasHeld) meters().replayed(); else meters().delivered(p);
+        SocketObserver o = namespace.server().observer();
+        if (o != null && p.data().get("d") instanceof ArrayNode d) o.sent(this, d);
     }
 
     /** Event loop: a packet of this socket's own, after the publications dispatched before it. */

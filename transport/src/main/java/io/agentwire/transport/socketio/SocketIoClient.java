@@ -49,11 +49,21 @@ final class SocketIoClient implements EngineIoSession.Listener {
     }
 
     void send(List<EngineIo4Packet> packets) {
-        if (!closed) session.sendAll(packets);
+        if (closed) return;
+        session.sendAll(packets);
+        SocketObserver o = server.observer();
+        if (o != null) {
+            long bytes = 0;
+            for (EngineIo4Packet p : packets) bytes += p.isBinary() ? p.binary().length : 1 + utf8Length(p.text());
+            o.packetsOut(packets.size(), bytes);
+        }
     }
 
     void send(Outgoing out) {
-        if (!closed) session.send(out);
+        if (closed) return;
+        session.send(out);
+        SocketObserver o = server.observer();
+        if (o != null) o.packetsOut(out.packets().size(), out.byteLength());
     }
 
     /** A socket joined its namespace: the CONNECT reply goes out alone (what follows comes after it). */
@@ -65,6 +75,8 @@ final class SocketIoClient implements EngineIoSession.Listener {
 
     @Override
     public void onMessage(String text) {
+        SocketObserver o = server.observer();
+        if (o != null) o.packetIn(utf8Length(text));
         try {
             SocketIo5Packet p = decoder.add(text);
             if (p != null) route(p);
@@ -75,6 +87,8 @@ final class SocketIoClient implements EngineIoSession.Listener {
 
     @Override
     public void onBinary(byte[] data) {
+        SocketObserver o = server.observer();
+        if (o != null) o.packetIn(data.length);
         try {
             SocketIo5Packet p = decoder.add(data);
             if (p != null) route(p);
@@ -90,6 +104,26 @@ final class SocketIoClient implements EngineIoSession.Listener {
         decoder.reset();
         List.copyOf(sockets.values()).forEach(s -> s.closed(reason));
         sockets.clear();
+        SocketObserver o = server.observer();
+        if (o != null) o.closed(reason);
+    }
+
+    private static int utf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n++;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c)) { n += 4; i++; }
+            else n += 3;
+        }
+        return n;
+    }
+
+    @Override
+    public void onUpgrade() {
+        SocketObserver o = server.observer();
+        if (o != null) sockets.values().forEach(s -> { if (s.connected()) o.upgraded(s); });
     }
 
     private void route(SocketIo5Packet p) {

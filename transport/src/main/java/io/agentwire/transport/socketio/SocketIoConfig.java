@@ -13,8 +13,10 @@ import java.util.Objects;
  * @param connectTimeout how long a connection may stay without joining a namespace before it is closed (its
  *     Engine.IO session is pending until then: {@link EngineIoConfig#maxPendingSessions()})
  * @param recovery connection state recovery; {@link SocketIoRecovery#DISABLED} to turn it off
+ * @param adminUi the Socket.IO Admin UI namespace ({@link AdminUi}); {@link AdminUiSettings#DISABLED} by default
  */
-public record SocketIoConfig(String name, EngineIoConfig engineIo, Duration connectTimeout, SocketIoRecovery recovery) {
+public record SocketIoConfig(String name, EngineIoConfig engineIo, Duration connectTimeout, SocketIoRecovery recovery,
+                             AdminUiSettings adminUi) {
     /**
      * socket.io's defaults (path {@code /socket.io/}, recovery on for 2 minutes) except the time to connect: 10 s, not
      * 45 s, since a connection that has joined no namespace is unauthenticated (issue 17, docs/limits.md).
@@ -29,21 +31,31 @@ public record SocketIoConfig(String name, EngineIoConfig engineIo, Duration conn
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         if (connectTimeout.isNegative() || connectTimeout.isZero()) throw new IllegalArgumentException("connectTimeout must be positive");
         Objects.requireNonNull(recovery, "recovery");
+        Objects.requireNonNull(adminUi, "adminUi");
+    }
+
+    /** Settings without the Admin UI. */
+    public SocketIoConfig(String name, EngineIoConfig engineIo, Duration connectTimeout, SocketIoRecovery recovery) {
+        this(name, engineIo, connectTimeout, recovery, AdminUiSettings.DISABLED);
     }
 
     public SocketIoConfig withName(String n) {
-        return new SocketIoConfig(n, engineIo, connectTimeout, recovery);
+        return new SocketIoConfig(n, engineIo, connectTimeout, recovery, adminUi);
     }
 
     public SocketIoConfig withEngineIo(EngineIoConfig e) {
-        return new SocketIoConfig(name, e, connectTimeout, recovery);
+        return new SocketIoConfig(name, e, connectTimeout, recovery, adminUi);
     }
 
     public SocketIoConfig withConnectTimeout(Duration d) {
-        return new SocketIoConfig(name, engineIo, d, recovery);
+        return new SocketIoConfig(name, engineIo, d, recovery, adminUi);
     }
 
     public SocketIoConfig withRecovery(SocketIoRecovery r) {
-        return new SocketIoConfig(name, engineIo, connectTimeout, r);
+        return new SocketIoConfig(name, engineIo, connectTimeout, r, adminUi);
+    }
+
+    public SocketIoConfig withAdminUi(AdminUiSettings a) {
+        return new SocketIoConfig(name, engineIo, connectTimeout, recovery, a);
     }
 }

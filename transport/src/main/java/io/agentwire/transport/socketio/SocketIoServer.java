@@ -39,6 +39,8 @@ public final class SocketIoServer implements AutoCloseable {
     private final RecoveryRecords recoveryRecords;
     private volatile EngineIoServer engine;
     private volatile WireMeters meters = WireMeters.NONE;
+    /** The instrument told about connections and sockets ({@link AdminUi}); null: none, one null check per hook. */
+    private volatile SocketObserver observer;
 
     private SocketIoServer(Node node, SocketIoConfig config, RecoveryRecords recoveryRecords) {
         this.node = Objects.requireNonNull(node, "node");
@@ -127,6 +129,12 @@ public final class SocketIoServer implements AutoCloseable {
         return e == null ? 0 : e.pendingCount();
     }
 
+    /** Open Engine.IO sessions that long-poll (not upgraded to a WebSocket). */
+    public int pollingCount() {
+        EngineIoServer e = engine;
+        return e == null ? 0 : e.pollingCount();
+    }
+
     /** Open Engine.IO sessions. */
     public int connectionCount() {
         EngineIoServer e = engine;
@@ -153,11 +161,26 @@ public final class SocketIoServer implements AutoCloseable {
         return inboxes.computeIfAbsent(loop, LoopInbox::new);
     }
 
+    java.util.Collection<Namespace> namespaces() {
+        return namespaces.values();
+    }
+
+    SocketObserver observer() {
+        return observer;
+    }
+
+    synchronized void observe(SocketObserver o) {
+        if (observer != null) throw new IllegalStateException("already instrumented");
+        observer = o;
+    }
+
     Namespace namespaceIfPresent(String name) {
         return namespaces.get(name);
     }
 
     private void opened(EngineIoSession session) {
         session.listener(new SocketIoClient(this, session));
+        SocketObserver o = observer;
+        if (o != null) o.opened();
     }
 }
