@@ -9,6 +9,8 @@ case "$1" in
     timeout 20 "$JCMD" "$2" GC.run >/dev/null
     # the generations' lines (G1: one "garbage-first heap total …"; Serial, the default on one CPU: DefNew + tenured)
     kib=$(timeout 20 "$JCMD" "$2" GC.heap_info | grep 'total' | grep -o 'used [0-9]*K' | awk '{s += $2} END {print s + 0}')
+    # HEAP_HOOK (optional): a command given the PID after the GC, e.g. to take a class histogram of the held state
+    [ -z "${HEAP_HOOK:-}" ] || $HEAP_HOOK "$2" >/dev/null 2>&1 || true
     echo $((kib * 1024)) ;;
   node)
     before=$(grep -c '^HEAP ' "$3" || true)

@@ -51,7 +51,8 @@ async function api(path, body, key = P.apiKey) {
   try { json = JSON.parse(await res.text()); } catch { /* not JSON */ }
   return { status: res.status, body: json };
 }
-const connect = (auth, opts = {}) => io(P.base, { forceNew: true, reconnection: false, auth, ...opts });
+// opts.base: another node's address (cluster scenarios)
+const connect = (auth, { base = P.base, ...opts } = {}) => io(base, { forceNew: true, reconnection: false, auth, ...opts });
 // An agent as the real SDK's MxfService connects: WebSocket first, key in auth; resolves after the bootstrap.
 async function agent(key, extra = {}, opts = {}) {
   const s = connect({ domainKey: P.domainKey, keyId: key.keyId, secretKey: key.secretKey, ...extra },
@@ -478,6 +479,160 @@ async function mxp() {
   for (const x of [x1, x2, x3]) x.s.close();
 }
 
+// mxpCluster: two nodes with encryption on; senders and recipients on both; each recipient gets the message sealed for
+// it (a fresh IV each), decryptable with the shared key, whichever node it is on
+async function mxpCluster() {
+  const X = "XC-" + uniq();
+  const keys = await setup([X], { a1: X, a2: X, b1: X, b2: X });
+  const a1 = await agent(keys.a1), a2 = await agent(keys.a2, { vocabulary: "spec" });
+  const b1 = await agent(keys.b1, {}, { base: P.baseB }), b2 = await agent(keys.b2, { vocabulary: "spec" }, { base: P.baseB });
+  const key = mxpKey();
+  const payload = { op: "calc.sum", args: [1, 2, 3] };
+  const sent = encrypt(payload, key);
+  a1.s.emit("message:channel", env("message:channel", "a1", X, { toolType: "channelMessage", senderId: "a1",
+    content: { format: "json", data: { version: "2.0", type: "operation", encrypted: true, payload: sent } }, context: { channelId: X } }));
+  await call(b2.s, "message:send", { channelId: X, content: { version: "1.0", type: "operation", encrypted: true, payload: { op: "from-b" } } });
+  const mine = (x) => x.got.filter((g) => g.event === "message:channel" || g.event === "message")
+    .map((g) => (g.event === "message" ? g.payload.content : g.payload.data.content.data));
+  await until(() => [a1, a2, b1, b2].every((x) => mine(x).length >= 2), 10000, "both messages on both nodes");
+  const ivs = new Set();
+  for (const [name, x] of Object.entries({ a1, a2, b1, b2 })) {
+    const m = mine(x);
+    check(name + " got exactly two", m.length === 2, m);
+    for (const c of m) {
+      ivs.add(c.payload.iv);
+      check(name + " sealed", c.encrypted && c.payload.algorithm === "aes-256-gcm", c);
+    }
+    check(name + " opens a1's", JSON.stringify(decrypt(m.find((c) => decrypt(c.payload, key).op === "calc.sum").payload, key)) === JSON.stringify(payload));
+    check(name + " opens b2's", m.some((c) => decrypt(c.payload, key).op === "from-b"));
+  }
+  check("a fresh IV per recipient", ivs.size === 8 && !ivs.has(sent.iv), [...ivs]);
+  // a tampered tag on node B: refused, nothing forwarded on either node
+  const tampered = encrypt(payload, key);
+  const tag = Buffer.from(tampered.authTag, "base64"); tag[0] ^= 1; tampered.authTag = tag.toString("base64");
+  const r = await call(b2.s, "message:send", { channelId: X, content: { version: "2.0", type: "operation", encrypted: true, payload: tampered } });
+  check("tampered tag refused", !r.success && r.code === "VALIDATION_ERROR", r);
+  await sleep(300);
+  check("tampered not forwarded", [a1, a2, b1].every((x) => mine(x).length === 2));
+  for (const x of [a1, a2, b1, b2]) x.s.close();
+}
+
+// agentsCluster: agents on node A and B, a user on B; the registry answers for the whole cluster — status and
+// participants, a task created on B assigned to the agent on A, reassigned once when that agent drops on A
+async function agentsCluster() {
+  const C = "AC-" + uniq();
+  const keys = await setup([C], { wa: C, wb: C, lead: C });
+  const B = { base: P.baseB };
+  const wa = await agent(keys.wa);
+  wa.s.emit("agent:register", { agentId: "wa", name: "WA", channelId: C, role: "dev", capabilities: ["x", "y"] });
+  const wb = await agent(keys.wb, {}, B);
+  wb.s.emit("agent:register", { agentId: "wb", name: "WB", channelId: C, capabilities: ["x"] });
+  const lead = await agent(keys.lead, {}, B);
+  lead.s.emit("agent:register", { agentId: "lead", name: "Lead", channelId: C, capabilities: [] });
+  await until(() => [wa, wb, lead].every((a) => a.got.some((g) => g.event === "agent:registered" && !g.payload.eventType)), 5000, "registered");
+  const u = connect({ domainKey: P.domainKey, token: P.jwt }, B);
+  await once(u, "auth:success");
+  const statusOn = async (pred, what) => {
+    const end = Date.now() + 10000;
+    for (;;) {
+      const st = await call(u, "agent:status", { agentId: "wa" });
+      if (pred(st)) return st;
+      if (Date.now() > end) throw new Error(what + ": " + JSON.stringify(st));
+      await sleep(100);
+    }
+  };
+  const st = await statusOn((x) => x.success && x.online === true, "wa online seen from B");
+  check("profile from A", st.role === "dev" && st.capabilities.includes("y") && st.channels.includes(C), st);
+  const parts = once(u, "channel:participants");
+  await call(u, "channel:join", { channelId: C });
+  const p = await parts;
+  check("participants across nodes", ["lead", "wa", "wb"].every((id) => p.participants.some((x) => x.agentId === id)), p);
+  const up = await call(wa.s, "agent:update", { agentId: "wa", updates: { status: "busy" } });
+  check("update on A", up.success !== false, up);
+  await statusOn((x) => x.status === "busy", "busy seen from B");
+  await call(wa.s, "agent:update", { agentId: "wa", updates: { status: "online" } });
+  await statusOn((x) => x.status === "online", "online again seen from B");
+  // a task created on B goes to the best match, on A
+  const t = await call(lead.s, "task:create", { channelId: C, task: { name: "J", description: "d", requirements: ["x", "y"], assignmentStrategy: "capability" } });
+  check("B assigns the agent on A", t.success && t.assignedTo === "wa", t);
+  const assignedTo = (x) => x.got.filter((g) => g.event === "task:assigned" && (g.payload.data || g.payload).taskId === t.taskId);
+  await until(() => assignedTo(wa).length === 1, 5000, "task:assigned reaches A");
+  // the agent on A drops: its task goes to wb, once
+  wa.s.io.engine.close();
+  await until(() => assignedTo(wb).length >= 1, 8000, "reassigned to wb");
+  await statusOn((x) => x.online === false && x.status === "offline" && typeof x.lastSeen === "string", "offline seen from B");
+  await sleep(1500);
+  check("reassigned once", assignedTo(wb).length === 1, assignedTo(wb).length);
+  check("lead heard one assignment", lead.got.filter((g) => g.event === "task:assigned" && (g.payload.data || g.payload).taskId === t.taskId).length === 2);
+  for (const x of [wb, lead]) x.s.close();
+  u.close();
+}
+
+// rest: the real SDK's REST calls (MxfApiService) on the mesh port with an agent key in x-key-id / x-secret-key
+async function rest() {
+  const R = "R-" + uniq(), R2 = "R2-" + uniq();
+  const keys = await setup([R, R2], { r1: R, r2: R2 });
+  const r1 = await agent(keys.r1, { vocabulary: "spec" });
+  await call(r1.s, "message:send", { channelId: R, content: "hello" });
+  await call(r1.s, "message:send", { channelId: R, content: "world" });
+  const http = async (method, path, key = keys.r1, body) => {
+    const headers = { "content-type": "application/json" };
+    if (key) { headers["x-key-id"] = key.keyId; headers["x-secret-key"] = key.secretKey; }
+    const res = await fetch(P.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: res.status, body: JSON.parse(await res.text()) };
+  };
+  const m = await http("GET", `/api/channels/${R}/messages?limit=10`);
+  check("messages", m.status === 200 && m.body.success && m.body.data.messages.map((x) => x.content).join(" ") === "hello world"
+    && m.body.data.messages[0].seq < m.body.data.messages[1].seq, m);
+  const h = await http("GET", `/api/channels/${R}/history?limit=1`);
+  check("history limit", h.status === 200 && h.body.data.messages.length === 1 && h.body.data.messages[0].content === "world", h);
+  check("no key 401", (await http("GET", `/api/channels/${R}/messages`, null)).status === 401);
+  const wrong = await http("GET", `/api/channels/${R}/messages`, { keyId: keys.r1.keyId, secretKey: "nope" });
+  check("wrong secret 401 INVALID_KEY", wrong.status === 401 && wrong.body.error.code === "INVALID_KEY", wrong);
+  const other = await http("GET", `/api/channels/${R2}/messages`);
+  check("other channel 403", other.status === 403 && other.body.error.code === "PERMISSION_DENIED", other);
+  check("unknown channel 404", (await http("GET", `/api/channels/none-${uniq()}/messages`)).status === 404);
+  check("bad limit 400", (await http("GET", `/api/channels/${R}/messages?limit=0`)).status === 400);
+  const put = await http("POST", `/api/channels/${R}/memory`, keys.r1, { key: "goal", value: { v: 1 } });
+  check("memory post", put.status === 200 && put.body.success, put);
+  const mem = await http("GET", `/api/channels/${R}/memory`);
+  check("memory get", mem.status === 200 && mem.body.data.memory.goal.v === 1, mem);
+  const viaSocket = await call(r1.s, "memory:get", { scope: "channel", targetId: R, key: "goal" });
+  check("same memory over the socket", JSON.stringify(viaSocket).includes('"v":1'), viaSocket);
+  check("bad body 400", (await http("POST", `/api/channels/${R}/memory`, keys.r1, { value: 1 })).status === 400);
+  // a message posted over REST reaches the channel's members over the socket, as r1's, in the channel's order
+  const r1b = await agent(keys.r1, { vocabulary: "spec" });
+  const posted = await http("POST", `/api/channels/${R}/messages`, keys.r1, { content: "via rest", metadata: { k: 1 } });
+  check("message post", posted.status === 201 && posted.body.data.messageId, posted);
+  await until(() => r1b.got.some((g) => g.event === "message" && g.payload.content === "via rest"), 5000, "posted message delivered");
+  const got = r1b.got.find((g) => g.event === "message" && g.payload.content === "via rest").payload;
+  check("posted as the key's agent with seq 3", got.from === "r1" && got.seq > m.body.data.messages[1].seq && got.metadata.k === 1, got);
+  const noContent = await http("POST", `/api/channels/${R}/messages`, keys.r1, { text: "x" });
+  check("post without content 400", noContent.status === 400 && noContent.body.error.details.field === "content", noContent);
+  r1b.s.close();
+  const ctx = await http("GET", "/api/agents/context");
+  check("agent context", ctx.status === 200 && ctx.body.data.agentId === "r1" && ctx.body.data.channelId === R && ctx.body.data.agent.online === true, ctx);
+  r1.s.close();
+}
+
+// dropReassign: an assignee whose connection drops (transport close, not a disconnect) keeps its task for
+// agentwire.mesh.tasks.reassign-after-drop, then it goes to the next match
+async function dropReassign() {
+  const T = "D-" + uniq();
+  const keys = await setup([T], { best: T, next: T, lead: T });
+  const best = await agent(keys.best), next = await agent(keys.next), lead = await agent(keys.lead);
+  best.s.emit("agent:register", { agentId: "best", name: "Best", channelId: T, capabilities: ["x", "y"] });
+  next.s.emit("agent:register", { agentId: "next", name: "Next", channelId: T, capabilities: ["x"] });
+  lead.s.emit("agent:register", { agentId: "lead", name: "Lead", channelId: T, capabilities: [] });
+  await until(() => [best, next, lead].every((a) => a.got.some((g) => g.event === "agent:registered" && !g.payload.eventType)), 5000, "registered");
+  const t = await call(lead.s, "task:create", { channelId: T, task: { name: "Job", description: "d", requirements: ["x", "y"], assignmentStrategy: "capability" } });
+  check("capability picks best", t.success && t.assignedTo === "best", t);
+  best.s.io.engine.close(); // a transport drop; reconnection is off, so it does not come back
+  await until(() => next.got.some((g) => g.event === "task:assigned" && (g.payload.data || g.payload).taskId === t.taskId), 8000, "reassigned after the drop");
+  check("not to the lead", !lead.got.some((g) => g.event === "task:assigned" && (g.payload.data || g.payload).taskId === t.taskId && (g.payload.data || g.payload).assignedTo === "lead"));
+  for (const x of [next, lead]) x.s.close();
+}
+
 // restart: phase "before" makes state, phase "after" (another process, after the server restarted) reads it
 async function restart() {
   if (P.phase === "before") {
@@ -894,7 +1049,7 @@ async function loopModels() {
   m.s.close();
 }
 
-const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart, tools, loops, loopsNoModel, mcpTools, mcpLoops, loopPause, loopModels };
+const scenarios = { auth, messages, tasks, llm, memory, limits, mxp, restart, tools, loops, loopsNoModel, mcpTools, mcpLoops, loopPause, loopModels, mxpCluster, dropReassign, agentsCluster, rest };
 try {
   await scenarios[scenario]();
   clearTimeout(deadline);

@@ -92,7 +92,7 @@ class ConfigDefaultsTest {
                 "agentwire.auth.api-key", "AGENTWIRE_API_KEY");
         bindings.forEach((key, variable) -> assertThat(variable).as(key)
                 .isEqualTo(exceptions.getOrDefault(key, key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'))));
-        assertThat(bindings.keySet().stream().filter(k -> !testOnly(k))).hasSize(164);
+        assertThat(bindings.keySet().stream().filter(k -> !testOnly(k))).hasSize(165);
     }
 
     /** The keys of the test tree's example dialect (io.agentwire.dialect.shout), not shipped. */

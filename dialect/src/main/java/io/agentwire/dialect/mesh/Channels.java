@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
 
 /**
@@ -80,7 +81,10 @@ final class Channels {
         boolean already = m.channels.contains(channelId) && !cameOnline;
         m.join(channelId);
         String agentId = m.agentId();
-        if (agentId != null) d.agents.get(agentId).channels.add(channelId);
+        if (agentId != null) {
+            d.agents.get(agentId).channels.add(channelId);
+            d.agents.changed(d.agents.get(agentId));
+        }
         d.context.presence().joined(MeshDialect.SCOPE, m.socket.id(), "channel:" + channelId);
         long now = d.now();
         if (m.real()) {
@@ -99,7 +103,10 @@ final class Channels {
 
     /** An agent left the channel (it asked, or its last socket went away). */
     void left(String agentId, String channelId, boolean asked) {
-        if (asked) d.agents.get(agentId).channels.remove(channelId);
+        if (asked) {
+            d.agents.get(agentId).channels.remove(channelId);
+            d.agents.changed(d.agents.get(agentId));
+        }
         long now = d.now();
         ObjectNode spec = Json.obj().put("channelId", channelId).put("agentId", agentId).put("timestamp", Call.iso(now));
         d.deliveries.channel(channelId, "channel:agent:left", spec, "channel:agent:left",
@@ -239,17 +246,20 @@ final class Channels {
             throw Refusal.invalid("limit", "'limit' must be 1.." + HISTORY_MAX);
         }
         int limit = l == null ? 50 : l.asInt();
-        var node = d.context.node();
-        node.top(STREAM + ch).thenCompose(top -> node.durableHistory(STREAM + ch, Math.max(0, top.offset() - limit), limit))
-                .whenComplete((page, e) -> {
-                    if (e != null) {
-                        c.fail("channel", Refusal.of("INTERNAL_ERROR", "the history could not be read"));
-                        return;
-                    }
+        last(d.context.node(), ch, limit).whenComplete((out, e) -> {
+            if (e != null) c.fail("channel", Refusal.of("INTERNAL_ERROR", "the history could not be read"));
+            else c.reply("channel:history", out, "channel:history:result", out);
+        });
+    }
+
+    /** {@code {channelId, messages}}: the channel's last {@code limit} messages in order, each with its {@code seq}. */
+    static CompletableFuture<ObjectNode> last(io.agentwire.core.Node node, String ch, int limit) {
+        return node.top(STREAM + ch).thenCompose(top -> node.durableHistory(STREAM + ch, Math.max(0, top.offset() - limit), limit))
+                .thenApply(page -> {
                     ObjectNode out = Json.obj().put("channelId", ch);
                     var list = out.putArray("messages");
                     page.forEach(p -> list.add(((ObjectNode) p.data().deepCopy()).put("seq", p.offset())));
-                    c.reply("channel:history", out, "channel:history:result", out);
+                    return out;
                 });
     }
 
@@ -270,23 +280,58 @@ final class Channels {
                 ? c.data.path("metadata").path("messageId").asText() : UUID.randomUUID().toString();
         // MXP: the content itself (document) or the ChannelMessage's content.data (real)
         Message msg = message(c, messageId, ch, from, content, broadcastType, false);
+        publish(msg);
+        c.ok(Json.obj().put("messageId", messageId).put("channelId", ch));
+    }
+
+    /**
+     * A message posted over REST by an agent key ({@link MeshRest}), delivered as its {@code message:send}; its
+     * {@code messageId}. MXP content is opened (a bad tag refused) as over the socket.
+     */
+    String post(String ch, String from, JsonNode content, JsonNode metadata, long now) throws Refusal {
+        if (content == null || !(content.isTextual() || content.isObject())) {
+            throw Refusal.invalid("content", "'content' must be a string or an object");
+        }
+        JsonNode mxpContent = mxpOf(content);
+        String messageId = UUID.randomUUID().toString();
+        publish(new Message(messageId, ch, from, content, mxpContent != null && content != mxpContent, opened(mxpContent, false),
+                metadata != null && metadata.isObject() ? (ObjectNode) metadata.deepCopy() : Json.obj(), null, null, now, 0));
+        return messageId;
+    }
+
+    /** Appends a channel message to its stream, then delivers it to the channel's members. */
+    private void publish(Message msg) {
+        String ch = msg.channelId();
         ObjectNode plain = msg.mxp();
         d.messages.incrementAndGet();
         boolean perRecipient = plain != null && d.mxp.enabled() && plain.path("encrypted").asBoolean(false);
         // the channel's own durable stream first (its offset is the message's seq: the channel's order and history),
         // then the members' rooms, in that order, whatever the vocabulary
-        ObjectNode stored = perRecipient ? msg.withMxp(d.mxp.seal(msg.mxp())).spec() : msg.spec(); // encrypted at rest
+        Message atRest = perRecipient ? msg.withMxp(d.mxp.seal(msg.mxp())) : msg; // encrypted at rest
+        ObjectNode stored = atRest.spec();
         d.deliveries.inOrder(ch, () -> d.context.node().publish(STREAM + ch, stored).thenCompose(p -> {
             Message numbered = msg.withSeq(p.offset());
-            if (!perRecipient) return d.deliveries.to(List.of("ch:" + ch), "message", numbered.spec(), "message:channel", numbered.real());
-            for (Member r : d.members()) { // a fresh IV for every recipient
-                if (!r.channels.contains(ch)) continue;
-                Message sealed = numbered.withMxp(d.mxp.seal(numbered.mxp()));
-                if (r.real()) r.socket.emit("message:channel", sealed.real()); else r.socket.emit("message", sealed.spec());
-            }
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+            // an encrypted MXP message is sealed for each recipient on the recipient's node (MxpFanout)
+            CompletableFuture<?> sent = perRecipient ? d.mxpFanout.publish(atRest.withSeq(p.offset()))
+                    : d.deliveries.to(List.of("ch:" + ch), "message", numbered.spec(), "message:channel", numbered.real());
+            return sent;
         }));
-        c.ok(Json.obj().put("messageId", messageId).put("channelId", ch));
+    }
+
+    /** The MXP part of a content: the content itself (document) or a real ChannelMessage's {@code content.data}. */
+    private static JsonNode mxpOf(JsonNode content) {
+        return Mxp.isMxp(content) ? content : Mxp.isMxp(content.get("data")) ? content.get("data") : null;
+    }
+
+    /** MXP content opened (and sealed again when {@code seal}); null for none; a bad tag or payload refused. */
+    private ObjectNode opened(JsonNode mxpContent, boolean seal) throws Refusal {
+        if (mxpContent == null) return null;
+        try {
+            ObjectNode plain = d.mxp.open((ObjectNode) mxpContent);
+            return seal ? d.mxp.seal(plain) : plain;
+        } catch (Mxp.MxpException e) {
+            throw new Refusal("VALIDATION_ERROR", e.getMessage(), Json.obj().put("field", "content.payload").put("mxp", true));
+        }
     }
 
     /**
@@ -295,16 +340,8 @@ final class Channels {
      */
     private Message message(Call c, String messageId, String ch, String from, JsonNode content, String type, boolean seal)
             throws Refusal {
-        JsonNode mxpContent = Mxp.isMxp(content) ? content : Mxp.isMxp(content.get("data")) ? content.get("data") : null;
-        ObjectNode plain = null;
-        if (mxpContent != null) {
-            try {
-                plain = d.mxp.open((ObjectNode) mxpContent);
-                if (seal) plain = d.mxp.seal(plain);
-            } catch (Mxp.MxpException e) {
-                throw new Refusal("VALIDATION_ERROR", e.getMessage(), Json.obj().put("field", "content.payload").put("mxp", true));
-            }
-        }
+        JsonNode mxpContent = mxpOf(content);
+        ObjectNode plain = opened(mxpContent, seal);
         ObjectNode metadata = c.data.path("metadata").isObject() ? (ObjectNode) c.data.get("metadata").deepCopy() : Json.obj();
         return new Message(messageId, ch, from, content, mxpContent != null && content != mxpContent, plain, metadata, type,
                 c.real ? c.data : null, c.now, 0);

@@ -38,13 +38,7 @@ final class MeshApi {
         return request -> {
             HttpReply refused = d.context.apiKeys().check(request);
             if (refused != null) return CompletableFuture.completedFuture(refused);
-            JsonNode body;
-            try {
-                body = Json.MAPPER.readTree(request.bodyText());
-            } catch (Exception e) {
-                body = null;
-            }
-            if (body == null || !body.isObject()) return bad("body", "the body must be a JSON object");
+            if (object(request) == null) return bad("body", "the body must be a JSON object");
             return h.handle(request);
         };
     }
@@ -53,6 +47,16 @@ final class MeshApi {
         ObjectNode e = Json.obj().put("code", "VALIDATION_ERROR").put("message", message);
         e.putObject("details").put("field", field);
         return CompletableFuture.completedFuture(HttpReply.json(400, Json.obj().set("error", e)));
+    }
+
+    /** The request's body if it is a JSON object, else null. */
+    static JsonNode object(HttpRequestData r) {
+        try {
+            JsonNode body = Json.MAPPER.readTree(r.bodyText());
+            return body != null && body.isObject() ? body : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static JsonNode body(HttpRequestData r) {

@@ -51,8 +51,6 @@ public final class MeshDialect implements Dialect {
     static final String SCOPE = "mesh";
     /** Late {@code auth} attempts a socket gets before it is disconnected. */
     static final int LATE_AUTH_ATTEMPTS = 5;
-    /** How long the tasks of an agent whose connection dropped (not closed) wait for it to come back. */
-    static final java.time.Duration REASSIGN_AFTER_DROP = java.time.Duration.ofSeconds(10);
     private static final java.util.Set<String> DROPS = java.util.Set.of("transport error", "transport close", "ping timeout");
 
     /** Handles one event; a {@link Refusal} becomes the family's error. */
@@ -69,16 +67,18 @@ public final class MeshDialect implements Dialect {
     final MeshSettings settings;
     final MeshState state;
     final Agents agents;
+    final AgentDirectory directory;
     final Deliveries deliveries;
     final RateLimits limits;
     final Mxp mxp;
+    final MxpFanout mxpFanout;
     final Channels channels;
     final Tasks tasks;
     final Memory memory;
     final Tools tools;
     final Loops loops;
     final MeshMeters meters;
-    private final Credentials credentials;
+    final Credentials credentials;
     private final SocketIoServer io;
     private final Namespace ns;
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
@@ -109,7 +109,10 @@ public final class MeshDialect implements Dialect {
         this.deliveries = new Deliveries(ns);
         this.tasks = new Tasks(this);
         this.agents = new Agents();
+        this.directory = new AgentDirectory(context.node(), agents, this::now);
+        agents.directory(directory);
         this.channels = new Channels(this);
+        this.mxpFanout = new MxpFanout(this);
         this.memory = new Memory(this);
         this.tools = new Tools(this);
         this.loops = new Loops(this);
@@ -172,6 +175,7 @@ public final class MeshDialect implements Dialect {
         return List.of(new Listener(settings.address(), Math.max(frame, 125), frame, b -> {
             io.install(b, request -> new Authenticator.Accepted(Principal.ANONYMOUS));
             b.get("/health", request -> CompletableFuture.completedFuture(HttpReply.json(200, health())));
+            new MeshRest(this).install(b); // the real SDK's REST calls, with an agent key
         }));
     }
 
@@ -212,6 +216,14 @@ public final class MeshDialect implements Dialect {
             if (!context.cluster()) throw new DialectStartException("can not read the mesh state: " + e.getMessage(), e);
             log.warn("mesh: the state can not be read yet ({}); retrying in the background", e.getMessage());
         }
+        mxpFanout.start().exceptionally(e -> {
+            log.warn("mesh: can not follow {} yet ({}); retrying in the background", MxpFanout.STREAM, e.getMessage());
+            return null;
+        });
+        directory.start().exceptionally(e -> {
+            log.warn("mesh: can not follow {} yet ({}); retrying in the background", AgentDirectory.STREAM, e.getMessage());
+            return null;
+        });
         tasks.resume();
     }
 
@@ -220,6 +232,8 @@ public final class MeshDialect implements Dialect {
         closed = true;
         timer.shutdownNow();
         io.close();
+        mxpFanout.close();
+        directory.close();
         state.close();
     }
 
@@ -236,6 +250,7 @@ public final class MeshDialect implements Dialect {
             long now = now();
             tasks.expire(now);
             limits.sweep(now);
+            directory.tick(now);
         } catch (RuntimeException e) {
             log.warn("mesh: timer: {}", e.toString());
         }
@@ -383,13 +398,13 @@ public final class MeshDialect implements Dialect {
             // reconnection): its tasks wait a little; an agent that left hands them on at once
             if (reason.startsWith("server shutting down") || closed) return;
             if (!DROPS.contains(reason)) {
-                tasks.agentOffline(agentId);
+                if (agents.find(agentId).map(a -> !a.online()).orElse(true)) tasks.agentOffline(agentId);
                 return;
             }
             try {
                 timer.schedule(() -> {
                     if (agents.find(agentId).map(a -> !a.online()).orElse(true)) tasks.agentOffline(agentId);
-                }, REASSIGN_AFTER_DROP.toMillis(), TimeUnit.MILLISECONDS);
+                }, settings.reassignAfterDrop().toMillis(), TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 // closing
             }
@@ -461,6 +476,7 @@ public final class MeshDialect implements Dialect {
             String s = Json.text(c.data, "status");
             if (c.member.agentId() != null && s != null && List.of("online", "busy", "away").contains(s)) {
                 agents.get(c.member.agentId()).status = s;
+                agents.changed(agents.get(c.member.agentId()));
             }
             c.ok(Json.obj());
         });
@@ -511,6 +527,7 @@ public final class MeshDialect implements Dialect {
         }
         Agents.Agent a = agents.get(agentId);
         apply(a, updates);
+        agents.changed(a);
         c.reply("agent:updated", a.toJson(), null, null);
     }
 

@@ -30,9 +30,10 @@ public final class MeshProvider implements DialectProvider<MeshSettings> {
                 s.integer("rate-limits.memory", 1, 1_000_000), s.integer("rate-limits.control-loop-cycles", 1, 1_000_000));
         if (s.duration("control-loops.owner-grace").isNegative()) throw s.refuse("control-loops.owner-grace", "must not be negative");
         if (s.duration("key-ttl").isNegative() || s.duration("key-ttl").isZero()) throw s.refuse("key-ttl", "must be positive");
+        if (s.duration("tasks.reassign-after-drop").isNegative()) throw s.refuse("tasks.reassign-after-drop", "must not be negative");
         return new MeshSettings(address, sio, s.optional("domain-key"), s.bool("auto-create-channels"),
                 s.duration("key-ttl"), limits, s.integer("tasks.max-per-agent", 1, 10_000), s.optional("mxp.key"),
-                s.string("mxp.salt"), s.duration("control-loops.owner-grace"));
+                s.string("mxp.salt"), s.duration("control-loops.owner-grace"), s.duration("tasks.reassign-after-drop"));
     }
 
     @Override

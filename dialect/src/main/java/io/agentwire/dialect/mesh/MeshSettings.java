@@ -19,10 +19,12 @@ import java.util.Optional;
  * @param mxpKey the MXP encryption secret; empty: MXP passes through
  * @param mxpSalt the MXP key derivation salt
  * @param loopOwnerGrace how long a control loop waits paused for its owner to come back (zero: it stops at once)
+ * @param reassignAfterDrop how long the tasks of an agent whose connection dropped wait for it to come back
  */
 public record MeshSettings(Listener.Address address, SocketIoConfig socketIo, Optional<String> domainKey,
                            boolean autoCreateChannels, Duration keyTtl, Limits limits, int maxTasksPerAgent,
-                           Optional<String> mxpKey, String mxpSalt, Duration loopOwnerGrace) {
+                           Optional<String> mxpKey, String mxpSalt, Duration loopOwnerGrace,
+                           Duration reassignAfterDrop) {
 
     /** Calls per agent and sliding minute, per category. */
     public record Limits(int messages, int toolExecutions, int memory, int controlLoopCycles) { }
@@ -35,12 +37,13 @@ public record MeshSettings(Listener.Address address, SocketIoConfig socketIo, Op
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(mxpKey, "mxpKey");
         Objects.requireNonNull(mxpSalt, "mxpSalt");
+        Objects.requireNonNull(reassignAfterDrop, "reassignAfterDrop");
         if (loopOwnerGrace.isNegative()) throw new IllegalArgumentException("loopOwnerGrace must not be negative");
     }
 
     /** The same settings on another port (tests). */
     public MeshSettings withPort(int port) {
         return new MeshSettings(new Listener.Address(address.host(), port), socketIo, domainKey, autoCreateChannels,
-                keyTtl, limits, maxTasksPerAgent, mxpKey, mxpSalt, loopOwnerGrace);
+                keyTtl, limits, maxTasksPerAgent, mxpKey, mxpSalt, loopOwnerGrace, reassignAfterDrop);
     }
 }

@@ -69,4 +69,25 @@ record Message(String messageId, String channelId, String from, JsonNode content
     ObjectNode real() {
         return Call.envelope("message:channel", from, channelId, realData(), timestamp);
     }
+
+    /** The message as JSON (to hand it to another node). */
+    ObjectNode toJson() {
+        ObjectNode o = Json.obj().put("messageId", messageId).put("channelId", channelId).put("from", from)
+                .put("inner", inner).put("type", type).put("timestamp", timestamp).put("seq", seq);
+        o.set("content", content);
+        o.set("mxp", mxp);
+        o.set("metadata", metadata);
+        o.set("realOriginal", realOriginal);
+        return o;
+    }
+
+    static Message fromJson(JsonNode o) {
+        return new Message(Json.text(o, "messageId"), Json.text(o, "channelId"), Json.text(o, "from"), o.get("content"),
+                o.path("inner").asBoolean(), object(o.get("mxp")), object(o.get("metadata")), Json.text(o, "type"),
+                object(o.get("realOriginal")), o.path("timestamp").asLong(), o.path("seq").asLong());
+    }
+
+    private static ObjectNode object(JsonNode n) {
+        return n != null && n.isObject() ? (ObjectNode) n : null;
+    }
 }

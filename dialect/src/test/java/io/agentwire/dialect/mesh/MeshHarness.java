@@ -10,7 +10,6 @@ import io.agentwire.agent.DemoAgentConfig;
 import io.agentwire.core.Authenticator;
 import io.agentwire.core.ErrorCode;
 import io.agentwire.core.HistoryConfig;
-import io.agentwire.core.LocalPresence;
 import io.agentwire.core.MemoryBroker;
 import io.agentwire.core.Node;
 import io.agentwire.core.NodeConfig;
@@ -21,6 +20,9 @@ import io.agentwire.dialect.spi.Dialect;
 import io.agentwire.dialect.spi.DialectContext;
 import io.agentwire.dialect.spi.Listener;
 import io.agentwire.dialect.spi.Settings;
+import io.agentwire.core.LocalPresence;
+import io.agentwire.redis.RedisCluster;
+import io.agentwire.redis.RedisConfig;
 import io.agentwire.store.SqliteStore;
 import io.agentwire.store.SqliteStoreConfig;
 import io.agentwire.transport.HttpReply;
@@ -66,6 +68,8 @@ final class MeshHarness implements AutoCloseable {
     int apiPort;
 
     private final Map<Class<?>, Object> services;
+    private final String redisUri;
+    private RedisCluster cluster;
 
     MeshHarness(Path dataDir, Map<String, Object> overrides) {
         this(dataDir, overrides, Map.of());
@@ -73,6 +77,12 @@ final class MeshHarness implements AutoCloseable {
 
     /** @param services what the server provides through {@code DialectContext.service} (e.g. a TextModel) */
     MeshHarness(Path dataDir, Map<String, Object> overrides, Map<Class<?>, Object> services) {
+        this(dataDir, overrides, services, null);
+    }
+
+    /** @param redisUri a real redis-server: the node is one of a cluster (broker, log, sessions, presence, records) */
+    MeshHarness(Path dataDir, Map<String, Object> overrides, Map<Class<?>, Object> services, String redisUri) {
+        this.redisUri = redisUri;
         this.dataDir = dataDir;
         this.overrides = overrides;
         this.services = services;
@@ -89,20 +99,29 @@ final class MeshHarness implements AutoCloseable {
         MeshProvider provider = new MeshProvider();
         MeshSettings settings = provider.settings(new Settings(config, "agentwire.mesh"));
         transport = Transport.create(1);
-        store = SqliteStore.open(SqliteStoreConfig.defaults(dataDir).withSynchronous(SqliteStoreConfig.Synchronous.NORMAL));
         List<String> durable = new ArrayList<>(List.of("session:"));
         durable.addAll(provider.durableStreams(settings));
-        node = new Node(new MemoryBroker(HistoryConfig.DEFAULT), store.eventLog(), new NodeConfig(HistoryConfig.DEFAULT, 100_000, durable));
-        sessions = new Sessions(store.sessions(), Duration.ofMinutes(5), Duration.ofMillis(100), Clock.systemUTC());
+        NodeConfig nodeConfig = new NodeConfig(HistoryConfig.DEFAULT, 100_000, durable);
+        if (redisUri != null) {
+            cluster = RedisCluster.open(RedisConfig.of(redisUri), HistoryConfig.DEFAULT);
+            node = new Node(cluster.broker(), cluster.eventLog(), nodeConfig);
+            sessions = new Sessions(cluster.sessions(), Duration.ofMinutes(5), Duration.ofMillis(100), Clock.systemUTC());
+        } else {
+            store = SqliteStore.open(SqliteStoreConfig.defaults(dataDir).withSynchronous(SqliteStoreConfig.Synchronous.NORMAL));
+            node = new Node(new MemoryBroker(HistoryConfig.DEFAULT), store.eventLog(), nodeConfig);
+            sessions = new Sessions(store.sessions(), Duration.ofMinutes(5), Duration.ofMillis(100), Clock.systemUTC());
+        }
         agents = new AgentRuntime(node, List.of(new DemoAgent(new DemoAgentConfig(Duration.ofMillis(5), true, Duration.ofSeconds(30)))),
                 DemoAgent.NAME, AgentRuntimeConfig.defaults());
-        DialectContext ctx = new DialectContext(node, sessions, agents, DemoAgent.NAME, new LocalPresence(), Optional.empty(),
+        DialectContext ctx = new DialectContext(node, sessions, agents, DemoAgent.NAME,
+                cluster != null ? cluster.presence() : new LocalPresence(),
+                cluster != null ? Optional.of(cluster.recoveryRecords()) : Optional.empty(),
                 DialectContext.ANYONE,
                 token -> JWT.equals(token) ? new Authenticator.Accepted(Principal.user("jwt-user"))
                         : new Authenticator.Rejected(ErrorCode.AUTH_FAILED, "bad token"),
                 request -> API_KEY.equals(request.header("x-api-key").orElse(null)) ? null
                         : HttpReply.error(401, "AUTH_FAILED", "the API key is not valid"),
-                Clock.systemUTC(), false, false, dataDir, services);
+                Clock.systemUTC(), false, cluster != null, dataDir, services);
         dialect = provider.create(ctx, settings);
         dialect.start();
         Listener l = dialect.listeners().get(0);
@@ -172,6 +191,7 @@ final class MeshHarness implements AutoCloseable {
         if (sessions != null) sessions.close();
         if (node != null) node.broker().close();
         if (store != null) store.close();
+        if (cluster != null) cluster.close();
         if (transport != null) transport.close();
     }
 }

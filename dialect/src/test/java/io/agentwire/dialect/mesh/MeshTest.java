@@ -40,8 +40,14 @@ class MeshTest {
     void channelMessagesInOneOrderExactlyOnceIsolatedDirectAndRecovered() throws Exception {
         try (MeshHarness h = new MeshHarness(dir, Map.of())) {
             passed(h.run("messages", Map.of()));
-            // the web console lists the agents the scenario brought online (gone offline since), with their channels
-            var agents = h.console().agents(new ConsoleView.Query("", 0, 50));
+            // the web console lists the agents the scenario brought online (gone offline since), with their channels;
+            // the server handles the sockets' closes just after the client process ended: await them
+            var query = new ConsoleView.Query("", 0, 50);
+            long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            while (System.nanoTime() < end && h.console().agents(query).items().stream().anyMatch(a -> a.status().equals("online"))) {
+                Thread.sleep(50);
+            }
+            var agents = h.console().agents(query);
             assertThat(agents.total()).isPositive();
             assertThat(agents.items()).allSatisfy(a -> {
                 assertThat(a.kind()).isEqualTo("mesh");

@@ -25,7 +25,7 @@ final class RoomIndex {
         final Socket socket;
         final LoopInbox inbox;
         final StreamPosition start;
-        private final Set<String> rooms = new LinkedHashSet<>(); // guarded by the index's lock
+        private final Set<String> rooms = new LinkedHashSet<>(4); // guarded by the index's lock; its own room + a few
         private boolean removed;                                 // guarded by the index's lock
 
         private Member(Socket socket, LoopInbox inbox, StreamPosition start) {
@@ -150,7 +150,7 @@ final class RoomIndex {
 
     private void addLocked(Member m, Collection<String> names) {
         for (String room : names) {
-            if (m.rooms.add(room)) rooms.computeIfAbsent(room, r -> new HashSet<>()).add(m);
+            if (m.rooms.add(room)) rooms.computeIfAbsent(room, r -> new HashSet<>(2)).add(m); // most rooms are a socket's own: one member
         }
     }
 

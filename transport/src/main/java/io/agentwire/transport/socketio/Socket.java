@@ -51,7 +51,7 @@ public final class Socket {
     private volatile boolean resumable;
     private String pid;
     private String owner;
-    private ObjectNode data = NODES.objectNode();
+    private ObjectNode data; // created when first used: most sockets never store anything
     private StreamPosition start;
     private StreamPosition position;
     private RecoveryHandshake recovering;
@@ -80,7 +80,10 @@ public final class Socket {
     public boolean connected() { return state == State.CONNECTED; }
 
     /** Arbitrary per-socket data, kept by a recovery. Event loop only. */
-    public ObjectNode data() { return data; }
+    public ObjectNode data() {
+        if (data == null) data = NODES.objectNode();
+        return data;
+    }
 
     /** The rooms this socket is in (always including its id). Any thread. */
     public Set<String> rooms() {
@@ -256,7 +259,7 @@ public final class Socket {
             fresh();
         }
         admitted = extraData;
-        if (extraData != null) data.setAll(extraData);
+        if (extraData != null) data().setAll(extraData);
         namespace.feed().ready().whenComplete((v, error) -> client.execute(() -> {
             if (state != State.CONNECTING) return;
             if (error != null) {
@@ -274,8 +277,8 @@ public final class Socket {
     private void fresh() {
         id = Ids.random(10);
         pid = recoveryEnabled() ? Ids.random(16) : null;
-        data = NODES.objectNode();
-        if (admitted != null) data.setAll(admitted);
+        data = null;
+        if (admitted != null) data().setAll(admitted);
     }
 
     private void connectFresh() {
@@ -352,7 +355,7 @@ public final class Socket {
     private void writeLive() {
         RecoveryStore store = namespace.recovery();
         if (!store.isShared() || state != State.CONNECTED || pid == null) return;
-        store.live(new RecoveryStore.Saved(id, pid, owner, rooms(), data, start, System.currentTimeMillis()));
+        store.live(new RecoveryStore.Saved(id, pid, owner, rooms(), data(), start, System.currentTimeMillis()));
         if (liveRefresh == null) {
             long every = Math.max(1, namespace.server().config().recovery().maxDisconnectionDuration().toMillis() / 2);
             liveRefresh = client.session().executor().scheduleAtFixedRate(this::writeLive, every, every,
@@ -434,7 +437,7 @@ public final class Socket {
         namespace.removed(this);
         acks.failAll();
         if (keep) {
-            namespace.recovery().save(new RecoveryStore.Saved(id, pid, owner, rooms, data, start, System.currentTimeMillis()));
+            namespace.recovery().save(new RecoveryStore.Saved(id, pid, owner, rooms, data(), start, System.currentTimeMillis()));
         } else if (pid != null && namespace.recovery().isShared()) {
             namespace.recovery().take(pid, 0); // its live state: not to be recovered after this disconnection
         }

@@ -28,7 +28,7 @@ final class SocketIoClient implements EngineIoSession.Listener {
     private final SocketIoServer server;
     private final EngineIoSession session;
     private final SocketIo5Decoder decoder = new SocketIo5Decoder();
-    private final Map<String, Socket> sockets = new HashMap<>();
+    private final Map<String, Socket> sockets = new HashMap<>(2); // by namespace: nearly always one
     private boolean closed;
 
     /**
