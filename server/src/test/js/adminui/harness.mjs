@@ -10,7 +10,7 @@
 import { io } from "socket.io-client";
 import { chromium } from "playwright-core";
 import { createServer } from "node:http";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -59,6 +59,7 @@ async function loadStore() {
     servers: (await import(write("servers.mjs", source("store/modules/servers.js")))).default,
     config: (await import(write("config.mjs", source("store/modules/config.js")))).default,
   };
+  rmSync(out, { recursive: true, force: true }); // imported modules stay loaded; the copies are not needed
   return {
     state: Object.fromEntries(Object.entries(modules).map(([k, m]) => [k, m.state])),
     commit(type, payload) {
