@@ -78,6 +78,11 @@ final class ChannelWsConnection implements WsConnection {
     }
 
     @Override
+    public boolean send(WsFrame frame) {
+        return !closing && writer.sendFrame(frame.forWrite());
+    }
+
+    @Override
     public boolean sendPing() {
         if (closing || !channel.isActive() || !channel.isWritable()) return false;
         channel.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));

@@ -1,10 +1,12 @@
 package io.agentwire.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -16,7 +18,9 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * The bounded send queue of one connection (rules 4 and 7 of DESIGN.md). {@link #send} may be called from any
  * thread and never blocks: it enqueues (MPSC) and schedules one drain on the event loop if none is pending. A
  * drain writes queued frames while the channel is writable and flushes once; an unwritable channel pauses the
- * queue until {@link #writabilityChanged()}. A queue over its {@link WriterLimits} is an overflow: the writer
+ * queue until {@link #writabilityChanged()}. On the event loop, a message that finds the queue empty and the channel
+ * writable skips the queue: it is written to the channel at once (the same order, the same back-pressure: the
+ * channel's water mark) and the scheduled drain flushes it with whatever follows in the same loop turn. A queue over its {@link WriterLimits} is an overflow: the writer
  * refuses every further message and reports it once, and the owner closes the connection. A producer that paces
  * itself by the queue (a replay) asks {@link #whenDrained} to be told when the queue has room again.
  */
@@ -35,6 +39,7 @@ final class ConnectionWriter {
     private final Channel channel;
     private final WriterLimits limits;
     private final Overflow overflow;
+    private final boolean directOnLoop;
     /*
      * Idle connections are the common case, so the writer's own state is small: a linked queue (48 bytes empty, where
      * Netty's MPSC array queue preallocates a 1 024-slot chunk, 4.7 KiB) and plain volatile counters behind static
@@ -49,7 +54,8 @@ final class ConnectionWriter {
     private static final AtomicIntegerFieldUpdater<ConnectionWriter> OVERFLOWED =
             AtomicIntegerFieldUpdater.newUpdater(ConnectionWriter.class, "overflowed");
 
-    private final Queue<WebSocketFrame> queue = new ConcurrentLinkedQueue<>();
+    /** WebSocket frames, and ByteBufs that are whole encoded frames ({@link WsFrame}). */
+    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
     private volatile int queuedMessages;
     private volatile long queuedBytes;
     private volatile int drainScheduled;
@@ -58,10 +64,14 @@ final class ConnectionWriter {
     /** The one waiting {@link #whenDrained} task, if any: the only per-connection state of the hook. */
     private volatile Drained drained;
     private volatile boolean closed;
+    private boolean unflushed; // event loop only: written past the queue, not flushed yet
     private volatile long flushes;
 
     ConnectionWriter(Channel channel, WriterLimits limits, Overflow overflow) {
         this.channel = channel;
+        // a loop with a thread of its own; not an EmbeddedEventLoop, which calls every thread its own and runs its
+        // pending tasks inside each write (a message would be a batch of its own there)
+        this.directOnLoop = channel.eventLoop() instanceof SingleThreadEventExecutor;
         this.limits = limits;
         this.overflow = overflow;
     }
@@ -76,18 +86,29 @@ final class ConnectionWriter {
         return enqueue(new BinaryWebSocketFrame(payload));
     }
 
-    private boolean enqueue(WebSocketFrame frame) {
+    /** Queues a whole encoded frame ({@link WsFrame#forWrite()}); {@code false}: refused. */
+    boolean sendFrame(ByteBuf frame) {
+        return enqueue(frame);
+    }
+
+    private boolean enqueue(Object frame) {
         if (closed) {
-            frame.release();
+            ReferenceCountUtil.release(frame);
             return false;
         }
-        int size = frame.content().readableBytes();
+        if (queuedMessages == 0 && directOnLoop && channel.eventLoop().inEventLoop() && channel.isWritable()) {
+            channel.write(frame, channel.voidPromise());
+            unflushed = true;
+            scheduleDrain();
+            return true;
+        }
+        int size = size(frame);
         int messages = MESSAGES.incrementAndGet(this);
         long bytes = BYTES.addAndGet(this, size);
         if (messages > limits.maxQueuedMessages() || bytes > limits.maxQueuedBytes()) {
             MESSAGES.decrementAndGet(this);
             BYTES.addAndGet(this, -size);
-            frame.release();
+            ReferenceCountUtil.release(frame);
             closed = true;
             if (OVERFLOWED.compareAndSet(this, 0, 1)) overflow.overflowed(messages - 1, bytes - size);
             scheduleDrain();
@@ -161,12 +182,13 @@ final class ConnectionWriter {
             releaseQueued();
             return;
         }
-        boolean wrote = false;
+        boolean wrote = unflushed;
+        unflushed = false;
         while (channel.isWritable()) {
-            WebSocketFrame frame = queue.poll();
+            Object frame = queue.poll();
             if (frame == null) break;
             MESSAGES.decrementAndGet(this);
-            BYTES.addAndGet(this, -frame.content().readableBytes());
+            BYTES.addAndGet(this, -size(frame));
             channel.write(frame, channel.voidPromise());
             wrote = true;
         }
@@ -179,11 +201,15 @@ final class ConnectionWriter {
     }
 
     private void releaseQueued() {
-        WebSocketFrame frame;
+        Object frame;
         while ((frame = queue.poll()) != null) {
             MESSAGES.decrementAndGet(this);
-            BYTES.addAndGet(this, -frame.content().readableBytes());
-            frame.release();
+            BYTES.addAndGet(this, -size(frame));
+            ReferenceCountUtil.release(frame);
         }
+    }
+
+    private static int size(Object frame) {
+        return frame instanceof ByteBuf b ? b.readableBytes() : ((ByteBufHolder) frame).content().readableBytes();
     }
 }

@@ -44,6 +44,14 @@ public interface WsConnection {
     }
 
     /**
+     * Queues one frame encoded once for many connections ({@link WsFrame}). Returns {@code false} as
+     * {@link #send(String)} does. The default sends a copy of its payload.
+     */
+    default boolean send(WsFrame frame) {
+        return frame.isBinary() ? sendBinary(frame.payload()) : send(frame.payload());
+    }
+
+    /**
      * Starts the closing handshake: drops the queue, sends a close frame with {@code reason}'s code and text, and
      * closes the socket once the peer answers, or after {@link WriterLimits#closeGrace()} at the latest (a peer
      * that does not read). Only the first close counts.

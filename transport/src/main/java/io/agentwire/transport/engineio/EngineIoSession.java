@@ -165,7 +165,9 @@ public final class EngineIoSession {
     public void sendAll(List<EngineIo4Packet> packets) { execute(() -> packets.forEach(this::enqueue)); }
 
     /** Sends packets whose WebSocket frames were encoded once for many sessions. Any thread. */
-    public void send(Outgoing out) { execute(() -> enqueue(out)); }
+    public void send(Outgoing out) {
+        if (inLoop()) enqueue(out); else execute(() -> enqueue(out));
+    }
 
     /**
      * Sends {@code packets}; over a WebSocket they go out in a write of their own and whatever is sent after them
@@ -247,7 +249,7 @@ public final class EngineIoSession {
 
     /** Runs {@code task} on the session's event loop (now if already there). */
     public void execute(Runnable task) {
-        if (loop instanceof io.netty.util.concurrent.EventExecutor ee && ee.inEventLoop()) {
+        if (inLoop()) {
             task.run();
             return;
         }
@@ -256,6 +258,10 @@ public final class EngineIoSession {
         } catch (RejectedExecutionException e) {
             log.debug("eio {}: event loop gone, task dropped", id);
         }
+    }
+
+    private boolean inLoop() {
+        return loop instanceof io.netty.util.concurrent.EventExecutor ee && ee.inEventLoop();
     }
 
     // ---- opening ----
@@ -296,9 +302,7 @@ public final class EngineIoSession {
             out.packets().forEach(this::enqueue);
             return;
         }
-        for (int i = 0; i < out.size(); i++) {
-            if (out.isBinary(i)) ws.sendBinary(out.frame(i)); else ws.send(out.frame(i));
-        }
+        for (int i = 0; i < out.size(); i++) ws.send(out.frame(i));
     }
 
     private void flushPoll() {

@@ -10,6 +10,7 @@ import io.agentwire.core.WireMeters;
 import io.agentwire.protocol.engineio.EngineIo4Packet;
 import io.agentwire.protocol.socketio.SocketIo5Codec;
 import io.agentwire.protocol.socketio.SocketIo5Packet;
+import io.agentwire.transport.engineio.Outgoing;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -328,8 +329,8 @@ public final class Socket {
     void restored(StreamPosition since, List<Publication> missed, List<Publication> held) {
         meters().resumed();
         connected(true, since);
-        missed.forEach(p -> deliverNow(p, true));
-        held.forEach(p -> deliverNow(p, true));
+        missed.forEach(this::replay);
+        held.forEach(this::replay);
         runConnectionHandlers();
         writeLive();
     }
@@ -454,11 +455,11 @@ public final class Socket {
 
     // ---- from the namespace's feed (event loop, through the LoopInbox) ----
 
-    /** A publication the index found aimed at registration {@code m}, in offset order. */
-    void deliver(RoomIndex.Member m, Publication p) {
+    /** A publication the index found aimed at registration {@code m}, in offset order, as {@code wire}. */
+    void deliver(RoomIndex.Member m, Publication p, Outgoing wire, boolean isVolatile) {
         if (m != member) return;
         if (state == State.CONNECTED) {
-            deliverNow(p, false);
+            deliverNow(p, false, wire, isVolatile);
         } else if (state == State.CONNECTING && recovering != null && !recovering.hold(p)) {
             log.warn("sio {}: too many events held while recovering; closing", id);
             meters().slowConsumerCutOff();
@@ -466,12 +467,16 @@ public final class Socket {
         }
     }
 
+    private void replay(Publication p) {
+        deliverNow(p, true, p.encoded(namespace.wire), p.encoded(namespace.target).isVolatile());
+    }
+
     /** Sends a publication unless already sent; volatile ones only live and only if the client can take them now. */
-    private void deliverNow(Publication p, boolean wasHeld) {
+    private void deliverNow(Publication p, boolean wasHeld, Outgoing wire, boolean isVolatile) {
         if (position != null && position.epoch().equals(p.epoch()) && p.offset() <= position.offset()) return;
         position = p.position();
-        if (p.encoded(namespace.target).isVolatile() && (wasHeld || !client.session().writable())) return;
-        client.send(p.encoded(namespace.wire));
+        if (isVolatile && (wasHeld || !client.session().writable())) return;
+        client.send(wire);
         if (wasHeld) meters().replayed(); else meters().delivered(p);
         SocketObserver o = namespace.server().observer();
         if (o != null && p.data().get("d") instanceof ArrayNode d) o.sent(this, d);
