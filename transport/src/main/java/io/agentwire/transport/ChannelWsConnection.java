@@ -3,6 +3,8 @@ package io.agentwire.transport;
 import io.agentwire.core.Authenticator;
 import io.agentwire.core.DisconnectReason;
 import io.agentwire.core.Principal;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -62,19 +64,43 @@ final class ChannelWsConnection implements WsConnection {
     @Override public void whenDrained(int below, Runnable task) { writer.whenDrained(below, task); }
     @Override public boolean isOpen() { return !closing && channel.isActive(); }
 
+    /*
+     * With the transport's pipeline, a data frame is encoded here, header and payload in one pooled direct buffer, and
+     * written past the WebSocket encoder (which would allocate that buffer and copy the payload into it).
+     */
+
     @Override
     public boolean send(String text) {
-        return !closing && writer.send(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
+        if (closing) return false;
+        if (!writer.writesFrames()) return writer.send(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
+        int n = ByteBufUtil.utf8Bytes(text);
+        ByteBuf frame = frame(false, n);
+        ByteBufUtil.reserveAndWriteUtf8(frame, text, n);
+        return writer.sendFrame(frame);
     }
 
     @Override
     public boolean send(byte[]... utf8Parts) {
-        return !closing && writer.send(Unpooled.wrappedBuffer(utf8Parts));
+        if (closing) return false;
+        if (!writer.writesFrames()) return writer.send(Unpooled.wrappedBuffer(utf8Parts));
+        int n = 0;
+        for (byte[] part : utf8Parts) n += part.length;
+        ByteBuf frame = frame(false, n);
+        for (byte[] part : utf8Parts) frame.writeBytes(part);
+        return writer.sendFrame(frame);
     }
 
     @Override
     public boolean sendBinary(byte[] data) {
-        return !closing && writer.sendBinary(Unpooled.wrappedBuffer(data));
+        if (closing) return false;
+        if (!writer.writesFrames()) return writer.sendBinary(Unpooled.wrappedBuffer(data));
+        return writer.sendFrame(frame(true, data.length).writeBytes(data));
+    }
+
+    private ByteBuf frame(boolean binary, int payloadLength) {
+        ByteBuf frame = channel.alloc().directBuffer(WsFrame.headerLength(payloadLength) + payloadLength);
+        WsFrame.writeHeader(frame, binary, payloadLength);
+        return frame;
     }
 
     @Override

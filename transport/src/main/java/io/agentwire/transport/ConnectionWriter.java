@@ -3,6 +3,8 @@ package io.agentwire.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
@@ -19,12 +21,12 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * thread and never blocks: it enqueues (MPSC) and schedules one drain on the event loop if none is pending. A
  * drain writes queued frames while the channel is writable and flushes once; an unwritable channel pauses the
  * queue until {@link #writabilityChanged()}. On the event loop, a message that finds the queue empty and the channel
- * writable skips the queue: it is written to the channel at once (the same order, the same back-pressure: the
- * channel's water mark) and the scheduled drain flushes it with whatever follows in the same loop turn. A queue over its {@link WriterLimits} is an overflow: the writer
+ * writable skips the queue (the same order, the same back-pressure: the channel's water mark): it waits in one field
+ * for the drain, which the loop's {@link LoopDrains} runs with the other writers' after the current task. A queue over its {@link WriterLimits} is an overflow: the writer
  * refuses every further message and reports it once, and the owner closes the connection. A producer that paces
  * itself by the queue (a replay) asks {@link #whenDrained} to be told when the queue has room again.
  */
-final class ConnectionWriter {
+final class ConnectionWriter implements Runnable {
 
     /** Told once, on the sending thread, when the queue overflows. */
     interface Overflow {
@@ -60,11 +62,17 @@ final class ConnectionWriter {
     private volatile long queuedBytes;
     private volatile int drainScheduled;
     private volatile int overflowed;
-    private final Runnable drainTask = this::drain;
+    /**
+     * The WebSocket encoder's context, once known: whole encoded frames ({@link #sendFrame}) are written from it (the
+     * handlers before it take bytes; the encoder and the handlers after it have nothing to do with them), and flushes
+     * start there, so neither walks the whole pipeline. Null in a pipeline without one (a test's).
+     */
+    private volatile ChannelHandlerContext encoder;
     /** The one waiting {@link #whenDrained} task, if any: the only per-connection state of the hook. */
     private volatile Drained drained;
     private volatile boolean closed;
-    private boolean unflushed; // event loop only: written past the queue, not flushed yet
+    /** Event loop only: the latest message sent on the loop past the (empty) queue, written by the next drain. */
+    private Object next;
     private volatile long flushes;
 
     ConnectionWriter(Channel channel, WriterLimits limits, Overflow overflow) {
@@ -97,9 +105,12 @@ final class ConnectionWriter {
             return false;
         }
         if (queuedMessages == 0 && directOnLoop && channel.eventLoop().inEventLoop() && channel.isWritable()) {
-            channel.write(frame, channel.voidPromise());
-            unflushed = true;
-            scheduleDrain();
+            // held until the drain rather than written now: the channel's write and its flush then follow each
+            // other (a write entry that is recycled at once), and the queue is not touched
+            Object earlier = next;
+            next = frame;
+            if (earlier != null) write(earlier);
+            else scheduleDrain();
             return true;
         }
         int size = size(frame);
@@ -167,8 +178,12 @@ final class ConnectionWriter {
 
     private void scheduleDrain() {
         if (SCHEDULED.compareAndSet(this, 0, 1)) {
+            if (directOnLoop && channel.eventLoop().inEventLoop()) {
+                LoopDrains.add(this, channel.eventLoop());
+                return;
+            }
             try {
-                channel.eventLoop().execute(drainTask);
+                channel.eventLoop().execute(this);
             } catch (RejectedExecutionException e) { // event loop shut down: nothing will write any more
                 closed = true;
                 drainScheduled = 0;
@@ -176,31 +191,69 @@ final class ConnectionWriter {
         }
     }
 
-    private void drain() {
+    /** The drain task (event loop). */
+    @Override
+    public void run() {
+        drain();
+    }
+
+    /**
+     * Whether whole frames can be written past the WebSocket encoder (the pipeline has one): a sender then encodes
+     * its frames itself ({@link WsFrame}) and hands them to {@link #sendFrame}. Any thread.
+     */
+    boolean writesFrames() {
+        ChannelHandlerContext ctx = encoder;
+        if (ctx == null) {
+            ctx = channel.pipeline().context(WebSocketFrameEncoder.class);
+            if (ctx == null) return false;
+            encoder = ctx;
+        }
+        return true;
+    }
+
+    /** Event loop: a WebSocket frame through the pipeline, a whole encoded one past the encoder when it can. */
+    private void write(Object frame) {
+        ChannelHandlerContext ctx = encoder;
+        if (ctx != null && frame instanceof ByteBuf) ctx.write(frame, ctx.voidPromise());
+        else channel.write(frame, channel.voidPromise());
+    }
+
+    /** Event loop: writes what is queued while the channel is writable, flushes once. */
+    void drain() {
         drainScheduled = 0; // before polling: a send that lands after this schedules the next drain
         if (closed) {
             releaseQueued();
             return;
         }
-        boolean wrote = unflushed;
-        unflushed = false;
-        while (channel.isWritable()) {
+        boolean wrote = false;
+        Object first = next;
+        if (first != null) {
+            next = null;
+            write(first);
+            wrote = true;
+        }
+        while (queuedMessages > 0 && channel.isWritable()) { // an empty queue: not even polled
             Object frame = queue.poll();
             if (frame == null) break;
             MESSAGES.decrementAndGet(this);
             BYTES.addAndGet(this, -size(frame));
-            channel.write(frame, channel.voidPromise());
+            write(frame);
             wrote = true;
         }
         if (wrote) {
             flushes++;
-            channel.flush();
+            ChannelHandlerContext ctx = encoder;
+            if (ctx != null) ctx.flush(); else channel.flush();
         }
         Drained d = drained;
         if (d != null && queuedMessages < d.below() && DRAINED.compareAndSet(this, d, null)) d.task().run();
     }
 
     private void releaseQueued() {
+        if (next != null && channel.eventLoop().inEventLoop()) {
+            ReferenceCountUtil.release(next);
+            next = null;
+        }
         Object frame;
         while ((frame = queue.poll()) != null) {
             MESSAGES.decrementAndGet(this);

@@ -25,19 +25,28 @@ public final class WsFrame {
     private WsFrame(byte[] payload, boolean binary) {
         this.payloadLength = payload.length;
         this.binary = binary;
-        int n = payload.length;
-        int header = n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
-        ByteBuffer direct = ByteBuffer.allocateDirect(header + n);
-        direct.put((byte) (FIN | (binary ? BINARY : TEXT)));
+        ByteBuf b = Unpooled.wrappedBuffer(ByteBuffer.allocateDirect(headerLength(payload.length) + payload.length));
+        b.clear();
+        writeHeader(b, binary, payload.length);
+        b.writeBytes(payload);
+        this.bytes = Unpooled.unreleasableBuffer(b);
+    }
+
+    /** The length of the header of a frame with {@code n} payload bytes. */
+    static int headerLength(int n) {
+        return n < 126 ? 2 : n <= 0xFFFF ? 4 : 10;
+    }
+
+    /** Writes the header of a final, unmasked text or binary frame of {@code n} payload bytes. */
+    static void writeHeader(ByteBuf out, boolean binary, int n) {
+        out.writeByte(FIN | (binary ? BINARY : TEXT));
         if (n < 126) {
-            direct.put((byte) n);
+            out.writeByte(n);
         } else if (n <= 0xFFFF) {
-            direct.put((byte) 126).putShort((short) n);
+            out.writeByte(126).writeShort(n);
         } else {
-            direct.put((byte) 127).putLong(n);
+            out.writeByte(127).writeLong(n);
         }
-        direct.put(payload).flip();
-        this.bytes = Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(direct));
     }
 
     /** A text frame of {@code utf8} (copied). */
