@@ -71,8 +71,23 @@ final class ConnectionWriter implements Runnable {
     /** The one waiting {@link #whenDrained} task, if any: the only per-connection state of the hook. */
     private volatile Drained drained;
     private volatile boolean closed;
-    /** Event loop only: the latest message sent on the loop past the (empty) queue, written by the next drain. */
+    /**
+     * Event loop only: what was sent on the loop past the (empty) queue since the last drain, written by the next one
+     * (a message, or {@link Held} when there are several): a connection's frames of one loop turn are written and
+     * flushed together, while its state is in the cache.
+     */
     private Object next;
+
+    /** A few messages held for the drain, in order (a broadcast of several publications in one loop turn). */
+    private static final class Held extends java.util.ArrayList<Object> {
+        static final int MAX = 16;
+
+        Held(Object first, Object second) {
+            super(4);
+            add(first);
+            add(second);
+        }
+    }
     private volatile long flushes;
 
     ConnectionWriter(Channel channel, WriterLimits limits, Overflow overflow) {
@@ -108,9 +123,19 @@ final class ConnectionWriter implements Runnable {
             // held until the drain rather than written now: the channel's write and its flush then follow each
             // other (a write entry that is recycled at once), and the queue is not touched
             Object earlier = next;
-            next = frame;
-            if (earlier != null) write(earlier);
-            else scheduleDrain();
+            if (earlier == null) {
+                next = frame;
+                scheduleDrain();
+            } else if (earlier instanceof Held held) {
+                if (held.size() >= Held.MAX) { // bounded: the channel's water mark sees what is written
+                    next = frame;
+                    writeHeld(held);
+                } else {
+                    held.add(frame);
+                }
+            } else {
+                next = new Held(earlier, frame);
+            }
             return true;
         }
         int size = size(frame);
@@ -211,6 +236,10 @@ final class ConnectionWriter implements Runnable {
         return true;
     }
 
+    private void writeHeld(Held held) {
+        for (int i = 0, n = held.size(); i < n; i++) write(held.get(i));
+    }
+
     /** Event loop: a WebSocket frame through the pipeline, a whole encoded one past the encoder when it can. */
     private void write(Object frame) {
         ChannelHandlerContext ctx = encoder;
@@ -229,7 +258,7 @@ final class ConnectionWriter implements Runnable {
         Object first = next;
         if (first != null) {
             next = null;
-            write(first);
+            if (first instanceof Held held) writeHeld(held); else write(first);
             wrote = true;
         }
         while (queuedMessages > 0 && channel.isWritable()) { // an empty queue: not even polled
@@ -251,7 +280,7 @@ final class ConnectionWriter implements Runnable {
 
     private void releaseQueued() {
         if (next != null && channel.eventLoop().inEventLoop()) {
-            ReferenceCountUtil.release(next);
+            if (next instanceof Held held) held.forEach(ReferenceCountUtil::release); else ReferenceCountUtil.release(next);
             next = null;
         }
         Object frame;
