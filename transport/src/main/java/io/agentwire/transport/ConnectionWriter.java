@@ -4,9 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.util.Queue;
@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  * drain writes queued frames while the channel is writable and flushes once; an unwritable channel pauses the
  * queue until {@link #writabilityChanged()}. On the event loop, a message that finds the queue empty and the channel
  * writable skips the queue (the same order, the same back-pressure: the channel's water mark): it waits in one field
- * for the drain, which the loop's {@link LoopDrains} runs with the other writers' after the current task. A queue over its {@link WriterLimits} is an overflow: the writer
- * refuses every further message and reports it once, and the owner closes the connection. A producer that paces
+ * for the drain, which the loop's {@link LoopDrains} runs with the other writers' after the current task. A queue
+ * over its {@link WriterLimits} is an overflow: the writer refuses every further message and reports it once, and the owner closes the connection. A producer that paces
  * itself by the queue (a replay) asks {@link #whenDrained} to be told when the queue has room again.
  */
 final class ConnectionWriter implements Runnable {
