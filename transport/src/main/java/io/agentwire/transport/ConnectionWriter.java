@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -41,7 +42,8 @@ final class ConnectionWriter implements Runnable {
     private final Channel channel;
     private final WriterLimits limits;
     private final Overflow overflow;
-    private final boolean directOnLoop;
+    /** The channel's event loop if it has a thread of its own (not an EmbeddedEventLoop), else null. */
+    private final EventExecutor loop;
     /*
      * Idle connections are the common case, so the writer's own state is small: a linked queue (48 bytes empty, where
      * Netty's MPSC array queue preallocates a 1 024-slot chunk, 4.7 KiB) and plain volatile counters behind static
@@ -88,13 +90,19 @@ final class ConnectionWriter implements Runnable {
             add(second);
         }
     }
-    private volatile long flushes;
+    private volatile int flushes;
+    /**
+     * Event loop only: the channel was not writable after the last drain; the loop's sends take the queue (and its
+     * limits) until {@link #writabilityChanged()} sees it writable again. Kept here so that a send need not look at
+     * the channel (a delivery touches the writer, the channel only when the drain writes).
+     */
+    private boolean paused;
 
     ConnectionWriter(Channel channel, WriterLimits limits, Overflow overflow) {
         this.channel = channel;
         // a loop with a thread of its own; not an EmbeddedEventLoop, which calls every thread its own and runs its
         // pending tasks inside each write (a message would be a batch of its own there)
-        this.directOnLoop = channel.eventLoop() instanceof SingleThreadEventExecutor;
+        this.loop = channel.eventLoop() instanceof SingleThreadEventExecutor e ? e : null;
         this.limits = limits;
         this.overflow = overflow;
     }
@@ -119,7 +127,7 @@ final class ConnectionWriter implements Runnable {
             ReferenceCountUtil.release(frame);
             return false;
         }
-        if (queuedMessages == 0 && directOnLoop && channel.eventLoop().inEventLoop() && channel.isWritable()) {
+        if (queuedMessages == 0 && loop != null && loop.inEventLoop() && !paused) {
             // held until the drain rather than written now: the channel's write and its flush then follow each
             // other (a write entry that is recycled at once), and the queue is not touched
             Object earlier = next;
@@ -130,6 +138,7 @@ final class ConnectionWriter implements Runnable {
                 if (held.size() >= Held.MAX) { // bounded: the channel's water mark sees what is written
                     next = frame;
                     writeHeld(held);
+                    paused = !channel.isWritable();
                 } else {
                     held.add(frame);
                 }
@@ -174,7 +183,9 @@ final class ConnectionWriter implements Runnable {
 
     /** Event loop: the channel's writability changed; resume if it is writable and frames wait. */
     void writabilityChanged() {
-        if (channel.isWritable() && !queue.isEmpty()) scheduleDrain();
+        if (!channel.isWritable()) return;
+        paused = false;
+        if (!queue.isEmpty()) scheduleDrain();
     }
 
     /** Event loop: refuse further sends and release what is queued (on close). */
@@ -197,14 +208,14 @@ final class ConnectionWriter implements Runnable {
     }
 
     /** How many times a drain flushed the channel (one per batch). */
-    long flushes() {
+    int flushes() {
         return flushes;
     }
 
     private void scheduleDrain() {
         if (SCHEDULED.compareAndSet(this, 0, 1)) {
-            if (directOnLoop && channel.eventLoop().inEventLoop()) {
-                LoopDrains.add(this, channel.eventLoop());
+            if (loop != null && loop.inEventLoop()) {
+                LoopDrains.add(this, loop);
                 return;
             }
             try {
@@ -273,6 +284,7 @@ final class ConnectionWriter implements Runnable {
             flushes++;
             ChannelHandlerContext ctx = encoder;
             if (ctx != null) ctx.flush(); else channel.flush();
+            paused = !channel.isWritable();
         }
         Drained d = drained;
         if (d != null && queuedMessages < d.below() && DRAINED.compareAndSet(this, d, null)) d.task().run();

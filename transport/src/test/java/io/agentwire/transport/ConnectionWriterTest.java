@@ -269,6 +269,36 @@ class ConnectionWriterTest {
         }
     }
 
+    @Test
+    void onAnEventLoopAnUnwritableChannelSendsTheLoopsMessagesToTheBoundedQueue() throws Exception {
+        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
+        try {
+            LocalAddress address = new LocalAddress("writer-paused-" + System.nanoTime());
+            new ServerBootstrap().group(group).channel(LocalServerChannel.class)
+                    .childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync();
+            io.netty.channel.Channel client = new Bootstrap().group(group).channel(LocalChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+            List<long[]> overflowed = java.util.Collections.synchronizedList(new ArrayList<>());
+            ConnectionWriter w = new ConnectionWriter(client, new WriterLimits(5, 1_000, Duration.ofSeconds(1)),
+                    (m, b) -> overflowed.add(new long[] {m, b}));
+            client.eventLoop().submit(() -> {
+                client.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+                assertThat(w.sendFrame(text("first"))).isTrue(); // held for the drain: it does not know yet
+            }).sync();
+            client.eventLoop().submit(() -> { }).sync(); // the drain has run: it saw the channel unwritable
+            client.eventLoop().submit(() -> {
+                for (int i = 0; i < 5; i++) assertThat(w.sendFrame(text("q" + i))).isTrue();
+                assertThat(w.queuedMessages()).isEqualTo(5);
+                assertThat(w.sendFrame(text("q5"))).as("over the queue's limit").isFalse();
+            }).sync();
+            assertThat(overflowed).hasSize(1);
+            assertThat(overflowed.get(0)[0]).isEqualTo(5);
+            client.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
+    }
+
     private void setWritable(boolean writable) {
         channel.unsafe().outboundBuffer().setUserDefinedWritability(1, writable);
     }
