@@ -74,7 +74,6 @@ final class WebSocketUpgrade {
                 }
                 ChannelWsConnection connection = new ChannelWsConnection(ctx.channel(), accepted.principal(),
                         request, uri.path(), config.writer());
-                ctx.channel().attr(PipelineInitializer.CONNECTION).set(connection);
                 PipelineInitializer.switchToWebSocket(ctx.pipeline(), connection, endpoint.handler(),
                         frameLimit).open();
             }

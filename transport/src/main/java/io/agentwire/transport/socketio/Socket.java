@@ -11,12 +11,14 @@ import io.agentwire.protocol.engineio.EngineIo4Packet;
 import io.agentwire.protocol.socketio.SocketIo5Codec;
 import io.agentwire.protocol.socketio.SocketIo5Packet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +43,14 @@ public final class Socket {
     private final Namespace namespace;
     private final ConnectRequest handshake;
     private final LoopInbox inbox;
-    private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
-    private final List<Consumer<String>> disconnectHandlers = new CopyOnWriteArrayList<>();
-    private final PendingAcks acks = new PendingAcks();
+    private static final AtomicReferenceFieldUpdater<Socket, Map> HANDLERS =
+            AtomicReferenceFieldUpdater.newUpdater(Socket.class, Map.class, "handlers");
+    private static final AtomicReferenceFieldUpdater<Socket, List> DISCONNECT_HANDLERS =
+            AtomicReferenceFieldUpdater.newUpdater(Socket.class, List.class, "disconnectHandlers");
+    // immutable, replaced on write: a socket registers a few handlers once, and an idle one holds no table for them
+    private volatile Map<String, EventHandler> handlers = Map.of();
+    private volatile List<Consumer<String>> disconnectHandlers = List.of();
+    private PendingAcks acks; // created by the first emitWithAck: most sockets never wait for one (event loop)
     private volatile String id;
     private volatile boolean recovered;
     private volatile State state = State.CONNECTING;
@@ -96,13 +103,30 @@ public final class Socket {
 
     /** Handles the event {@code event}; a later handler for the same event replaces the earlier one. */
     public Socket on(String event, EventHandler handler) {
-        handlers.put(event, handler);
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(handler, "handler");
+        Map<String, EventHandler> before;
+        Map<String, EventHandler> after;
+        do {
+            before = handlers;
+            HashMap<String, EventHandler> m = new HashMap<>(before);
+            m.put(event, handler);
+            after = Map.copyOf(m);
+        } while (!HANDLERS.compareAndSet(this, before, after));
         return this;
     }
 
     /** Called once with the reason (socket.io's reasons, e.g. {@code client namespace disconnect}). */
     public Socket onDisconnect(Consumer<String> handler) {
-        disconnectHandlers.add(handler);
+        Objects.requireNonNull(handler, "handler");
+        List<Consumer<String>> before;
+        List<Consumer<String>> after;
+        do {
+            before = disconnectHandlers;
+            ArrayList<Consumer<String>> l = new ArrayList<>(before);
+            l.add(handler);
+            after = List.copyOf(l);
+        } while (!DISCONNECT_HANDLERS.compareAndSet(this, before, after));
         return this;
     }
 
@@ -187,6 +211,7 @@ public final class Socket {
                 result.completeExceptionally(new IllegalStateException("socket is not connected"));
                 return;
             }
+            if (acks == null) acks = new PendingAcks();
             long ackId = acks.add(result, timeout, client.session().executor());
             sendCounted(packets(event(ackId, a)));
             sent(a);
@@ -395,7 +420,7 @@ public final class Socket {
 
     void onAck(SocketIo5Packet p) {
         meters().ackIn();
-        acks.complete(p.ackId(), p.data() == null ? NODES.arrayNode() : (ArrayNode) p.data());
+        if (acks != null) acks.complete(p.ackId(), p.data() == null ? NODES.arrayNode() : (ArrayNode) p.data());
     }
 
     /** Answers the client's event {@code ackId}. Any thread. */
@@ -435,7 +460,7 @@ public final class Socket {
             return;
         }
         namespace.removed(this);
-        acks.failAll();
+        if (acks != null) acks.failAll();
         if (keep) {
             namespace.recovery().save(new RecoveryStore.Saved(id, pid, owner, rooms, data(), start, System.currentTimeMillis()));
         } else if (pid != null && namespace.recovery().isShared()) {
