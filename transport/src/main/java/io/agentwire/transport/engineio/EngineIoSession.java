@@ -103,7 +103,10 @@ public final class EngineIoSession {
     /** Closed because the client did not take what was sent (a WebSocket queue overflow, a full poll buffer). */
     private volatile boolean slowConsumer;
     private ScheduledFuture<?> upgradeTimer;
-    private ScheduledFuture<?> pingTimer;
+    /** Where the next ping is armed ({@link PingWheel}: no timer per session); null when none is. Event loop. */
+    PingWheel.Bucket pingBucket;
+    int pingSlot;
+    private boolean heartbeatStarted;
     private ScheduledFuture<?> pongTimer;
     private long pongDeadline;
     private List<WsConnection> rivals = List.of(); // a second WebSocket racing to be the upgrade probe: rare
@@ -559,16 +562,21 @@ public final class EngineIoSession {
     // ---- heartbeat ----
 
     private void schedulePing() {
-        cancel(pingTimer);
-        pongDeadline = server.clock.getAsLong() + config.pingInterval().toNanos() + config.pingTimeout().toNanos();
-        pingTimer = loop.schedule(() -> {
-            if (state != State.OPEN) return;
-            enqueue(EngineIo4Packet.PING);
-            cancel(pongTimer);
-            // the pong is due pingTimeout after the ping was due, not after a busy loop sent it
-            pongTimer = loop.schedule(() -> closeNow("ping timeout"),
-                    Math.max(0, pongDeadline - server.clock.getAsLong()), TimeUnit.NANOSECONDS);
-        }, config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+        long now = server.clock.getAsLong();
+        long pingAt = now + config.pingInterval().toNanos();
+        pongDeadline = pingAt + config.pingTimeout().toNanos();
+        heartbeatStarted = true;
+        server.pingWheel(loop).arm(this, pingAt, now);
+    }
+
+    /** Event loop, from the {@link PingWheel}: the ping is due. */
+    void pingDue() {
+        if (state != State.OPEN) return;
+        enqueue(EngineIo4Packet.PING);
+        cancel(pongTimer);
+        // the pong is due pingTimeout after the ping was due, not after a busy loop sent it
+        pongTimer = loop.schedule(() -> closeNow("ping timeout"),
+                Math.max(0, pongDeadline - server.clock.getAsLong()), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -576,7 +584,7 @@ public final class EngineIoSession {
      * a late timer has not closed the session yet: a request then finds the session closed, as it would on time.
      */
     private boolean heartbeatOverdue() {
-        return state == State.OPEN && pingTimer != null && server.clock.getAsLong() - pongDeadline >= 0;
+        return state == State.OPEN && heartbeatStarted && server.clock.getAsLong() - pongDeadline >= 0;
     }
 
     // ---- closing ----
@@ -593,7 +601,7 @@ public final class EngineIoSession {
         if (state != State.OPEN) return;
         leavePending();
         log.debug("eio {} closing: {}", id, reason);
-        cancel(pingTimer);
+        PingWheel.disarm(this);
         cancel(pongTimer);
         dropProbe();
         boolean byServer = reason.equals("forced close") || reason.equals("server shutting down");
