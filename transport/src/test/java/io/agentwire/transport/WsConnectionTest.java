@@ -10,6 +10,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -177,6 +178,55 @@ class WsConnectionTest {
         channel.advanceTimeBy(GRACE.toMillis() + 1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertThat(handler.closed.peek().code()).isEqualTo(4008);
+    }
+
+    @Test
+    void aloneTheEndpointAnswersControlFramesAndAddsTheFragmentStagesOnTheFirstFragment() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        RecordingHandler h = new RecordingHandler(false);
+        ChannelWsConnection c = new ChannelWsConnection(ch, Principal.user("ada"),
+                new Authenticator.Request("/ws", Map.of(), Map.of(), "127.0.0.1"), "/ws",
+                new WriterLimits(3, 1_000_000, GRACE));
+        ch.pipeline().addLast("ws-endpoint", new WsEndpointHandler(c, h, 1000));
+        ch.pipeline().get(WsEndpointHandler.class).open();
+
+        ch.writeInbound(new PingWebSocketFrame(Unpooled.copiedBuffer("p", StandardCharsets.UTF_8)));
+        PongWebSocketFrame pong = ch.readOutbound();
+        assertThat(pong.content().toString(StandardCharsets.UTF_8)).isEqualTo("p");
+        pong.release();
+        ch.writeInbound(new TextWebSocketFrame("whole"));
+        assertThat(h.texts).containsExactly("whole");
+        assertThat(ch.pipeline().names()).startsWith("ws-endpoint");
+
+        ch.writeInbound(new TextWebSocketFrame(false, 0, "frag"));
+        ch.writeInbound(new PingWebSocketFrame(Unpooled.copiedBuffer("q", StandardCharsets.UTF_8)));
+        ch.writeInbound(new ContinuationWebSocketFrame(true, 0, "mented"));
+        assertThat(h.texts).containsExactly("whole", "fragmented");
+        assertThat(ch.pipeline().names()).startsWith("ws-utf8", "ws-control", "ws-aggregator", "ws-endpoint");
+        PongWebSocketFrame pong2 = ch.readOutbound();
+        assertThat(pong2.content().toString(StandardCharsets.UTF_8)).isEqualTo("q");
+        pong2.release();
+        ch.writeInbound(new TextWebSocketFrame("after"));
+        assertThat(h.texts).containsExactly("whole", "fragmented", "after");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aloneTheEndpointClosesInvalidUtf8With1007() {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        RecordingHandler h = new RecordingHandler(false);
+        ChannelWsConnection c = new ChannelWsConnection(ch, Principal.user("ada"),
+                new Authenticator.Request("/ws", Map.of(), Map.of(), "127.0.0.1"), "/ws",
+                new WriterLimits(3, 1_000_000, GRACE));
+        ch.pipeline().addLast("ws-endpoint", new WsEndpointHandler(c, h, 1000));
+        ch.pipeline().get(WsEndpointHandler.class).open();
+
+        ch.writeInbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {'a', (byte) 0xC0, (byte) 0xAF})));
+        CloseWebSocketFrame close = ch.readOutbound();
+        assertThat(close.statusCode()).isEqualTo(1007);
+        close.release();
+        assertThat(h.texts).isEmpty();
+        ch.finishAndReleaseAll();
     }
 
     @Test

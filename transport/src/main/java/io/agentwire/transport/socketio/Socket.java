@@ -10,9 +10,11 @@ import io.agentwire.core.WireMeters;
 import io.agentwire.protocol.engineio.EngineIo4Packet;
 import io.agentwire.protocol.socketio.SocketIo5Codec;
 import io.agentwire.protocol.socketio.SocketIo5Packet;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class Socket {
     private static final Logger log = LoggerFactory.getLogger(Socket.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final SecureRandom PID_RANDOM = new SecureRandom();
 
     private enum State { CONNECTING, CONNECTED, DISCONNECTED }
 
@@ -56,7 +59,9 @@ public final class Socket {
     private volatile State state = State.CONNECTING;
     private volatile RoomIndex.Member member;
     private volatile boolean resumable;
-    private String pid;
+    private String pid;             // a recovered socket's private id (a fresh one's is rendered from pidHigh, pidLow)
+    private long pidHigh;           // a fresh socket's private id: 128 random bits, rendered when sent or saved
+    private long pidLow;
     private String owner;
     private ObjectNode data; // created when first used: most sockets never store anything
     private StreamPosition start;
@@ -301,7 +306,15 @@ public final class Socket {
 
     private void fresh() {
         id = Ids.random(10);
-        pid = recoveryEnabled() ? Ids.random(16) : null;
+        pid = null;
+        pidHigh = 0;
+        pidLow = 0;
+        if (recoveryEnabled()) {
+            do {
+                pidHigh = PID_RANDOM.nextLong();
+                pidLow = PID_RANDOM.nextLong();
+            } while (pidHigh == 0 && pidLow == 0);
+        }
         data = null;
         if (admitted != null) data().setAll(admitted);
     }
@@ -323,6 +336,12 @@ public final class Socket {
         RoomIndex.Member m = namespace.index().register(this, loopInbox, rooms);
         if (m != null) member = m;
         return m;
+    }
+
+    /** The private id ({@code pid}, 32 hex digits) a client recovers this socket with; null without recovery. */
+    private String pid() {
+        if (pid != null || (pidHigh == 0 && pidLow == 0)) return pid;
+        return HexFormat.of().toHexDigits(pidHigh) + HexFormat.of().toHexDigits(pidLow);
     }
 
     /** Whether {@code h} is still this connecting socket's recovery; it is not any more afterwards. */
@@ -366,6 +385,7 @@ public final class Socket {
         position = from;
         namespace.added(this);
         ObjectNode reply = NODES.objectNode().put("sid", id);
+        String pid = pid();
         if (pid != null) reply.put("pid", pid);
         connectedAt = System.currentTimeMillis();
         client.connected(packets(SocketIo5Packet.of(SocketIo5Packet.Type.CONNECT, namespace.name(), reply)));
@@ -379,8 +399,8 @@ public final class Socket {
      */
     private void writeLive() {
         RecoveryStore store = namespace.recovery();
-        if (!store.isShared() || state != State.CONNECTED || pid == null) return;
-        store.live(new RecoveryStore.Saved(id, pid, owner, rooms(), data(), start, System.currentTimeMillis()));
+        if (!store.isShared() || state != State.CONNECTED || pid() == null) return;
+        store.live(new RecoveryStore.Saved(id, pid(), owner, rooms(), data(), start, System.currentTimeMillis()));
         if (liveRefresh == null) {
             long every = Math.max(1, namespace.server().config().recovery().maxDisconnectionDuration().toMillis() / 2);
             liveRefresh = client.session().executor().scheduleAtFixedRate(this::writeLive, every, every,
@@ -462,9 +482,9 @@ public final class Socket {
         namespace.removed(this);
         if (acks != null) acks.failAll();
         if (keep) {
-            namespace.recovery().save(new RecoveryStore.Saved(id, pid, owner, rooms, data(), start, System.currentTimeMillis()));
-        } else if (pid != null && namespace.recovery().isShared()) {
-            namespace.recovery().take(pid, 0); // its live state: not to be recovered after this disconnection
+            namespace.recovery().save(new RecoveryStore.Saved(id, pid(), owner, rooms, data(), start, System.currentTimeMillis()));
+        } else if (pid() != null && namespace.recovery().isShared()) {
+            namespace.recovery().take(pid(), 0); // its live state: not to be recovered after this disconnection
         }
         SocketObserver o = namespace.server().observer();
         if (o != null) o.disconnected(this, reason, rooms);
