@@ -180,15 +180,22 @@ class WsConnectionTest {
         assertThat(handler.closed.peek().code()).isEqualTo(4008);
     }
 
-    @Test
-    void aloneTheEndpointAnswersControlFramesAndAddsTheFragmentStagesOnTheFirstFragment() {
+    /** ws-endpoint as the upgrade leaves it: alone after the frame codec, with messages up to 1 000 bytes. */
+    private static EmbeddedChannel endpointAlone(RecordingHandler h) {
         EmbeddedChannel ch = new EmbeddedChannel();
-        RecordingHandler h = new RecordingHandler(false);
         ChannelWsConnection c = new ChannelWsConnection(ch, Principal.user("ada"),
                 new Authenticator.Request("/ws", Map.of(), Map.of(), "127.0.0.1"), "/ws",
                 new WriterLimits(3, 1_000_000, GRACE));
-        ch.pipeline().addLast("ws-endpoint", new WsEndpointHandler(c, h, 1000));
-        ch.pipeline().get(WsEndpointHandler.class).open();
+        WsEndpointHandler endpoint = new WsEndpointHandler(c, h, 1000);
+        ch.pipeline().addLast("ws-endpoint", endpoint);
+        endpoint.open();
+        return ch;
+    }
+
+    @Test
+    void aloneTheEndpointAnswersControlFramesAndAddsTheFragmentStagesOnTheFirstFragment() {
+        RecordingHandler h = new RecordingHandler(false);
+        EmbeddedChannel ch = endpointAlone(h);
 
         ch.writeInbound(new PingWebSocketFrame(Unpooled.copiedBuffer("p", StandardCharsets.UTF_8)));
         PongWebSocketFrame pong = ch.readOutbound();
@@ -213,13 +220,8 @@ class WsConnectionTest {
 
     @Test
     void aloneTheEndpointClosesInvalidUtf8With1007() {
-        EmbeddedChannel ch = new EmbeddedChannel();
         RecordingHandler h = new RecordingHandler(false);
-        ChannelWsConnection c = new ChannelWsConnection(ch, Principal.user("ada"),
-                new Authenticator.Request("/ws", Map.of(), Map.of(), "127.0.0.1"), "/ws",
-                new WriterLimits(3, 1_000_000, GRACE));
-        ch.pipeline().addLast("ws-endpoint", new WsEndpointHandler(c, h, 1000));
-        ch.pipeline().get(WsEndpointHandler.class).open();
+        EmbeddedChannel ch = endpointAlone(h);
 
         ch.writeInbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {'a', (byte) 0xC0, (byte) 0xAF})));
         CloseWebSocketFrame close = ch.readOutbound();
