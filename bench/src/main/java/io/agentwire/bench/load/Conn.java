@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 /**
  * One simulated client: its protocol state across connections (Socket.IO pid and offset, envelope session and seq),
  * the order check of the broadcasts it receives ({@code m} events carry the publisher's seq), and its channel.
- * Confined to the generator's event loop, except {@link #send} and {@link #drop}, which hop onto it.
+ * Confined to its event loop ({@link Loader#loopOf}), except {@link #send} and {@link #drop}, which hop onto it.
  */
 public final class Conn {
     static final ObjectMapper JSON = new ObjectMapper();
