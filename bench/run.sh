@@ -4,8 +4,9 @@
 #
 # Usage: bench/run.sh [idle|fanout|echo|storm|connect|all]        (default all; ≈ 12 min for all on 2 cores)
 # Environment: SERVERS="agentwire envelope socketio netty-socketio ws" (which servers), SMALL=1 (tiny sizes, a
-#   smoke run of a minute), SERVER_CPUS=1 GEN_CPUS=0 (taskset lists), IDLE_N, FANOUT_N, FANOUT_RATES, ECHO_N,
-#   STORM_N, CONNECT_N, BUILD=1 (rebuild the jars first).
+#   smoke run of a minute), SERVER_CPUS=1 GEN_CPUS=0 (taskset lists), GEN_LOOPS (the generator's event loop
+#   threads; default: the CPUs in GEN_CPUS), IDLE_N, FANOUT_N, FANOUT_RATES, ECHO_N, STORM_N, CONNECT_N, BUILD=1
+#   (rebuild the jars first), KEEP=1 (keep the work directory: server logs, generator stderr), PORT (first port tried).
 # Everything stops by itself: servers exit after SERVER_SECONDS, every generator run is under `timeout`, and the
 # EXIT trap kills what is still running.
 set -euo pipefail
@@ -15,6 +16,14 @@ WHAT=${1:-all}
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 SERVERS=${SERVERS:-"agentwire envelope socketio netty-socketio ws"}
 SERVER_CPUS=${SERVER_CPUS:-1} GEN_CPUS=${GEN_CPUS:-0}
+cpu_count() { # CPUs in a taskset list such as 0 / 0-3 / 0,2-3
+  local n=0 part
+  for part in ${1//,/ }; do
+    if [[ $part == *-* ]]; then n=$((n + ${part#*-} - ${part%-*} + 1)); else n=$((n + 1)); fi
+  done
+  echo "$n"
+}
+GEN_LOOPS=${GEN_LOOPS:-$(cpu_count "$GEN_CPUS")} # the generator's event loop threads: one per CPU it may use
 SERVER_SECONDS=${SERVER_SECONDS:-300}
 JVM_SERVER=${JVM_SERVER:-"-Xms256m -Xmx2g"}
 JVM_GEN=${JVM_GEN:-"-Xms512m -Xmx2g"}
@@ -70,7 +79,7 @@ meta() { printf 'meta\t-\t%s\t%s\n' "$1" "$2" >>"$TSV"; }
 meta "machine" "$(nproc) cpus ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem/{print $2}') GiB, $(uname -sr)"
 meta "load average before" "$(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine is not stopped)"
 meta "versions" "AgentWire $(git -C "$ROOT" rev-parse --short HEAD), $("$JAVA" -version 2>&1 | head -1), node $(node --version), socket.io $(node -p "require('$DIR/peers/node_modules/socket.io/package.json').version"), ws $(node -p "require('$DIR/peers/node_modules/ws/package.json').version"), netty-socketio $(unzip -p "$BENCH_JAR" META-INF/maven/com.corundumstudio.socketio/netty-socketio/pom.properties 2>/dev/null | grep '^version' | cut -d= -f2)"
-meta "pinning" "servers: taskset -c $SERVER_CPUS; generator: taskset -c $GEN_CPUS (one event loop thread); Java servers $JVM_SERVER"
+meta "pinning" "servers: taskset -c $SERVER_CPUS; generator: taskset -c $GEN_CPUS ($GEN_LOOPS event loop thread(s)); Java servers $JVM_SERVER"
 meta "agentwire limits" "limits.http.max-connections $AGENTWIRE_LIMITS_HTTP_MAX_CONNECTIONS, sessions.max-per-principal $AGENTWIRE_SESSIONS_MAX_PER_PRINCIPAL, rooms.max-pending-sessions $AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS (per address $AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS_PER_ADDRESS); every other limit at its default"
 meta "settings" "idle $IDLE_N clients; fan-out $FANOUT_N members, ${WARMUP} s warm-up, saturation (16 messages in flight), then $FANOUT_RATES msg/s, ${SECONDS_STEP} s per step; echo $ECHO_N clients, ${WARMUP} s warm-up + 3 × ${SECONDS_STEP} s windows (median); storm $STORM_N clients, 3 s away (Socket.IO: 5 broadcasts/s go on); connect ${SECONDS_STEP} s or $CONNECT_N clients, 200 handshakes in flight; fd limit $FDS"
 
@@ -123,7 +132,7 @@ generate() { # scenario server args…
   start_server "$name"
   echo "== $scenario on $name ($(cut -d' ' -f1-3 /proc/loadavg))"
   timeout 240 taskset -c "$GEN_CPUS" "$JAVA" $JVM_GEN -cp "$BENCH_JAR" io.agentwire.bench.load.LoadGen \
-    --scenario "$scenario" --proto "$PROTO" --port "$PORT" --label "$name" --out "$TSV" --server-pid "$SERVER_PID" \
+    --scenario "$scenario" --proto "$PROTO" --port "$PORT" --loops "$GEN_LOOPS" --label "$name" --out "$TSV" --server-pid "$SERVER_PID" \
     --heap-cmd "$HEAP" "$@" 2>"$WORK/gen-$scenario-$name.err" | grep '^RESULT' || { echo "generator failed:" >&2; tail -5 "$WORK/gen-$scenario-$name.err" >&2; }
   stop_server
 }
