@@ -49,7 +49,7 @@ public final class Conn {
         this.listener = listener;
     }
 
-    /** What a scenario hears; called on the generator's event loop. */
+    /** What a scenario hears; called on the client's event loop (several clients may call at once from different loops). */
     public interface Listener {
         default void ready(Conn c, long nanos) { }
 
