@@ -20,6 +20,9 @@ public final class Conn {
     volatile Channel channel;
     long connectStarted;
     boolean ready;
+    /** How the latest connection attempt went: the HTTP status that refused its upgrade (0: none), whether it upgraded. */
+    int refusedStatus;
+    boolean upgraded;
     /** Given back once the pending connection is ready or failed ({@link Loader#connectAll}). */
     volatile Gate settled;
 
@@ -85,6 +88,7 @@ public final class Conn {
     }
 
     void opened() { // the WebSocket handshake completed
+        upgraded = true;
         if (proto == Proto.WS) becameReady();
     }
 

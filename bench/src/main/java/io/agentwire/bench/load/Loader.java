@@ -177,6 +177,8 @@ public final class Loader implements AutoCloseable {
             }
         });
         c.connectStarted = System.nanoTime();
+        c.refusedStatus = 0;
+        c.upgraded = false;
         b.connect(remote, local).addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) loop.execute(() -> c.closed(null));
         });
@@ -230,6 +232,7 @@ public final class Loader implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof FullHttpResponse response) {
                 if (handshaker.isHandshakeComplete()) return;
+                if (response.status().code() != 101) c.refusedStatus = response.status().code();
                 try {
                     handshaker.finishHandshake(ctx.channel(), response);
                 } catch (RuntimeException e) {

@@ -36,6 +36,10 @@ final class Storm {
     private final LongAdder replayed = new LongAdder();
     private final LongAdder runsDone = new LongAdder();
     private final LongAdder retries = new LongAdder();
+    /** Why: the upgrade refused with an HTTP status, closed by the server after the upgrade, or no TCP connection. */
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder closedAfterUpgrade = new LongAdder();
+    private final LongAdder failedTcp = new LongAdder();
     /** Confined to the publisher's loop. */
     private long nextSeq = 1;
     private Conn publisher;
@@ -75,6 +79,9 @@ final class Storm {
         gen.result("not_recovered", notRecovered.sum());
         gen.result("all_resumed", all);
         gen.result("reconnect_retries", retries.sum());
+        gen.result("reconnect_refused_by_http_status", refused.sum()); // e.g. 503: a handshake limit
+        gen.result("reconnect_closed_after_upgrade", closedAfterUpgrade.sum()); // e.g. a pending session closed
+        gen.result("reconnect_failed_tcp", failedTcp.sum());
         gen.result("seconds_until_all_resumed", all ? (lastResumed.get() - t0) / 1e9 : -1.0);
         if (env) {
             waitUntil(() -> runsDone.sum() >= ready, 60); // the runs go on to their end: the order check covers them whole
@@ -118,11 +125,15 @@ final class Storm {
         };
     }
 
-    /** A reconnect that failed (refused, timed out: a full accept queue) is tried again, as a real client would. */
+    /**
+     * A reconnect that failed (refused, closed before it resumed, timed out: a full accept queue) is tried again, as a
+     * real client would; counted by why.
+     */
     private void retry(Conn c) {
         if (storming && c.resumedAt == 0) {
             gen.loader.loop(c).schedule(() -> gen.loader.connect(c), 100 + c.index % 400, TimeUnit.MILLISECONDS);
             retries.increment();
+            (c.refusedStatus > 0 ? refused : c.upgraded ? closedAfterUpgrade : failedTcp).increment();
         }
     }
 
