@@ -31,7 +31,7 @@ final class ChannelWsConnection implements WsConnection {
     static final int NO_STATUS = 1005;
     static final int ABNORMAL = 1006;
 
-    private final String id = "conn_" + HexFormat.of().toHexDigits(RANDOM.nextLong());
+    private final long idBits = RANDOM.nextLong(); // rendered by id(): an idle connection keeps no id string
     private final Channel channel;
     private final Principal principal;
     private final Authenticator.Request request;
@@ -43,6 +43,7 @@ final class ChannelWsConnection implements WsConnection {
     private int closeCode = ABNORMAL;
     private String closeReason = "connection lost";
     private ScheduledFuture<?> forceClose;
+    private Object attachment;
 
     ChannelWsConnection(Channel channel, Principal principal, Authenticator.Request request, String path,
                         WriterLimits limits) {
@@ -54,7 +55,9 @@ final class ChannelWsConnection implements WsConnection {
         this.writer = new ConnectionWriter(channel, limits, this::overflowed);
     }
 
-    @Override public String id() { return id; }
+    @Override public String id() { return "conn_" + HexFormat.of().toHexDigits(idBits); }
+    @Override public Object attachment() { return attachment; }
+    @Override public void attach(Object attachment) { this.attachment = attachment; }
     @Override public Principal principal() { return principal; }
     @Override public Authenticator.Request request() { return request; }
     @Override public String path() { return path; }
@@ -160,8 +163,13 @@ final class ChannelWsConnection implements WsConnection {
         closing = true;
         writer.discard();
         if (forceClose != null) forceClose.cancel(false);
-        log.debug("ws {} closed: {} {}", id, closeCode, closeReason);
+        log.debug("ws {} closed: {} {}", this, closeCode, closeReason);
         return new CloseStatus(closeCode, closeReason);
+    }
+
+    @Override
+    public String toString() {
+        return id();
     }
 
     record CloseStatus(int code, String reason) { }
@@ -185,7 +193,7 @@ final class ChannelWsConnection implements WsConnection {
         writer.discard();
         forceClose = channel.eventLoop().schedule(() -> {
             if (channel.isOpen()) {
-                log.debug("ws {}: close handshake not done within {}, closing the socket", id, limits.closeGrace());
+                log.debug("ws {}: close handshake not done within {}, closing the socket", this, limits.closeGrace());
                 channel.close();
             }
         }, limits.closeGrace().toNanos(), TimeUnit.NANOSECONDS);
@@ -193,7 +201,7 @@ final class ChannelWsConnection implements WsConnection {
 
     private void overflowed(int queuedMessages, long queuedBytes) {
         log.warn("ws {} slow consumer: send queue overflow at {} messages / {} bytes (limits {} / {}); closing with {}",
-                id, queuedMessages, queuedBytes, limits.maxQueuedMessages(), limits.maxQueuedBytes(),
+                id(), queuedMessages, queuedBytes, limits.maxQueuedMessages(), limits.maxQueuedBytes(),
                 DisconnectReason.SLOW_CONSUMER.closeCode());
         close(DisconnectReason.SLOW_CONSUMER);
     }

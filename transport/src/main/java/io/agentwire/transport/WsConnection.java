@@ -69,6 +69,20 @@ public interface WsConnection {
         return false;
     }
 
+    /**
+     * What the endpoint's handler keeps with this connection (its session, say), so that it needs no map by
+     * {@link #id()}: set in {@code onOpen}, read in the later callbacks, on {@link #executor()}. The default keeps
+     * nothing: connections of the transport support it.
+     */
+    default Object attachment() {
+        return null;
+    }
+
+    /** Sets {@link #attachment()} (null: none). Event loop of the connection. */
+    default void attach(Object attachment) {
+        throw new UnsupportedOperationException("attachments are not supported by " + getClass().getName());
+    }
+
     /** {@code true} until a close started or the socket went away. */
     boolean isOpen();
 
