@@ -4,8 +4,9 @@
 #
 # Usage: bench/run.sh [idle|fanout|echo|storm|connect|all]        (default all; ≈ 12 min for all on 2 cores)
 # Environment: SERVERS="agentwire envelope socketio netty-socketio ws" (which servers), SMALL=1 (tiny sizes, a
-#   smoke run of a minute), SERVER_CPUS=1 GEN_CPUS=0 (taskset lists), IDLE_N, FANOUT_N, FANOUT_RATES, ECHO_N,
-#   STORM_N, CONNECT_N, BUILD=1 (rebuild the jars first).
+#   smoke run of a minute), SERVER_CPUS=1 GEN_CPUS=0 (taskset lists), GEN_LOOPS (the generator's event loop
+#   threads; default: the CPUs in GEN_CPUS), IDLE_N, FANOUT_N, FANOUT_RATES, ECHO_N, STORM_N, CONNECT_N, BUILD=1
+#   (rebuild the jars first), KEEP=1 (keep the work directory: server logs, generator stderr), PORT (first port tried).
 # Everything stops by itself: servers exit after SERVER_SECONDS, every generator run is under `timeout`, and the
 # EXIT trap kills what is still running.
 set -euo pipefail
@@ -15,6 +16,14 @@ WHAT=${1:-all}
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 SERVERS=${SERVERS:-"agentwire envelope socketio netty-socketio ws"}
 SERVER_CPUS=${SERVER_CPUS:-1} GEN_CPUS=${GEN_CPUS:-0}
+cpu_count() { # CPUs in a taskset list such as 0 / 0-3 / 0,2-3
+  local n=0 part
+  for part in ${1//,/ }; do
+    if [[ $part == *-* ]]; then n=$((n + ${part#*-} - ${part%-*} + 1)); else n=$((n + 1)); fi
+  done
+  echo "$n"
+}
+GEN_LOOPS=${GEN_LOOPS:-$(cpu_count "$GEN_CPUS")} # the generator's event loop threads: one per CPU it may use
 SERVER_SECONDS=${SERVER_SECONDS:-300}
 JVM_SERVER=${JVM_SERVER:-"-Xms256m -Xmx2g"}
 JVM_GEN=${JVM_GEN:-"-Xms512m -Xmx2g"}
@@ -34,6 +43,13 @@ else
   STORM_N=${STORM_N:-5000} CONNECT_N=${CONNECT_N:-$(( FDS - 1000 < 50000 ? FDS - 1000 : 50000 ))}
   SECONDS_STEP=${SECONDS_STEP:-5} WARMUP=${WARMUP:-3}
 fi
+
+# AgentWire's limits that a deployment for this many clients raises (bench/README.md, "Limits the bench raises"),
+# in the environment variables of `agentwire serve`, which the Socket.IO peer reads too; the rest stay at their defaults
+export AGENTWIRE_LIMITS_HTTP_MAX_CONNECTIONS=${AGENTWIRE_LIMITS_HTTP_MAX_CONNECTIONS:-100000}
+export AGENTWIRE_SESSIONS_MAX_PER_PRINCIPAL=${AGENTWIRE_SESSIONS_MAX_PER_PRINCIPAL:-100000}
+export AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS=${AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS:-2000}
+export AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS_PER_ADDRESS=${AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS_PER_ADDRESS:-$AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS}
 
 BENCH_JAR="$ROOT/bench/target/benchmarks.jar" SERVER_JAR="$ROOT/server/target/agentwire.jar"
 if [ -n "${BUILD:-}" ] || [ ! -f "$BENCH_JAR" ] || [ ! -f "$SERVER_JAR" ]; then
@@ -55,7 +71,7 @@ stop_server() {
     SERVER_PID=
   fi
 }
-cleanup() { stop_server; rm -rf "$WORK"; }
+cleanup() { stop_server; if [ -n "${KEEP:-}" ]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -63,12 +79,15 @@ meta() { printf 'meta\t-\t%s\t%s\n' "$1" "$2" >>"$TSV"; }
 meta "machine" "$(nproc) cpus ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem/{print $2}') GiB, $(uname -sr)"
 meta "load average before" "$(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine is not stopped)"
 meta "versions" "AgentWire $(git -C "$ROOT" rev-parse --short HEAD), $("$JAVA" -version 2>&1 | head -1), node $(node --version), socket.io $(node -p "require('$DIR/peers/node_modules/socket.io/package.json').version"), ws $(node -p "require('$DIR/peers/node_modules/ws/package.json').version"), netty-socketio $(unzip -p "$BENCH_JAR" META-INF/maven/com.corundumstudio.socketio/netty-socketio/pom.properties 2>/dev/null | grep '^version' | cut -d= -f2)"
-meta "pinning" "servers: taskset -c $SERVER_CPUS; generator: taskset -c $GEN_CPUS (one event loop thread); Java servers $JVM_SERVER"
+meta "pinning" "servers: taskset -c $SERVER_CPUS; generator: taskset -c $GEN_CPUS ($GEN_LOOPS event loop thread(s)); Java servers $JVM_SERVER"
+meta "agentwire limits" "limits.http.max-connections $AGENTWIRE_LIMITS_HTTP_MAX_CONNECTIONS, sessions.max-per-principal $AGENTWIRE_SESSIONS_MAX_PER_PRINCIPAL, rooms.max-pending-sessions $AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS (per address $AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS_PER_ADDRESS); every other limit at its default"
 meta "settings" "idle $IDLE_N clients; fan-out $FANOUT_N members, ${WARMUP} s warm-up, saturation (16 messages in flight), then $FANOUT_RATES msg/s, ${SECONDS_STEP} s per step; echo $ECHO_N clients, ${WARMUP} s warm-up + 3 × ${SECONDS_STEP} s windows (median); storm $STORM_N clients, 3 s away (Socket.IO: 5 broadcasts/s go on); connect ${SECONDS_STEP} s or $CONNECT_N clients, 200 handshakes in flight; fd limit $FDS"
 
 start_server() { # name → SERVER_PID, LOG, PROTO, HEAP
   local name=$1
   PORT=$((PORT + 1))
+  # the next port nobody listens on (other benchmarks may run on the machine): never measure someone else's server
+  while (echo >"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; do PORT=$((PORT + 1)); done
   LOG="$WORK/$name-$PORT.log"
   case "$name" in
     agentwire)
@@ -82,7 +101,7 @@ start_server() { # name → SERVER_PID, LOG, PROTO, HEAP
     envelope)
       PROTO=env
       AGENTWIRE_TRACKING_ENABLED=false AGENTWIRE_AGENTS_DEMO_CONFIRM_PLAN=false AGENTWIRE_AGENTS_DEMO_STEP_DELAY=200ms \
-      AGENTWIRE_ENVELOPE_RATE_LIMIT_BURST=1000 \
+      AGENTWIRE_ENVELOPE_RATE_LIMIT_BURST=1000 AGENTWIRE_MESH_PORT=0 AGENTWIRE_PROGRESS_PORT=0 AGENTWIRE_ROOMS_PORT=0 \
         taskset -c "$SERVER_CPUS" "$JAVA" $JVM_SERVER -jar "$SERVER_JAR" serve --dev --host 127.0.0.1 --port "$PORT" \
         --data-dir "$WORK/data-$PORT" >"$LOG" 2>&1 &
       SERVER_PID=$!; HEAP="$DIR/heap.sh java $SERVER_PID"
@@ -93,8 +112,9 @@ start_server() { # name → SERVER_PID, LOG, PROTO, HEAP
       SERVER_PID=$!; HEAP="$DIR/heap.sh node $SERVER_PID $LOG" ;;
   esac
   for _ in $(seq 1 150); do
-    (echo >"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
     kill -0 "$SERVER_PID" 2>/dev/null || break
+    # ready: its own line says it listens on the port (READY … / the envelope server's "listening on")
+    grep -qE "(READY .*|listening) on 127.0.0.1:$PORT( |\$)" "$LOG" 2>/dev/null && return 0
     sleep 0.2
   done
   echo "$name did not start:" >&2; cat "$LOG" >&2; return 1
@@ -112,8 +132,8 @@ generate() { # scenario server args…
   start_server "$name"
   echo "== $scenario on $name ($(cut -d' ' -f1-3 /proc/loadavg))"
   timeout 240 taskset -c "$GEN_CPUS" "$JAVA" $JVM_GEN -cp "$BENCH_JAR" io.agentwire.bench.load.LoadGen \
-    --scenario "$scenario" --proto "$PROTO" --port "$PORT" --label "$name" --out "$TSV" --server-pid "$SERVER_PID" \
-    --heap-cmd "$HEAP" "$@" 2>"$WORK/gen.err" | grep '^RESULT' || { echo "generator failed:" >&2; tail -5 "$WORK/gen.err" >&2; }
+    --scenario "$scenario" --proto "$PROTO" --port "$PORT" --loops "$GEN_LOOPS" --label "$name" --out "$TSV" --server-pid "$SERVER_PID" \
+    --heap-cmd "$HEAP" "$@" 2>"$WORK/gen-$scenario-$name.err" | grep '^RESULT' || { echo "generator failed:" >&2; tail -5 "$WORK/gen-$scenario-$name.err" >&2; }
   stop_server
 }
 

@@ -17,8 +17,8 @@ public interface Authenticator {
     record Request(String path, Map<String, List<String>> headers, Map<String, List<String>> query, String remoteAddress) {
         public Request {
             java.util.Objects.requireNonNull(path, "path");
-            headers = Map.copyOf(headers);
-            query = Map.copyOf(query);
+            headers = PairMap.copyOf(headers); // immutable, and compact: it lives as long as the connection
+            query = PairMap.copyOf(query);
         }
 
         public Optional<String> header(String name) {

@@ -3,6 +3,8 @@ package io.agentwire.transport;
 import io.agentwire.core.Authenticator;
 import io.agentwire.core.DisconnectReason;
 import io.agentwire.core.Principal;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -29,7 +31,7 @@ final class ChannelWsConnection implements WsConnection {
     static final int NO_STATUS = 1005;
     static final int ABNORMAL = 1006;
 
-    private final String id = "conn_" + HexFormat.of().toHexDigits(RANDOM.nextLong());
+    private final long idBits = RANDOM.nextLong(); // rendered by id(): an idle connection keeps no id string
     private final Channel channel;
     private final Principal principal;
     private final Authenticator.Request request;
@@ -41,6 +43,7 @@ final class ChannelWsConnection implements WsConnection {
     private int closeCode = ABNORMAL;
     private String closeReason = "connection lost";
     private ScheduledFuture<?> forceClose;
+    private Object attachment;
 
     ChannelWsConnection(Channel channel, Principal principal, Authenticator.Request request, String path,
                         WriterLimits limits) {
@@ -52,7 +55,9 @@ final class ChannelWsConnection implements WsConnection {
         this.writer = new ConnectionWriter(channel, limits, this::overflowed);
     }
 
-    @Override public String id() { return id; }
+    @Override public String id() { return "conn_" + HexFormat.of().toHexDigits(idBits); }
+    @Override public Object attachment() { return attachment; }
+    @Override public void attach(Object attachment) { this.attachment = attachment; }
     @Override public Principal principal() { return principal; }
     @Override public Authenticator.Request request() { return request; }
     @Override public String path() { return path; }
@@ -62,19 +67,48 @@ final class ChannelWsConnection implements WsConnection {
     @Override public void whenDrained(int below, Runnable task) { writer.whenDrained(below, task); }
     @Override public boolean isOpen() { return !closing && channel.isActive(); }
 
+    /*
+     * With the transport's pipeline, a data frame is encoded here, header and payload in one pooled direct buffer, and
+     * written past the WebSocket encoder (which would allocate that buffer and copy the payload into it).
+     */
+
     @Override
     public boolean send(String text) {
-        return !closing && writer.send(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
+        if (closing) return false;
+        if (!writer.writesFrames()) return writer.send(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
+        int n = ByteBufUtil.utf8Bytes(text);
+        ByteBuf frame = frame(false, n);
+        ByteBufUtil.reserveAndWriteUtf8(frame, text, n);
+        return writer.sendFrame(frame);
     }
 
     @Override
     public boolean send(byte[]... utf8Parts) {
-        return !closing && writer.send(Unpooled.wrappedBuffer(utf8Parts));
+        if (closing) return false;
+        if (!writer.writesFrames()) return writer.send(Unpooled.wrappedBuffer(utf8Parts));
+        int n = 0;
+        for (byte[] part : utf8Parts) n += part.length;
+        ByteBuf frame = frame(false, n);
+        for (byte[] part : utf8Parts) frame.writeBytes(part);
+        return writer.sendFrame(frame);
     }
 
     @Override
     public boolean sendBinary(byte[] data) {
-        return !closing && writer.sendBinary(Unpooled.wrappedBuffer(data));
+        if (closing) return false;
+        if (!writer.writesFrames()) return writer.sendBinary(Unpooled.wrappedBuffer(data));
+        return writer.sendFrame(frame(true, data.length).writeBytes(data));
+    }
+
+    private ByteBuf frame(boolean binary, int payloadLength) {
+        ByteBuf frame = channel.alloc().directBuffer(WsFrame.headerLength(payloadLength) + payloadLength);
+        WsFrame.writeHeader(frame, binary, payloadLength);
+        return frame;
+    }
+
+    @Override
+    public boolean send(WsFrame frame) {
+        return !closing && writer.sendFrame(frame.forWrite());
     }
 
     @Override
@@ -129,8 +163,13 @@ final class ChannelWsConnection implements WsConnection {
         closing = true;
         writer.discard();
         if (forceClose != null) forceClose.cancel(false);
-        log.debug("ws {} closed: {} {}", id, closeCode, closeReason);
+        log.debug("ws {} closed: {} {}", this, closeCode, closeReason);
         return new CloseStatus(closeCode, closeReason);
+    }
+
+    @Override
+    public String toString() {
+        return id();
     }
 
     record CloseStatus(int code, String reason) { }
@@ -154,7 +193,7 @@ final class ChannelWsConnection implements WsConnection {
         writer.discard();
         forceClose = channel.eventLoop().schedule(() -> {
             if (channel.isOpen()) {
-                log.debug("ws {}: close handshake not done within {}, closing the socket", id, limits.closeGrace());
+                log.debug("ws {}: close handshake not done within {}, closing the socket", this, limits.closeGrace());
                 channel.close();
             }
         }, limits.closeGrace().toNanos(), TimeUnit.NANOSECONDS);
@@ -162,7 +201,7 @@ final class ChannelWsConnection implements WsConnection {
 
     private void overflowed(int queuedMessages, long queuedBytes) {
         log.warn("ws {} slow consumer: send queue overflow at {} messages / {} bytes (limits {} / {}); closing with {}",
-                id, queuedMessages, queuedBytes, limits.maxQueuedMessages(), limits.maxQueuedBytes(),
+                id(), queuedMessages, queuedBytes, limits.maxQueuedMessages(), limits.maxQueuedBytes(),
                 DisconnectReason.SLOW_CONSUMER.closeCode());
         close(DisconnectReason.SLOW_CONSUMER);
     }

@@ -4,8 +4,11 @@ import io.agentwire.core.Principal;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -111,6 +114,9 @@ final class ConnectionGuard {
     private void sweep(ChannelGroup channels) {
         long now = System.nanoTime();
         for (Channel ch : channels) {
+            // a WebSocket (its frame codec first) has no HTTP decoder: skipped without a walk through its pipeline
+            ChannelHandler first = ch.pipeline().first();
+            if (first instanceof WebSocketFrameDecoder || first instanceof WebSocketFrameEncoder) continue;
             HttpDecoder d = ch.pipeline().get(HttpDecoder.class);
             if (d != null && d.expired(limits, now)) {
                 timedOut.incrementAndGet();

@@ -2,6 +2,7 @@ package io.agentwire.transport;
 
 import io.agentwire.core.DisconnectReason;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class NettyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
+    /** Netty's default sizing of reads; stateless (each channel's handle keeps its own guess), so shared. */
+    private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
 
     private final Transport transport;
     private final ServerConfig config;
@@ -48,6 +51,7 @@ public final class NettyServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES) // one, not one per connection
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, PipelineInitializer.WATER_MARK)
                 .childHandler(new PipelineInitializer(config, routes, connections, guard))
                 .bind(config.host(), config.port())
@@ -86,9 +90,9 @@ public final class NettyServer implements AutoCloseable {
         guard.stop();
         listener.close().awaitUninterruptibly();
         for (Channel ch : connections) {
-            ChannelWsConnection ws = ch.attr(PipelineInitializer.CONNECTION).get();
+            WsEndpointHandler ws = ch.pipeline().get(WsEndpointHandler.class);
             if (ws != null) {
-                ws.close(DisconnectReason.SHUTDOWN);
+                ws.connection().close(DisconnectReason.SHUTDOWN);
             } else {
                 ch.close();
             }

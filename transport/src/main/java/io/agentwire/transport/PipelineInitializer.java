@@ -6,10 +6,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.util.AttributeKey;
 
 /**
  * The table of contents of the network pipeline (style rule 2). Every connection starts as HTTP:
@@ -29,21 +26,30 @@ import io.netty.util.AttributeKey;
  *
  * After a WebSocket handshake Netty's handshaker swaps http-decoder, http-encoder and http-aggregator for {@code wsdecoder}
  * (WebSocket13FrameDecoder with {@link #decoderConfig}: frame payload ≤ maxFrameBytes, else close 1009) and
- * {@code wsencoder}, and the router is replaced by the WebSocket stages:
+ * {@code wsencoder}, and the router is replaced by the WebSocket stage:
  *
  * <pre>
  *  socket ─▶ wsdecoder / wsencoder   frames ⇄ bytes
- *         ─▶ ws-utf8       Utf8FrameValidator: text must be UTF-8, else close 1007
+ *         ─▶ ws-endpoint   WsEndpointHandler: liveness stamp, ping → pong, the closing handshake (WsControlHandler's
+ *                          work), text must be UTF-8 (else close 1007); the endpoint's WsHandler callbacks, errors →
+ *                          close codes, writability → the connection's ConnectionWriter (bounded queue, one flush
+ *                          per batch)
+ * </pre>
+ *
+ * The first fragmented message puts the fragment stages in front of ws-endpoint, for the rest of the connection:
+ *
+ * <pre>
+ *         ─▶ ws-utf8       Utf8FrameValidator: text must be UTF-8 across fragments, else close 1007
  *         ─▶ ws-control    WsControlHandler: liveness stamp, ping → pong, the closing handshake
  *         ─▶ ws-aggregator WebSocketFrameAggregator: one message, ≤ maxFrameBytes, else close 1009
- *         ─▶ ws-endpoint   WsEndpointHandler: the endpoint's WsHandler callbacks, errors → close codes,
- *                          writability → the connection's ConnectionWriter (bounded queue, one flush per batch)
+ *         ─▶ ws-endpoint
  * </pre>
+ *
+ * An idle connection holds only the three stages (and their contexts) it uses.
  */
 final class PipelineInitializer extends ChannelInitializer<Channel> {
     /** Outbound bytes pending in the channel above which it turns unwritable and the writer pauses. */
     static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
-    static final AttributeKey<ChannelWsConnection> CONNECTION = AttributeKey.valueOf("agentwire.ws.connection");
 
     private final ServerConfig config;
     private final Routes routes;
@@ -74,23 +80,29 @@ final class PipelineInitializer extends ChannelInitializer<Channel> {
 
     /** How the handshaker's {@code wsdecoder} reads frames; violations are closed by ws-endpoint, not by Netty. */
     static WebSocketDecoderConfig decoderConfig(int maxFrameBytes) {
-        return WebSocketDecoderConfig.newBuilder()
+        WebSocketDecoderConfig last = lastDecoderConfig;
+        if (last != null && last.maxFramePayloadLength() == maxFrameBytes) return last; // one shared, not one each
+        last = WebSocketDecoderConfig.newBuilder()
                 .maxFramePayloadLength(maxFrameBytes)
                 .expectMaskedFrames(true)
                 .allowExtensions(false)
                 .closeOnProtocolViolation(false)
                 .withUTF8Validator(false)
                 .build();
+        lastDecoderConfig = last;
+        return last;
     }
 
-    /** Replaces the router with the WebSocket stages; returns the last one, which opens the connection. */
+    private static volatile WebSocketDecoderConfig lastDecoderConfig;
+
+    /**
+     * Replaces the router with the WebSocket stage, which opens the connection. The fragment stages (ws-utf8,
+     * ws-control, ws-aggregator) join it when the first fragmented message arrives.
+     */
     static WsEndpointHandler switchToWebSocket(ChannelPipeline p, ChannelWsConnection connection, WsHandler handler,
                                                int maxFrameBytes) {
-        WsEndpointHandler endpoint = new WsEndpointHandler(connection, handler);
-        p.replace("router", "ws-utf8", new Utf8FrameValidator(false));
-        p.addAfter("ws-utf8", "ws-control", new WsControlHandler(connection));
-        p.addAfter("ws-control", "ws-aggregator", new WebSocketFrameAggregator(maxFrameBytes));
-        p.addAfter("ws-aggregator", "ws-endpoint", endpoint);
+        WsEndpointHandler endpoint = new WsEndpointHandler(connection, handler, maxFrameBytes);
+        p.replace("router", "ws-endpoint", endpoint);
         return endpoint;
     }
 }

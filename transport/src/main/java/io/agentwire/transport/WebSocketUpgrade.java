@@ -73,8 +73,7 @@ final class WebSocketUpgrade {
                     return;
                 }
                 ChannelWsConnection connection = new ChannelWsConnection(ctx.channel(), accepted.principal(),
-                        request, uri.path(), config.writer());
-                ctx.channel().attr(PipelineInitializer.CONNECTION).set(connection);
+                        request, request.path(), config.writer());
                 PipelineInitializer.switchToWebSocket(ctx.pipeline(), connection, endpoint.handler(),
                         frameLimit).open();
             }

@@ -44,6 +44,14 @@ public interface WsConnection {
     }
 
     /**
+     * Queues one frame encoded once for many connections ({@link WsFrame}). Returns {@code false} as
+     * {@link #send(String)} does. The default sends a copy of its payload.
+     */
+    default boolean send(WsFrame frame) {
+        return frame.isBinary() ? sendBinary(frame.payload()) : send(frame.payload());
+    }
+
+    /**
      * Starts the closing handshake: drops the queue, sends a close frame with {@code reason}'s code and text, and
      * closes the socket once the peer answers, or after {@link WriterLimits#closeGrace()} at the latest (a peer
      * that does not read). Only the first close counts.
@@ -59,6 +67,20 @@ public interface WsConnection {
      */
     default boolean sendPing() {
         return false;
+    }
+
+    /**
+     * What the endpoint's handler keeps with this connection (its session, say), so that it needs no map by
+     * {@link #id()}: set in {@code onOpen}, read in the later callbacks, on {@link #executor()}. The default keeps
+     * nothing: connections of the transport support it.
+     */
+    default Object attachment() {
+        return null;
+    }
+
+    /** Sets {@link #attachment()} (null: none). Event loop of the connection. */
+    default void attach(Object attachment) {
+        throw new UnsupportedOperationException("attachments are not supported by " + getClass().getName());
     }
 
     /** {@code true} until a close started or the socket went away. */

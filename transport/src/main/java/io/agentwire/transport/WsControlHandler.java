@@ -23,8 +23,16 @@ final class WsControlHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof WebSocketFrame frame)) {
             ctx.fireChannelRead(msg);
-            return;
+        } else if (!control(ctx, connection, frame)) {
+            ctx.fireChannelRead(frame);
         }
+    }
+
+    /**
+     * Stamps {@code frame} as liveness and handles it if it is a control frame, or a data frame after a close
+     * started (dropped); returns whether it was consumed ({@code false}: a data frame for the next stage).
+     */
+    static boolean control(ChannelHandlerContext ctx, ChannelWsConnection connection, WebSocketFrame frame) {
         connection.touch();
         switch (frame) {
             case PingWebSocketFrame ping -> {
@@ -41,12 +49,10 @@ final class WsControlHandler extends ChannelInboundHandlerAdapter {
                 connection.peerClosed(code, reason);
             }
             default -> {
-                if (connection.isClosing()) {
-                    frame.release();
-                } else {
-                    ctx.fireChannelRead(frame);
-                }
+                if (!connection.isClosing()) return false;
+                frame.release();
             }
         }
+        return true;
     }
 }

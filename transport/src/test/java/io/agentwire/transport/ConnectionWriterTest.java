@@ -3,7 +3,13 @@ package io.agentwire.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
@@ -216,6 +222,81 @@ class ConnectionWriterTest {
         writer.whenDrained(1, ran::incrementAndGet); // asked after the discard: the queue is empty, still never
         channel.runPendingTasks();
         assertThat(ran.get()).isZero();
+    }
+
+    @Test
+    void onAnEventLoopTheSendsOfOneTurnSkipTheQueueAndAreWrittenInOrderWithOneFlush() throws Exception {
+        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
+        try {
+            LocalAddress address = new LocalAddress("writer-" + System.nanoTime());
+            List<String> got = java.util.Collections.synchronizedList(new ArrayList<>());
+            new ServerBootstrap().group(group).channel(LocalServerChannel.class)
+                    .childHandler(new ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            ByteBuf b = (ByteBuf) msg;
+                            got.add(b.toString(StandardCharsets.UTF_8));
+                            b.release();
+                        }
+                    }).bind(address).sync();
+            AtomicInteger loopFlushes = new AtomicInteger();
+            io.netty.channel.Channel client = new Bootstrap().group(group).channel(LocalChannel.class)
+                    .handler(new ChannelOutboundHandlerAdapter() {
+                        @Override
+                        public void flush(ChannelHandlerContext ctx) {
+                            loopFlushes.incrementAndGet();
+                            ctx.flush();
+                        }
+                    }).connect(address).sync().channel();
+            ConnectionWriter w = new ConnectionWriter(client, new WriterLimits(5, 1_000, Duration.ofSeconds(1)),
+                    (m, b) -> { });
+            int n = 40; // more than a connection holds for the drain at once: the rest is written as it comes
+            client.eventLoop().submit(() -> {
+                for (int i = 0; i < n; i++) assertThat(w.sendFrame(text("m" + i))).isTrue();
+                assertThat(w.queuedMessages()).as("the queue (and its limit of 5) is not used").isZero();
+            }).sync();
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < n; i++) expected.append("m").append(i);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (String.join("", got).length() < expected.length() && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(String.join("", got)).as("every frame, in order (the local transport may join reads)")
+                    .isEqualTo(expected.toString());
+            assertThat(loopFlushes.get()).isEqualTo(1);
+            assertThat(w.flushes()).isEqualTo(1);
+            client.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void onAnEventLoopAnUnwritableChannelSendsTheLoopsMessagesToTheBoundedQueue() throws Exception {
+        DefaultEventLoopGroup group = new DefaultEventLoopGroup(1);
+        try {
+            LocalAddress address = new LocalAddress("writer-paused-" + System.nanoTime());
+            new ServerBootstrap().group(group).channel(LocalServerChannel.class)
+                    .childHandler(new ChannelInboundHandlerAdapter()).bind(address).sync();
+            io.netty.channel.Channel client = new Bootstrap().group(group).channel(LocalChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter()).connect(address).sync().channel();
+            List<long[]> overflowed = java.util.Collections.synchronizedList(new ArrayList<>());
+            ConnectionWriter w = new ConnectionWriter(client, new WriterLimits(5, 1_000, Duration.ofSeconds(1)),
+                    (m, b) -> overflowed.add(new long[] {m, b}));
+            client.eventLoop().submit(() -> {
+                client.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+                assertThat(w.sendFrame(text("first"))).isTrue(); // held for the drain: it does not know yet
+            }).sync();
+            client.eventLoop().submit(() -> { }).sync(); // the drain has run: it saw the channel unwritable
+            client.eventLoop().submit(() -> {
+                for (int i = 0; i < 5; i++) assertThat(w.sendFrame(text("q" + i))).isTrue();
+                assertThat(w.queuedMessages()).isEqualTo(5);
+                assertThat(w.sendFrame(text("q5"))).as("over the queue's limit").isFalse();
+            }).sync();
+            assertThat(overflowed).hasSize(1);
+            assertThat(overflowed.get(0)[0]).isEqualTo(5);
+            client.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
     }
 
     private void setWritable(boolean writable) {

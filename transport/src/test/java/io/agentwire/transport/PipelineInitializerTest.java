@@ -39,9 +39,9 @@ class PipelineInitializerTest {
                 .contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="); // RFC 6455's sample accept key
         response.release();
         assertThat(stages()).containsExactly(
-                "wsdecoder", "wsencoder", "ws-utf8", "ws-control", "ws-aggregator", "ws-endpoint");
+                "wsdecoder", "wsencoder", "ws-endpoint");
         assertThat(handler.opened).hasSize(1);
-        assertThat(channel.attr(PipelineInitializer.CONNECTION).get()).isSameAs(handler.opened.peek());
+        assertThat(channel.pipeline().get(WsEndpointHandler.class).connection()).isSameAs(handler.opened.peek());
         channel.finishAndReleaseAll();
     }
 

@@ -10,6 +10,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -177,6 +178,57 @@ class WsConnectionTest {
         channel.advanceTimeBy(GRACE.toMillis() + 1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         assertThat(handler.closed.peek().code()).isEqualTo(4008);
+    }
+
+    /** ws-endpoint as the upgrade leaves it: alone after the frame codec, with messages up to 1 000 bytes. */
+    private static EmbeddedChannel endpointAlone(RecordingHandler h) {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ChannelWsConnection c = new ChannelWsConnection(ch, Principal.user("ada"),
+                new Authenticator.Request("/ws", Map.of(), Map.of(), "127.0.0.1"), "/ws",
+                new WriterLimits(3, 1_000_000, GRACE));
+        WsEndpointHandler endpoint = new WsEndpointHandler(c, h, 1000);
+        ch.pipeline().addLast("ws-endpoint", endpoint);
+        endpoint.open();
+        return ch;
+    }
+
+    @Test
+    void aloneTheEndpointAnswersControlFramesAndAddsTheFragmentStagesOnTheFirstFragment() {
+        RecordingHandler h = new RecordingHandler(false);
+        EmbeddedChannel ch = endpointAlone(h);
+
+        ch.writeInbound(new PingWebSocketFrame(Unpooled.copiedBuffer("p", StandardCharsets.UTF_8)));
+        PongWebSocketFrame pong = ch.readOutbound();
+        assertThat(pong.content().toString(StandardCharsets.UTF_8)).isEqualTo("p");
+        pong.release();
+        ch.writeInbound(new TextWebSocketFrame("whole"));
+        assertThat(h.texts).containsExactly("whole");
+        assertThat(ch.pipeline().names()).startsWith("ws-endpoint");
+
+        ch.writeInbound(new TextWebSocketFrame(false, 0, "frag"));
+        ch.writeInbound(new PingWebSocketFrame(Unpooled.copiedBuffer("q", StandardCharsets.UTF_8)));
+        ch.writeInbound(new ContinuationWebSocketFrame(true, 0, "mented"));
+        assertThat(h.texts).containsExactly("whole", "fragmented");
+        assertThat(ch.pipeline().names()).startsWith("ws-utf8", "ws-control", "ws-aggregator", "ws-endpoint");
+        PongWebSocketFrame pong2 = ch.readOutbound();
+        assertThat(pong2.content().toString(StandardCharsets.UTF_8)).isEqualTo("q");
+        pong2.release();
+        ch.writeInbound(new TextWebSocketFrame("after"));
+        assertThat(h.texts).containsExactly("whole", "fragmented", "after");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aloneTheEndpointClosesInvalidUtf8With1007() {
+        RecordingHandler h = new RecordingHandler(false);
+        EmbeddedChannel ch = endpointAlone(h);
+
+        ch.writeInbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {'a', (byte) 0xC0, (byte) 0xAF})));
+        CloseWebSocketFrame close = ch.readOutbound();
+        assertThat(close.statusCode()).isEqualTo(1007);
+        close.release();
+        assertThat(h.texts).isEmpty();
+        ch.finishAndReleaseAll();
     }
 
     @Test

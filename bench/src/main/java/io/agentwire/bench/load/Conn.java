@@ -9,7 +9,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 /**
  * One simulated client: its protocol state across connections (Socket.IO pid and offset, envelope session and seq),
  * the order check of the broadcasts it receives ({@code m} events carry the publisher's seq), and its channel.
- * Confined to the generator's event loop, except {@link #send} and {@link #drop}, which hop onto it.
+ * Confined to its event loop ({@link Loader#loopOf}), except {@link #send} and {@link #drop}, which hop onto it.
  */
 public final class Conn {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -20,6 +20,9 @@ public final class Conn {
     volatile Channel channel;
     long connectStarted;
     boolean ready;
+    /** How the latest connection attempt went: the HTTP status that refused its upgrade (0: none), whether it upgraded. */
+    int refusedStatus;
+    boolean upgraded;
     /** Given back once the pending connection is ready or failed ({@link Loader#connectAll}). */
     volatile Gate settled;
 
@@ -49,7 +52,7 @@ public final class Conn {
         this.listener = listener;
     }
 
-    /** What a scenario hears; called on the generator's event loop. */
+    /** What a scenario hears; called on the client's event loop (several clients may call at once from different loops). */
     public interface Listener {
         default void ready(Conn c, long nanos) { }
 
@@ -85,6 +88,7 @@ public final class Conn {
     }
 
     void opened() { // the WebSocket handshake completed
+        upgraded = true;
         if (proto == Proto.WS) becameReady();
     }
 

@@ -2,7 +2,6 @@ package io.agentwire.bench.load;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.HdrHistogram.Histogram;
 
 /**
  * (e) connect rate: new clients as fast as the server answers, with {@code --in-flight} handshakes pending (enough to
@@ -12,12 +11,12 @@ import org.HdrHistogram.Histogram;
  */
 final class ConnectRate {
     private final LoadGen gen;
-    private final Histogram latency = LoadGen.histogram();
-    private long readyCount;
-    private long lastReady;
+    /** Per loop: clients ready, the latest, and their connect latency. */
+    private final Tallies tallies;
 
     ConnectRate(LoadGen gen) {
         this.gen = gen;
+        this.tallies = new Tallies(gen.loader);
     }
 
     void run() throws InterruptedException {
@@ -25,9 +24,7 @@ final class ConnectRate {
         long seconds = gen.intOption("seconds", 5);
         Conn.Listener listener = new Conn.Listener() {
             @Override public void ready(Conn c, long nanos) {
-                latency.recordValue(nanos);
-                readyCount++;
-                lastReady = System.nanoTime();
+                tallies.of(c).add(System.nanoTime(), nanos);
             }
         };
         int warm = gen.intOption("warmup-n", 1000); // JIT warm-up: connect and drop a first batch, unmeasured
@@ -43,15 +40,14 @@ final class ConnectRate {
         int ready = gen.loader.connectAll(clients, gen.intOption("in-flight", 200), seconds * 1_000_000_000L);
         long[] cpu1 = gen.cpu();
         long wall = System.nanoTime() - t0;
-        long[] snap = gen.loader.onLoop(() -> new long[] {readyCount, lastReady});
-        Histogram h = gen.loader.onLoop(latency::copy);
-        double span = (snap[1] - t0) / 1e9;
-        gen.result("connected", snap[0]);
+        Tallies.Snapshot snap = tallies.snapshot();
+        double span = (snap.last() - t0) / 1e9;
+        gen.result("connected", snap.count());
         gen.result("attempted", clients.stream().filter(c -> c.connectStarted != 0).count());
         gen.result("seconds", span);
-        gen.result("connects_per_s", snap[0] / span);
-        gen.cpuShare("measured", cpu0, cpu1, wall, snap[0], "connects");
-        gen.latency("connect_latency", h);
+        gen.result("connects_per_s", snap.count() / span);
+        gen.cpuShare("measured", cpu0, cpu1, wall, snap.count(), "connects");
+        gen.latency("connect_latency", snap.latency());
         gen.result("ready_at_end", ready);
         clients.forEach(Conn::drop);
     }

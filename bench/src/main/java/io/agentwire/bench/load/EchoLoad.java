@@ -12,20 +12,20 @@ import org.HdrHistogram.Histogram;
  */
 final class EchoLoad {
     private final LoadGen gen;
-    private long count;
-    private boolean measuring;
-    private final Histogram latency = LoadGen.histogram();
+    /** Per loop: round trips, and their latency while measuring. */
+    private final Tallies tallies;
+    private volatile boolean measuring;
 
     EchoLoad(LoadGen gen) {
         this.gen = gen;
+        this.tallies = new Tallies(gen.loader);
     }
 
     void run() throws InterruptedException {
         int n = gen.intOption("n", 500);
         Conn.Listener listener = new Conn.Listener() {
             @Override public void ack(Conn c, long sent, long now) {
-                count++;
-                if (measuring) latency.recordValue(Math.max(0, now - gen.origin - sent));
+                tallies.of(c).add(now, measuring ? Math.max(0, now - gen.origin - sent) : -1);
                 c.echo(gen.now());
             }
         };
@@ -33,33 +33,31 @@ final class EchoLoad {
         for (int i = 0; i < n; i++) clients.add(new Conn(i, gen.proto, listener));
         int ready = gen.loader.connectAll(clients, 200, 60_000_000_000L);
         gen.result("clients", ready);
-        gen.loader.onLoop(() -> {
-            clients.stream().filter(Conn::ready).forEach(c -> c.echo(gen.now()));
+        gen.loader.onEveryLoop(i -> {
+            clients.stream().filter(c -> gen.loader.loopOf(c) == i && c.ready()).forEach(c -> c.echo(gen.now()));
             return null;
         });
         LoadGen.sleepMillis(gen.intOption("warmup", 3) * 1000L);
-        gen.loader.onLoop(() -> measuring = true);
+        measuring = true;
         int windows = gen.intOption("windows", 3);
         long windowMillis = gen.intOption("seconds", 3) * 1000L;
         double[] rates = new double[windows];
-        long countAtStart = gen.loader.onLoop(() -> count);
+        long countAtStart = tallies.count();
         long[] cpu0 = gen.cpu();
         long start = System.nanoTime();
         for (int w = 0; w < windows; w++) {
-            long c0 = gen.loader.onLoop(() -> count);
+            long c0 = tallies.count();
             long t0 = System.nanoTime();
             LoadGen.sleepMillis(windowMillis);
-            long c1 = gen.loader.onLoop(() -> count);
+            long c1 = tallies.count();
             rates[w] = (c1 - c0) / ((System.nanoTime() - t0) / 1e9);
             gen.result("window_" + (w + 1) + "_round_trips_per_s", rates[w]);
         }
         long wall = System.nanoTime() - start;
-        long total = gen.loader.onLoop(() -> count);
+        long total = tallies.count();
         gen.cpuShare("measured", cpu0, gen.cpu(), wall, total - countAtStart, "round_trips");
-        Histogram h = gen.loader.onLoop(() -> {
-            measuring = false;
-            return latency.copy();
-        });
+        measuring = false;
+        Histogram h = tallies.snapshot().latency();
         double[] sorted = rates.clone();
         Arrays.sort(sorted);
         gen.result("round_trips_per_s", sorted[windows / 2]);

@@ -1,6 +1,8 @@
 package io.agentwire.bench.load;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,11 +13,12 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * The load generator: one process, one event loop thread, every client of one scenario against one server.
+ * The load generator: one process, {@code --loops} event loop threads (default 1) sharing the clients of one
+ * scenario against one server.
  *
  * <pre>java -cp benchmarks.jar io.agentwire.bench.load.LoadGen --scenario idle|fanout|echo|storm|connect
- *     --proto ws|sio|env --port N [--host 127.0.0.1] [--label NAME] [--out results.tsv] [--server-pid PID]
- *     [--heap-cmd "sh command printing heap bytes"] [scenario options: see each scenario]</pre>
+ *     --proto ws|sio|env --port N [--host 127.0.0.1] [--loops N] [--label NAME] [--out results.tsv]
+ *     [--server-pid PID] [--heap-cmd "sh command printing heap bytes"] [scenario options: see each scenario]</pre>
  *
  * Every figure goes to stdout and, with {@code --out}, as a line {@code label scenario key value} to that file (the
  * run script's report reads it). The process ends by itself: every wait has a deadline.
@@ -28,6 +31,8 @@ public final class LoadGen {
     final long serverPid;
     final Loader loader;
     private final Path out;
+    /** The loops' thread ids, for their CPU time. */
+    private final long[] loopThreads;
     /** The generator's clock origin: {@code sent} in payloads is {@code System.nanoTime() - origin}. */
     final long origin = System.nanoTime();
 
@@ -38,16 +43,28 @@ public final class LoadGen {
         this.label = option("label", proto.name().toLowerCase(Locale.ROOT));
         this.serverPid = Long.parseLong(option("server-pid", "-1"));
         this.out = options.containsKey("out") ? Path.of(options.get("out")) : null;
-        this.loader = new Loader(option("host", "127.0.0.1"), Integer.parseInt(option("port", "3000")), proto);
+        this.loader = new Loader(option("host", "127.0.0.1"), Integer.parseInt(option("port", "3000")), proto,
+                intOption("loops", 1));
+        this.loopThreads = loader.threadIds();
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        System.exit(run(options));
+    }
+
+    /** Runs one scenario; 0 when it ran to its end, 1 when it failed (the error is a result line too). */
+    static int run(Map<String, String> options) {
         LoadGen gen = new LoadGen(options);
         int code = 0;
         try {
-            gen.result("generator", gen.loader.kind() + ", 1 event loop thread");
+            int loops = gen.loader.loops();
+            int cpus = Runtime.getRuntime().availableProcessors(); // the CPUs this process may run on (taskset)
+            gen.result("generator", gen.loader.kind() + ", " + loops + " event loop thread" + (loops == 1 ? "" : "s")
+                    + " on " + cpus + " CPU" + (cpus == 1 ? "" : "s"));
+            gen.result("generator_loops", loops);
+            gen.result("generator_cpus", cpus);
             switch (gen.scenario) {
                 case "idle" -> new Idle(gen).run();
                 case "fanout" -> new FanOut(gen).run();
@@ -63,7 +80,7 @@ public final class LoadGen {
         } finally {
             gen.loader.close();
         }
-        System.exit(code);
+        return code;
     }
 
     String option(String name, String fallback) {
@@ -107,7 +124,8 @@ public final class LoadGen {
     /**
      * CPU used by the server and by this generator between two {@link #cpu()} samples, in cores; with {@code work}
      * (deliveries, round trips, connections) > 0, also the work per CPU-second of the server: on a shared machine
-     * the server gets less than its core at times, and this figure moves less with that than the rate does.
+     * the server gets less than its core at times, and this figure moves less with that than the rate does. The
+     * generator's figures: the whole process (its loops, GC and JIT threads), and its busiest loop thread.
      */
     void cpuShare(String prefix, long[] before, long[] after, long wallNanos, long work, String unit) {
         long server = after[0] - before[0];
@@ -116,10 +134,21 @@ public final class LoadGen {
             if (work > 0 && server > 0) result(prefix + "_" + unit + "_per_server_cpu_s", work / (server / 1e9));
         }
         result(prefix + "_generator_cpu_cores", (after[1] - before[1]) / (double) wallNanos);
+        long busiest = -1;
+        for (int i = 2; i < after.length; i++) {
+            if (before[i] >= 0 && after[i] >= 0) busiest = Math.max(busiest, after[i] - before[i]);
+        }
+        if (busiest >= 0) result(prefix + "_generator_busiest_loop_cpu_cores", busiest / (double) wallNanos);
     }
 
+    /** CPU nanoseconds so far: the server process, this process, then each loop thread (-1: unknown). */
     long[] cpu() {
-        return new long[] {serverPid > 0 ? Probe.cpuNanos(serverPid) : -1, Probe.cpuNanos(ProcessHandle.current().pid())};
+        long[] t = new long[2 + loopThreads.length];
+        t[0] = serverPid > 0 ? Probe.cpuNanos(serverPid) : -1;
+        t[1] = Probe.cpuNanos(ProcessHandle.current().pid());
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < loopThreads.length; i++) t[2 + i] = threads.getThreadCpuTime(loopThreads[i]);
+        return t;
     }
 
     static void sleepMillis(long millis) throws InterruptedException {

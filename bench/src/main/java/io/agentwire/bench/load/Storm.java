@@ -5,6 +5,10 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
 
 /**
  * (d) recovery storm: {@code --n} clients (5 000) receive events, all drop at once (TCP closed, no goodbye), stay
@@ -22,15 +26,21 @@ final class Storm {
 
     private final LoadGen gen;
     private final List<Conn> clients = new ArrayList<>();
-    private boolean storming;
-    private long stormStart;
-    private long target;
-    private long resumed;
-    private long lastResumed;
-    private long notRecovered;
-    private long replayed;
-    private long runsDone;
-    private long retries;
+    // written by the main thread before the reconnects start, read on every loop
+    private volatile boolean storming;
+    private volatile long target;
+    // counted on every loop (a few per client: no contention worth a tally per loop)
+    private final LongAdder resumed = new LongAdder();
+    private final AtomicLong lastResumed = new AtomicLong();
+    private final LongAdder notRecovered = new LongAdder();
+    private final LongAdder replayed = new LongAdder();
+    private final LongAdder runsDone = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+    /** Why: the upgrade refused with an HTTP status, closed by the server after the upgrade, or no TCP connection. */
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder closedAfterUpgrade = new LongAdder();
+    private final LongAdder failedTcp = new LongAdder();
+    /** Confined to the publisher's loop. */
     private long nextSeq = 1;
     private Conn publisher;
 
@@ -50,45 +60,44 @@ final class Storm {
             publisher = new Conn(n, gen.proto, new Conn.Listener() { });
             gen.loader.connectAll(List.of(publisher), 1, 10_000_000_000L);
             int rate = gen.intOption("rate", 5); // 25 000 deliveries/s to 5 000 clients: below every server's capacity
-            ticker = gen.loader.loop().scheduleAtFixedRate(() -> publisher.send(
+            ticker = gen.loader.loop(publisher).scheduleAtFixedRate(() -> publisher.send(
                     Wire.publish(gen.proto, nextSeq++, gen.now(), PAD)), 0, 1_000_000_000L / rate, TimeUnit.NANOSECONDS);
         }
         long minSeq = env ? 3 : 5;
-        waitUntil(() -> clients.stream().allMatch(c -> !c.ready() || c.lastSeq >= minSeq), 30);
-        gen.loader.onLoop(() -> {
-            clients.forEach(Conn::drop);
+        waitUntil(() -> gen.loader.sum(clients, c -> c.ready() && c.lastSeq < minSeq ? 1 : 0) == 0, 30);
+        gen.loader.onEveryLoop(i -> { // all at once: each loop drops its own clients
+            clients.stream().filter(c -> gen.loader.loopOf(c) == i).forEach(Conn::drop);
             return null;
         });
         LoadGen.sleepMillis(gen.intOption("away-ms", 3000));
-        long t0 = gen.loader.onLoop(() -> {
-            storming = true;
-            target = nextSeq - 1;
-            stormStart = System.nanoTime();
-            return stormStart;
-        });
+        target = publisher == null ? 0 : gen.loader.onLoop(publisher, () -> nextSeq - 1);
+        storming = true;
+        long t0 = System.nanoTime();
         for (Conn c : clients) gen.loader.connect(c);
-        boolean all = waitUntil(() -> resumed + notRecovered >= ready, 60);
-        long[] snap = gen.loader.onLoop(() -> new long[] {resumed, lastResumed, notRecovered, target});
-        gen.result("resumed", snap[0]);
-        gen.result("not_recovered", snap[2]);
+        boolean all = waitUntil(() -> resumed.sum() + notRecovered.sum() >= ready, 60);
+        gen.result("resumed", resumed.sum());
+        gen.result("not_recovered", notRecovered.sum());
         gen.result("all_resumed", all);
-        gen.result("reconnect_retries", gen.loader.onLoop(() -> retries));
-        gen.result("seconds_until_all_resumed", all ? (snap[1] - t0) / 1e9 : -1.0);
+        gen.result("reconnect_retries", retries.sum());
+        gen.result("reconnect_refused_by_http_status", refused.sum()); // e.g. 503: a handshake limit
+        gen.result("reconnect_closed_after_upgrade", closedAfterUpgrade.sum()); // e.g. a pending session closed
+        gen.result("reconnect_failed_tcp", failedTcp.sum());
+        gen.result("seconds_until_all_resumed", all ? (lastResumed.get() - t0) / 1e9 : -1.0);
         if (env) {
-            waitUntil(() -> runsDone >= ready, 60); // the runs go on to their end: the order check covers them whole
-            gen.result("events_replayed", gen.loader.onLoop(() -> replayed));
-            gen.result("runs_completed", gen.loader.onLoop(() -> runsDone));
+            waitUntil(() -> runsDone.sum() >= ready, 60); // the runs go on to their end: the order check covers them whole
+            gen.result("events_replayed", replayed.sum());
+            gen.result("runs_completed", runsDone.sum());
         } else {
-            long[] atDrop = gen.loader.onLoop(() -> clients.stream().mapToLong(c -> c.lastSeqAtDrop).sorted().toArray());
-            gen.result("missed_per_client_min", snap[3] - atDrop[atDrop.length - 1]);
-            gen.result("missed_per_client_max", snap[3] - atDrop[0]);
+            long[] atDrop = gen.loader.values(clients, c -> c.lastSeqAtDrop);
+            gen.result("missed_per_client_min", target - LongStream.of(atDrop).max().orElse(0));
+            gen.result("missed_per_client_max", target - LongStream.of(atDrop).min().orElse(0));
             LoadGen.sleepMillis(1000);
             ticker.cancel(false);
             LoadGen.sleepMillis(500);
         }
-        gen.result("events_received", gen.loader.onLoop(() -> clients.stream().mapToLong(c -> c.received).sum()));
-        gen.result("gaps", gen.loader.onLoop(() -> clients.stream().mapToLong(c -> c.gaps).sum()));
-        gen.result("duplicates", gen.loader.onLoop(() -> clients.stream().mapToLong(c -> c.duplicates).sum()));
+        gen.result("events_received", gen.loader.sum(clients, c -> c.received));
+        gen.result("gaps", gen.loader.sum(clients, c -> c.gaps));
+        gen.result("duplicates", gen.loader.sum(clients, c -> c.duplicates));
         clients.forEach(Conn::drop);
         if (publisher != null) publisher.drop();
     }
@@ -98,7 +107,7 @@ final class Storm {
             @Override public void ready(Conn c, long nanos) {
                 if (!storming) return;
                 if (!c.recovered) {
-                    notRecovered++;
+                    notRecovered.increment();
                     c.resumedAt = -1;
                 } else {
                     check(c);
@@ -116,20 +125,26 @@ final class Storm {
         };
     }
 
-    /** A reconnect that failed (refused, timed out: a full accept queue) is tried again, as a real client would. */
+    /**
+     * A reconnect that failed (refused, closed before it resumed, timed out: a full accept queue) is tried again, as a
+     * real client would; counted by why.
+     */
     private void retry(Conn c) {
         if (storming && c.resumedAt == 0) {
-            gen.loader.loop().schedule(() -> gen.loader.connect(c), 100 + c.index % 400, TimeUnit.MILLISECONDS);
-            retries++;
+            gen.loader.loop(c).schedule(() -> gen.loader.connect(c), 100 + c.index % 400, TimeUnit.MILLISECONDS);
+            retries.increment();
+            (c.refusedStatus > 0 ? refused : c.upgraded ? closedAfterUpgrade : failedTcp).increment();
         }
     }
 
     private void check(Conn c) {
-        if (c.resumedAt == 0 && c.recovered && c.ready() && c.lastSeq >= target) {
-            c.resumedAt = System.nanoTime();
-            resumed++;
-            lastResumed = c.resumedAt;
-        }
+        if (c.resumedAt == 0 && c.recovered && c.ready() && c.lastSeq >= target) resumedNow(c);
+    }
+
+    private void resumedNow(Conn c) {
+        c.resumedAt = System.nanoTime();
+        resumed.increment();
+        lastResumed.accumulateAndGet(c.resumedAt, Math::max);
     }
 
     private Conn.Listener envelopeListener() {
@@ -142,19 +157,17 @@ final class Storm {
                     }
                     case "system.notice" -> {
                         if (storming && "RESUMED".equals(msg.path("content").path("code").asText()) && c.resumedAt == 0) {
-                            c.resumedAt = System.nanoTime();
-                            resumed++;
-                            lastResumed = c.resumedAt;
-                            replayed += msg.path("metadata").path("replayed").asLong();
+                            resumedNow(c);
+                            replayed.add(msg.path("metadata").path("replayed").asLong());
                         }
                     }
                     case "error.recovery_failed", "agent.state_exported" -> {
                         if (storming && c.resumedAt == 0) {
-                            notRecovered++;
+                            notRecovered.increment();
                             c.resumedAt = -1;
                         }
                     }
-                    case "pipeline.completed" -> runsDone++;
+                    case "pipeline.completed" -> runsDone.increment();
                     default -> { }
                 }
             }
@@ -165,10 +178,11 @@ final class Storm {
         };
     }
 
-    private boolean waitUntil(java.util.concurrent.Callable<Boolean> condition, int seconds) throws InterruptedException {
+    /** Polls {@code condition} (on this thread: it reads counters, or asks the loops) until true or the deadline. */
+    private boolean waitUntil(BooleanSupplier condition, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (System.nanoTime() < deadline) {
-            if (gen.loader.onLoop(condition)) return true;
+            if (condition.getAsBoolean()) return true;
             LoadGen.sleepMillis(20);
         }
         return false;

@@ -45,6 +45,7 @@ public final class EngineIoServer implements AutoCloseable {
     private final Authenticator authenticator;
     private final Consumer<EngineIoSession> onOpen;
     private final ConcurrentHashMap<String, EngineIoSession> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ScheduledExecutorService, PingWheel> pingWheels = new ConcurrentHashMap<>();
     private final EngineIoWebSocket webSocket = new EngineIoWebSocket(this);
     private final Duration pendingTimeout;
     private final AtomicInteger pending = new AtomicInteger();
@@ -192,6 +193,11 @@ public final class EngineIoServer implements AutoCloseable {
         }
         return false;
     }
+    /** The pings of the sessions of {@code loop} (one wheel per event loop). */
+    PingWheel pingWheel(ScheduledExecutorService loop) {
+        return pingWheels.computeIfAbsent(loop, l -> new PingWheel(l, config.pingInterval().toNanos()));
+    }
+
     private synchronized void startSweep(ScheduledExecutorService loop) {
         if (sweep != null || closed) return;
         long shortest = Math.min(config.pingTimeout().toMillis(),

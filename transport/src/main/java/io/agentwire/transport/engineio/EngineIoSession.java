@@ -95,7 +95,7 @@ public final class EngineIoSession {
     /** Over a WebSocket: packets wait in {@link #buffer} until {@link #releaseHeld()} (see sendSeparately). */
     private boolean holding;
     private WsConnection ws;
-    private final ArrayDeque<EngineIo4Packet> buffer = new ArrayDeque<>();
+    private ArrayDeque<EngineIo4Packet> buffer; // created by the first packet buffered: a WebSocket session rarely buffers
     private CompletableFuture<HttpReply> pendingGet;
     private Map<String, String> pendingGetHeaders;
     private WsConnection probe;
@@ -103,10 +103,13 @@ public final class EngineIoSession {
     /** Closed because the client did not take what was sent (a WebSocket queue overflow, a full poll buffer). */
     private volatile boolean slowConsumer;
     private ScheduledFuture<?> upgradeTimer;
-    private ScheduledFuture<?> pingTimer;
+    /** Where the next ping is armed ({@link PingWheel}: no timer per session); null when none is. Event loop. */
+    PingWheel.Bucket pingBucket;
+    int pingSlot;
+    private boolean heartbeatStarted;
     private ScheduledFuture<?> pongTimer;
     private long pongDeadline;
-    private final List<WsConnection> rivals = new ArrayList<>(2);
+    private List<WsConnection> rivals = List.of(); // a second WebSocket racing to be the upgrade probe: rare
 
     EngineIoSession(String id, EngineIoServer server, ScheduledExecutorService loop, Authenticator.Request request,
                     Principal principal, WsConnection ws) {
@@ -143,7 +146,8 @@ public final class EngineIoSession {
      */
     public int queued() {
         WsConnection w = ws;
-        return Math.max(0, buffer.size()) + (w != null ? w.queuedMessages() : 0);
+        ArrayDeque<EngineIo4Packet> b = buffer;
+        return (b != null ? Math.max(0, b.size()) : 0) + (w != null ? w.queuedMessages() : 0);
     }
 
     /** Whether a packet sent now would go out at once (a WebSocket, or a poll waiting). Event loop only. */
@@ -165,7 +169,9 @@ public final class EngineIoSession {
     public void sendAll(List<EngineIo4Packet> packets) { execute(() -> packets.forEach(this::enqueue)); }
 
     /** Sends packets whose WebSocket frames were encoded once for many sessions. Any thread. */
-    public void send(Outgoing out) { execute(() -> enqueue(out)); }
+    public void send(Outgoing out) {
+        if (inLoop()) enqueue(out); else execute(() -> enqueue(out));
+    }
 
     /**
      * Sends {@code packets}; over a WebSocket they go out in a write of their own and whatever is sent after them
@@ -247,7 +253,7 @@ public final class EngineIoSession {
 
     /** Runs {@code task} on the session's event loop (now if already there). */
     public void execute(Runnable task) {
-        if (loop instanceof io.netty.util.concurrent.EventExecutor ee && ee.inEventLoop()) {
+        if (inLoop()) {
             task.run();
             return;
         }
@@ -256,6 +262,10 @@ public final class EngineIoSession {
         } catch (RejectedExecutionException e) {
             log.debug("eio {}: event loop gone, task dropped", id);
         }
+    }
+
+    private boolean inLoop() {
+        return loop instanceof io.netty.util.concurrent.EventExecutor ee && ee.inEventLoop();
     }
 
     // ---- opening ----
@@ -280,6 +290,7 @@ public final class EngineIoSession {
             if (p.isBinary()) ws.sendBinary(p.binary()); else ws.send(EngineIo4Codec.encodePacket(p));
             return;
         }
+        if (buffer == null) buffer = new ArrayDeque<>();
         if (buffer.size() >= config.maxBufferedPackets()) {
             log.warn("eio {}: {} packets buffered for a client that does not poll; closing", id, buffer.size());
             slowConsumer = true;
@@ -296,13 +307,11 @@ public final class EngineIoSession {
             out.packets().forEach(this::enqueue);
             return;
         }
-        for (int i = 0; i < out.size(); i++) {
-            if (out.isBinary(i)) ws.sendBinary(out.frame(i)); else ws.send(out.frame(i));
-        }
+        for (int i = 0; i < out.size(); i++) ws.send(out.frame(i));
     }
 
     private void flushPoll() {
-        if (pendingGet != null && !buffer.isEmpty()) answerPoll(drain(List.of()));
+        if (pendingGet != null && buffered()) answerPoll(drain(List.of()));
     }
 
     private void releaseHeld() {
@@ -312,8 +321,8 @@ public final class EngineIoSession {
     }
 
     private List<EngineIo4Packet> drain(List<EngineIo4Packet> tail) {
-        List<EngineIo4Packet> out = new ArrayList<>(buffer);
-        buffer.clear();
+        List<EngineIo4Packet> out = buffer == null ? new ArrayList<>(tail.size()) : new ArrayList<>(buffer);
+        clearBuffer();
         out.addAll(tail);
         return out;
     }
@@ -349,7 +358,7 @@ public final class EngineIoSession {
             closeNow("transport error");
             return CompletableFuture.completedFuture(EngineIoErrors.reply(EngineIoErrors.BAD_REQUEST, headers));
         }
-        if (!buffer.isEmpty()) return CompletableFuture.completedFuture(payloadReply(drain(List.of()), h));
+        if (buffered()) return CompletableFuture.completedFuture(payloadReply(drain(List.of()), h));
         CompletableFuture<HttpReply> get = new CompletableFuture<>();
         pendingGet = get;
         pendingGetHeaders = h;
@@ -398,6 +407,7 @@ public final class EngineIoSession {
         if (state == State.OPEN && ws == null && probe != null && !probed) {
             // two WebSockets for one session, their openings hopping here in either order: the one that sends 2probe
             // first is the probe, the other is closed then
+            if (rivals.isEmpty()) rivals = new ArrayList<>(2);
             rivals.add(conn);
             return;
         }
@@ -437,7 +447,7 @@ public final class EngineIoSession {
             onProbePacket(p);
         } else if (conn == probe) {
             onProbePacket(p);
-        } else if (rivals.remove(conn)) {
+        } else if (removeRival(conn)) {
             conn.close(DisconnectReason.NORMAL);
         }
     }
@@ -457,7 +467,7 @@ public final class EngineIoSession {
 
     /** Event loop: a WebSocket of this session closed, with {@code code}. */
     void onWsClose(WsConnection conn, int code) {
-        rivals.remove(conn);
+        removeRival(conn);
         if (conn == ws && state == State.OPEN && code == DisconnectReason.SLOW_CONSUMER.closeCode()) slowConsumer = true;
         if (conn == probe) {
             probe = null;
@@ -516,13 +526,14 @@ public final class EngineIoSession {
     private void closeRivals() {
         if (rivals.isEmpty()) return;
         List<WsConnection> closing = List.copyOf(rivals);
-        rivals.clear();
+        rivals = List.of();
         probe.executor().execute(() -> closing.forEach(c -> c.close(DisconnectReason.NORMAL)));
     }
 
     private void dropProbe() {
-        rivals.forEach(c -> c.close(DisconnectReason.NORMAL));
-        rivals.clear();
+        List<WsConnection> closing = rivals;
+        rivals = List.of();
+        closing.forEach(c -> c.close(DisconnectReason.NORMAL));
         WsConnection p = probe;
         probe = null;
         probed = false;
@@ -555,16 +566,21 @@ public final class EngineIoSession {
     // ---- heartbeat ----
 
     private void schedulePing() {
-        cancel(pingTimer);
-        pongDeadline = server.clock.getAsLong() + config.pingInterval().toNanos() + config.pingTimeout().toNanos();
-        pingTimer = loop.schedule(() -> {
-            if (state != State.OPEN) return;
-            enqueue(EngineIo4Packet.PING);
-            cancel(pongTimer);
-            // the pong is due pingTimeout after the ping was due, not after a busy loop sent it
-            pongTimer = loop.schedule(() -> closeNow("ping timeout"),
-                    Math.max(0, pongDeadline - server.clock.getAsLong()), TimeUnit.NANOSECONDS);
-        }, config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+        long now = server.clock.getAsLong();
+        long pingAt = now + config.pingInterval().toNanos();
+        pongDeadline = pingAt + config.pingTimeout().toNanos();
+        heartbeatStarted = true;
+        server.pingWheel(loop).arm(this, pingAt, now);
+    }
+
+    /** Event loop, from the {@link PingWheel}: the ping is due. */
+    void pingDue() {
+        if (state != State.OPEN) return;
+        enqueue(EngineIo4Packet.PING);
+        cancel(pongTimer);
+        // the pong is due pingTimeout after the ping was due, not after a busy loop sent it
+        pongTimer = loop.schedule(() -> closeNow("ping timeout"),
+                Math.max(0, pongDeadline - server.clock.getAsLong()), TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -572,7 +588,7 @@ public final class EngineIoSession {
      * a late timer has not closed the session yet: a request then finds the session closed, as it would on time.
      */
     private boolean heartbeatOverdue() {
-        return state == State.OPEN && pingTimer != null && server.clock.getAsLong() - pongDeadline >= 0;
+        return state == State.OPEN && heartbeatStarted && server.clock.getAsLong() - pongDeadline >= 0;
     }
 
     // ---- closing ----
@@ -589,7 +605,7 @@ public final class EngineIoSession {
         if (state != State.OPEN) return;
         leavePending();
         log.debug("eio {} closing: {}", id, reason);
-        cancel(pingTimer);
+        PingWheel.disarm(this);
         cancel(pongTimer);
         dropProbe();
         boolean byServer = reason.equals("forced close") || reason.equals("server shutting down");
@@ -614,12 +630,12 @@ public final class EngineIoSession {
             server.closing(this, true);
         } else if (linger && reason.equals("transport close")) {
             state = State.CLOSING; // a poll sent at the same moment as the close gets a noop, a later one 400
-            buffer.clear();
+            clearBuffer();
             lastPacket = EngineIo4Packet.NOOP;
             server.closing(this, false);
         } else {
             state = State.CLOSED;
-            buffer.clear();
+            clearBuffer();
             server.remove(this);
         }
         Listener l = listener;
@@ -642,8 +658,20 @@ public final class EngineIoSession {
 
     private void finishClose() {
         state = State.CLOSED;
-        buffer.clear();
+        clearBuffer();
         server.remove(this);
+    }
+
+    private boolean removeRival(WsConnection conn) {
+        return !rivals.isEmpty() && rivals.remove(conn);
+    }
+
+    private boolean buffered() {
+        return buffer != null && !buffer.isEmpty();
+    }
+
+    private void clearBuffer() {
+        buffer = null;
     }
 
     private static void cancel(ScheduledFuture<?> f) {

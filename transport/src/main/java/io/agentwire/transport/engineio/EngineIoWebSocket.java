@@ -6,17 +6,15 @@ import io.agentwire.transport.HttpReply;
 import io.agentwire.transport.WsConnection;
 import io.agentwire.transport.WsHandler;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The WebSocket transport of an {@link EngineIoServer}: checks an upgrade request before the handshake (the same
  * checks as long-polling, refused with the reference server's 400 JSON), then either opens a new session on the
  * WebSocket (no {@code sid}) or offers the WebSocket to a polling session as its upgrade probe. Frames are handed to
- * the session on its own event loop, in order.
+ * the session on its own event loop, in order. A connection's session is its {@link WsConnection#attachment()}.
  */
 final class EngineIoWebSocket implements WsHandler {
     private final EngineIoServer server;
-    private final ConcurrentHashMap<String, EngineIoSession> byConnection = new ConcurrentHashMap<>();
 
     EngineIoWebSocket(EngineIoServer server) {
         this.server = server;
@@ -35,7 +33,7 @@ final class EngineIoWebSocket implements WsHandler {
         if (sid == null) {
             EngineIoSession s = server.open(connection.executor(), connection.request(), connection.principal(), connection,
                     false);
-            byConnection.put(connection.id(), s);
+            connection.attach(s);
             connection.send(s.openPacket());
             s.opened();
             return;
@@ -45,25 +43,24 @@ final class EngineIoWebSocket implements WsHandler {
             connection.close(DisconnectReason.NORMAL);
             return;
         }
-        byConnection.put(connection.id(), s);
+        connection.attach(s);
         s.execute(() -> s.onProbeOpen(connection));
     }
 
     @Override
     public void onText(WsConnection connection, String text) {
-        EngineIoSession s = byConnection.get(connection.id());
-        if (s != null) s.execute(() -> s.onWsText(connection, text));
+        if (connection.attachment() instanceof EngineIoSession s) s.execute(() -> s.onWsText(connection, text));
     }
 
     @Override
     public void onBinary(WsConnection connection, byte[] data) {
-        EngineIoSession s = byConnection.get(connection.id());
-        if (s != null) s.execute(() -> s.onWsBinary(connection, data));
+        if (connection.attachment() instanceof EngineIoSession s) s.execute(() -> s.onWsBinary(connection, data));
     }
 
     @Override
     public void onClose(WsConnection connection, int code, String reason) {
-        EngineIoSession s = byConnection.remove(connection.id());
-        if (s != null) s.execute(() -> s.onWsClose(connection, code));
+        Object attached = connection.attachment();
+        connection.attach(null);
+        if (attached instanceof EngineIoSession s) s.execute(() -> s.onWsClose(connection, code));
     }
 }

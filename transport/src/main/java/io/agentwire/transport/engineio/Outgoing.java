@@ -2,28 +2,31 @@ package io.agentwire.transport.engineio;
 
 import io.agentwire.protocol.engineio.EngineIo4Codec;
 import io.agentwire.protocol.engineio.EngineIo4Packet;
+import io.agentwire.transport.WsFrame;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
  * Packets to send to one or many sessions, with each WebSocket frame encoded once: a broadcast to 10 000 WebSocket
- * sessions shares one byte array per frame instead of encoding the text 10 000 times (rule 7 of DESIGN.md).
+ * sessions writes one shared {@link WsFrame} (header and payload) per packet instead of encoding, framing and copying
+ * the text 10 000 times (rule 7 of DESIGN.md).
  * Long-polling sessions use {@link #packets()} (a poll joins whatever is waiting, so its body is per session).
- * Immutable: the arrays are never changed after construction.
+ * Immutable.
  */
 public final class Outgoing {
     private final List<EngineIo4Packet> packets;
-    private final byte[][] frames;
+    private final WsFrame[] frames;
     private final long bytes;
 
     private Outgoing(List<EngineIo4Packet> packets) {
         this.packets = List.copyOf(packets);
-        this.frames = new byte[this.packets.size()][];
+        this.frames = new WsFrame[this.packets.size()];
         long n = 0;
         for (int i = 0; i < frames.length; i++) {
             EngineIo4Packet p = this.packets.get(i);
-            frames[i] = p.isBinary() ? p.binary() : EngineIo4Codec.encodePacket(p).getBytes(StandardCharsets.UTF_8);
-            n += frames[i].length;
+            frames[i] = p.isBinary() ? WsFrame.binary(p.binary())
+                    : WsFrame.text(EngineIo4Codec.encodePacket(p).getBytes(StandardCharsets.UTF_8));
+            n += frames[i].payloadLength();
         }
         this.bytes = n;
     }
@@ -47,13 +50,9 @@ public final class Outgoing {
         return frames.length;
     }
 
-    /** The WebSocket frame of packet {@code i}: UTF-8 text, or the binary payload. Not to be modified. */
-    byte[] frame(int i) {
+    /** The WebSocket frame of packet {@code i}: UTF-8 text, or the binary payload. */
+    WsFrame frame(int i) {
         return frames[i];
-    }
-
-    boolean isBinary(int i) {
-        return packets.get(i).isBinary();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.agentwire.transport.socketio;
 
 import io.agentwire.core.Publication;
+import io.agentwire.transport.engineio.Outgoing;
 import io.netty.util.internal.PlatformDependent;
 import java.util.List;
 import java.util.Queue;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 final class LoopInbox {
     private static final Logger log = LoggerFactory.getLogger(LoopInbox.class);
 
-    private record Entry(Publication publication, List<RoomIndex.Member> to) { }
+    /** A publication, its frames and target (encoded once by the feed, not looked up per recipient), its recipients. */
+    private record Entry(Publication publication, Outgoing wire, boolean isVolatile, List<RoomIndex.Member> to) { }
 
     private final ScheduledExecutorService loop;
     private final Queue<Entry> queue = PlatformDependent.newMpscQueue();
@@ -33,9 +35,12 @@ final class LoopInbox {
         this.loop = loop;
     }
 
-    /** Any thread, in the stream's order: queues {@code p} for {@code to} (all members of this loop). */
-    void offer(Publication p, List<RoomIndex.Member> to) {
-        queue.offer(new Entry(p, to));
+    /**
+     * Any thread, in the stream's order: queues {@code p} (as {@code wire}, volatile or not) for {@code to} (all
+     * members of this loop).
+     */
+    void offer(Publication p, Outgoing wire, boolean isVolatile, List<RoomIndex.Member> to) {
+        queue.offer(new Entry(p, wire, isVolatile, to));
         if (scheduled.compareAndSet(false, true)) {
             try {
                 loop.execute(drainTask);
@@ -53,9 +58,11 @@ final class LoopInbox {
         try {
             Entry e;
             while ((e = queue.poll()) != null) {
-                for (RoomIndex.Member m : e.to()) {
+                List<RoomIndex.Member> to = e.to();
+                for (int i = 0, n = to.size(); i < n; i++) { // an ArrayList or List.of: no iterator per entry
+                    RoomIndex.Member m = to.get(i);
                     try {
-                        m.socket.deliver(m, e.publication());
+                        m.socket.deliver(m, e.publication(), e.wire(), e.isVolatile());
                     } catch (RuntimeException ex) {
                         log.error("sio {}: delivery of {} failed", m.socket.id(), e.publication(), ex);
                     }

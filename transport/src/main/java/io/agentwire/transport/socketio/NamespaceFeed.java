@@ -6,6 +6,7 @@ import io.agentwire.core.Publication;
 import io.agentwire.core.Resume;
 import io.agentwire.core.Subscriber;
 import io.agentwire.core.Subscription;
+import io.agentwire.transport.engineio.Outgoing;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -75,16 +76,17 @@ final class NamespaceFeed {
     }
 
     private void dispatch(Generation g, Publication p) {
-        List<RoomIndex.Member> to = index.dispatch(g.token, p.position(), p.encoded(namespace.target));
+        Namespace.Target target = p.encoded(namespace.target);
+        List<RoomIndex.Member> to = index.dispatch(g.token, p.position(), target);
         if (to.isEmpty()) return;
-        p.encoded(namespace.wire); // encoded once, here, rather than by the first event loop to need it
+        Outgoing wire = p.encoded(namespace.wire); // encoded once, here, rather than by the first event loop to need it
         if (to.size() == 1) {
-            to.get(0).inbox.offer(p, to);
+            to.get(0).inbox.offer(p, wire, target.isVolatile(), to);
             return;
         }
         Map<LoopInbox, List<RoomIndex.Member>> byLoop = new IdentityHashMap<>(4);
         for (RoomIndex.Member m : to) byLoop.computeIfAbsent(m.inbox, k -> new ArrayList<>()).add(m);
-        byLoop.forEach((inbox, members) -> inbox.offer(p, members));
+        byLoop.forEach((inbox, members) -> inbox.offer(p, wire, target.isVolatile(), members));
     }
 
     /** One subscription of the feed; a restart makes a new one, and the old one's late deliveries are ignored. */

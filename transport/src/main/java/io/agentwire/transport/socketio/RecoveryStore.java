@@ -34,6 +34,9 @@ final class RecoveryStore {
     private final RecoveryRecords shared;
     private final String scope;
     private final ConcurrentHashMap<String, Saved> byPid = new ConcurrentHashMap<>();
+    /** When the last sweep ran: a mass disconnection sweeps at most once a {@link #SWEEP_EVERY_MILLIS}, not per save. */
+    private volatile long sweptAtMillis = Long.MIN_VALUE;
+    static final long SWEEP_EVERY_MILLIS = 1_000;
 
     RecoveryStore(Duration maxDisconnection) {
         this(maxDisconnection, null, null);
@@ -85,6 +88,9 @@ final class RecoveryStore {
     }
 
     private void sweep(long nowMillis) {
+        long last = sweptAtMillis;
+        if (last != Long.MIN_VALUE && nowMillis - last < SWEEP_EVERY_MILLIS) return; // expired ones are refused by take
+        sweptAtMillis = nowMillis;
         long limit = maxDisconnection.toMillis();
         byPid.values().removeIf(s -> nowMillis - s.disconnectedAtMillis() > limit);
     }

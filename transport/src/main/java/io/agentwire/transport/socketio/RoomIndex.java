@@ -2,6 +2,7 @@ package io.agentwire.transport.socketio;
 
 import io.agentwire.core.StreamPosition;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -25,8 +26,8 @@ final class RoomIndex {
         final Socket socket;
         final LoopInbox inbox;
         final StreamPosition start;
-        private final Set<String> rooms = new LinkedHashSet<>(4); // guarded by the index's lock; its own room + a few
-        private boolean removed;                                 // guarded by the index's lock
+        private String[] rooms = NO_ROOMS; // guarded by the index's lock, replaced on change: its own room + a few
+        private boolean removed;           // guarded by the index's lock
 
         private Member(Socket socket, LoopInbox inbox, StreamPosition start) {
             this.socket = socket;
@@ -35,8 +36,11 @@ final class RoomIndex {
         }
     }
 
+    private static final String[] NO_ROOMS = {};
+
     private final Object lock = new Object();
-    private final Map<String, Set<Member>> rooms = new HashMap<>();
+    /** Room → its one member (most rooms are a socket's own), or a {@code Set<Member>} of two or more. */
+    private final Map<String, Object> rooms = new HashMap<>();
     private final Set<Member> members = new LinkedHashSet<>();
     private StreamPosition position;
     private int generation;
@@ -66,14 +70,14 @@ final class RoomIndex {
 
     void leave(Member m, String room) {
         synchronized (lock) {
-            if (m.removed || !m.rooms.remove(room)) return;
+            if (m.removed || !removeName(m, room)) return;
             removeFromRoomLocked(m, room);
         }
     }
 
     Set<String> rooms(Member m) {
         synchronized (lock) {
-            return Set.copyOf(m.rooms);
+            return Set.of(m.rooms);
         }
     }
 
@@ -85,7 +89,7 @@ final class RoomIndex {
                 members.remove(m);
                 for (String room : m.rooms) removeFromRoomLocked(m, room);
             }
-            return Set.copyOf(m.rooms);
+            return Set.of(m.rooms);
         }
     }
 
@@ -127,8 +131,7 @@ final class RoomIndex {
         Set<Member> excluded = t.except().isEmpty() ? Set.of() : membersOf(t.except());
         if (t.rooms().isEmpty()) return without(members, excluded);
         if (t.rooms().size() == 1) {
-            Set<Member> in = rooms.get(t.rooms().iterator().next());
-            return in == null ? List.of() : without(in, excluded);
+            return without(membersIn(t.rooms().iterator().next()), excluded);
         }
         return without(membersOf(t.rooms()), excluded);
     }
@@ -136,13 +139,19 @@ final class RoomIndex {
     private Set<Member> membersOf(Set<String> names) {
         Set<Member> out = new LinkedHashSet<>();
         for (String room : names) {
-            Set<Member> in = rooms.get(room);
-            if (in != null) out.addAll(in);
+            out.addAll(membersIn(room));
         }
         return out;
     }
 
-    private static List<Member> without(Set<Member> from, Set<Member> excluded) {
+    @SuppressWarnings("unchecked")
+    private Collection<Member> membersIn(String room) {
+        Object in = rooms.get(room);
+        if (in == null) return List.of();
+        return in instanceof Member one ? List.of(one) : (Set<Member>) in;
+    }
+
+    private static List<Member> without(Collection<Member> from, Set<Member> excluded) {
         List<Member> out = new ArrayList<>(from.size());
         for (Member m : from) if (!excluded.contains(m)) out.add(m);
         return out;
@@ -150,12 +159,53 @@ final class RoomIndex {
 
     private void addLocked(Member m, Collection<String> names) {
         for (String room : names) {
-            if (m.rooms.add(room)) rooms.computeIfAbsent(room, r -> new HashSet<>(2)).add(m); // most rooms are a socket's own: one member
+            if (addName(m, room)) addToRoomLocked(m, room);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void addToRoomLocked(Member m, String room) {
+        Object in = rooms.get(room);
+        if (in == null) {
+            rooms.put(room, m);
+        } else if (in instanceof Member one) {
+            Set<Member> two = new HashSet<>(4);
+            two.add(one);
+            two.add(m);
+            rooms.put(room, two);
+        } else {
+            ((Set<Member>) in).add(m);
         }
     }
 
     private void removeFromRoomLocked(Member m, String room) {
-        Set<Member> in = rooms.get(room);
-        if (in != null && in.remove(m) && in.isEmpty()) rooms.remove(room);
+        Object in = rooms.get(room);
+        if (in == m) {
+            rooms.remove(room);
+        } else if (in instanceof Set<?> set && set.remove(m)) {
+            if (set.isEmpty()) rooms.remove(room);
+            else if (set.size() == 1) rooms.put(room, set.iterator().next());
+        }
+    }
+
+    private static boolean addName(Member m, String room) {
+        for (String r : m.rooms) if (r.equals(room)) return false;
+        String[] more = Arrays.copyOf(m.rooms, m.rooms.length + 1);
+        more[m.rooms.length] = room;
+        m.rooms = more;
+        return true;
+    }
+
+    private static boolean removeName(Member m, String room) {
+        for (int i = 0; i < m.rooms.length; i++) {
+            if (m.rooms[i].equals(room)) {
+                String[] fewer = new String[m.rooms.length - 1];
+                System.arraycopy(m.rooms, 0, fewer, 0, i);
+                System.arraycopy(m.rooms, i + 1, fewer, i, fewer.length - i);
+                m.rooms = fewer;
+                return true;
+            }
+        }
+        return false;
     }
 }

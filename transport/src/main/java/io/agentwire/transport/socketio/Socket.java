@@ -10,13 +10,18 @@ import io.agentwire.core.WireMeters;
 import io.agentwire.protocol.engineio.EngineIo4Packet;
 import io.agentwire.protocol.socketio.SocketIo5Codec;
 import io.agentwire.protocol.socketio.SocketIo5Packet;
+import io.agentwire.transport.engineio.Outgoing;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +39,7 @@ import org.slf4j.LoggerFactory;
 public final class Socket {
     private static final Logger log = LoggerFactory.getLogger(Socket.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final SecureRandom PID_RANDOM = new SecureRandom();
 
     private enum State { CONNECTING, CONNECTED, DISCONNECTED }
 
@@ -41,15 +47,22 @@ public final class Socket {
     private final Namespace namespace;
     private final ConnectRequest handshake;
     private final LoopInbox inbox;
-    private final Map<String, EventHandler> handlers = new ConcurrentHashMap<>();
-    private final List<Consumer<String>> disconnectHandlers = new CopyOnWriteArrayList<>();
-    private final PendingAcks acks = new PendingAcks();
+    private static final AtomicReferenceFieldUpdater<Socket, Map> HANDLERS =
+            AtomicReferenceFieldUpdater.newUpdater(Socket.class, Map.class, "handlers");
+    private static final AtomicReferenceFieldUpdater<Socket, List> DISCONNECT_HANDLERS =
+            AtomicReferenceFieldUpdater.newUpdater(Socket.class, List.class, "disconnectHandlers");
+    // immutable, replaced on write: a socket registers a few handlers once, and an idle one holds no table for them
+    private volatile Map<String, EventHandler> handlers = Map.of();
+    private volatile List<Consumer<String>> disconnectHandlers = List.of();
+    private PendingAcks acks; // created by the first emitWithAck: most sockets never wait for one (event loop)
     private volatile String id;
     private volatile boolean recovered;
     private volatile State state = State.CONNECTING;
     private volatile RoomIndex.Member member;
     private volatile boolean resumable;
-    private String pid;
+    private String pid;             // a recovered socket's private id (a fresh one's is rendered from pidHigh, pidLow)
+    private long pidHigh;           // a fresh socket's private id: 128 random bits, rendered when sent or saved
+    private long pidLow;
     private String owner;
     private ObjectNode data; // created when first used: most sockets never store anything
     private StreamPosition start;
@@ -96,13 +109,30 @@ public final class Socket {
 
     /** Handles the event {@code event}; a later handler for the same event replaces the earlier one. */
     public Socket on(String event, EventHandler handler) {
-        handlers.put(event, handler);
+        Objects.requireNonNull(event, "event");
+        Objects.requireNonNull(handler, "handler");
+        Map<String, EventHandler> before;
+        Map<String, EventHandler> after;
+        do {
+            before = handlers;
+            HashMap<String, EventHandler> m = new HashMap<>(before);
+            m.put(event, handler);
+            after = Map.copyOf(m);
+        } while (!HANDLERS.compareAndSet(this, before, after));
         return this;
     }
 
     /** Called once with the reason (socket.io's reasons, e.g. {@code client namespace disconnect}). */
     public Socket onDisconnect(Consumer<String> handler) {
-        disconnectHandlers.add(handler);
+        Objects.requireNonNull(handler, "handler");
+        List<Consumer<String>> before;
+        List<Consumer<String>> after;
+        do {
+            before = disconnectHandlers;
+            ArrayList<Consumer<String>> l = new ArrayList<>(before);
+            l.add(handler);
+            after = List.copyOf(l);
+        } while (!DISCONNECT_HANDLERS.compareAndSet(this, before, after));
         return this;
     }
 
@@ -187,6 +217,7 @@ public final class Socket {
                 result.completeExceptionally(new IllegalStateException("socket is not connected"));
                 return;
             }
+            if (acks == null) acks = new PendingAcks();
             long ackId = acks.add(result, timeout, client.session().executor());
             sendCounted(packets(event(ackId, a)));
             sent(a);
@@ -276,7 +307,15 @@ public final class Socket {
 
     private void fresh() {
         id = Ids.random(10);
-        pid = recoveryEnabled() ? Ids.random(16) : null;
+        pid = null;
+        pidHigh = 0;
+        pidLow = 0;
+        if (recoveryEnabled()) {
+            do {
+                pidHigh = PID_RANDOM.nextLong();
+                pidLow = PID_RANDOM.nextLong();
+            } while (pidHigh == 0 && pidLow == 0);
+        }
         data = null;
         if (admitted != null) data().setAll(admitted);
     }
@@ -298,6 +337,12 @@ public final class Socket {
         RoomIndex.Member m = namespace.index().register(this, loopInbox, rooms);
         if (m != null) member = m;
         return m;
+    }
+
+    /** The private id ({@code pid}, 32 hex digits) a client recovers this socket with; null without recovery. */
+    private String pid() {
+        if (pid != null || (pidHigh == 0 && pidLow == 0)) return pid;
+        return HexFormat.of().toHexDigits(pidHigh) + HexFormat.of().toHexDigits(pidLow);
     }
 
     /** Whether {@code h} is still this connecting socket's recovery; it is not any more afterwards. */
@@ -328,8 +373,8 @@ public final class Socket {
     void restored(StreamPosition since, List<Publication> missed, List<Publication> held) {
         meters().resumed();
         connected(true, since);
-        missed.forEach(p -> deliverNow(p, true));
-        held.forEach(p -> deliverNow(p, true));
+        missed.forEach(this::replay);
+        held.forEach(this::replay);
         runConnectionHandlers();
         writeLive();
     }
@@ -341,6 +386,7 @@ public final class Socket {
         position = from;
         namespace.added(this);
         ObjectNode reply = NODES.objectNode().put("sid", id);
+        String pid = pid();
         if (pid != null) reply.put("pid", pid);
         connectedAt = System.currentTimeMillis();
         client.connected(packets(SocketIo5Packet.of(SocketIo5Packet.Type.CONNECT, namespace.name(), reply)));
@@ -354,8 +400,8 @@ public final class Socket {
      */
     private void writeLive() {
         RecoveryStore store = namespace.recovery();
-        if (!store.isShared() || state != State.CONNECTED || pid == null) return;
-        store.live(new RecoveryStore.Saved(id, pid, owner, rooms(), data(), start, System.currentTimeMillis()));
+        if (!store.isShared() || state != State.CONNECTED || pid() == null) return;
+        store.live(new RecoveryStore.Saved(id, pid(), owner, rooms(), data(), start, System.currentTimeMillis()));
         if (liveRefresh == null) {
             long every = Math.max(1, namespace.server().config().recovery().maxDisconnectionDuration().toMillis() / 2);
             liveRefresh = client.session().executor().scheduleAtFixedRate(this::writeLive, every, every,
@@ -395,7 +441,7 @@ public final class Socket {
 
     void onAck(SocketIo5Packet p) {
         meters().ackIn();
-        acks.complete(p.ackId(), p.data() == null ? NODES.arrayNode() : (ArrayNode) p.data());
+        if (acks != null) acks.complete(p.ackId(), p.data() == null ? NODES.arrayNode() : (ArrayNode) p.data());
     }
 
     /** Answers the client's event {@code ackId}. Any thread. */
@@ -435,11 +481,11 @@ public final class Socket {
             return;
         }
         namespace.removed(this);
-        acks.failAll();
+        if (acks != null) acks.failAll();
         if (keep) {
-            namespace.recovery().save(new RecoveryStore.Saved(id, pid, owner, rooms, data(), start, System.currentTimeMillis()));
-        } else if (pid != null && namespace.recovery().isShared()) {
-            namespace.recovery().take(pid, 0); // its live state: not to be recovered after this disconnection
+            namespace.recovery().save(new RecoveryStore.Saved(id, pid(), owner, rooms, data(), start, System.currentTimeMillis()));
+        } else if (pid() != null && namespace.recovery().isShared()) {
+            namespace.recovery().take(pid(), 0); // its live state: not to be recovered after this disconnection
         }
         SocketObserver o = namespace.server().observer();
         if (o != null) o.disconnected(this, reason, rooms);
@@ -454,11 +500,11 @@ public final class Socket {
 
     // ---- from the namespace's feed (event loop, through the LoopInbox) ----
 
-    /** A publication the index found aimed at registration {@code m}, in offset order. */
-    void deliver(RoomIndex.Member m, Publication p) {
+    /** A publication the index found aimed at registration {@code m}, in offset order, as {@code wire}. */
+    void deliver(RoomIndex.Member m, Publication p, Outgoing wire, boolean isVolatile) {
         if (m != member) return;
         if (state == State.CONNECTED) {
-            deliverNow(p, false);
+            deliverNow(p, false, wire, isVolatile);
         } else if (state == State.CONNECTING && recovering != null && !recovering.hold(p)) {
             log.warn("sio {}: too many events held while recovering; closing", id);
             meters().slowConsumerCutOff();
@@ -466,12 +512,16 @@ public final class Socket {
         }
     }
 
+    private void replay(Publication p) {
+        deliverNow(p, true, p.encoded(namespace.wire), p.encoded(namespace.target).isVolatile());
+    }
+
     /** Sends a publication unless already sent; volatile ones only live and only if the client can take them now. */
-    private void deliverNow(Publication p, boolean wasHeld) {
+    private void deliverNow(Publication p, boolean wasHeld, Outgoing wire, boolean isVolatile) {
         if (position != null && position.epoch().equals(p.epoch()) && p.offset() <= position.offset()) return;
         position = p.position();
-        if (p.encoded(namespace.target).isVolatile() && (wasHeld || !client.session().writable())) return;
-        client.send(p.encoded(namespace.wire));
+        if (isVolatile && (wasHeld || !client.session().writable())) return;
+        client.send(wire);
         if (wasHeld) meters().replayed(); else meters().delivered(p);
         SocketObserver o = namespace.server().observer();
         if (o != null && p.data().get("d") instanceof ArrayNode d) o.sent(this, d);

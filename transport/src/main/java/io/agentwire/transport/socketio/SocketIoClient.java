@@ -9,6 +9,7 @@ import io.agentwire.protocol.socketio.SocketIo5Packet;
 import io.agentwire.protocol.socketio.SocketIo5ParseException;
 import io.agentwire.transport.engineio.EngineIoSession;
 import io.agentwire.transport.engineio.Outgoing;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ final class SocketIoClient implements EngineIoSession.Listener {
     private final SocketIoServer server;
     private final EngineIoSession session;
     private final SocketIo5Decoder decoder = new SocketIo5Decoder();
-    private final Map<String, Socket> sockets = new HashMap<>(2); // by namespace: nearly always one
+    private Socket first;              // its socket in the first namespace it joined: nearly always the only one
+    private Map<String, Socket> others; // by namespace, created for a second one
     private boolean closed;
 
     /**
@@ -102,8 +104,10 @@ final class SocketIoClient implements EngineIoSession.Listener {
         closed = true;
         if (session.cutOffAsSlowConsumer()) server.meters().slowConsumerCutOff();
         decoder.reset();
-        List.copyOf(sockets.values()).forEach(s -> s.closed(reason));
-        sockets.clear();
+        List<Socket> all = sockets();
+        first = null;
+        others = null;
+        all.forEach(s -> s.closed(reason));
         SocketObserver o = server.observer();
         if (o != null) o.closed(reason);
     }
@@ -123,11 +127,11 @@ final class SocketIoClient implements EngineIoSession.Listener {
     @Override
     public void onUpgrade() {
         SocketObserver o = server.observer();
-        if (o != null) sockets.values().forEach(s -> { if (s.connected()) o.upgraded(s); });
+        if (o != null) sockets().forEach(s -> { if (s.connected()) o.upgraded(s); });
     }
 
     private void route(SocketIo5Packet p) {
-        Socket socket = sockets.get(p.namespace());
+        Socket socket = socket(p.namespace());
         switch (p.type()) {
             case CONNECT -> {
                 if (socket != null) protocolError("already connected to " + p.namespace()); else connect(p);
@@ -159,13 +163,18 @@ final class SocketIoClient implements EngineIoSession.Listener {
         boolean recovering = pid != null && server.config().recovery().enabled();
         ConnectRequest request = new ConnectRequest(ns.name(), auth, session.request(), session.principal(), recovering);
         Socket socket = new Socket(this, ns, request);
-        sockets.put(ns.name(), socket);
+        if (first == null) {
+            first = socket;
+        } else {
+            if (others == null) others = new HashMap<>(2);
+            others.put(ns.name(), socket);
+        }
         if (!recovering) {
             admit(ns, request, socket, null, offset);
             return;
         }
         ns.recovery().take(pid, System.currentTimeMillis()).whenComplete((saved, e) -> execute(() -> {
-            if (closed || sockets.get(ns.name()) != socket) {
+            if (closed || socket(ns.name()) != socket) {
                 if (saved != null) ns.recovery().save(saved); // gone meanwhile: may try again
                 return;
             }
@@ -179,7 +188,7 @@ final class SocketIoClient implements EngineIoSession.Listener {
 
     private void admit(Namespace ns, ConnectRequest request, Socket socket, RecoveryStore.Saved keep, String offset) {
         ns.admit(request).whenComplete((reply, error) -> execute(() -> {
-            if (closed || sockets.get(ns.name()) != socket) {
+            if (closed || socket(ns.name()) != socket) {
                 if (keep != null) ns.recovery().save(keep); // gone before the middleware answered: may try again
                 return;
             }
@@ -197,7 +206,7 @@ final class SocketIoClient implements EngineIoSession.Listener {
 
     /** The socket could not join: CONNECT_ERROR to the client, the connection stays. */
     void connectFailed(Socket socket, String message, JsonNode data) {
-        sockets.remove(socket.namespace().name(), socket);
+        removed(socket);
         socket.closed("connect error");
         sendError(socket.namespace().name(), message, data);
     }
@@ -209,12 +218,25 @@ final class SocketIoClient implements EngineIoSession.Listener {
     }
 
     void removed(Socket socket) {
-        sockets.remove(socket.namespace().name(), socket);
+        if (first == socket) first = null;
+        else if (others != null) others.remove(socket.namespace().name(), socket);
+    }
+
+    private Socket socket(String namespace) {
+        if (first != null && first.namespace().name().equals(namespace)) return first;
+        return others == null ? null : others.get(namespace);
+    }
+
+    private List<Socket> sockets() {
+        List<Socket> all = new ArrayList<>(1 + (others == null ? 0 : others.size()));
+        if (first != null) all.add(first);
+        if (others != null) all.addAll(others.values());
+        return all;
     }
 
     /** Every socket leaves (DISCONNECT to each), then the connection closes. */
     void disconnectAll() {
-        for (Socket s : List.copyOf(sockets.values())) s.serverDisconnect();
+        for (Socket s : sockets()) s.serverDisconnect();
         session.close();
     }
 

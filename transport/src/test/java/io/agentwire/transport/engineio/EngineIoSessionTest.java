@@ -299,6 +299,33 @@ class EngineIoSessionTest {
         assertThat(closes).containsExactly("transport error");
     }
 
+    @Test
+    void sessionsPingedInOneTickShareATimerAndEachKeepsItsOwnPongDeadline() {
+        FakeWsConnection a = fakeWs(Map.of());
+        EngineIoSession sa = server.open(channel.eventLoop(), request(Map.of()), Principal.ANONYMOUS, a);
+        sa.opened();
+        late(Duration.ofMillis(3)); // within the same tick (pingInterval / 128 = 7.8 ms): pinged with a, not later
+        FakeWsConnection b = fakeWs(Map.of());
+        EngineIoSession sb = server.open(channel.eventLoop(), request(Map.of()), Principal.ANONYMOUS, b);
+        sb.opened();
+        FakeWsConnection gone = fakeWs(Map.of());
+        EngineIoSession sg = server.open(channel.eventLoop(), request(Map.of()), Principal.ANONYMOUS, gone);
+        sg.opened();
+        sg.close();
+
+        advance(PING_INTERVAL.minusMillis(3));
+        assertThat(a.texts()).containsExactly("2");
+        assertThat(b.texts()).containsExactly("2");
+        assertThat(gone.texts()).doesNotContain("2");
+        sa.onWsText(a, "3");
+        advance(PING_TIMEOUT.minusMillis(1)); // b's pong is due pingInterval + pingTimeout after its own handshake
+        assertThat(closes).containsExactly("forced close");
+        advance(Duration.ofMillis(4));
+        assertThat(closes).containsExactly("forced close", "ping timeout");
+        assertThat(sb.isOpen()).isFalse();
+        assertThat(sa.isOpen()).isTrue();
+    }
+
     // ---- helpers ----
 
     private EngineIoSession polling() {

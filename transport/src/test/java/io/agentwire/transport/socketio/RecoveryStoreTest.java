@@ -49,6 +49,25 @@ class RecoveryStoreTest {
     }
 
     @Test
+    void expiredStatesAreSweptAtMostOnceASecondNotOnEverySave() {
+        RecoveryStore store = new RecoveryStore(Duration.ofSeconds(10));
+        store.save(saved("old", 1_000));
+        store.save(saved("a", 11_500)); // first sweep: "old" (10.5 s) expired
+        assertThat(store.size()).isEqualTo(1);
+        store.save(saved("b", 12_000)); // within a second of that sweep: no walk over the records
+        store.save(saved("c", 21_600)); // "a" expired now, and the last sweep is long ago
+        assertThat(store.size()).as("a swept, b and c kept").isEqualTo(2);
+        assertThat(store.take("b", 21_700).join()).isNotNull();
+        // many saves in the same second walk the records once: the expired one stays until the next sweep...
+        store.save(saved("d", 22_001));
+        store.save(saved("e", 31_700)); // swept: c (10.1 s) goes
+        store.save(saved("f", 31_900)); // d is 9.9 s old: kept; no sweep in this second anyway
+        assertThat(store.size()).isEqualTo(3);
+        // ...and take never returns an expired one, swept or not
+        assertThat(store.take("d", 32_002).join()).isNull();
+    }
+
+    @Test
     void sharedStatesRoundTripThroughJsonUnderTheirScopeWithTheWindowAsTtl() {
         MapRecords records = new MapRecords();
         RecoveryStore a = new RecoveryStore(Duration.ofSeconds(10), records, "default:/");

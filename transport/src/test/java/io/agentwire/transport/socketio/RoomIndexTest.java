@@ -68,6 +68,29 @@ class RoomIndexTest {
     }
 
     @Test
+    void aRoomGrowsFromOneMemberToManyAndBackAndAMemberKeepsEachRoomOnce() {
+        RoomIndex.Member a = index.register(null, null, List.of("a", "a"));
+        RoomIndex.Member b = index.register(null, null, List.of("b"));
+        RoomIndex.Member c = index.register(null, null, List.of("c"));
+        index.join(b, List.of("a", "a")); // another socket's own room, as socket.io allows
+        index.join(c, List.of("a"));
+        assertThat(to(Set.of("a"), Set.of())).containsExactlyInAnyOrder(a, b, c);
+        index.leave(b, "a");
+        index.leave(b, "a");
+        assertThat(to(Set.of("a"), Set.of())).containsExactlyInAnyOrder(a, c);
+        index.remove(c);
+        assertThat(to(Set.of("a"), Set.of())).containsExactly(a);
+        index.leave(a, "a"); // a socket may leave its own room
+        assertThat(to(Set.of("a"), Set.of())).isEmpty();
+        assertThat(index.rooms(a)).isEmpty();
+        assertThat(index.rooms(b)).containsExactly("b");
+        index.join(a, List.of("x", "y", "a"));
+        index.leave(a, "y");
+        assertThat(index.rooms(a)).containsExactlyInAnyOrder("x", "a");
+        assertThat(to(Set.of("a", "x"), Set.of())).containsExactly(a);
+    }
+
+    @Test
     void aResetDropsEveryMemberAndIgnoresTheOldFeed() {
         RoomIndex.Member a = index.register(null, null, List.of("a"));
         List<RoomIndex.Member> dropped = new ArrayList<>();

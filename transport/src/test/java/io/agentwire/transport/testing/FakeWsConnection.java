@@ -32,6 +32,7 @@ public final class FakeWsConnection implements WsConnection {
     private final List<byte[]> sentBinary = new CopyOnWriteArrayList<>();
     private volatile DisconnectReason closedWith;
     private volatile boolean stalled;
+    private volatile Object attachment;
     private volatile long lastReadNanos;
     private int queued;           // guarded by this
     private int drainBelow;       // guarded by this
@@ -170,4 +171,14 @@ public final class FakeWsConnection implements WsConnection {
 
     /** Whether a {@link #whenDrained} task waits for the client to read. */
     public synchronized boolean waitingForDrain() { return drained != null; }
+
+    @Override
+    public Object attachment() {
+        return attachment;
+    }
+
+    @Override
+    public void attach(Object attachment) {
+        this.attachment = attachment;
+    }
 }
