@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
@@ -15,14 +16,21 @@ import org.openjdk.jmh.annotations.TearDown;
  * Durable appends per second through an {@link EventLog} (JMH inherits the two benchmarks into every subclass, which
  * opens its log in a trial-level setup and passes it to {@link #use}):
  * <ul>
- *   <li>{@code pipelined}: keeps {@value #IN_FLIGHT} appends outstanding (each op waits for the append issued
- *       {@value #IN_FLIGHT} ops earlier), as a busy server with many sessions does; batches fill up.</li>
+ *   <li>{@code pipelined}: keeps {@code inFlight} appends outstanding (each op waits for the append issued
+ *       {@code inFlight} ops earlier), as a busy server with many sessions does; batches fill up. 256 is a server
+ *       with a few hundred sessions publishing at once; 4096 a busy one (a batch is at most the store's
+ *       {@code max-batch}).</li>
  *   <li>{@code appendAndWait}: one append at a time, each waiting for its commit; every append pays a full
  *       transaction (and its fsync).</li>
  * </ul>
  */
+@State(Scope.Benchmark)
 public abstract class AppendBenchmark {
-    static final int IN_FLIGHT = 256;
+    static final int MAX_IN_FLIGHT = 4096;
+
+    /** Appends outstanding in {@code pipelined}, 1..{@value #MAX_IN_FLIGHT}. */
+    @Param({"256", "4096"})
+    public int inFlight;
     static final int STREAMS = 64;
 
     private EventLog log;
@@ -41,7 +49,7 @@ public abstract class AppendBenchmark {
     @State(Scope.Thread)
     public static class Window {
         @SuppressWarnings("unchecked")
-        final CompletableFuture<Publication>[] ring = new CompletableFuture[IN_FLIGHT];
+        final CompletableFuture<Publication>[] ring = new CompletableFuture[MAX_IN_FLIGHT];
         int next;
         int stream;
 
@@ -59,7 +67,7 @@ public abstract class AppendBenchmark {
         CompletableFuture<Publication> oldest = w.ring[w.next];
         Publication done = oldest == null ? null : oldest.join();
         w.ring[w.next] = log.append(streams[w.stream], payload);
-        w.next = (w.next + 1) % IN_FLIGHT;
+        w.next = (w.next + 1) % inFlight;
         w.stream = (w.stream + 1) % STREAMS;
         return done;
     }

@@ -32,6 +32,10 @@ public class DurableAppendBenchmark extends AppendBenchmark {
     @Param({"FULL", "NORMAL"})
     public String synchronous;
 
+    /** The store's {@code max-batch} (most appends per transaction); 512 is the default. */
+    @Param({"512", "4096"})
+    public int maxBatch;
+
     private Path dir;
     private SqliteStore store;
 
@@ -39,7 +43,7 @@ public class DurableAppendBenchmark extends AppendBenchmark {
     public void open() throws IOException {
         dir = Files.createTempDirectory("aw-durable-append-");
         store = SqliteStore.open(SqliteStoreConfig.defaults(dir)
-                .withSynchronous(SqliteStoreConfig.Synchronous.valueOf(synchronous)));
+                .withSynchronous(SqliteStoreConfig.Synchronous.valueOf(synchronous)).withMaxBatch(maxBatch));
         use(store.eventLog());
     }
 

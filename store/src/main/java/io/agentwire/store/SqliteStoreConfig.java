@@ -48,9 +48,9 @@ public record SqliteStoreConfig(Path dataDir, Synchronous synchronous, int maxBa
         }
     }
 
-    /** FULL synchronous, batches of 512, 100 000 pending appends, 5 s busy timeout, 4 read connections. */
+    /** FULL synchronous, batches of 4 096, 100 000 pending appends, 5 s busy timeout, 4 read connections. */
     public static SqliteStoreConfig defaults(Path dataDir) {
-        return new SqliteStoreConfig(dataDir, Synchronous.FULL, 512, 100_000, Duration.ofSeconds(5), 4);
+        return new SqliteStoreConfig(dataDir, Synchronous.FULL, 4096, 100_000, Duration.ofSeconds(5), 4);
     }
 
     /** The database file: {@code dataDir/agentwire.db}. */

@@ -14,7 +14,7 @@ class SqliteStoreConfigTest {
     void defaults() {
         SqliteStoreConfig c = SqliteStoreConfig.defaults(DIR);
         assertThat(c.synchronous()).isEqualTo(SqliteStoreConfig.Synchronous.FULL);
-        assertThat(c.maxBatch()).isEqualTo(512);
+        assertThat(c.maxBatch()).isEqualTo(4096);
         assertThat(c.maxPending()).isEqualTo(100_000);
         assertThat(c.databaseFile()).isEqualTo(DIR.resolve("agentwire.db"));
         assertThat(c.withSynchronous(SqliteStoreConfig.Synchronous.NORMAL).synchronous())
