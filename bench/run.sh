@@ -35,12 +35,13 @@ ulimit -n 200000 2>/dev/null || true
 FDS=$(ulimit -n)
 if [ -n "${SMALL:-}" ]; then
   IDLE_N=${IDLE_N:-500} FANOUT_N=${FANOUT_N:-200} FANOUT_RATES=${FANOUT_RATES:-10,30} ECHO_N=${ECHO_N:-50}
-  STORM_N=${STORM_N:-100} CONNECT_N=${CONNECT_N:-1000} SECONDS_STEP=1 WARMUP=1
+  STORM_N=${STORM_N:-100} CONNECT_N=${CONNECT_N:-1000} CONNECT_WARMUP=${CONNECT_WARMUP:-100} SECONDS_STEP=1 WARMUP=1
 else
   # the idle count is the target (50 000) bounded by the fd limit of the server process (it needs one per client)
   IDLE_N=${IDLE_N:-$(( FDS - 1000 < 50000 ? FDS - 1000 : 50000 ))}
   FANOUT_N=${FANOUT_N:-10000} FANOUT_RATES=${FANOUT_RATES:-10,30} ECHO_N=${ECHO_N:-500}
   STORM_N=${STORM_N:-5000} CONNECT_N=${CONNECT_N:-$(( FDS - 1000 < 50000 ? FDS - 1000 : 50000 ))}
+  CONNECT_WARMUP=${CONNECT_WARMUP:-5000}
   SECONDS_STEP=${SECONDS_STEP:-5} WARMUP=${WARMUP:-3}
 fi
 
@@ -81,7 +82,7 @@ meta "load average before" "$(cut -d' ' -f1-3 /proc/loadavg) (other work on the 
 meta "versions" "AgentWire $(git -C "$ROOT" rev-parse --short HEAD), $("$JAVA" -version 2>&1 | head -1), node $(node --version), socket.io $(node -p "require('$DIR/peers/node_modules/socket.io/package.json').version"), ws $(node -p "require('$DIR/peers/node_modules/ws/package.json').version"), netty-socketio $(unzip -p "$BENCH_JAR" META-INF/maven/com.corundumstudio.socketio/netty-socketio/pom.properties 2>/dev/null | grep '^version' | cut -d= -f2)"
 meta "pinning" "servers: taskset -c $SERVER_CPUS; generator: taskset -c $GEN_CPUS ($GEN_LOOPS event loop thread(s)); Java servers $JVM_SERVER"
 meta "agentwire limits" "limits.http.max-connections $AGENTWIRE_LIMITS_HTTP_MAX_CONNECTIONS, sessions.max-per-principal $AGENTWIRE_SESSIONS_MAX_PER_PRINCIPAL, rooms.max-pending-sessions $AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS (per address $AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS_PER_ADDRESS); every other limit at its default"
-meta "settings" "idle $IDLE_N clients; fan-out $FANOUT_N members, ${WARMUP} s warm-up, saturation (16 messages in flight), then $FANOUT_RATES msg/s, ${SECONDS_STEP} s per step; echo $ECHO_N clients, ${WARMUP} s warm-up + 3 × ${SECONDS_STEP} s windows (median); storm $STORM_N clients, 3 s away (Socket.IO: 5 broadcasts/s go on); connect ${SECONDS_STEP} s or $CONNECT_N clients, 200 handshakes in flight; fd limit $FDS"
+meta "settings" "idle $IDLE_N clients; fan-out $FANOUT_N members, ${WARMUP} s warm-up, saturation (16 messages in flight), then $FANOUT_RATES msg/s, ${SECONDS_STEP} s per step; echo $ECHO_N clients, ${WARMUP} s warm-up + 3 × ${SECONDS_STEP} s windows (median); storm $STORM_N clients, 3 s away (Socket.IO: 5 broadcasts/s go on); connect ${SECONDS_STEP} s or $CONNECT_N clients after $CONNECT_WARMUP connected and dropped unmeasured, 200 handshakes in flight; fd limit $FDS"
 
 start_server() { # name → SERVER_PID, LOG, PROTO, HEAP
   local name=$1
@@ -149,7 +150,7 @@ scenario() { # servers in the given order for the 1st, 3rd, 5th scenario, revers
       fanout) generate fanout "$name" --n "$FANOUT_N" --rates "$FANOUT_RATES" --seconds "$SECONDS_STEP" --warmup "$WARMUP" ;;
       echo) generate echo "$name" --n "$ECHO_N" --seconds "$SECONDS_STEP" --warmup "$WARMUP" ;;
       storm) generate storm "$name" --n "$STORM_N" ;;
-      connect) generate connect "$name" --n "$CONNECT_N" --seconds "$SECONDS_STEP" ;;
+      connect) generate connect "$name" --n "$CONNECT_N" --seconds "$SECONDS_STEP" --warmup-n "$CONNECT_WARMUP" ;;
     esac
   done
 }
