@@ -1,5 +1,6 @@
 package io.agentwire.agent;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -35,17 +36,22 @@ final class Cancellation {
 
     /** Requests cancellation: interrupts the thread (unless shielded) and runs the hooks; false if already requested. */
     boolean request() {
+        List<Runnable> claimed = new ArrayList<>();
         synchronized (this) {
             if (requested) return false;
             requested = true;
+            // claim the hooks before the interrupt: an interrupted thread leaves its try-with-resources at once and
+            // closes its registration, which must not make its hook be skipped (a hook registered from now on runs
+            // in onRequest, which sees requested)
+            for (Runnable hook : hooks) {
+                if (hooks.remove(hook)) claimed.add(hook);
+            }
             if (thread != null && !closed) {
                 if (shielded) owed = true;
                 else thread.interrupt();
             }
         }
-        for (Runnable hook : hooks) {
-            if (hooks.remove(hook)) runHook(hook);
-        }
+        claimed.forEach(Cancellation::runHook);
         return true;
     }
 

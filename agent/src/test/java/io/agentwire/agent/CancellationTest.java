@@ -67,4 +67,37 @@ class CancellationTest {
         assertThat(end.at("/metadata/status").asText()).isEqualTo("cancelled");
         rt.shutdown(MemorySink.GUARD);
     }
+
+    @Test
+    void aHookRegisteredByTheInterruptedThreadRunsEvenIfThatThreadClosesItAtOnce() throws Exception {
+        Cancellation cancellation = new Cancellation();
+        CountDownLatch registered = new CountDownLatch(1);
+        AtomicBoolean childHookRan = new AtomicBoolean();
+        Thread child = Thread.ofVirtual().unstarted(() -> {
+            cancellation.attach();
+            try (AgentContext.Registration h = cancellation.onRequest(() -> childHookRan.set(true))) {
+                registered.countDown();
+                Thread.sleep(Duration.ofMinutes(10));
+            } catch (InterruptedException e) {
+                // leaves the try at once: the registration closes while the requester may still run hooks
+            }
+        });
+        // registered first, so it runs first: it holds the requester until the child has closed its registration,
+        // which is the interleaving that used to skip the child's hook
+        cancellation.onRequest(() -> {
+            try {
+                child.join(Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        child.start();
+        assertThat(registered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(cancellation.request()).isTrue();
+
+        assertThat(child.join(Duration.ofSeconds(10))).isTrue();
+        assertThat(childHookRan).isTrue();
+        assertThat(cancellation.request()).isFalse();
+    }
 }
