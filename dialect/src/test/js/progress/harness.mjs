@@ -326,10 +326,14 @@ async function agentClient() {
     // ---- end of the document's class ----
 
     const client = new AgentClient(P.base);
+    // the server greets every new connection with its tool_count (sent once the registry is counted, so it may
+    // arrive after the session exists): wait for it, so the flow below records the turn's tool_count only
+    let greeted = false;
+    client.socket.once('tool_count', () => { greeted = true; });
     // the document's "Usage" submits at once, before the session exists: that throws as written
     let immediate;
     try { client.submitQuery('Calculate profit margins from data.csv'); } catch (e) { immediate = e.message; }
-    await until(() => client.sessionId, 10000, "the session");
+    await until(() => client.sessionId && greeted, 10000, "the session and the greeting's tool_count");
     // "Complete Event Flow", steps 2–5
     const socket = client.socket;
     socket.on('agent_event', (data) => flow.agent.push(data));
