@@ -494,8 +494,9 @@ public final class EngineIoSession {
             List<EngineIo4Packet> waiting = drain(List.of());
             ws = next;
             log.debug("eio {}: upgraded to websocket", id);
-            listener.onUpgrade();
+            // what waited for the poll goes first: the listener may send (an Admin UI hears of this very upgrade)
             waiting.forEach(this::enqueue);
+            listener.onUpgrade();
         } else {
             dropProbe();
         }

@@ -118,11 +118,13 @@ public final class AdminUi implements SocketObserver {
     }
 
     private void adminConnected(Socket s) {
-        admins.add(s);
         JsonNode session = s.data().remove("_adminSession");
         if (session != null) direct(s, array("session", session));
         if (!settings.readonly()) actions(s);
         direct(s, array("config", NODES.objectNode().set("supportedFeatures", features)));
+        // only now does it hear of other sockets: the UI expects session and config first, and an update from
+        // another event loop (a socket upgrading, its own included) could otherwise be queued before them
+        admins.add(s);
         if (settings.development()) AdminSocketList.of(io, GATHER_TIMEOUT).thenAccept(list -> direct(s, array("all_sockets", list)));
         long[] seen = {events.now() - 1};
         Runnable stats = () -> {
