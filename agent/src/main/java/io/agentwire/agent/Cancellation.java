@@ -46,7 +46,7 @@ final class Cancellation {
             for (Runnable hook : hooks) {
                 if (hooks.remove(hook)) claimed.add(hook);
             }
-            if (thread != null && !closed) {
+            if (thread != null && !closed && thread != Thread.currentThread()) { // a thread does not interrupt itself
                 if (shielded) owed = true;
                 else thread.interrupt();
             }

@@ -98,7 +98,15 @@ final class RunContext implements AgentContext {
         }
     }
 
-    @Override public boolean cancelled() { return cancellation.requested() || current().requested(); }
+    @Override
+    public boolean cancelled() {
+        Cancellation mine = current();
+        if (mine == cancellation) return cancellation.requested();
+        // a child that sees the run cancelled before the run's cancel reached it requests its own cancellation
+        // first: its hooks are claimed (and run) before it can leave and close their registrations
+        if (cancellation.requested()) mine.request();
+        return mine.requested();
+    }
 
     @Override
     public void checkCancelled() {

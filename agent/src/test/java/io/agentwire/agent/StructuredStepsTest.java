@@ -220,4 +220,38 @@ class StructuredStepsTest {
         Fixtures.awaitTrue(() -> hooksRun.get() == 2, "both children's cancel hooks ran");
         assertThat(hooksRun).hasValue(2);
     }
+    @Test
+    void aChildThatSeesTheRunCancelledBeforeItsOwnCancelStillHasItsHooksRun() {
+        AtomicInteger hooksRun = new AtomicInteger();
+        CountDownLatch registered = new CountDownLatch(1);
+        CountDownLatch childLeft = new CountDownLatch(1);
+        String runId = run((r, ctx) -> {
+            // the run's first hook holds the run's cancel until the child has seen cancelled() and left: the
+            // child sees the run cancelled before Forks' cancel (the run's second hook) reaches it
+            ctx.onCancel(() -> {
+                try {
+                    childLeft.await(MemorySink.GUARD.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            Callable<Void> child = () -> {
+                try (AgentContext.Registration h = ctx.onCancel(hooksRun::incrementAndGet)) {
+                    registered.countDown();
+                    while (!ctx.cancelled()) Thread.onSpinWait();
+                }
+                childLeft.countDown();
+                return null;
+            };
+            ctx.parallel(List.of(child));
+        });
+        try {
+            assertThat(registered.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        runtime.cancel("s1", runId);
+        assertThat(sink.awaitEnd(runId).at("/metadata/status").asText()).isEqualTo("cancelled");
+        assertThat(hooksRun).hasValue(1);
+    }
 }
