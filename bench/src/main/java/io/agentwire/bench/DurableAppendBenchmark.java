@@ -32,7 +32,7 @@ public class DurableAppendBenchmark extends AppendBenchmark {
     @Param({"FULL", "NORMAL"})
     public String synchronous;
 
-    /** The store's {@code max-batch} (most appends per transaction); 512 is the default. */
+    /** The store's {@code max-batch} (most appends per transaction); 4 096 is the default. */
     @Param({"512", "4096"})
     public int maxBatch;
 
