@@ -34,6 +34,16 @@ class StructuredStepsTest {
         return started(runtime.start(message("s1", null, "hi")));
     }
 
+    /** Cancels the run once {@code ready} is counted down (the children are where the test wants them). */
+    private void cancelOnce(CountDownLatch ready, String runId) {
+        try {
+            assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        runtime.cancel("s1", runId);
+    }
+
     private static void sleepForever() throws InterruptedException {
         Thread.sleep(Duration.ofMinutes(10));
     }
@@ -209,12 +219,7 @@ class StructuredStepsTest {
             };
             ctx.parallel(List.of(child, child));
         });
-        try {
-            assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
-        runtime.cancel("s1", runId);
+        cancelOnce(waiting, runId);
         assertThat(sink.awaitEnd(runId).at("/metadata/status").asText()).isEqualTo("cancelled");
         // the hooks run on the cancelling path, which may finish a moment after the run's end is published
         Fixtures.awaitTrue(() -> hooksRun.get() == 2, "both children's cancel hooks ran");
@@ -245,12 +250,7 @@ class StructuredStepsTest {
             };
             ctx.parallel(List.of(child));
         });
-        try {
-            assertThat(registered.await(10, TimeUnit.SECONDS)).isTrue();
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
-        runtime.cancel("s1", runId);
+        cancelOnce(registered, runId);
         assertThat(sink.awaitEnd(runId).at("/metadata/status").asText()).isEqualTo("cancelled");
         assertThat(hooksRun).hasValue(1);
     }
