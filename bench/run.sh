@@ -27,7 +27,7 @@ GEN_LOOPS=${GEN_LOOPS:-$(cpu_count "$GEN_CPUS")} # the generator's event loop th
 SERVER_SECONDS=${SERVER_SECONDS:-300}
 # every Java process (AgentWire, netty-socketio, the generator) runs with what bin/agentwire and the image give the
 # JVM besides the heap: native access for SQLite/Netty's epoll, and on Java 24+ Netty's sun.misc.Unsafe allowed (the
-# default, "warn", costs Netty's buffer and queue accesses ≈ 10 % of the echo CPU: bench/README.md)
+# default, "warn", cost AgentWire's echo ≈ 14 % more CPU per round trip in Netty's buffer and queue accesses: bench/README.md)
 JAVA_MAJOR=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 JVM_COMMON=${JVM_COMMON:-"--enable-native-access=ALL-UNNAMED$([ "${JAVA_MAJOR:-0}" -ge 24 ] && echo " --sun-misc-unsafe-memory-access=allow")"}
 JVM_SERVER="${JVM_SERVER:-"-Xms256m -Xmx2g"} $JVM_COMMON"

@@ -225,6 +225,7 @@ class StructuredStepsTest {
         Fixtures.awaitTrue(() -> hooksRun.get() == 2, "both children's cancel hooks ran");
         assertThat(hooksRun).hasValue(2);
     }
+
     @Test
     void aChildThatSeesTheRunCancelledBeforeItsOwnCancelStillHasItsHooksRun() {
         AtomicInteger hooksRun = new AtomicInteger();
