@@ -6,7 +6,10 @@
 # Environment: SERVERS="agentwire envelope socketio netty-socketio ws" (which servers), SMALL=1 (tiny sizes, a
 #   smoke run of a minute), SERVER_CPUS=1 GEN_CPUS=0 (taskset lists), GEN_LOOPS (the generator's event loop
 #   threads; default: the CPUs in GEN_CPUS), IDLE_N, FANOUT_N, FANOUT_RATES, ECHO_N, STORM_N, CONNECT_N, BUILD=1
-#   (rebuild the jars first), KEEP=1 (keep the work directory: server logs, generator stderr), PORT (first port tried).
+#   (rebuild the jars first), ECHO_PACED_RATE (echo's paced step, round trips/s for every server; default: half of
+#   each server's own saturated rate; 0: no paced step), PACED_SECONDS (its measured length, 10) and PACED_AFTER (it is
+#   measured from this many seconds after the connects, 27: past the servers' first ping round), AGENTWIRE_BENCH_JAR (the benchmarks.jar the agentwire server
+#   runs from, e.g. an older build's, measured by this generator; default: this tree's), KEEP=1 (keep the work directory: server logs, generator stderr), PORT (first port tried).
 # Everything stops by itself: servers exit after SERVER_SECONDS, every generator run is under `timeout`, and the
 # EXIT trap kills what is still running.
 set -euo pipefail
@@ -31,7 +34,10 @@ SERVER_SECONDS=${SERVER_SECONDS:-300}
 JAVA_MAJOR=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 JVM_COMMON=${JVM_COMMON:-"--enable-native-access=ALL-UNNAMED$([ "${JAVA_MAJOR:-0}" -ge 24 ] && echo " --sun-misc-unsafe-memory-access=allow")"}
 JVM_SERVER="${JVM_SERVER:-"-Xms256m -Xmx2g"} $JVM_COMMON"
-JVM_GEN="${JVM_GEN:-"-Xms512m -Xmx2g"} $JVM_COMMON"
+# the generator's long-lived objects (clients, histograms) go to the old generation at their first collection: with
+# the default tenuring, Serial copied them between survivor spaces in every young pause (6–28 ms, measured as the
+# server's latency by every echo in flight then); now its young pauses take < 1 ms after the first
+JVM_GEN="${JVM_GEN:-"-Xms512m -Xmx2g -XX:MaxTenuringThreshold=0 -XX:+AlwaysPreTouch"} $JVM_COMMON"
 PORT=${PORT:-3370}
 
 # fd limit: as high as this process may go (a server holds one fd per client, so does the generator)
@@ -41,6 +47,7 @@ FDS=$(ulimit -n)
 if [ -n "${SMALL:-}" ]; then
   IDLE_N=${IDLE_N:-500} FANOUT_N=${FANOUT_N:-200} FANOUT_RATES=${FANOUT_RATES:-10,30} ECHO_N=${ECHO_N:-50}
   STORM_N=${STORM_N:-100} CONNECT_N=${CONNECT_N:-1000} CONNECT_WARMUP=${CONNECT_WARMUP:-100} SECONDS_STEP=1 WARMUP=1
+  PACED_SECONDS=1 PACED_AFTER=0
 else
   # the idle count is the target (50 000) bounded by the fd limit of the server process (it needs one per client)
   IDLE_N=${IDLE_N:-$(( FDS - 1000 < 50000 ? FDS - 1000 : 50000 ))}
@@ -48,6 +55,7 @@ else
   STORM_N=${STORM_N:-5000} CONNECT_N=${CONNECT_N:-$(( FDS - 1000 < 50000 ? FDS - 1000 : 50000 ))}
   CONNECT_WARMUP=${CONNECT_WARMUP:-5000}
   SECONDS_STEP=${SECONDS_STEP:-5} WARMUP=${WARMUP:-3}
+  PACED_SECONDS=${PACED_SECONDS:-10} PACED_AFTER=${PACED_AFTER:-27} # echo's paced step, measured after the servers' first ping round (EchoLoad)
 fi
 
 # AgentWire's limits that a deployment for this many clients raises (bench/README.md, "Limits the bench raises"),
@@ -58,6 +66,7 @@ export AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS=${AGENTWIRE_ROOMS_MAX_PENDING_SESSIO
 export AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS_PER_ADDRESS=${AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS_PER_ADDRESS:-$AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS}
 
 BENCH_JAR="$ROOT/bench/target/benchmarks.jar" SERVER_JAR="$ROOT/server/target/agentwire.jar"
+AGENTWIRE_BENCH_JAR=${AGENTWIRE_BENCH_JAR:-$BENCH_JAR}
 if [ -n "${BUILD:-}" ] || [ ! -f "$BENCH_JAR" ] || [ ! -f "$SERVER_JAR" ]; then
   (cd "$ROOT" && ./mvnw -B -q -o -pl server,bench -am package -DskipTests)
 fi
@@ -65,6 +74,8 @@ fi
 
 mkdir -p "$DIR/results"
 STAMP=$(date -u +%Y-%m-%dT%H%MZ)
+# a second run in the same minute (short scenarios back to back) gets the seconds too: never append to another run's file
+[ -e "$DIR/results/$STAMP.tsv" ] && STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 TSV="$DIR/results/$STAMP.tsv" MD="$DIR/results/$STAMP.md"
 WORK=$(mktemp -d /tmp/agentwire-bench.XXXXXX)
 SERVER_PID=
@@ -84,10 +95,10 @@ trap 'exit 130' INT TERM
 meta() { printf 'meta\t-\t%s\t%s\n' "$1" "$2" >>"$TSV"; }
 meta "machine" "$(nproc) cpus ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem/{print $2}') GiB, $(uname -sr)"
 meta "load average before" "$(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine is not stopped)"
-meta "versions" "AgentWire $(git -C "$ROOT" rev-parse --short HEAD), $("$JAVA" -version 2>&1 | head -1), node $(node --version), socket.io $(node -p "require('$DIR/peers/node_modules/socket.io/package.json').version"), ws $(node -p "require('$DIR/peers/node_modules/ws/package.json').version"), netty-socketio $(unzip -p "$BENCH_JAR" META-INF/maven/com.corundumstudio.socketio/netty-socketio/pom.properties 2>/dev/null | grep '^version' | cut -d= -f2)"
-meta "pinning" "servers: taskset -c $SERVER_CPUS; generator: taskset -c $GEN_CPUS ($GEN_LOOPS event loop thread(s)); Java servers $JVM_SERVER"
+meta "versions" "AgentWire $(git -C "$ROOT" rev-parse --short HEAD)$([ "$AGENTWIRE_BENCH_JAR" = "$BENCH_JAR" ] || echo " (the agentwire server: $AGENTWIRE_BENCH_JAR, $(git -C "$(dirname "$AGENTWIRE_BENCH_JAR")" rev-parse --short HEAD 2>/dev/null || echo '?'))"), $("$JAVA" -version 2>&1 | head -1), node $(node --version), socket.io $(node -p "require('$DIR/peers/node_modules/socket.io/package.json').version"), ws $(node -p "require('$DIR/peers/node_modules/ws/package.json').version"), netty-socketio $(unzip -p "$BENCH_JAR" META-INF/maven/com.corundumstudio.socketio/netty-socketio/pom.properties 2>/dev/null | grep '^version' | cut -d= -f2)"
+meta "pinning" "servers: taskset -c $SERVER_CPUS; generator: taskset -c $GEN_CPUS ($GEN_LOOPS event loop thread(s)); Java servers $JVM_SERVER; generator $JVM_GEN"
 meta "agentwire limits" "limits.http.max-connections $AGENTWIRE_LIMITS_HTTP_MAX_CONNECTIONS, sessions.max-per-principal $AGENTWIRE_SESSIONS_MAX_PER_PRINCIPAL, rooms.max-pending-sessions $AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS (per address $AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS_PER_ADDRESS); every other limit at its default"
-meta "settings" "idle $IDLE_N clients; fan-out $FANOUT_N members, ${WARMUP} s warm-up, saturation (16 messages in flight), then $FANOUT_RATES msg/s, ${SECONDS_STEP} s per step; echo $ECHO_N clients, ${WARMUP} s warm-up + 3 × ${SECONDS_STEP} s windows (median); storm $STORM_N clients, 3 s away (Socket.IO: 5 broadcasts/s go on); connect ${SECONDS_STEP} s or $CONNECT_N clients after $CONNECT_WARMUP connected and dropped unmeasured, 200 handshakes in flight; fd limit $FDS"
+meta "settings" "idle $IDLE_N clients; fan-out $FANOUT_N members, ${WARMUP} s warm-up, saturation (16 messages in flight), then $FANOUT_RATES msg/s, ${SECONDS_STEP} s per step; echo $ECHO_N clients, ${WARMUP} s warm-up + 3 × ${SECONDS_STEP} s windows (median), then paced at ${ECHO_PACED_RATE:-half the median} round trips/s, $PACED_SECONDS s measured from $PACED_AFTER s after the connects; storm $STORM_N clients, 3 s away (Socket.IO: 5 broadcasts/s go on); connect ${SECONDS_STEP} s or $CONNECT_N clients after $CONNECT_WARMUP connected and dropped unmeasured, 200 handshakes in flight; fd limit $FDS"
 
 start_server() { # name → SERVER_PID, LOG, PROTO, HEAP
   local name=$1
@@ -98,7 +109,7 @@ start_server() { # name → SERVER_PID, LOG, PROTO, HEAP
   case "$name" in
     agentwire)
       PROTO=sio
-      taskset -c "$SERVER_CPUS" "$JAVA" $JVM_SERVER -cp "$BENCH_JAR" io.agentwire.bench.peer.AgentWireSocketIoPeer "$PORT" "$SERVER_SECONDS" >"$LOG" 2>&1 &
+      taskset -c "$SERVER_CPUS" "$JAVA" $JVM_SERVER -cp "$AGENTWIRE_BENCH_JAR" io.agentwire.bench.peer.AgentWireSocketIoPeer "$PORT" "$SERVER_SECONDS" >"$LOG" 2>&1 &
       SERVER_PID=$!; HEAP="$DIR/heap.sh java $SERVER_PID" ;;
     netty-socketio)
       PROTO=sio
@@ -153,7 +164,7 @@ scenario() { # servers in the given order for the 1st, 3rd, 5th scenario, revers
     case "$s" in
       idle) generate idle "$name" --n "$IDLE_N" ;;
       fanout) generate fanout "$name" --n "$FANOUT_N" --rates "$FANOUT_RATES" --seconds "$SECONDS_STEP" --warmup "$WARMUP" ;;
-      echo) generate echo "$name" --n "$ECHO_N" --seconds "$SECONDS_STEP" --warmup "$WARMUP" ;;
+      echo) generate echo "$name" --n "$ECHO_N" --seconds "$SECONDS_STEP" --warmup "$WARMUP" --paced-seconds "$PACED_SECONDS" --paced-after "$PACED_AFTER" ${ECHO_PACED_RATE:+--paced-rate "$ECHO_PACED_RATE"} ;;
       storm) generate storm "$name" --n "$STORM_N" ;;
       connect) generate connect "$name" --n "$CONNECT_N" --seconds "$SECONDS_STEP" --warmup-n "$CONNECT_WARMUP" ;;
     esac

@@ -1,20 +1,34 @@
 package io.agentwire.bench.load;
 
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
  * (c) echo with ack: {@code --n} clients (500), each with one {@code echo} in flight (a closed loop: the next one
  * leaves when the acknowledgement arrives). {@code --warmup} seconds unmeasured, then {@code --windows} windows of
- * {@code --seconds} each: round trips/s is the median window, latency covers all windows.
+ * {@code --seconds} each: round trips/s is the median window, latency covers all windows. Then a paced step
+ * ({@code half_…} figures) unless {@code --paced-rate 0}: the clients stop answering acks with the next echo, and
+ * every generator loop sends its share of {@code --paced-rate} echoes per second (default: half the median window's
+ * rate), spread over its clients, once per millisecond, however many are in flight (an open loop: a slow answer
+ * does not slow the offer, so its latency counts fully), unmeasured until {@code --paced-after} (27) s after the
+ * clients connected (at least 1 s), then {@code --paced-seconds} (10) measured; then drains. Its latency is from each
+ * echo's send to its ack. Why 27 s: every server pings each client 25 s after its handshake, the clients connect
+ * within about a second, and the first ping round runs the servers' ping and pong code for the first time at scale:
+ * a Java server compiles it then (≈ 175 compilations on AgentWire's one core within a second), and every echo in
+ * flight waits (p99 20–75 ms for AgentWire and netty-socketio, 2 ms for the Node servers). The measured 10 s are
+ * the steady state between the first and second rounds.
  */
 final class EchoLoad {
     private final LoadGen gen;
     /** Per loop: round trips, and their latency while measuring. */
     private final Tallies tallies;
     private volatile boolean measuring;
+    /** The closed loop: an ack sends the client's next echo (off in the paced step). */
+    private volatile boolean closed = true;
 
     EchoLoad(LoadGen gen) {
         this.gen = gen;
@@ -26,12 +40,13 @@ final class EchoLoad {
         Conn.Listener listener = new Conn.Listener() {
             @Override public void ack(Conn c, long sent, long now) {
                 tallies.of(c).add(now, measuring ? Math.max(0, now - gen.origin - sent) : -1);
-                c.echo(gen.now());
+                if (closed) c.echo(gen.now());
             }
         };
         List<Conn> clients = new ArrayList<>(n);
         for (int i = 0; i < n; i++) clients.add(new Conn(i, gen.proto, listener));
         int ready = gen.loader.connectAll(clients, 200, 60_000_000_000L);
+        long connected = System.nanoTime();
         gen.result("clients", ready);
         gen.loader.onEveryLoop(i -> {
             clients.stream().filter(c -> gen.loader.loopOf(c) == i && c.ready()).forEach(c -> c.echo(gen.now()));
@@ -64,6 +79,72 @@ final class EchoLoad {
         gen.result("round_trips_per_s_min", sorted[0]);
         gen.result("round_trips_per_s_max", sorted[windows - 1]);
         gen.latency("latency", h);
+        double pacedRate = Double.parseDouble(gen.option("paced-rate", String.valueOf(sorted[windows / 2] / 2)));
+        // the paced step measures after the clients' first ping round: unmeasured until --paced-after (27) s after
+        // the connects, at least 1 s
+        long warm = Math.max(1000, gen.intOption("paced-after", 27) * 1000L - (System.nanoTime() - connected) / 1_000_000);
+        if (pacedRate > 0) paced(clients, pacedRate, warm, gen.intOption("paced-seconds", 10) * 1000L);
         clients.forEach(Conn::drop);
+    }
+
+    /** The open-loop step at {@code rate} echoes/s for {@code millis}: the {@code half_…} figures. */
+    private void paced(List<Conn> clients, double rate, long warmMillis, long millis) throws InterruptedException {
+        closed = false;
+        LoadGen.sleepMillis(500); // the closed loop's echoes in flight come back
+        int loops = gen.loader.loops();
+        List<List<Conn>> byLoop = new ArrayList<>();
+        for (int i = 0; i < loops; i++) {
+            int loop = i;
+            byLoop.add(clients.stream().filter(c -> gen.loader.loopOf(c) == loop && c.ready()).toList());
+        }
+        tallies.reset(); // the closed loop's count; its latency was read already
+        long start = System.nanoTime();
+        long[] due = new long[loops]; // per loop, touched on that loop only: echoes due so far, and sent
+        long[] sent = new long[loops];
+        List<ScheduledFuture<?>> tickers = new ArrayList<>();
+        for (int i = 0; i < loops; i++) {
+            int loop = i;
+            List<Conn> mine = byLoop.get(i);
+            if (mine.isEmpty()) continue;
+            double perNano = rate * mine.size() / byLoop.stream().mapToInt(List::size).sum() / 1e9;
+            tickers.add(gen.loader.loop(i).scheduleAtFixedRate(() -> {
+                long dueNow = (long) ((System.nanoTime() - start) * perNano); // from the start: a late tick does not lose its echoes
+                for (; due[loop] < dueNow; due[loop]++) {
+                    Conn c = mine.get((int) (due[loop] % mine.size()));
+                    if (c.ready()) {
+                        c.echo(gen.now());
+                        sent[loop]++;
+                    }
+                }
+            }, 0, 1, TimeUnit.MILLISECONDS));
+        }
+        // unmeasured first: the generator's JIT compiles the paced path (a compile on its core stalls its loop, which
+        // would be measured as the server's latency), and the servers' first ping round passes
+        LoadGen.sleepMillis(warmMillis);
+        long[] cpu0 = gen.cpu();
+        long answered0 = tallies.count();
+        long sent0 = sum(sent);
+        long t0 = System.nanoTime();
+        measuring = true;
+        LoadGen.sleepMillis(millis);
+        tickers.forEach(t -> t.cancel(false));
+        long sentAll = sum(sent);
+        long sending = System.nanoTime() - t0;
+        long drainDeadline = System.nanoTime() + 5_000_000_000L;
+        while (tallies.count() < sentAll && System.nanoTime() < drainDeadline) LoadGen.sleepMillis(20);
+        Tallies.Snapshot s = tallies.snapshot();
+        long answered = s.count() - answered0;
+        gen.cpuShare("half", cpu0, gen.cpu(), System.nanoTime() - t0, answered, "round_trips"); // with the drain: every answer's cost
+        measuring = false;
+        gen.result("half_target_round_trips_per_s", rate);
+        gen.result("half_offered_round_trips_per_s", (sentAll - sent0) / (sending / 1e9));
+        gen.result("half_round_trips_per_s", s.last() > t0 ? answered / ((s.last() - t0) / 1e9) : 0.0);
+        gen.result("half_unanswered", sentAll - s.count());
+        gen.latency("half_latency", s.latency());
+    }
+
+    /** The sum of a per-loop counter, each read on its loop. */
+    private long sum(long[] perLoop) {
+        return gen.loader.onEveryLoop(i -> perLoop[i]).stream().mapToLong(Long::longValue).sum();
     }
 }

@@ -130,10 +130,15 @@ class LoadGeneratorIntegrationTest {
             assertThat(fanout).containsEntry("order_gaps", "0").containsEntry("order_duplicates", "0");
 
             Map<String, String> echo = scenario(server, "echo", "--n", "5", "--seconds", "1", "--warmup", "1",
-                    "--windows", "1");
+                    "--windows", "1", "--paced-rate", "300", "--paced-seconds", "1",
+                    "--paced-after", "0");
             assertThat(echo).containsEntry("clients", "5");
             assertThat(Long.parseLong(echo.get("latency_count"))).isPositive();
             assertThat(Double.parseDouble(echo.get("round_trips_per_s"))).isPositive();
+            // the paced step: 300 echoes/s for 1 s spread over both loops' clients, every one answered and timed
+            assertThat(echo).containsEntry("half_target_round_trips_per_s", "300.000").containsEntry("half_unanswered", "0");
+            assertThat(Double.parseDouble(echo.get("half_offered_round_trips_per_s"))).isBetween(150.0, 330.0);
+            assertThat(Long.parseLong(echo.get("half_latency_count"))).isBetween(150L, 330L);
 
             Map<String, String> storm = scenario(server, "storm", "--n", "7", "--away-ms", "500", "--rate", "20");
             assertThat(storm).containsEntry("clients", "7").containsEntry("resumed", "7")
