@@ -29,8 +29,11 @@ public record EngineIo4Packet(Type type, String text, byte[] binary) {
             return code;
         }
 
+        /** By wire digit; {@code values()} would copy its array on every packet. */
+        private static final Type[] BY_DIGIT = values();
+
         static Type of(char c) {
-            return c >= '0' && c <= '6' ? values()[c - '0'] : null;
+            return c >= '0' && c <= '6' ? BY_DIGIT[c - '0'] : null;
         }
     }
 
