@@ -7,9 +7,11 @@
 #   smoke run of a minute), SERVER_CPUS=1 GEN_CPUS=0 (taskset lists), GEN_LOOPS (the generator's event loop
 #   threads; default: the CPUs in GEN_CPUS), IDLE_N, FANOUT_N, FANOUT_RATES, ECHO_N, STORM_N, CONNECT_N, BUILD=1
 #   (rebuild the jars first), ECHO_PACED_RATE (echo's paced step, round trips/s for every server; default: half of
-#   each server's own saturated rate; 0: no paced step), PACED_SECONDS (its measured length, 10) and PACED_AFTER (it is
-#   measured from this many seconds after the connects, 27: past the servers' first ping round), AGENTWIRE_BENCH_JAR (the benchmarks.jar the agentwire server
-#   runs from, e.g. an older build's, measured by this generator; default: this tree's), KEEP=1 (keep the work directory: server logs, generator stderr), PORT (first port tried).
+#   each server's own saturated rate; 0: no paced step), PACED_SECONDS (its measured length, 10) and PACED_AFTER (it
+#   is measured from this many seconds after the connects, 27: past the servers' first ping round),
+#   AGENTWIRE_BENCH_JAR (the benchmarks.jar the agentwire server runs from, e.g. an older build's, measured by this
+#   generator; default: this tree's), KEEP=1 (keep the work directory: server logs, generator stderr), PORT (first
+#   port tried).
 # Everything stops by itself: servers exit after SERVER_SECONDS, every generator run is under `timeout`, and the
 # EXIT trap kills what is still running.
 set -euo pipefail
@@ -55,7 +57,8 @@ else
   STORM_N=${STORM_N:-5000} CONNECT_N=${CONNECT_N:-$(( FDS - 1000 < 50000 ? FDS - 1000 : 50000 ))}
   CONNECT_WARMUP=${CONNECT_WARMUP:-5000}
   SECONDS_STEP=${SECONDS_STEP:-5} WARMUP=${WARMUP:-3}
-  PACED_SECONDS=${PACED_SECONDS:-10} PACED_AFTER=${PACED_AFTER:-27} # echo's paced step, measured after the servers' first ping round (EchoLoad)
+  # echo's paced step, measured after the servers' first ping round (EchoLoad)
+  PACED_SECONDS=${PACED_SECONDS:-10} PACED_AFTER=${PACED_AFTER:-27}
 fi
 
 # AgentWire's limits that a deployment for this many clients raises (bench/README.md, "Limits the bench raises"),

@@ -49,7 +49,7 @@ final class EchoLoad {
         long connected = System.nanoTime();
         gen.result("clients", ready);
         gen.loader.onEveryLoop(i -> {
-            clients.stream().filter(c -> gen.loader.loopOf(c) == i && c.ready()).forEach(c -> c.echo(gen.now()));
+            readyOn(clients, i).forEach(c -> c.echo(gen.now()));
             return null;
         });
         LoadGen.sleepMillis(gen.intOption("warmup", 3) * 1000L);
@@ -93,10 +93,8 @@ final class EchoLoad {
         LoadGen.sleepMillis(500); // the closed loop's echoes in flight come back
         int loops = gen.loader.loops();
         List<List<Conn>> byLoop = new ArrayList<>();
-        for (int i = 0; i < loops; i++) {
-            int loop = i;
-            byLoop.add(clients.stream().filter(c -> gen.loader.loopOf(c) == loop && c.ready()).toList());
-        }
+        for (int i = 0; i < loops; i++) byLoop.add(readyOn(clients, i));
+        int total = byLoop.stream().mapToInt(List::size).sum();
         tallies.reset(); // the closed loop's count; its latency was read already
         long start = System.nanoTime();
         long[] due = new long[loops]; // per loop, touched on that loop only: echoes due so far, and sent
@@ -106,7 +104,7 @@ final class EchoLoad {
             int loop = i;
             List<Conn> mine = byLoop.get(i);
             if (mine.isEmpty()) continue;
-            double perNano = rate * mine.size() / byLoop.stream().mapToInt(List::size).sum() / 1e9;
+            double perNano = rate * mine.size() / total / 1e9;
             tickers.add(gen.loader.loop(i).scheduleAtFixedRate(() -> {
                 long dueNow = (long) ((System.nanoTime() - start) * perNano); // from the start: a late tick does not lose its echoes
                 for (; due[loop] < dueNow; due[loop]++) {
@@ -141,6 +139,11 @@ final class EchoLoad {
         gen.result("half_round_trips_per_s", s.last() > t0 ? answered / ((s.last() - t0) / 1e9) : 0.0);
         gen.result("half_unanswered", sentAll - s.count());
         gen.latency("half_latency", s.latency());
+    }
+
+    /** The clients of generator loop {@code loop} that are ready. */
+    private List<Conn> readyOn(List<Conn> clients, int loop) {
+        return clients.stream().filter(c -> gen.loader.loopOf(c) == loop && c.ready()).toList();
     }
 
     /** The sum of a per-loop counter, each read on its loop. */

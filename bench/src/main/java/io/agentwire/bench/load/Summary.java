@@ -50,8 +50,8 @@ final class Summary {
             new Figure("connects per server CPU-second", "connect", "measured_connects_per_server_cpu_s", "measured"),
             new Figure("echo round trips per server CPU-second", "echo", "measured_round_trips_per_server_cpu_s",
                     "measured"),
-            new Figure("echo p99 at half load (paced at half its own saturated rate, after the first ping round), ms", "echo", "half_latency_p99_ms",
-                    "half"),
+            new Figure("echo p99 at half load (paced at half its own saturated rate, after the first ping round), ms",
+                    "echo", "half_latency_p99_ms", "half"),
             new Figure("— the paced step's offered round trips/s", "echo", "half_offered_round_trips_per_s", "half"),
             new Figure("fan-out deliveries per server CPU-second, saturation", "fanout",
                     "saturation_deliveries_per_server_cpu_s", "saturation"));
