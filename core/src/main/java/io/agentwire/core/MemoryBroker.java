@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The single-process {@link Broker}: per stream, a lock that makes offset assignment, the window append and the
  * hand-over to local delivery one atomic step, so every subscriber sees the stream in offset order. The window
- * keeps the last {@link HistoryConfig#size()} publications that are younger than {@link HistoryConfig#ttl()}.
+ * keeps the last {@link HistoryConfig#size()} publications that are younger than {@link HistoryConfig#ttl()}; it
+ * keeps their payloads as {@link CompactJson} copies (what subscribers get too), which take about a third of a
+ * Jackson tree's memory for a small event.
  *
  * <p>Each stream gets a random epoch when this broker first sees it; a stream idle (no publication, empty
  * window, no local subscriber) for {@link HistoryConfig#idleStreamTimeout()} is forgotten, and if it is used again it starts with a
@@ -66,10 +68,11 @@ public final class MemoryBroker implements Broker {
     @Override
     public CompletableFuture<Publication> publish(String stream, JsonNode data) {
         StreamState s = state(stream);
+        JsonNode kept = CompactJson.compact(data); // the window holds it: a compact copy (outside the stream's lock)
         Publication p;
         synchronized (s) {
             long now = clock.getAsLong();
-            p = new Publication(stream, s.top + 1, s.epoch, now, data);
+            p = new Publication(stream, s.top + 1, s.epoch, now, kept);
             s.add(p, now);
             deliver(p);
         }
@@ -77,7 +80,8 @@ public final class MemoryBroker implements Broker {
     }
 
     @Override
-    public CompletableFuture<Publication> append(Publication committed) {
+    public CompletableFuture<Publication> append(Publication written) {
+        Publication committed = written.compacted(); // the window holds it (see publish)
         StreamState s = state(committed.stream());
         synchronized (s) {
             if (!s.epoch.equals(committed.epoch()) || committed.offset() != s.top + 1) {
@@ -177,7 +181,7 @@ public final class MemoryBroker implements Broker {
 
     /** One stream: its top, epoch and window. Guarded by its own monitor. */
     private final class StreamState {
-        final ArrayDeque<Publication> window = new ArrayDeque<>();
+        final ArrayDeque<Publication> window = new ArrayDeque<>(2); // most streams hold a few; it grows as they get more
         long top;
         String epoch;
         long lastPublishMillis;

@@ -1,8 +1,8 @@
 package io.agentwire.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One entry of a stream: its payload and the offset the Broker (or the durable EventLog) assigned to it.
@@ -17,7 +17,8 @@ public final class Publication {
     private final String epoch;
     private final long timeMillis;
     private final JsonNode data;
-    private volatile ConcurrentHashMap<WireFormat<?>, Object> encodings;
+    /** Format, encoding, format, encoding…: replaced (never changed) under this object's lock; most have one. */
+    private volatile Object[] encodings;
 
     public Publication(String stream, long offset, String epoch, long timeMillis, JsonNode data) {
         this.stream = Objects.requireNonNull(stream, "stream");
@@ -35,19 +36,42 @@ public final class Publication {
     public JsonNode data() { return data; }
     public StreamPosition position() { return new StreamPosition(offset, epoch); }
 
+    /**
+     * This publication with its payload in {@link CompactJson}'s form, for keeping (this one if it already is): a
+     * new object, so its encodings are not shared with this one's.
+     */
+    Publication compacted() {
+        JsonNode kept = CompactJson.compact(data);
+        return kept == data ? this : new Publication(stream, offset, epoch, timeMillis, kept);
+    }
+
     /** The publication in the given wire format, encoded at most once per format. */
     @SuppressWarnings("unchecked")
     public <T> T encoded(WireFormat<T> format) {
-        ConcurrentHashMap<WireFormat<?>, Object> map = encodings;
-        if (map == null) {
-            synchronized (this) {
-                map = encodings;
-                if (map == null) encodings = map = new ConcurrentHashMap<>(4);
+        Object[] known = encodings;
+        int i = indexOf(known, format);
+        if (i >= 0) return (T) known[i + 1];
+        synchronized (this) {
+            known = encodings;
+            i = indexOf(known, format);
+            if (i >= 0) return (T) known[i + 1];
+            T value = format.encode(this);
+            known = encodings; // the encoder may have asked for another format of this publication
+            Object[] next = known == null ? new Object[2] : Arrays.copyOf(known, known.length + 2);
+            next[next.length - 2] = format;
+            next[next.length - 1] = value;
+            encodings = next;
+            return value;
+        }
+    }
+
+    private static int indexOf(Object[] known, WireFormat<?> format) {
+        if (known != null) {
+            for (int i = 0; i < known.length; i += 2) {
+                if (known[i] == format) return i;
             }
         }
-        Object cached = map.get(format);
-        if (cached == null) cached = map.computeIfAbsent(format, f -> format.encode(this));
-        return (T) cached;
+        return -1;
     }
 
     @Override public String toString() {
