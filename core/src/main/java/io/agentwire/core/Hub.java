@@ -1,6 +1,5 @@
 package io.agentwire.core;
 
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -9,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * encodes it through {@link Publication#encoded} (once per wire format for all subscribers).
  */
 final class Hub {
-    private final ConcurrentHashMap<String, Set<Subscription>> byStream = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Members<Subscription>> byStream = new ConcurrentHashMap<>();
     private final java.util.concurrent.CopyOnWriteArrayList<Tap> taps = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** An observer of every stream whose name starts with a prefix (see {@link Node#tap}). */
@@ -19,7 +18,7 @@ final class Hub {
         for (Tap t : taps) {
             if (publication.stream().startsWith(t.prefix())) t.subscriber().onPublication(publication);
         }
-        Set<Subscription> subs = byStream.get(publication.stream());
+        Members<Subscription> subs = byStream.get(publication.stream());
         if (subs == null) return;
         for (Subscription s : subs) s.offer(publication);
     }
@@ -31,26 +30,19 @@ final class Hub {
     }
 
     void add(Subscription subscription) {
-        byStream.compute(subscription.stream(), (k, set) -> {
-            Set<Subscription> s = set != null ? set : ConcurrentHashMap.newKeySet();
-            s.add(subscription);
-            return s;
-        });
+        byStream.compute(subscription.stream(), (k, subs) -> Members.with(subs, subscription));
     }
 
     void remove(Subscription subscription) {
-        byStream.computeIfPresent(subscription.stream(), (k, set) -> {
-            set.remove(subscription);
-            return set.isEmpty() ? null : set;
-        });
+        byStream.computeIfPresent(subscription.stream(), (k, subs) -> Members.without(subs, subscription));
     }
 
     /** Terminates every subscription (their subscribers are told {@code reason}); returns how many. */
     int terminateAll(ErrorCode reason) {
         int n = 0;
-        for (Set<Subscription> set : byStream.values()) {
-            for (Subscription s : set.toArray(new Subscription[0])) {
-                s.terminate(reason);
+        for (Members<Subscription> subs : byStream.values()) {
+            for (Object s : subs.toArray()) {
+                ((Subscription) s).terminate(reason);
                 n++;
             }
         }
@@ -58,7 +50,7 @@ final class Hub {
     }
 
     int subscribers(String stream) {
-        Set<Subscription> s = byStream.get(stream);
+        Members<Subscription> s = byStream.get(stream);
         return s == null ? 0 : s.size();
     }
 

@@ -1,6 +1,6 @@
 package io.agentwire.dialect.envelope;
 
-import java.util.Set;
+import io.agentwire.core.Members;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -9,22 +9,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * close); read by nothing else. Thread-safe.
  */
 final class Attachments {
-    private final ConcurrentHashMap<String, Set<EnvelopeConnection>> bySession = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Members<EnvelopeConnection>> bySession = new ConcurrentHashMap<>();
 
     void attached(EnvelopeConnection c, String sessionId) {
-        bySession.computeIfAbsent(sessionId, k -> ConcurrentHashMap.newKeySet()).add(c);
+        bySession.compute(sessionId, (k, members) -> Members.with(members, c));
     }
 
     void detached(EnvelopeConnection c, String sessionId) {
-        bySession.computeIfPresent(sessionId, (k, set) -> {
-            set.remove(c);
-            return set.isEmpty() ? null : set;
-        });
+        bySession.computeIfPresent(sessionId, (k, members) -> Members.without(members, c));
     }
 
     /** Tells the session's other connections that {@code c} dropped. */
     void connectionLost(EnvelopeConnection c, String sessionId) {
-        Set<EnvelopeConnection> others = bySession.get(sessionId);
+        Members<EnvelopeConnection> others = bySession.get(sessionId);
         if (others == null) return;
         for (EnvelopeConnection o : others) {
             if (o != c) o.sendControl(Messages.connectionLost(sessionId, c.id()));
@@ -33,7 +30,7 @@ final class Attachments {
 
     /** Connections attached to {@code sessionId} (for tests). */
     int count(String sessionId) {
-        Set<EnvelopeConnection> set = bySession.get(sessionId);
+        Members<EnvelopeConnection> set = bySession.get(sessionId);
         return set == null ? 0 : set.size();
     }
 }
