@@ -31,8 +31,8 @@ final class EnvelopeConnection {
     private final byte[] prefix;
     private final TokenBucket rate;
     private final WireMeters meters;
-    private ScheduledFuture<?> heartbeat;
-    private ScheduledFuture<?> liveness;
+    private ScheduledFuture<?> timer;
+    private int ticks; // since the last heartbeat (event loop only)
     private volatile SessionAttachment attachment;
     private volatile boolean closed;
     private final long openedAtMillis = System.currentTimeMillis();
@@ -63,10 +63,25 @@ final class EnvelopeConnection {
 
     void open() {
         sendControl(Messages.connected(ws.id(), config));
+        // one loop timer per connection: it checks liveness every tick and sends the heartbeat every
+        // heartbeatTicks() ticks, a whole fraction of the interval (at most a quarter of it and of the timeout)
+        long period = config.heartbeatInterval().toNanos() / heartbeatTicks();
+        timer = ws.executor().scheduleAtFixedRate(this::tick, period, period, TimeUnit.NANOSECONDS);
+    }
+
+    /** Ticks per heartbeat interval: a tick is at most a quarter of the interval and of the timeout (≥ 10 ms, ≤ 5 s). */
+    private int heartbeatTicks() {
         long interval = config.heartbeatInterval().toMillis();
         long check = Math.clamp(Math.min(interval, config.heartbeatTimeout().toMillis()) / 4, 10, 5_000);
-        heartbeat = ws.executor().scheduleAtFixedRate(() -> sendControl(Messages.heartbeat()), interval, interval, TimeUnit.MILLISECONDS);
-        liveness = ws.executor().scheduleAtFixedRate(this::checkLiveness, check, check, TimeUnit.MILLISECONDS);
+        return (int) Math.max(1, Math.ceilDiv(interval, check));
+    }
+
+    private void tick() {
+        if (++ticks >= heartbeatTicks()) {
+            ticks = 0;
+            sendControl(Messages.heartbeat());
+        }
+        checkLiveness();
     }
 
     private void checkLiveness() {
@@ -121,8 +136,7 @@ final class EnvelopeConnection {
     void onClosed(int code, String reason) {
         closed = true;
         if (code == DisconnectReason.SLOW_CONSUMER.closeCode()) meters.slowConsumerCutOff();
-        if (heartbeat != null) heartbeat.cancel(false);
-        if (liveness != null) liveness.cancel(false);
+        if (timer != null) timer.cancel(false);
         SessionAttachment a = attachment;
         attachment = null;
         if (a != null) {
