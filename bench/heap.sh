@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Prints the heap in use (bytes) of a bench server after a full GC: heap.sh java PID | heap.sh node PID LOGFILE.
-# Java: jcmd GC.run, then the "used" of GC.heap_info's generations. Node: SIGUSR2 makes the peer print "HEAP <bytes>" (heapUsed +
+# Java: the live bytes of jcmd GC.class_histogram (after its full GC), the GC's filler objects left out. Node: SIGUSR2 makes the peer print "HEAP <bytes>" (heapUsed +
 # external, after gc()) to its log.
 set -euo pipefail
 case "$1" in
   java)
     JCMD="${JAVA_HOME:+$JAVA_HOME/bin/}jcmd"
-    timeout 20 "$JCMD" "$2" GC.run >/dev/null
-    # the generations' lines (G1: one "garbage-first heap total …"; Serial, the default on one CPU: DefNew + tenured)
-    kib=$(timeout 20 "$JCMD" "$2" GC.heap_info | grep 'total' | grep -o 'used [0-9]*K' | awk '{s += $2} END {print s + 0}')
+    # the live bytes: the class histogram (it runs a full GC first) without the GC's filler objects. A Serial full
+    # GC may leave dead space uncompacted (MarkSweepDeadRatio, up to 5 % of the old generation: up to 0.45 KiB per
+    # connection at 19 000), filled with jdk.internal.vm.FillerElement arrays; GC.heap_info counted it as used
+    bytes=$(timeout 60 "$JCMD" "$2" GC.class_histogram | awk '$1 ~ /^[0-9]+:$/ && $4 !~ /^\[?L?jdk\.internal\.vm\.Filler/ {s += $3} END {printf "%d", s}')
     # HEAP_HOOK (optional): a command given the PID after the GC, e.g. to take a class histogram of the held state
     [ -z "${HEAP_HOOK:-}" ] || $HEAP_HOOK "$2" >/dev/null 2>&1 || true
-    echo $((kib * 1024)) ;;
+    echo "$bytes" ;;
   node)
     before=$(grep -c '^HEAP ' "$3" || true)
     kill -USR2 "$2"
