@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * The single-process {@link Broker}: per stream, a lock that makes offset assignment, the window append and the
  * hand-over to local delivery one atomic step, so every subscriber sees the stream in offset order. The window
  * keeps the last {@link HistoryConfig#size()} publications that are younger than {@link HistoryConfig#ttl()}; it
- * keeps their payloads as {@link CompactJson} copies (what subscribers get too), which take about a third of a
+ * keeps their payloads as {@link CompactJson} copies (what subscribers get too), which take about 40 % of a
  * Jackson tree's memory for a small event.
  *
  * <p>Each stream gets a random epoch when this broker first sees it; a stream idle (no publication, empty
