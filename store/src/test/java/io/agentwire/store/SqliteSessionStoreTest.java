@@ -4,6 +4,7 @@ import static io.agentwire.store.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import io.agentwire.core.AgentWireException;
 import io.agentwire.core.ErrorCode;
 import io.agentwire.core.EventLog;
@@ -57,6 +58,26 @@ class SqliteSessionStoreTest {
         assertThat(sessions.find("s1")).contains(changed);
 
         assertCode(() -> sessions.update(session("nope", T0)), ErrorCode.SESSION_NOT_FOUND);
+    }
+
+    @Test
+    void jsonWorkOnVirtualThreadsReusesSharedBuffersInsteadOfOnePerThread() throws Exception {
+        // Jackson's default recycler is per thread: each virtual thread that wrote or read a session made its own
+        // buffers (a 4 KB char array among them) and kept them while it waited for SQLite. The store's JSON uses the
+        // shared pool: after 300 threads it holds a few recyclers (those in use at once), not none (per-thread) or 300.
+        int before = JsonRecyclerPools.sharedConcurrentDequePool().pooledCount();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String id = "v" + i;
+            threads.add(Thread.ofVirtual().start(() -> {
+                sessions.create(session(id, T0.plus(Duration.ofHours(1))));
+                assertThat(sessions.find(id)).isPresent();
+            }));
+        }
+        for (Thread t : threads) t.join();
+        for (int i = 0; i < 300; i++) assertThat(sessions.find("v" + i)).isPresent();
+        int pooled = JsonRecyclerPools.sharedConcurrentDequePool().pooledCount();
+        assertThat(pooled).isGreaterThan(before).isLessThan(300);
     }
 
     @Test
