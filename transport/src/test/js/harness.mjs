@@ -56,6 +56,15 @@ async function namespaces() {
   return r;
 }
 
+async function handlers() {
+  const s = connect("/handlers");
+  await once(s, "connect");
+  const answers = [];
+  for (let i = 0; i < 10; i++) answers.push((await call(s, "h" + i))[0]);
+  s.close();
+  return { answers };
+}
+
 async function middleware() {
   const good = connect("/private", { auth: { token: "secret" } });
   await once(good, "connect");
@@ -368,7 +377,7 @@ const scenarios = {
   websocket: () => basic(["websocket"]),
   polling: () => basic(["polling"]),
   upgrade: () => basic(["polling", "websocket"]),
-  namespaces, middleware, rooms, serverDisconnect,
+  namespaces, middleware, handlers, rooms, serverDisconnect,
   recovery: () => recovery(0),
   recoveryDirect: () => recoveryDirect(["websocket"]),
   recoveryDirectPolling: () => recoveryDirect(["polling"]),

@@ -45,8 +45,9 @@ final class ConnectionWriter implements Runnable {
     /** The channel's event loop if it has a thread of its own (not an EmbeddedEventLoop), else null. */
     private final EventExecutor loop;
     /*
-     * Idle connections are the common case, so the writer's own state is small: a linked queue (48 bytes empty, where
-     * Netty's MPSC array queue preallocates a 1 024-slot chunk, 4.7 KiB) and plain volatile counters behind static
+     * Idle connections are the common case, so the writer's own state is small: a linked queue made by the first
+     * message that has to wait in it (a connection whose sends all leave from its event loop at once never has one;
+     * Netty's MPSC array queue preallocated a 1 024-slot chunk, 4.7 KiB) and plain volatile counters behind static
      * field updaters instead of four Atomic* objects.
      */
     private static final AtomicIntegerFieldUpdater<ConnectionWriter> MESSAGES =
@@ -57,9 +58,12 @@ final class ConnectionWriter implements Runnable {
             AtomicIntegerFieldUpdater.newUpdater(ConnectionWriter.class, "drainScheduled");
     private static final AtomicIntegerFieldUpdater<ConnectionWriter> OVERFLOWED =
             AtomicIntegerFieldUpdater.newUpdater(ConnectionWriter.class, "overflowed");
+    @SuppressWarnings("rawtypes")
+    private static final AtomicReferenceFieldUpdater<ConnectionWriter, Queue> QUEUE =
+            AtomicReferenceFieldUpdater.newUpdater(ConnectionWriter.class, Queue.class, "queue");
 
     /** WebSocket frames, and ByteBufs that are whole encoded frames ({@link WsFrame}). */
-    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+    private volatile Queue<Object> queue; // null until a message waits: queue()
     private volatile int queuedMessages;
     private volatile long queuedBytes;
     private volatile int drainScheduled;
@@ -159,9 +163,18 @@ final class ConnectionWriter implements Runnable {
             scheduleDrain();
             return false;
         }
-        queue.offer(frame);
+        queue().offer(frame);
         scheduleDrain();
         return true;
+    }
+
+    private Queue<Object> queue() {
+        Queue<Object> q = queue;
+        if (q == null) {
+            q = new ConcurrentLinkedQueue<>();
+            if (!QUEUE.compareAndSet(this, null, q)) q = queue;
+        }
+        return q;
     }
 
     /**
@@ -185,7 +198,8 @@ final class ConnectionWriter implements Runnable {
     void writabilityChanged() {
         if (!channel.isWritable()) return;
         paused = false;
-        if (!queue.isEmpty()) scheduleDrain();
+        Queue<Object> q = queue;
+        if (q != null && !q.isEmpty()) scheduleDrain();
     }
 
     /** Event loop: refuse further sends and release what is queued (on close). */
@@ -272,8 +286,9 @@ final class ConnectionWriter implements Runnable {
             if (first instanceof Held held) writeHeld(held); else write(first);
             wrote = true;
         }
-        while (queuedMessages > 0 && channel.isWritable()) { // an empty queue: not even polled
-            Object frame = queue.poll();
+        Queue<Object> q = queue;
+        while (q != null && queuedMessages > 0 && channel.isWritable()) { // an empty queue: not even polled
+            Object frame = q.poll();
             if (frame == null) break;
             MESSAGES.decrementAndGet(this);
             BYTES.addAndGet(this, -size(frame));
@@ -295,8 +310,9 @@ final class ConnectionWriter implements Runnable {
             if (next instanceof Held held) held.forEach(ReferenceCountUtil::release); else ReferenceCountUtil.release(next);
             next = null;
         }
+        Queue<Object> q = queue;
         Object frame;
-        while ((frame = queue.poll()) != null) {
+        while (q != null && (frame = q.poll()) != null) {
             MESSAGES.decrementAndGet(this);
             BYTES.addAndGet(this, -size(frame));
             ReferenceCountUtil.release(frame);

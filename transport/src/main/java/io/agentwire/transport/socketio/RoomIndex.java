@@ -28,6 +28,8 @@ final class RoomIndex {
         final StreamPosition start;
         private String[] rooms = NO_ROOMS; // guarded by the index's lock, replaced on change: its own room + a few
         private boolean removed;           // guarded by the index's lock
+        private Member previous;           // the index's members in registration order (guarded by its lock)
+        private Member next;
 
         private Member(Socket socket, LoopInbox inbox, StreamPosition start) {
             this.socket = socket;
@@ -41,7 +43,13 @@ final class RoomIndex {
     private final Object lock = new Object();
     /** Room → its one member (most rooms are a socket's own), or a {@code Set<Member>} of two or more. */
     private final Map<String, Object> rooms = new HashMap<>();
-    private final Set<Member> members = new LinkedHashSet<>();
+    /*
+     * Every member in registration order (a broadcast to the whole namespace goes out in it): a list through the
+     * members' own fields, where a LinkedHashSet took a 40-byte entry and a table slot per socket.
+     */
+    private Member first;
+    private Member last;
+    private int size;
     private StreamPosition position;
     private int generation;
 
@@ -53,7 +61,7 @@ final class RoomIndex {
         synchronized (lock) {
             if (position == null) return null;
             Member m = new Member(socket, inbox, position);
-            members.add(m);
+            link(m);
             addLocked(m, initialRooms);
             return m;
         }
@@ -86,7 +94,7 @@ final class RoomIndex {
         synchronized (lock) {
             if (!m.removed) {
                 m.removed = true;
-                members.remove(m);
+                unlink(m);
                 for (String room : m.rooms) removeFromRoomLocked(m, room);
             }
             return Set.of(m.rooms);
@@ -96,9 +104,18 @@ final class RoomIndex {
     /** Forgets every member and the position (the feed starts again); returns a token for the new feed. */
     int reset(List<Member> dropped) {
         synchronized (lock) {
-            for (Member m : members) m.removed = true;
-            dropped.addAll(members);
-            members.clear();
+            for (Member m = first; m != null; m = m.next) {
+                m.removed = true;
+                dropped.add(m);
+            }
+            for (Member m = first, n; m != null; m = n) { // no member keeps the others reachable
+                n = m.next;
+                m.previous = null;
+                m.next = null;
+            }
+            first = null;
+            last = null;
+            size = 0;
             rooms.clear();
             position = null;
             return ++generation;
@@ -123,13 +140,17 @@ final class RoomIndex {
 
     int size() {
         synchronized (lock) {
-            return members.size();
+            return size;
         }
     }
 
     private List<Member> recipientsLocked(Namespace.Target t) {
         Set<Member> excluded = t.except().isEmpty() ? Set.of() : membersOf(t.except());
-        if (t.rooms().isEmpty()) return without(members, excluded);
+        if (t.rooms().isEmpty()) {
+            List<Member> out = new ArrayList<>(size);
+            for (Member m = first; m != null; m = m.next) if (!excluded.contains(m)) out.add(m);
+            return out;
+        }
         if (t.rooms().size() == 1) {
             return without(membersIn(t.rooms().iterator().next()), excluded);
         }
@@ -155,6 +176,21 @@ final class RoomIndex {
         List<Member> out = new ArrayList<>(from.size());
         for (Member m : from) if (!excluded.contains(m)) out.add(m);
         return out;
+    }
+
+    private void link(Member m) {
+        m.previous = last;
+        if (last == null) first = m; else last.next = m;
+        last = m;
+        size++;
+    }
+
+    private void unlink(Member m) {
+        if (m.previous == null) first = m.next; else m.previous.next = m.next;
+        if (m.next == null) last = m.previous; else m.next.previous = m.previous;
+        m.previous = null;
+        m.next = null;
+        size--;
     }
 
     private void addLocked(Member m, Collection<String> names) {

@@ -14,6 +14,7 @@ import io.agentwire.transport.engineio.Outgoing;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -47,12 +48,15 @@ public final class Socket {
     private final Namespace namespace;
     private final ConnectRequest handshake;
     private final LoopInbox inbox;
-    private static final AtomicReferenceFieldUpdater<Socket, Map> HANDLERS =
-            AtomicReferenceFieldUpdater.newUpdater(Socket.class, Map.class, "handlers");
+    private static final AtomicReferenceFieldUpdater<Socket, Object> HANDLERS =
+            AtomicReferenceFieldUpdater.newUpdater(Socket.class, Object.class, "handlers");
     private static final AtomicReferenceFieldUpdater<Socket, List> DISCONNECT_HANDLERS =
             AtomicReferenceFieldUpdater.newUpdater(Socket.class, List.class, "disconnectHandlers");
-    // immutable, replaced on write: a socket registers a few handlers once, and an idle one holds no table for them
-    private volatile Map<String, EventHandler> handlers = Map.of();
+    private static final Object[] NO_HANDLERS = {};
+    private static final int HANDLERS_IN_ARRAY = 8;
+    // immutable, replaced on write: a socket registers a few handlers once, so up to 8 they are one array (event,
+    // handler, event, handler …: 32 bytes for two, where Map.copyOf's table took 80) and a Map past that
+    private volatile Object handlers = NO_HANDLERS;
     private volatile List<Consumer<String>> disconnectHandlers = List.of();
     private PendingAcks acks; // created by the first emitWithAck: most sockets never wait for one (event loop)
     private volatile String id;
@@ -111,15 +115,49 @@ public final class Socket {
     public Socket on(String event, EventHandler handler) {
         Objects.requireNonNull(event, "event");
         Objects.requireNonNull(handler, "handler");
-        Map<String, EventHandler> before;
-        Map<String, EventHandler> after;
+        Object before;
+        Object after;
         do {
             before = handlers;
-            HashMap<String, EventHandler> m = new HashMap<>(before);
-            m.put(event, handler);
-            after = Map.copyOf(m);
+            after = withHandler(before, event, handler);
         } while (!HANDLERS.compareAndSet(this, before, after));
         return this;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object withHandler(Object handlers, String event, EventHandler handler) {
+        if (handlers instanceof Object[] pairs) {
+            for (int i = 0; i < pairs.length; i += 2) {
+                if (pairs[i].equals(event)) {
+                    Object[] replaced = pairs.clone();
+                    replaced[i + 1] = handler;
+                    return replaced;
+                }
+            }
+            if (pairs.length < 2 * HANDLERS_IN_ARRAY) {
+                Object[] more = Arrays.copyOf(pairs, pairs.length + 2);
+                more[pairs.length] = event;
+                more[pairs.length + 1] = handler;
+                return more;
+            }
+            HashMap<String, EventHandler> m = new HashMap<>();
+            for (int i = 0; i < pairs.length; i += 2) m.put((String) pairs[i], (EventHandler) pairs[i + 1]);
+            m.put(event, handler);
+            return Map.copyOf(m);
+        }
+        HashMap<String, EventHandler> m = new HashMap<>((Map<String, EventHandler>) handlers);
+        m.put(event, handler);
+        return Map.copyOf(m);
+    }
+
+    @SuppressWarnings("unchecked")
+    private EventHandler handler(String event) {
+        Object h = handlers;
+        if (h instanceof Object[] pairs) {
+            for (int i = 0; i < pairs.length; i += 2) if (pairs[i].equals(event)) return (EventHandler) pairs[i + 1];
+            return null;
+        }
+        return ((Map<String, EventHandler>) h).get(event);
     }
 
     /** Called once with the reason (socket.io's reasons, e.g. {@code client namespace disconnect}). */
@@ -430,7 +468,7 @@ public final class Socket {
         ArrayNode args = NODES.arrayNode(all.size());
         for (int i = 1; i < all.size(); i++) args.add(all.get(i));
         Ack ack = p.hasAck() ? new ClientAck(this, p.ackId()) : Ack.NONE;
-        EventHandler h = handlers.get(event);
+        EventHandler h = handler(event);
         if (h == null) return;
         try {
             h.handle(args, ack);

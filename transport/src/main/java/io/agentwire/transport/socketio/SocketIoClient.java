@@ -157,9 +157,9 @@ final class SocketIoClient implements EngineIoSession.Listener {
             sendError(p.namespace(), "Invalid namespace", null);
             return;
         }
-        ObjectNode auth = p.data() instanceof ObjectNode o ? o : JsonNodeFactory.instance.objectNode();
-        String pid = auth.path("pid").isTextual() ? auth.get("pid").textValue() : null;
-        String offset = auth.path("offset").isTextual() ? auth.get("offset").textValue() : null;
+        ObjectNode auth = p.data() instanceof ObjectNode o ? o : null; // none: ConnectRequest reads it as {}
+        String pid = auth != null && auth.path("pid").isTextual() ? auth.get("pid").textValue() : null;
+        String offset = auth != null && auth.path("offset").isTextual() ? auth.get("offset").textValue() : null;
         boolean recovering = pid != null && server.config().recovery().enabled();
         ConnectRequest request = new ConnectRequest(ns.name(), auth, session.request(), session.principal(), recovering);
         Socket socket = new Socket(this, ns, request);

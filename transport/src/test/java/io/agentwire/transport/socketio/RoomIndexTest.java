@@ -91,6 +91,37 @@ class RoomIndexTest {
     }
 
     @Test
+    void aNamespaceBroadcastReachesEveryMemberInRegistrationOrderThroughRemovalsAndResets() {
+        List<RoomIndex.Member> all = new ArrayList<>();
+        for (int i = 0; i < 6; i++) all.add(index.register(null, null, List.of("s" + i)));
+        index.remove(all.get(0)); // the first
+        index.remove(all.get(3)); // one in the middle
+        index.remove(all.get(5)); // the last
+        index.remove(all.get(3)); // again: nothing changes
+        assertThat(to(Set.of(), Set.of())).containsExactly(all.get(1), all.get(2), all.get(4));
+        assertThat(index.size()).isEqualTo(3);
+        RoomIndex.Member later = index.register(null, null, List.of("later"));
+        assertThat(to(Set.of(), Set.of("s2"))).containsExactly(all.get(1), all.get(4), later);
+        index.remove(all.get(1));
+        index.remove(all.get(2));
+        index.remove(all.get(4));
+        index.remove(later);
+        assertThat(to(Set.of(), Set.of())).isEmpty();
+        assertThat(index.size()).isZero();
+        RoomIndex.Member again = index.register(null, null, List.of("again"));
+        RoomIndex.Member two = index.register(null, null, List.of("two"));
+        assertThat(to(Set.of(), Set.of())).containsExactly(again, two);
+        List<RoomIndex.Member> dropped = new ArrayList<>();
+        int next = index.reset(dropped);
+        assertThat(dropped).containsExactly(again, two);
+        assertThat(index.size()).isZero();
+        index.remove(again); // dropped by the reset: nothing to unlink
+        index.liveAt(next, new StreamPosition(3, "f"));
+        RoomIndex.Member fresh = index.register(null, null, List.of("fresh"));
+        assertThat(index.dispatch(next, new StreamPosition(4, "f"), target(Set.of(), Set.of()))).containsExactly(fresh);
+    }
+
+    @Test
     void aResetDropsEveryMemberAndIgnoresTheOldFeed() {
         RoomIndex.Member a = index.register(null, null, List.of("a"));
         List<RoomIndex.Member> dropped = new ArrayList<>();

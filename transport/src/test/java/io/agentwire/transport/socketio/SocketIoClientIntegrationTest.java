@@ -67,6 +67,12 @@ class SocketIoClientIntegrationTest {
     }
 
     @Test
+    void aLaterHandlerReplacesAnEarlierOneBelowAndAboveEightHandlers() throws Exception {
+        JsonNode r = NodeHarness.run("handlers", app.port);
+        assertThat(r.get("answers").toString()).isEqualTo("[0,1,\"new\",3,4,5,6,7,8,\"new\"]");
+    }
+
+    @Test
     void roomBroadcastHonoursExcept() throws Exception {
         JsonNode r = NodeHarness.run("rooms", app.port);
         assertThat(r.get("a").toString()).isEqualTo("[\"second\"]");

@@ -62,9 +62,20 @@ final class TestApp implements AutoCloseable {
             }
             ack.send(many.sockets().size());
         }));
+        // a socket's handlers: up to 8 kept in one array, past that in a map; a later one for the same event replaces
+        io.namespace("/handlers").onConnection(s -> {
+            for (int i = 0; i < 4; i++) answer(s, "h" + i, i);
+            s.on("h2", (args, ack) -> ack.send("new"));
+            for (int i = 4; i < 10; i++) answer(s, "h" + i, i);
+            s.on("h9", (args, ack) -> ack.send("new"));
+        });
         Routes routes = io.install(Routes.builder(), r -> new Authenticator.Accepted(Principal.ANONYMOUS)).build();
         server = new NettyServer(transport, ServerConfig.of("127.0.0.1", 0), routes);
         port = server.start();
+    }
+
+    private static void answer(Socket s, String event, int value) {
+        s.on(event, (args, ack) -> ack.send(value));
     }
 
     private void main(Socket s) {
