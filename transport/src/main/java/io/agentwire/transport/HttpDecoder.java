@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Netty's request decoder with two additions, both without a timer or buffer of its own:
@@ -29,11 +30,30 @@ import java.util.Locale;
 final class HttpDecoder extends HttpRequestDecoder {
     private enum Phase { IDLE, HEAD, BODY }
 
+    /** Where the listener's timeout sweep finds the connections that still speak HTTP: this one while it does. */
+    private final Set<Channel> speakingHttp;
     private volatile Phase phase = Phase.IDLE;
     private volatile long since = System.nanoTime();
     /** Requests read completely minus replies written (a reply written early, e.g. 413, counts before its body ends). */
     private volatile int unanswered;
     private boolean lengthWithChunked;
+
+    HttpDecoder(Set<Channel> speakingHttp) {
+        this.speakingHttp = speakingHttp;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+        speakingHttp.add(ctx.channel());
+        super.handlerAdded(ctx);
+    }
+
+    /** Removed: the connection became a WebSocket (the handshake swaps the HTTP stages out) or closed. */
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+        speakingHttp.remove(ctx.channel());
+        super.handlerRemoved0(ctx);
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {

@@ -61,7 +61,7 @@ public final class NettyServer implements AutoCloseable {
                     + bound.cause().getMessage(), bound.cause());
         }
         listener = bound.channel();
-        guard.start(transport.workers().next(), connections);
+        guard.start(transport.workers().next());
         log.info("listening on {}:{} ({})", config.host(), port(), transport.kind());
         return port();
     }
@@ -74,6 +74,11 @@ public final class NettyServer implements AutoCloseable {
     /** Open connections (HTTP and WebSocket). */
     public int connectionCount() {
         return connections.size();
+    }
+
+    /** Open connections that speak HTTP (the rest are WebSockets): what the timeout sweep looks at. */
+    int httpConnectionCount() {
+        return guard.httpConnections();
     }
 
     /** Connections closed so far by the idle, header or body timeout. */

@@ -72,7 +72,7 @@ final class PipelineInitializer extends ChannelInitializer<Channel> {
         if (!guard.admit(ch, channels.size())) return;
         channels.add(ch);
         ch.pipeline()
-                .addLast("http-decoder", new HttpDecoder())
+                .addLast("http-decoder", new HttpDecoder(guard.speakingHttp()))
                 .addLast("http-encoder", new HttpResponseEncoder())
                 .addLast("http-aggregator", new HttpBodyLimit(config.maxHttpBodyBytes(), routes))
                 .addLast("router", new HttpRouter(routes, config, guard));

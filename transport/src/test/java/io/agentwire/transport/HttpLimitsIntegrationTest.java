@@ -76,6 +76,22 @@ class HttpLimitsIntegrationTest {
     }
 
     @Test
+    void theTimeoutSweepLooksAtConnectionsWhileTheySpeakHttpAndAWebSocketLeavesItsSetAtTheHandshake() throws Exception {
+        start(shortTimeouts());
+        Socket http = open();
+        awaitHttpConnections(1);
+        try (RawWebSocket a = new RawWebSocket(server.port, "/ws"); RawWebSocket b = new RawWebSocket(server.port, "/ws")) {
+            awaitConnections(3);
+            awaitHttpConnections(1); // the two WebSockets left the sweep's set with their handshake
+            assertThat(readAll(http)).isEmpty(); // and the sweep still closes the idle HTTP connection
+            awaitHttpConnections(0);
+            awaitConnections(2); // the WebSockets, silent for longer than the idle timeout, are not the sweep's
+        }
+        awaitConnections(0);
+        assertThat(server.server.httpConnectionCount()).isZero();
+    }
+
+    @Test
     void headersTrickledAByteAtATimeGet408AndAClose() throws Exception {
         start(shortTimeouts());
         Socket s = open();
@@ -205,6 +221,12 @@ class HttpLimitsIntegrationTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (server.server.connectionCount() != n && System.nanoTime() < deadline) Thread.sleep(10);
         assertThat(server.server.connectionCount()).isEqualTo(n);
+    }
+
+    private void awaitHttpConnections(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.server.httpConnectionCount() != n && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(server.server.httpConnectionCount()).isEqualTo(n);
     }
 
     private Socket open() throws IOException {
