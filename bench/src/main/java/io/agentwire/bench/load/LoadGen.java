@@ -124,30 +124,41 @@ public final class LoadGen {
     /**
      * CPU used by the server and by this generator between two {@link #cpu()} samples, in cores; with {@code work}
      * (deliveries, round trips, connections) > 0, also the work per CPU-second of the server: on a shared machine
-     * the server gets less than its core at times, and this figure moves less with that than the rate does. The
-     * generator's figures: the whole process (its loops, GC and JIT threads), and its busiest loop thread.
+     * the server gets less than its core at times, and this figure moves less with that than the rate does. A JVM
+     * server's share of it spent in its JIT compiler threads is given apart ({@code _server_jit_share}): a step that
+     * begins before the JIT has compiled the server's paths pays for the compilation too (the compiler shares the
+     * server's one core), which a server that runs for days pays once. The generator's figures: the whole process
+     * (its loops, GC and JIT threads), and its busiest loop thread.
      */
     void cpuShare(String prefix, long[] before, long[] after, long wallNanos, long work, String unit) {
         long server = after[0] - before[0];
         if (before[0] >= 0 && after[0] >= 0) {
             result(prefix + "_server_cpu_cores", server / (double) wallNanos);
             if (work > 0 && server > 0) result(prefix + "_" + unit + "_per_server_cpu_s", work / (server / 1e9));
+            if (before[2] >= 0 && after[2] >= 0 && server > 0) {
+                long jit = Math.max(0, after[2] - before[2]);
+                result(prefix + "_server_jit_share", jit / (double) server);
+            }
         }
         result(prefix + "_generator_cpu_cores", (after[1] - before[1]) / (double) wallNanos);
         long busiest = -1;
-        for (int i = 2; i < after.length; i++) {
+        for (int i = 3; i < after.length; i++) {
             if (before[i] >= 0 && after[i] >= 0) busiest = Math.max(busiest, after[i] - before[i]);
         }
         if (busiest >= 0) result(prefix + "_generator_busiest_loop_cpu_cores", busiest / (double) wallNanos);
     }
 
-    /** CPU nanoseconds so far: the server process, this process, then each loop thread (-1: unknown). */
+    /**
+     * CPU nanoseconds so far: the server process, this process, the server's JIT compiler threads, then each loop
+     * thread (-1: unknown).
+     */
     long[] cpu() {
-        long[] t = new long[2 + loopThreads.length];
+        long[] t = new long[3 + loopThreads.length];
         t[0] = serverPid > 0 ? Probe.cpuNanos(serverPid) : -1;
         t[1] = Probe.cpuNanos(ProcessHandle.current().pid());
+        t[2] = serverPid > 0 ? Probe.jitCpuNanos(serverPid) : -1;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        for (int i = 0; i < loopThreads.length; i++) t[2 + i] = threads.getThreadCpuTime(loopThreads[i]);
+        for (int i = 0; i < loopThreads.length; i++) t[3 + i] = threads.getThreadCpuTime(loopThreads[i]);
         return t;
     }
 

@@ -35,6 +35,37 @@ final class Probe {
         }
     }
 
+    /**
+     * User + system CPU time of the JIT compiler threads of {@code pid} (a JVM's {@code C1 CompilerThread…} and {@code
+     * C2 CompilerThread…}, /proc/PID/task/TID/comm), in nanoseconds; -1 if it has none (not a JVM: Node's compiler
+     * shares its worker threads with the GC and can not be told apart). A compiler thread that ends between two
+     * samples takes its time with it (the JVM starts and stops some as its queue grows and shrinks), so this is a
+     * lower bound.
+     */
+    static long jitCpuNanos(long pid) {
+        long total = 0;
+        boolean any = false;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String comm;
+                String stat;
+                try {
+                    comm = Files.readString(task.resolve("comm")).trim();
+                    if (!comm.startsWith("C1 CompilerThre") && !comm.startsWith("C2 CompilerThre")) continue;
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) { // the thread ended meanwhile
+                    continue;
+                }
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+                any = true;
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return any ? total : -1;
+    }
+
     /** Heap in use after a full GC, as printed (in bytes, last number of its output) by {@code command}; -1 if none. */
     static long heap(String command) {
         if (command == null || command.isBlank()) return -1;

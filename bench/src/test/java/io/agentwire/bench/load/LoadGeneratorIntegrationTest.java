@@ -145,8 +145,11 @@ class LoadGeneratorIntegrationTest {
                     .containsEntry("all_resumed", "true").containsEntry("not_recovered", "0")
                     .containsEntry("gaps", "0").containsEntry("duplicates", "0");
 
-            Map<String, String> connect = scenario(server, "connect", "--n", "30", "--seconds", "5", "--warmup-n", "6");
+            Map<String, String> connect = scenario(server, "connect", "--n", "30", "--seconds", "5", "--warmup-n", "6",
+                    "--server-pid", String.valueOf(ProcessHandle.current().pid()));
             assertThat(connect).containsEntry("connected", "30").containsEntry("connect_latency_count", "30");
+            // the "server" is this JVM: its JIT compiler threads' share of its CPU over the step
+            assertThat(Double.parseDouble(connect.get("measured_server_jit_share"))).isBetween(0.0, 1.0);
 
             Map<String, String> idle = scenario(server, "idle", "--n", "8", "--settle", "0",
                     "--server-pid", String.valueOf(ProcessHandle.current().pid()));

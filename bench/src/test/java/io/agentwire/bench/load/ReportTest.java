@@ -17,6 +17,7 @@ class ReportTest {
             "envelope\tidle\trss_per_conn_kib\t7.0", "ws\tidle\trss_per_conn_kib\t5.6",
             "agentwire\tconnect\tgenerator_loops\t2", "agentwire\tconnect\tgenerator_cpus\t2",
             "agentwire\tconnect\tmeasured_connects_per_server_cpu_s\t9000",
+            "agentwire\tconnect\tmeasured_server_jit_share\t0.31",
             "agentwire\tconnect\tmeasured_generator_cpu_cores\t1.2",
             "socketio\tconnect\tgenerator_loops\t2", "socketio\tconnect\tgenerator_cpus\t2",
             "socketio\tconnect\tmeasured_connects_per_server_cpu_s\t3000",
@@ -55,6 +56,8 @@ class ReportTest {
                 .contains("| fan-out deliveries per server CPU-second at saturation ≥ 400 000 | 450,000 ⚠ | met |")
                 .contains("| envelope idle connection with its session: RSS ≤ 8 KiB | 7.0 KiB | met |");
         assertThat(md).contains("| — marginal: ΔRSS / ΔN from half to all held, KiB | 2.250 | n/a | n/a | n/a |");
+        assertThat(md).contains("| — the share of it in the JIT compiler's threads (JVM servers) | 0.310 | n/a | n/a | n/a |")
+                .contains("| — the share of the echo windows' server CPU in the JIT compiler's threads | n/a | n/a | n/a | n/a |");
     }
 
     @Test
