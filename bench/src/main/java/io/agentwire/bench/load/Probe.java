@@ -27,12 +27,16 @@ final class Probe {
     /** User + system CPU time of {@code pid} in nanoseconds, or -1. */
     static long cpuNanos(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS; // fields 14 and 15
+            return cpuNanosOf(Files.readString(Path.of("/proc/" + pid + "/stat")));
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** User + system CPU time in a /proc stat line (of a process or a thread), in nanoseconds. */
+    private static long cpuNanosOf(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS; // fields 14 and 15
     }
 
     /**
@@ -56,8 +60,7 @@ final class Probe {
                 } catch (IOException e) { // the thread ended meanwhile
                     continue;
                 }
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+                total += cpuNanosOf(stat);
                 any = true;
             }
         } catch (IOException | RuntimeException e) {
