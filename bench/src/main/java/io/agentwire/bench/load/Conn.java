@@ -83,6 +83,21 @@ public final class Conn {
         if (ch != null) ch.close();
     }
 
+    /**
+     * Says goodbye and closes: a Socket.IO client sends its namespace's DISCONNECT ({@code 41}, what
+     * {@code socket.disconnect()} sends), after which a server keeps no recovery state for it; other protocols have no
+     * goodbye the bench uses and are dropped.
+     */
+    public void leave() {
+        Channel ch = channel;
+        if (ch == null) return;
+        if (proto == Proto.SIO && ready && ch.isActive()) {
+            ch.writeAndFlush(new TextWebSocketFrame("41")).addListener(f -> ch.close());
+        } else {
+            ch.close();
+        }
+    }
+
     public void echo(long sent) {
         send(Wire.echo(proto, nextAckId++, sent));
     }

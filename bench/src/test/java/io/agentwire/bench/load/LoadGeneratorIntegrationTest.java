@@ -83,6 +83,19 @@ class LoadGeneratorIntegrationTest {
                         .containsExactly(6, 0, 0);
             }
             assertThat(loader.sum(clients, c -> c.received)).isEqualTo(18);
+
+            // leave(): the Socket.IO goodbye (41) before the close, after which the server keeps nothing to recover
+            loader.onLoop(dropped, () -> {
+                dropped.leave();
+                return null;
+            });
+            await(() -> !loader.onLoop(dropped, dropped::ready));
+            publisher.send(Wire.publish(Proto.SIO, 7, 7, "pad"));
+            await(() -> loader.onLoop(publisher, () -> publisher.lastSeq) == 7);
+            loader.connect(dropped);
+            await(() -> loader.onLoop(dropped, dropped::ready));
+            assertThat(loader.onLoop(dropped, () -> dropped.recovered)).as("recovered after a goodbye").isFalse();
+            assertThat(loader.onLoop(dropped, () -> dropped.pid)).isNotEqualTo(pid);
         }
     }
 
@@ -145,9 +158,17 @@ class LoadGeneratorIntegrationTest {
                     .containsEntry("all_resumed", "true").containsEntry("not_recovered", "0")
                     .containsEntry("gaps", "0").containsEntry("duplicates", "0");
 
+            // a warm-up of at least 2 s: rounds of 6 clients (each round and its 1 s pause: 2 or 3 of them), ended by
+            // time (this server's JIT share over a tiny round is whatever it is) and by the 3 s at most
             Map<String, String> connect = scenario(server, "connect", "--n", "30", "--seconds", "5", "--warmup-n", "6",
+                    "--warmup-seconds", "2", "--warmup-max-seconds", "3",
                     "--server-pid", String.valueOf(ProcessHandle.current().pid()));
             assertThat(connect).containsEntry("connected", "30").containsEntry("connect_latency_count", "30");
+            int rounds = Integer.parseInt(connect.get("warmup_rounds"));
+            assertThat(rounds).isBetween(2, 3);
+            assertThat(connect).containsEntry("warmup_connected", String.valueOf(6 * rounds))
+                    .containsKey("warmup_last_server_jit_share");
+            assertThat(Double.parseDouble(connect.get("warmup_seconds"))).isBetween(2.0, 4.5);
             // the "server" is this JVM: its JIT compiler threads' share of its CPU over the step
             assertThat(Double.parseDouble(connect.get("measured_server_jit_share"))).isBetween(0.0, 1.0);
 
