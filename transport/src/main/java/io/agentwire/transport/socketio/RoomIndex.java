@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +40,7 @@ final class RoomIndex {
     private static final String[] NO_ROOMS = {};
 
     private final Object lock = new Object();
-    /** Room → its one member (most rooms are a socket's own), or a {@code Set<Member>} of two or more. */
+    /** Room → its one member (most rooms are a socket's own), or an {@link IdentitySet} of two or more. */
     private final Map<String, Object> rooms = new HashMap<>();
     /*
      * Every member in registration order (a broadcast to the whole namespace goes out in it): a list through the
@@ -205,7 +204,7 @@ final class RoomIndex {
         if (in == null) {
             rooms.put(room, m);
         } else if (in instanceof Member one) {
-            Set<Member> two = new HashSet<>(4);
+            Set<Member> two = new IdentitySet<>();
             two.add(one);
             two.add(m);
             rooms.put(room, two);
