@@ -78,7 +78,7 @@ final class ConnectRate {
             long[] cpu1 = gen.cpu();
             long wall = System.nanoTime() - t0;
             // with a goodbye: dropped, they would stay in the Socket.IO servers' recovery state for 2 minutes, and the
-            // measured step would pay for ever more of them (Node's socket.io: 0.28 → 0.47 ms of CPU per connect from its 2nd to its 5th round)
+            // measured step would meet a server holding tens of thousands of them that the warm-up left behind
             gen.loader.onEveryLoop(loop -> {
                 warmup.stream().filter(c -> gen.loader.loopOf(c) == loop).forEach(Conn::leave);
                 return null;
