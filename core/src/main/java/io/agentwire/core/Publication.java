@@ -19,6 +19,7 @@ public final class Publication {
     private final JsonNode data;
     /** Format, encoding, format, encoding…: replaced (never changed) under this object's lock; most have one. */
     private volatile Object[] encodings;
+    private StreamPosition position;
 
     public Publication(String stream, long offset, String epoch, long timeMillis, JsonNode data) {
         this.stream = Objects.requireNonNull(stream, "stream");
@@ -34,7 +35,12 @@ public final class Publication {
     public String epoch() { return epoch; }
     public long timeMillis() { return timeMillis; }
     public JsonNode data() { return data; }
-    public StreamPosition position() { return new StreamPosition(offset, epoch); }
+    /** Where this publication is: one instance per publication (a broadcast's recipients each keep it). */
+    public StreamPosition position() {
+        StreamPosition at = position; // racy single check: a record's fields are final, any thread may make it once
+        if (at == null) position = at = new StreamPosition(offset, epoch);
+        return at;
+    }
 
     /**
      * This publication with its payload in {@link CompactJson}'s form, for keeping (this one if it already is): a

@@ -15,6 +15,15 @@ class PublicationTest {
         return new Publication("s", 1, "e", 1_000L, JsonNodeFactory.instance.objectNode().put("i", 1));
     }
 
+    /** A broadcast's recipients each keep the publication's position: one instance, not one per recipient. */
+    @Test
+    void itsPositionIsOneInstanceWithItsOffsetAndEpoch() {
+        Publication p = new Publication("s", 7, "e1", 1_000L, JsonNodeFactory.instance.objectNode());
+        StreamPosition at = p.position();
+        assertThat(at).isEqualTo(new StreamPosition(7, "e1"));
+        assertThat(p.position()).isSameAs(at);
+    }
+
     @Test
     void eachFormatIsEncodedOnceWhateverTheThreadsThatAskAndEveryoneGetsThatOne() throws Exception {
         Publication p = publication();

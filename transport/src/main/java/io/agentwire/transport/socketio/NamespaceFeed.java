@@ -80,13 +80,19 @@ final class NamespaceFeed {
         List<RoomIndex.Member> to = index.dispatch(g.token, p.position(), target);
         if (to.isEmpty()) return;
         Outgoing wire = p.encoded(namespace.wire); // encoded once, here, rather than by the first event loop to need it
-        if (to.size() == 1) {
-            to.get(0).inbox.offer(p, wire, target.isVolatile(), to);
+        LoopInbox first = to.get(0).inbox;
+        if (allIn(to, first)) { // one event loop (or all recipients on one): the index's fresh list as it is
+            first.offer(p, wire, target.isVolatile(), to);
             return;
         }
         Map<LoopInbox, List<RoomIndex.Member>> byLoop = new IdentityHashMap<>(4);
         for (RoomIndex.Member m : to) byLoop.computeIfAbsent(m.inbox, k -> new ArrayList<>()).add(m);
         byLoop.forEach((inbox, members) -> inbox.offer(p, wire, target.isVolatile(), members));
+    }
+
+    private static boolean allIn(List<RoomIndex.Member> to, LoopInbox inbox) {
+        for (int i = 1, n = to.size(); i < n; i++) if (to.get(i).inbox != inbox) return false;
+        return true;
     }
 
     /** One subscription of the feed; a restart makes a new one, and the old one's late deliveries are ignored. */
