@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * (e) connect rate: new clients as fast as the server answers, with {@code --in-flight} handshakes pending (enough to
  * keep it saturated), for {@code --seconds} or until {@code --n} connected, after a warm-up of rounds of
- * {@code --warmup-n} clients connected and dropped unmeasured ({@link #warmUp}). A client counts once it is ready to talk:
+ * {@code --warmup-n} clients connected and left unmeasured ({@link #warmUp}). A client counts once it is ready to talk:
  * WebSocket upgraded ({@code ws}), Socket.IO CONNECT answered ({@code sio}), {@code system.connected} ({@code env}).
  */
 final class ConnectRate {
@@ -50,11 +50,11 @@ final class ConnectRate {
     }
 
     /**
-     * Unmeasured warm-up: rounds of {@code --warmup-n} clients connected (all held) and dropped, for at least
+     * Unmeasured warm-up: rounds of {@code --warmup-n} clients connected (all held) and left, for at least
      * {@code --warmup-seconds} (at least one round) and, where the server's JIT compiler threads can be read (a JVM
      * server), until a round's compilation share is under {@value #JIT_SETTLED}, at most {@code --warmup-max-seconds}
-     * (3 × the first). On one core a JVM server's C1/C2 compile the handshake's code for 15–20 s of saturated
-     * handshakes (≈ 50 000): with one round of 5 000 the measured step paid 0.3–0.4 of the server's CPU to its JIT. The
+     * (3 × the first). On one core a JVM server's C1/C2 compile the handshake's code for 10–20 s of saturated
+     * handshakes (25 000–60 000): with one round of 5 000 the measured step paid 0.3–0.4 of the server's CPU to its JIT. The
      * last round's figures ({@code warmup_last_*}) show where the warm-up ended.
      */
     private void warmUp(int n) throws InterruptedException {
@@ -89,7 +89,7 @@ final class ConnectRate {
             double jit = cpu0[2] < 0 || cpu1[2] < 0 || server <= 0 ? Double.NaN : (cpu1[2] - cpu0[2]) / (double) server;
             System.err.printf("warm-up round %d: %d ready in %.1f s, server %.2f cores (JIT %.2f of it), generator %.2f%n",
                     rounds, ready, wall / 1e9, server / (double) wall, jit, (cpu1[1] - cpu0[1]) / (double) wall);
-            LoadGen.sleepMillis(1000); // the server closes the dropped ones
+            LoadGen.sleepMillis(1000); // the server closes the ones that left
             long elapsed = System.nanoTime() - start;
             done = elapsed >= most || elapsed >= least && (Double.isNaN(jit) || jit < JIT_SETTLED);
             if (done) {
