@@ -54,8 +54,8 @@ final class ConnectRate {
      * {@code --warmup-seconds} (at least one round) and, where the server's JIT compiler threads can be read (a JVM
      * server), until a round's compilation share is under {@value #JIT_SETTLED}, at most {@code --warmup-max-seconds}
      * (3 × the first). On one core a JVM server's C1/C2 compile the handshake's code for 10–20 s of saturated
-     * handshakes (25 000–60 000): with one round of 5 000 the measured step paid 0.3–0.4 of the server's CPU to its JIT. The
-     * last round's figures ({@code warmup_last_*}) show where the warm-up ended.
+     * handshakes (25 000–60 000): with one round of 5 000 the measured step paid 0.3–0.4 of the server's CPU to its
+     * JIT. The last round's figures ({@code warmup_last_*}) show where the warm-up ended.
      */
     private void warmUp(int n) throws InterruptedException {
         int warm = gen.intOption("warmup-n", 1000);
@@ -69,7 +69,7 @@ final class ConnectRate {
             List<Conn> warmup = new ArrayList<>(warm);
             // every round its own indexes, so its own source addresses (Loader.PER_SOURCE clients each): the previous
             // rounds' closed clients wait in TIME_WAIT on theirs, and binding beside them made the kernel search its
-            // whole port range for every connect (a 5 000-client round then took the generator 18 s at 0.99 of its core)
+            // whole port range for every connect (a 5 000-client round then took the generator 18 s at 0.99 of a core)
             int first = n + rounds * warm;
             for (int i = 0; i < warm; i++) warmup.add(new Conn(first + i, gen.proto, new Conn.Listener() { }));
             long[] cpu0 = gen.cpu();
@@ -87,7 +87,8 @@ final class ConnectRate {
             connected += ready;
             long server = cpu1[0] - cpu0[0];
             double jit = cpu0[2] < 0 || cpu1[2] < 0 || server <= 0 ? Double.NaN : (cpu1[2] - cpu0[2]) / (double) server;
-            System.err.printf("warm-up round %d: %d ready in %.1f s, server %.2f cores (JIT %.2f of it), generator %.2f%n",
+            System.err.printf(
+                    "warm-up round %d: %d ready in %.1f s, server %.2f cores (JIT %.2f of it), generator %.2f%n",
                     rounds, ready, wall / 1e9, server / (double) wall, jit, (cpu1[1] - cpu0[1]) / (double) wall);
             LoadGen.sleepMillis(1000); // the server closes the ones that left
             long elapsed = System.nanoTime() - start;

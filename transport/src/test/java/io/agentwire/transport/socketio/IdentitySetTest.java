@@ -33,7 +33,7 @@ class IdentitySetTest {
         assertThatThrownBy(() -> set.add(null)).isInstanceOf(NullPointerException.class);
     }
 
-    /** Thousands of random adds and removes (growing to 3 000, shrinking to none, twice): always the same as a reference. */
+    /** Random adds and removes (growing to 3 000, shrinking to none, twice): always the same as a reference set. */
     @Test
     void behavesAsAnIdentitySetThroughGrowthRemovalsAndShrinking() {
         Random random = new Random(21);
