@@ -72,7 +72,7 @@ public final class MemoryBroker implements Broker {
         Publication p;
         synchronized (s) {
             long now = clock.getAsLong();
-            p = new Publication(stream, s.top + 1, s.epoch, now, kept);
+            p = new Publication(s.name, s.top + 1, s.epoch, now, kept); // the map's key: one name per stream kept
             s.add(p, now);
             deliver(p);
         }
@@ -163,7 +163,7 @@ public final class MemoryBroker implements Broker {
     }
 
     private StreamState state(String stream) {
-        return streams.computeIfAbsent(stream, k -> new StreamState(Ids.random(8)));
+        return streams.computeIfAbsent(stream, k -> new StreamState(k, Ids.random(8)));
     }
 
     private void deliver(Publication p) {
@@ -181,12 +181,14 @@ public final class MemoryBroker implements Broker {
 
     /** One stream: its top, epoch and window. Guarded by its own monitor. */
     private final class StreamState {
+        final String name;
         final ArrayDeque<Publication> window = new ArrayDeque<>(2); // most streams hold a few; it grows as they get more
         long top;
         String epoch;
         long lastPublishMillis;
 
-        StreamState(String epoch) {
+        StreamState(String name, String epoch) {
+            this.name = name;
             this.epoch = epoch;
         }
 

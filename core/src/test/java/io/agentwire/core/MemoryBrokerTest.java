@@ -60,6 +60,17 @@ class MemoryBrokerTest {
         assertThat(fromStart.publications()).hasSize(10);
     }
 
+    /** The window keeps every publication of a stream with one instance of its name, whatever strings callers used. */
+    @Test
+    void publicationsOfAStreamShareOneInstanceOfItsName() {
+        MemoryBroker b = broker(100, Duration.ofMinutes(1));
+        String first = new String("session:abc");
+        String second = new String("session:abc");
+        Publication p1 = b.publish(first, data(1)).join();
+        Publication p2 = b.publish(second, data(2)).join();
+        assertThat(p2.stream()).isEqualTo("session:abc").isSameAs(p1.stream()).isSameAs(first);
+    }
+
     @Test
     void windowIsBoundedByCount() {
         MemoryBroker b = broker(5, Duration.ofMinutes(1));

@@ -49,13 +49,14 @@ final class Resumer {
     void attachNew(EnvelopeConnection c, Session s) {
         SessionAttachment a = attach(c, s);
         if (a == null) return; // the client left; the session stays, as after any disconnect
-        node.subscribe(s.stream(), a, new StreamPosition(0, "")).thenCompose(res -> {
+        String stream = s.stream(); // one instance for the subscription, the hub and the broker (kept per session)
+        node.subscribe(stream, a, new StreamPosition(0, "")).thenCompose(res -> {
             a.subscription(res.subscription());
             a.release(null, Long.MAX_VALUE, null);
             ObjectNode content = JSON.objectNode().put("session_id", s.id());
             ObjectNode meta = JSON.objectNode().put("ttl_ms", sessionTtl.toMillis()).put("resume_window_ms", window.ttl().toMillis())
                     .put("resume_window_events", window.size());
-            return node.publish(s.stream(), EnvelopeCodec.envelope("agent.session_created", s.id(), null, content, meta));
+            return node.publish(stream, EnvelopeCodec.envelope("agent.session_created", s.id(), null, content, meta));
         }).whenComplete((p, err) -> {
             if (err != null) c.failed(s.id(), "create the session", err);
         });
@@ -79,8 +80,9 @@ final class Resumer {
     }
 
     private CompletableFuture<Void> resumeNow(EnvelopeConnection c, Session s, long lastSeq, SessionAttachment a) {
-        return node.top(s.stream())
-                .thenCompose(top -> node.subscribe(s.stream(), a, new StreamPosition(lastSeq, top.epoch())))
+        String stream = s.stream();
+        return node.top(stream)
+                .thenCompose(top -> node.subscribe(stream, a, new StreamPosition(lastSeq, top.epoch())))
                 .thenCompose(res -> {
                     a.subscription(res.subscription());
                     if (res.recovered()) {
