@@ -35,10 +35,7 @@ final class IdentitySet<E> extends AbstractSet<E> {
         if (e == null) throw new NullPointerException("element");
         if (slotOf(e) >= 0) return false;
         if ((size + 1) * 4 > table.length * 3) resize(table.length * 2);
-        int mask = table.length - 1;
-        int i = home(e, mask);
-        while (table[i] != null) i = (i + 1) & mask;
-        table[i] = e;
+        place(table, e);
         size++;
         return true;
     }
@@ -115,13 +112,15 @@ final class IdentitySet<E> extends AbstractSet<E> {
     private void resize(int capacity) {
         Object[] old = table;
         table = new Object[Math.max(MIN_CAPACITY, capacity)];
-        int mask = table.length - 1;
-        for (Object e : old) {
-            if (e == null) continue;
-            int i = home(e, mask);
-            while (table[i] != null) i = (i + 1) & mask;
-            table[i] = e;
-        }
+        for (Object e : old) if (e != null) place(table, e);
+    }
+
+    /** Puts {@code e} (not in {@code t}) in the first free slot from its home. */
+    private static void place(Object[] t, Object e) {
+        int mask = t.length - 1;
+        int i = home(e, mask);
+        while (t[i] != null) i = (i + 1) & mask;
+        t[i] = e;
     }
 
     private static int home(Object o, int mask) {
