@@ -65,6 +65,7 @@ else
   # echo's paced step, measured after the servers' first ping round (EchoLoad)
   PACED_SECONDS=${PACED_SECONDS:-10} PACED_AFTER=${PACED_AFTER:-27}
 fi
+CONNECT_WARMUP_MAX_SECONDS=$((3 * CONNECT_WARMUP_SECONDS)) # given to the generator and written in the settings
 
 # AgentWire's limits that a deployment for this many clients raises (bench/README.md, "Limits the bench raises"),
 # in the environment variables of `agentwire serve`, which the Socket.IO peer reads too; the rest stay at their defaults
@@ -106,7 +107,7 @@ meta "load average before" "$(cut -d' ' -f1-3 /proc/loadavg) (other work on the 
 meta "versions" "AgentWire $(git -C "$ROOT" rev-parse --short HEAD)$([ "$AGENTWIRE_BENCH_JAR" = "$BENCH_JAR" ] || echo " (the agentwire server: $AGENTWIRE_BENCH_JAR, $(git -C "$(dirname "$AGENTWIRE_BENCH_JAR")" rev-parse --short HEAD 2>/dev/null || echo '?'))"), $("$JAVA" -version 2>&1 | head -1), node $(node --version), socket.io $(node -p "require('$DIR/peers/node_modules/socket.io/package.json').version"), ws $(node -p "require('$DIR/peers/node_modules/ws/package.json').version"), netty-socketio $(unzip -p "$BENCH_JAR" META-INF/maven/com.corundumstudio.socketio/netty-socketio/pom.properties 2>/dev/null | grep '^version' | cut -d= -f2)"
 meta "pinning" "servers: taskset -c $SERVER_CPUS; generator: taskset -c $GEN_CPUS ($GEN_LOOPS event loop thread(s)); Java servers $JVM_SERVER; generator $JVM_GEN"
 meta "agentwire limits" "limits.http.max-connections $AGENTWIRE_LIMITS_HTTP_MAX_CONNECTIONS, sessions.max-per-principal $AGENTWIRE_SESSIONS_MAX_PER_PRINCIPAL, rooms.max-pending-sessions $AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS (per address $AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS_PER_ADDRESS); every other limit at its default"
-meta "settings" "idle $IDLE_N clients; fan-out $FANOUT_N members, ${WARMUP} s warm-up, saturation (16 messages in flight), then $FANOUT_RATES msg/s, ${SECONDS_STEP} s per step; echo $ECHO_N clients, ${WARMUP} s warm-up + 3 × ${SECONDS_STEP} s windows (median), then paced at ${ECHO_PACED_RATE:-half the median} round trips/s, $PACED_SECONDS s measured from $PACED_AFTER s after the connects; storm $STORM_N clients, 3 s away (Socket.IO: 5 broadcasts/s go on); connect ${SECONDS_STEP} s or $CONNECT_N clients after rounds of $CONNECT_WARMUP connected and dropped unmeasured (≥ $CONNECT_WARMUP_SECONDS s and, JVM servers, until a round's JIT share < 0.05, ≤ $((3 * CONNECT_WARMUP_SECONDS)) s), 200 handshakes in flight; fd limit $FDS"
+meta "settings" "idle $IDLE_N clients; fan-out $FANOUT_N members, ${WARMUP} s warm-up, saturation (16 messages in flight), then $FANOUT_RATES msg/s, ${SECONDS_STEP} s per step; echo $ECHO_N clients, ${WARMUP} s warm-up + 3 × ${SECONDS_STEP} s windows (median), then paced at ${ECHO_PACED_RATE:-half the median} round trips/s, $PACED_SECONDS s measured from $PACED_AFTER s after the connects; storm $STORM_N clients, 3 s away (Socket.IO: 5 broadcasts/s go on); connect ${SECONDS_STEP} s or $CONNECT_N clients after rounds of $CONNECT_WARMUP connected and left unmeasured (≥ $CONNECT_WARMUP_SECONDS s and, JVM servers, until a round's JIT share < 0.05, ≤ $CONNECT_WARMUP_MAX_SECONDS s), 200 handshakes in flight; fd limit $FDS"
 
 start_server() { # name → SERVER_PID, LOG, PROTO, HEAP
   local name=$1
@@ -174,7 +175,7 @@ scenario() { # servers in the given order for the 1st, 3rd, 5th scenario, revers
       fanout) generate fanout "$name" --n "$FANOUT_N" --rates "$FANOUT_RATES" --seconds "$SECONDS_STEP" --warmup "$WARMUP" ;;
       echo) generate echo "$name" --n "$ECHO_N" --seconds "$SECONDS_STEP" --warmup "$WARMUP" --paced-seconds "$PACED_SECONDS" --paced-after "$PACED_AFTER" ${ECHO_PACED_RATE:+--paced-rate "$ECHO_PACED_RATE"} ;;
       storm) generate storm "$name" --n "$STORM_N" ;;
-      connect) generate connect "$name" --n "$CONNECT_N" --seconds "$SECONDS_STEP" --warmup-n "$CONNECT_WARMUP" --warmup-seconds "$CONNECT_WARMUP_SECONDS" ;;
+      connect) generate connect "$name" --n "$CONNECT_N" --seconds "$SECONDS_STEP" --warmup-n "$CONNECT_WARMUP" --warmup-seconds "$CONNECT_WARMUP_SECONDS" --warmup-max-seconds "$CONNECT_WARMUP_MAX_SECONDS" ;;
     esac
   done
 }

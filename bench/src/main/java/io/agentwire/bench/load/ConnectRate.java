@@ -60,8 +60,9 @@ final class ConnectRate {
     private void warmUp(int n) throws InterruptedException {
         int warm = gen.intOption("warmup-n", 1000);
         long start = System.nanoTime();
-        long least = gen.intOption("warmup-seconds", 0) * 1_000_000_000L;
-        long most = gen.intOption("warmup-max-seconds", 3 * gen.intOption("warmup-seconds", 0)) * 1_000_000_000L;
+        int leastSeconds = gen.intOption("warmup-seconds", 0);
+        long least = leastSeconds * 1_000_000_000L;
+        long most = gen.intOption("warmup-max-seconds", 3 * leastSeconds) * 1_000_000_000L;
         int rounds = 0;
         long connected = 0;
         boolean done;
