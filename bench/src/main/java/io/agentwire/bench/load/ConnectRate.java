@@ -86,11 +86,13 @@ final class ConnectRate {
             });
             rounds++;
             connected += ready;
-            long server = cpu1[0] - cpu0[0];
-            double jit = cpu0[2] < 0 || cpu1[2] < 0 || server <= 0 ? Double.NaN : (cpu1[2] - cpu0[2]) / (double) server;
+            long server = cpu1[LoadGen.SERVER] - cpu0[LoadGen.SERVER];
+            double jit = cpu0[LoadGen.SERVER_JIT] < 0 || cpu1[LoadGen.SERVER_JIT] < 0 || server <= 0 ? Double.NaN
+                    : (cpu1[LoadGen.SERVER_JIT] - cpu0[LoadGen.SERVER_JIT]) / (double) server;
             System.err.printf(
                     "warm-up round %d: %d ready in %.1f s, server %.2f cores (JIT %.2f of it), generator %.2f%n",
-                    rounds, ready, wall / 1e9, server / (double) wall, jit, (cpu1[1] - cpu0[1]) / (double) wall);
+                    rounds, ready, wall / 1e9, server / (double) wall, jit,
+                    (cpu1[LoadGen.GENERATOR] - cpu0[LoadGen.GENERATOR]) / (double) wall);
             LoadGen.sleepMillis(1000); // the server closes the ones that left
             long elapsed = System.nanoTime() - start;
             done = elapsed >= most || elapsed >= least && (Double.isNaN(jit) || jit < JIT_SETTLED);

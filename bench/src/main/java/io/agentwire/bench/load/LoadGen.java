@@ -131,34 +131,46 @@ public final class LoadGen {
      * (its loops, GC and JIT threads), and its busiest loop thread.
      */
     void cpuShare(String prefix, long[] before, long[] after, long wallNanos, long work, String unit) {
-        long server = after[0] - before[0];
-        if (before[0] >= 0 && after[0] >= 0) {
+        long server = after[SERVER] - before[SERVER];
+        if (before[SERVER] >= 0 && after[SERVER] >= 0) {
             result(prefix + "_server_cpu_cores", server / (double) wallNanos);
             if (work > 0 && server > 0) result(prefix + "_" + unit + "_per_server_cpu_s", work / (server / 1e9));
-            if (before[2] >= 0 && after[2] >= 0 && server > 0) {
-                long jit = Math.max(0, after[2] - before[2]);
+            if (before[SERVER_JIT] >= 0 && after[SERVER_JIT] >= 0 && server > 0) {
+                long jit = Math.max(0, after[SERVER_JIT] - before[SERVER_JIT]);
                 result(prefix + "_server_jit_share", jit / (double) server);
             }
+            if (before[SERVER_KERNEL] >= 0 && after[SERVER_KERNEL] >= 0 && server > 0) {
+                long kernel = Math.max(0, after[SERVER_KERNEL] - before[SERVER_KERNEL]);
+                result(prefix + "_server_kernel_share", Math.min(1, kernel / (double) server));
+            }
         }
-        result(prefix + "_generator_cpu_cores", (after[1] - before[1]) / (double) wallNanos);
+        result(prefix + "_generator_cpu_cores", (after[GENERATOR] - before[GENERATOR]) / (double) wallNanos);
         long busiest = -1;
-        for (int i = 3; i < after.length; i++) {
+        for (int i = LOOPS; i < after.length; i++) {
             if (before[i] >= 0 && after[i] >= 0) busiest = Math.max(busiest, after[i] - before[i]);
         }
         if (busiest >= 0) result(prefix + "_generator_busiest_loop_cpu_cores", busiest / (double) wallNanos);
     }
 
+    /** Where {@link #cpu()} puts each figure: the server process, this process, the server's JIT threads … */
+    static final int SERVER = 0;
+    static final int GENERATOR = 1;
+    static final int SERVER_JIT = 2;
+    static final int SERVER_KERNEL = 3;
+    static final int LOOPS = 4;
+
     /**
-     * CPU nanoseconds so far: the server process, this process, the server's JIT compiler threads, then each loop
-     * thread (-1: unknown).
+     * CPU nanoseconds so far: the server process, this process, the server's JIT compiler threads, the server's
+     * system time, then each loop thread (-1: unknown).
      */
     long[] cpu() {
-        long[] t = new long[3 + loopThreads.length];
-        t[0] = serverPid > 0 ? Probe.cpuNanos(serverPid) : -1;
-        t[1] = Probe.cpuNanos(ProcessHandle.current().pid());
-        t[2] = serverPid > 0 ? Probe.jitCpuNanos(serverPid) : -1;
+        long[] t = new long[LOOPS + loopThreads.length];
+        t[SERVER] = serverPid > 0 ? Probe.cpuNanos(serverPid) : -1;
+        t[GENERATOR] = Probe.cpuNanos(ProcessHandle.current().pid());
+        t[SERVER_JIT] = serverPid > 0 ? Probe.jitCpuNanos(serverPid) : -1;
+        t[SERVER_KERNEL] = serverPid > 0 ? Probe.kernelNanos(serverPid) : -1;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        for (int i = 0; i < loopThreads.length; i++) t[3 + i] = threads.getThreadCpuTime(loopThreads[i]);
+        for (int i = 0; i < loopThreads.length; i++) t[LOOPS + i] = threads.getThreadCpuTime(loopThreads[i]);
         return t;
     }
 

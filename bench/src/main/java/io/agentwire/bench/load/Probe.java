@@ -33,10 +33,28 @@ final class Probe {
         }
     }
 
+    /**
+     * System CPU time of {@code pid} in nanoseconds (the kernel working for it: its system calls, and the network
+     * stack's work done in their course, such as a loopback send's delivery to the receiving socket), or -1.
+     */
+    static long kernelNanos(long pid) {
+        try {
+            return ticksOf(Files.readString(Path.of("/proc/" + pid + "/stat")))[1] * TICK_NANOS;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** User + system CPU time in a /proc stat line (of a process or a thread), in nanoseconds. */
     private static long cpuNanosOf(String stat) {
+        long[] t = ticksOf(stat);
+        return (t[0] + t[1]) * TICK_NANOS;
+    }
+
+    /** User and system CPU time in a /proc stat line, in clock ticks (fields 14 and 15). */
+    private static long[] ticksOf(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS; // fields 14 and 15
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
     }
 
     /**

@@ -144,8 +144,10 @@ class LoadGeneratorIntegrationTest {
 
             Map<String, String> echo = scenario(server, "echo", "--n", "5", "--seconds", "1", "--warmup", "1",
                     "--windows", "1", "--paced-rate", "300", "--paced-seconds", "1",
-                    "--paced-after", "0");
+                    "--paced-after", "0", "--server-pid", String.valueOf(ProcessHandle.current().pid()));
             assertThat(echo).containsEntry("clients", "5");
+            // the "server" is this JVM: the share of its CPU over the windows that was system time
+            assertThat(Double.parseDouble(echo.get("measured_server_kernel_share"))).isBetween(0.0, 1.0);
             assertThat(Long.parseLong(echo.get("latency_count"))).isPositive();
             assertThat(Double.parseDouble(echo.get("round_trips_per_s"))).isPositive();
             // the paced step: 300 echoes/s for 1 s spread over both loops' clients, every one answered and timed

@@ -20,5 +20,29 @@ class ProbeTest {
             sleeper.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
         assertThat(Probe.jitCpuNanos(Long.MAX_VALUE)).isEqualTo(-1); // no such process
+        assertThat(Probe.kernelNanos(Long.MAX_VALUE)).isEqualTo(-1);
+    }
+
+    @Test
+    void theKernelShareIsTheSystemTimeOfTheProcess() throws Exception {
+        // dd with one-byte blocks spends its time in read/write system calls; awk's loop in user space
+        assertThat(kernelShareOf("dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=1000000000")).isGreaterThan(0.4);
+        assertThat(kernelShareOf("awk", "BEGIN { for (i = 0; i < 1e12; i++) s += i }")).isLessThan(0.2);
+    }
+
+    /** The system time ÷ the CPU time of a command after it ran for a second (it is then stopped). */
+    private static double kernelShareOf(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            Thread.sleep(1000);
+            long kernel = Probe.kernelNanos(p.pid());
+            long cpu = Probe.cpuNanos(p.pid());
+            assertThat(p.isAlive()).as("still running when read").isTrue();
+            assertThat(cpu).as("CPU time of " + command[0]).isPositive();
+            assertThat(kernel).isBetween(0L, cpu);
+            return kernel / (double) cpu;
+        } finally {
+            p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
     }
 }
