@@ -10,7 +10,10 @@
 #   settles, up to 3 × as long), BUILD=1
 #   (rebuild the jars first), ECHO_PACED_RATE (echo's paced step, round trips/s for every server; default: half of
 #   each server's own saturated rate; 0: no paced step), PACED_SECONDS (its measured length, 10) and PACED_AFTER (it
-#   is measured from this many seconds after the connects, 27: past the servers' first ping round),
+#   is measured from this many seconds after the connects, 52: past the servers' second ping round), ECHO_MEASURE_AFTER
+#   (echo's windows start this many seconds after the connects at the earliest, 27: past the first ping round) and
+#   ECHO_WARMUP_MAX_SECONDS (a JVM server's echo warm-up goes on until its JIT settles, to this many seconds after the
+#   connects at most, 33: the windows end before the second round),
 #   AGENTWIRE_BENCH_JAR (the benchmarks.jar the agentwire server runs from, e.g. an older build's, measured by this
 #   generator; default: this tree's), KEEP=1 (keep the work directory: server logs, generator stderr), PORT (first
 #   port tried).
@@ -52,7 +55,7 @@ if [ -n "${SMALL:-}" ]; then
   IDLE_N=${IDLE_N:-500} FANOUT_N=${FANOUT_N:-200} FANOUT_RATES=${FANOUT_RATES:-10,30} ECHO_N=${ECHO_N:-50}
   STORM_N=${STORM_N:-100} CONNECT_N=${CONNECT_N:-1000} CONNECT_WARMUP=${CONNECT_WARMUP:-100} CONNECT_WARMUP_SECONDS=${CONNECT_WARMUP_SECONDS:-0}
   SECONDS_STEP=1 WARMUP=1
-  PACED_SECONDS=1 PACED_AFTER=0
+  PACED_SECONDS=1 PACED_AFTER=0 ECHO_MEASURE_AFTER=0 ECHO_WARMUP_MAX_SECONDS=0
 else
   # the idle count is the target (50 000) bounded by the fd limit of the server process (it needs one per client)
   IDLE_N=${IDLE_N:-$(( FDS - 1000 < 50000 ? FDS - 1000 : 50000 ))}
@@ -62,8 +65,10 @@ else
   # server, until a round's JIT share is under 0.05 (at most 3 × as long): one round of 5 000 left the JIT 0.3-0.4
   CONNECT_WARMUP=${CONNECT_WARMUP:-5000} CONNECT_WARMUP_SECONDS=${CONNECT_WARMUP_SECONDS:-20}
   SECONDS_STEP=${SECONDS_STEP:-5} WARMUP=${WARMUP:-3}
-  # echo's paced step, measured after the servers' first ping round (EchoLoad)
-  PACED_SECONDS=${PACED_SECONDS:-10} PACED_AFTER=${PACED_AFTER:-27}
+  # echo's windows between the servers' first and second ping rounds (25 s, 50 s after the connects), JVM servers
+  # warmed until their JIT settles; its paced step between the second and third (EchoLoad)
+  ECHO_MEASURE_AFTER=${ECHO_MEASURE_AFTER:-27} ECHO_WARMUP_MAX_SECONDS=${ECHO_WARMUP_MAX_SECONDS:-33}
+  PACED_SECONDS=${PACED_SECONDS:-10} PACED_AFTER=${PACED_AFTER:-52}
 fi
 CONNECT_WARMUP_MAX_SECONDS=$((3 * CONNECT_WARMUP_SECONDS)) # given to the generator and written in the settings
 
@@ -107,7 +112,7 @@ meta "load average before" "$(cut -d' ' -f1-3 /proc/loadavg) (other work on the 
 meta "versions" "AgentWire $(git -C "$ROOT" rev-parse --short HEAD)$([ "$AGENTWIRE_BENCH_JAR" = "$BENCH_JAR" ] || echo " (the agentwire server: $AGENTWIRE_BENCH_JAR, $(git -C "$(dirname "$AGENTWIRE_BENCH_JAR")" rev-parse --short HEAD 2>/dev/null || echo '?'))"), $("$JAVA" -version 2>&1 | head -1), node $(node --version), socket.io $(node -p "require('$DIR/peers/node_modules/socket.io/package.json').version"), ws $(node -p "require('$DIR/peers/node_modules/ws/package.json').version"), netty-socketio $(unzip -p "$BENCH_JAR" META-INF/maven/com.corundumstudio.socketio/netty-socketio/pom.properties 2>/dev/null | grep '^version' | cut -d= -f2)"
 meta "pinning" "servers: taskset -c $SERVER_CPUS; generator: taskset -c $GEN_CPUS ($GEN_LOOPS event loop thread(s)); Java servers $JVM_SERVER; generator $JVM_GEN"
 meta "agentwire limits" "limits.http.max-connections $AGENTWIRE_LIMITS_HTTP_MAX_CONNECTIONS, sessions.max-per-principal $AGENTWIRE_SESSIONS_MAX_PER_PRINCIPAL, rooms.max-pending-sessions $AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS (per address $AGENTWIRE_ROOMS_MAX_PENDING_SESSIONS_PER_ADDRESS); every other limit at its default"
-meta "settings" "idle $IDLE_N clients; fan-out $FANOUT_N members, ${WARMUP} s warm-up, saturation (16 messages in flight), then $FANOUT_RATES msg/s, ${SECONDS_STEP} s per step; echo $ECHO_N clients, ${WARMUP} s warm-up + 3 × ${SECONDS_STEP} s windows (median), then paced at ${ECHO_PACED_RATE:-half the median} round trips/s, $PACED_SECONDS s measured from $PACED_AFTER s after the connects; storm $STORM_N clients, 3 s away (Socket.IO: 5 broadcasts/s go on); connect ${SECONDS_STEP} s or $CONNECT_N clients after rounds of $CONNECT_WARMUP connected and left unmeasured (≥ $CONNECT_WARMUP_SECONDS s and, JVM servers, until a round's JIT share < 0.05, ≤ $CONNECT_WARMUP_MAX_SECONDS s), 200 handshakes in flight; fd limit $FDS"
+meta "settings" "idle $IDLE_N clients; fan-out $FANOUT_N members, ${WARMUP} s warm-up, saturation (16 messages in flight), then $FANOUT_RATES msg/s, ${SECONDS_STEP} s per step; echo $ECHO_N clients, unmeasured ≥ ${WARMUP} s and until $ECHO_MEASURE_AFTER s after the connects (JVM servers: then until a 2 s round's JIT share < 0.05, ≤ $ECHO_WARMUP_MAX_SECONDS s), 3 × ${SECONDS_STEP} s windows (median), then paced at ${ECHO_PACED_RATE:-half the median} round trips/s, $PACED_SECONDS s measured from $PACED_AFTER s after the connects; storm $STORM_N clients, 3 s away (Socket.IO: 5 broadcasts/s go on); connect ${SECONDS_STEP} s or $CONNECT_N clients after rounds of $CONNECT_WARMUP connected and left unmeasured (≥ $CONNECT_WARMUP_SECONDS s and, JVM servers, until a round's JIT share < 0.05, ≤ $CONNECT_WARMUP_MAX_SECONDS s), 200 handshakes in flight; fd limit $FDS"
 
 start_server() { # name → SERVER_PID, LOG, PROTO, HEAP
   local name=$1
@@ -173,7 +178,7 @@ scenario() { # servers in the given order for the 1st, 3rd, 5th scenario, revers
     case "$s" in
       idle) generate idle "$name" --n "$IDLE_N" ;;
       fanout) generate fanout "$name" --n "$FANOUT_N" --rates "$FANOUT_RATES" --seconds "$SECONDS_STEP" --warmup "$WARMUP" ;;
-      echo) generate echo "$name" --n "$ECHO_N" --seconds "$SECONDS_STEP" --warmup "$WARMUP" --paced-seconds "$PACED_SECONDS" --paced-after "$PACED_AFTER" ${ECHO_PACED_RATE:+--paced-rate "$ECHO_PACED_RATE"} ;;
+      echo) generate echo "$name" --n "$ECHO_N" --seconds "$SECONDS_STEP" --warmup "$WARMUP" --paced-seconds "$PACED_SECONDS" --paced-after "$PACED_AFTER" --measure-after "$ECHO_MEASURE_AFTER" --warmup-max-seconds "$ECHO_WARMUP_MAX_SECONDS" ${ECHO_PACED_RATE:+--paced-rate "$ECHO_PACED_RATE"} ;;
       storm) generate storm "$name" --n "$STORM_N" ;;
       connect) generate connect "$name" --n "$CONNECT_N" --seconds "$SECONDS_STEP" --warmup-n "$CONNECT_WARMUP" --warmup-seconds "$CONNECT_WARMUP_SECONDS" --warmup-max-seconds "$CONNECT_WARMUP_MAX_SECONDS" ;;
     esac

@@ -10,8 +10,6 @@ import java.util.List;
  * WebSocket upgraded ({@code ws}), Socket.IO CONNECT answered ({@code sio}), {@code system.connected} ({@code env}).
  */
 final class ConnectRate {
-    /** A warm-up round whose server spent less than this share of its CPU compiling ends the warm-up. */
-    static final double JIT_SETTLED = 0.05;
     private final LoadGen gen;
     /** Per loop: clients ready, the latest, and their connect latency. */
     private final Tallies tallies;
@@ -52,10 +50,10 @@ final class ConnectRate {
     /**
      * Unmeasured warm-up: rounds of {@code --warmup-n} clients connected (all held) and left, for at least
      * {@code --warmup-seconds} (at least one round) and, where the server's JIT compiler threads can be read (a JVM
-     * server), until a round's compilation share is under {@value #JIT_SETTLED}, at most {@code --warmup-max-seconds}
-     * (3 × the first). On one core a JVM server's C1/C2 compile the handshake's code for 10–20 s of saturated
-     * handshakes (25 000–60 000): with one round of 5 000 the measured step paid 0.3–0.4 of the server's CPU to its
-     * JIT. The last round's figures ({@code warmup_last_*}) show where the warm-up ended.
+     * server), until a round's compilation share is under {@value LoadGen#JIT_SETTLED}, at most
+     * {@code --warmup-max-seconds} (3 × the first). On one core a JVM server's C1/C2 compile the handshake's code for
+     * 10–20 s of saturated handshakes (25 000–60 000): with one round of 5 000 the measured step paid 0.3–0.4 of the
+     * server's CPU to its JIT. The last round's figures ({@code warmup_last_*}) show where the warm-up ended.
      */
     private void warmUp(int n) throws InterruptedException {
         int warm = gen.intOption("warmup-n", 1000);
@@ -87,15 +85,14 @@ final class ConnectRate {
             rounds++;
             connected += ready;
             long server = cpu1[LoadGen.SERVER] - cpu0[LoadGen.SERVER];
-            double jit = cpu0[LoadGen.SERVER_JIT] < 0 || cpu1[LoadGen.SERVER_JIT] < 0 || server <= 0 ? Double.NaN
-                    : (cpu1[LoadGen.SERVER_JIT] - cpu0[LoadGen.SERVER_JIT]) / (double) server;
+            double jit = LoadGen.jitShare(cpu0, cpu1);
             System.err.printf(
                     "warm-up round %d: %d ready in %.1f s, server %.2f cores (JIT %.2f of it), generator %.2f%n",
                     rounds, ready, wall / 1e9, server / (double) wall, jit,
                     (cpu1[LoadGen.GENERATOR] - cpu0[LoadGen.GENERATOR]) / (double) wall);
             LoadGen.sleepMillis(1000); // the server closes the ones that left
             long elapsed = System.nanoTime() - start;
-            done = elapsed >= most || elapsed >= least && (Double.isNaN(jit) || jit < JIT_SETTLED);
+            done = elapsed >= most || elapsed >= least && (Double.isNaN(jit) || jit < LoadGen.JIT_SETTLED);
             if (done) {
                 gen.result("warmup_rounds", rounds);
                 gen.result("warmup_connected", connected);

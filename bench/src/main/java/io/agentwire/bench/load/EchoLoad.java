@@ -9,18 +9,21 @@ import org.HdrHistogram.Histogram;
 
 /**
  * (c) echo with ack: {@code --n} clients (500), each with one {@code echo} in flight (a closed loop: the next one
- * leaves when the acknowledgement arrives). {@code --warmup} seconds unmeasured, then {@code --windows} windows of
- * {@code --seconds} each: round trips/s is the median window, latency covers all windows. Then a paced step
- * ({@code half_…} figures) unless {@code --paced-rate 0}: the clients stop answering acks with the next echo, and
- * every generator loop sends its share of {@code --paced-rate} echoes per second (default: half the median window's
- * rate), spread over its clients, once per millisecond, however many are in flight (an open loop: a slow answer
- * does not slow the offer, so its latency counts fully), unmeasured until {@code --paced-after} (27) s after the
- * clients connected (at least 1 s), then {@code --paced-seconds} (10) measured; then drains. Its latency is from each
- * echo's send to its ack. Why 27 s: every server pings each client 25 s after its handshake, the clients connect
- * within about a second, and the first ping round runs the servers' ping and pong code for the first time at scale:
- * a Java server compiles it then (≈ 175 compilations on AgentWire's one core within a second), and every echo in
- * flight waits (p99 20–75 ms for AgentWire and netty-socketio, 2 ms for the Node servers). The measured 10 s are
- * the steady state between the first and second rounds.
+ * leaves when the acknowledgement arrives). Unmeasured first ({@link #warmUp}): at least {@code --warmup} seconds, and
+ * until {@code --measure-after} (27) s after the clients connected, so the servers' first ping round is behind, and on
+ * a JVM server until its JIT compiler has settled. Then {@code --windows} windows of {@code --seconds} each:
+ * round trips/s is the median window, latency covers all windows. Then a paced step ({@code half_…} figures) unless
+ * {@code --paced-rate 0}: the clients stop answering acks with the next echo, and every generator loop sends its
+ * share of {@code --paced-rate} echoes per second (default: half the median window's rate), spread over its clients,
+ * once per millisecond, however many are in flight (an open loop: a slow answer does not slow the offer, so its
+ * latency counts fully), unmeasured until {@code --paced-after} (52) s after the clients connected (at least 1 s),
+ * then {@code --paced-seconds} (10) measured; then drains. Its latency is from each echo's send to its ack.
+ *
+ * <p>Why those times: every server pings each client every 25 s from its handshake, the clients connect within about
+ * a second, so the pings come in rounds at 25, 50, 75 s. The first round runs the servers' ping and pong code for the
+ * first time at scale: a Java server compiles it then (≈ 175 compilations on AgentWire's one core within a second),
+ * and every echo in flight waits (p99 20–75 ms for AgentWire and netty-socketio, 2 ms for the Node servers). The
+ * windows (15 s) sit between the first and second rounds, the paced step (10 s) between the second and third.
  */
 final class EchoLoad {
     private final LoadGen gen;
@@ -52,7 +55,7 @@ final class EchoLoad {
             readyOn(clients, i).forEach(c -> c.echo(gen.now()));
             return null;
         });
-        LoadGen.sleepMillis(gen.intOption("warmup", 3) * 1000L);
+        warmUp(connected);
         measuring = true;
         int windows = gen.intOption("windows", 3);
         long windowMillis = gen.intOption("seconds", 3) * 1000L;
@@ -80,11 +83,36 @@ final class EchoLoad {
         gen.result("round_trips_per_s_max", sorted[windows - 1]);
         gen.latency("latency", h);
         double pacedRate = Double.parseDouble(gen.option("paced-rate", String.valueOf(sorted[windows / 2] / 2)));
-        // the paced step measures after the clients' first ping round: unmeasured until --paced-after (27) s after
+        // the paced step measures after the clients' second ping round: unmeasured until --paced-after (52) s after
         // the connects, at least 1 s
-        long warm = Math.max(1000, gen.intOption("paced-after", 27) * 1000L - (System.nanoTime() - connected) / 1_000_000);
+        long warm = Math.max(1000, gen.intOption("paced-after", 52) * 1000L - (System.nanoTime() - connected) / 1_000_000);
         if (pacedRate > 0) paced(clients, pacedRate, warm, gen.intOption("paced-seconds", 10) * 1000L);
         clients.forEach(Conn::drop);
+    }
+
+    /**
+     * The closed loop unmeasured: at least {@code --warmup} (3) s, until {@code --measure-after} (27) s after
+     * {@code connected} (past the first ping round), then, where the server's JIT compiler threads can be read (a JVM
+     * server), in rounds of 2 s until a round's compilation share is under {@value LoadGen#JIT_SETTLED}, no round
+     * ending after {@code --warmup-max-seconds} (33) s from {@code connected} (the windows then end before the second
+     * round).
+     * With 3 s, AgentWire's and netty-socketio's compilers still took 0.04–0.14 of their CPU in the windows and their
+     * rates climbed from window to window (netty-socketio 72 k → 125 k round trips/s within one run).
+     */
+    private void warmUp(long connected) throws InterruptedException {
+        LoadGen.sleepMillis(gen.intOption("warmup", 3) * 1000L);
+        long sinceConnects = System.nanoTime() - connected;
+        LoadGen.sleepMillis(Math.max(0, gen.intOption("measure-after", 27) * 1000L - sinceConnects / 1_000_000));
+        long most = gen.intOption("warmup-max-seconds", 33) * 1_000_000_000L;
+        double jit;
+        do {
+            long[] cpu0 = gen.cpu();
+            LoadGen.sleepMillis(2000);
+            jit = LoadGen.jitShare(cpu0, gen.cpu());
+        } while (!Double.isNaN(jit) && jit >= LoadGen.JIT_SETTLED
+                && System.nanoTime() - connected + 2_000_000_000L <= most);
+        gen.result("warmup_seconds", (System.nanoTime() - connected) / 1e9);
+        if (!Double.isNaN(jit)) gen.result("warmup_last_server_jit_share", jit);
     }
 
     /** The open-loop step at {@code rate} echoes/s for {@code millis}: the {@code half_…} figures. */

@@ -135,10 +135,8 @@ public final class LoadGen {
         if (before[SERVER] >= 0 && after[SERVER] >= 0) {
             result(prefix + "_server_cpu_cores", server / (double) wallNanos);
             if (work > 0 && server > 0) result(prefix + "_" + unit + "_per_server_cpu_s", work / (server / 1e9));
-            if (before[SERVER_JIT] >= 0 && after[SERVER_JIT] >= 0 && server > 0) {
-                long jit = Math.max(0, after[SERVER_JIT] - before[SERVER_JIT]);
-                result(prefix + "_server_jit_share", jit / (double) server);
-            }
+            double jit = jitShare(before, after);
+            if (!Double.isNaN(jit)) result(prefix + "_server_jit_share", jit);
             if (before[SERVER_KERNEL] >= 0 && after[SERVER_KERNEL] >= 0 && server > 0) {
                 long kernel = Math.max(0, after[SERVER_KERNEL] - before[SERVER_KERNEL]);
                 result(prefix + "_server_kernel_share", Math.min(1, kernel / (double) server));
@@ -150,6 +148,21 @@ public final class LoadGen {
             if (before[i] >= 0 && after[i] >= 0) busiest = Math.max(busiest, after[i] - before[i]);
         }
         if (busiest >= 0) result(prefix + "_generator_busiest_loop_cpu_cores", busiest / (double) wallNanos);
+    }
+
+    /** A warm-up round whose server spent less than this share of its CPU compiling ends the warm-up. */
+    static final double JIT_SETTLED = 0.05;
+
+    /**
+     * The share of the server's CPU between two {@link #cpu()} samples spent in its JIT compiler threads; NaN where it
+     * can not be read (not a JVM) or the server used no CPU.
+     */
+    static double jitShare(long[] before, long[] after) {
+        long server = after[SERVER] - before[SERVER];
+        if (before[SERVER] < 0 || after[SERVER] < 0 || before[SERVER_JIT] < 0 || after[SERVER_JIT] < 0 || server <= 0) {
+            return Double.NaN;
+        }
+        return Math.max(0, after[SERVER_JIT] - before[SERVER_JIT]) / (double) server;
     }
 
     /** Where {@link #cpu()} puts each figure: the server process, this process, the server's JIT threads … */

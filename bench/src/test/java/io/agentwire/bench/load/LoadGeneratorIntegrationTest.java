@@ -142,10 +142,13 @@ class LoadGeneratorIntegrationTest {
             }
             assertThat(fanout).containsEntry("order_gaps", "0").containsEntry("order_duplicates", "0");
 
+            // unmeasured until 3 s after the connects, then one JIT round of 2 s (a second would end after 5 s)
             Map<String, String> echo = scenario(server, "echo", "--n", "5", "--seconds", "1", "--warmup", "1",
-                    "--windows", "1", "--paced-rate", "300", "--paced-seconds", "1",
-                    "--paced-after", "0", "--server-pid", String.valueOf(ProcessHandle.current().pid()));
-            assertThat(echo).containsEntry("clients", "5");
+                    "--measure-after", "3", "--warmup-max-seconds", "5", "--windows", "1", "--paced-rate", "300",
+                    "--paced-seconds", "1", "--paced-after", "0",
+                    "--server-pid", String.valueOf(ProcessHandle.current().pid()));
+            assertThat(echo).containsEntry("clients", "5").containsKey("warmup_last_server_jit_share");
+            assertThat(Double.parseDouble(echo.get("warmup_seconds"))).isBetween(5.0, 6.5);
             // the "server" is this JVM: the share of its CPU over the windows that was system time
             assertThat(Double.parseDouble(echo.get("measured_server_kernel_share"))).isBetween(0.0, 1.0);
             assertThat(Long.parseLong(echo.get("latency_count"))).isPositive();
