@@ -56,7 +56,7 @@ final class Summary {
                     "measured_server_jit_share", null),
             new Figure("— the share of it in the kernel (system time: the sockets' reads and writes)", "echo",
                     "measured_server_kernel_share", null),
-            new Figure("echo p99 at half load (paced at half its own saturated rate, after the first ping round), ms",
+            new Figure("echo p99 at half load (paced at half its own saturated rate, between ping rounds), ms",
                     "echo", "half_latency_p99_ms", "half"),
             new Figure("— the paced step's offered round trips/s", "echo", "half_offered_round_trips_per_s", "half"),
             new Figure("fan-out deliveries per server CPU-second, saturation", "fanout",
