@@ -2,7 +2,7 @@
 # Runs the bench's load scenarios against AgentWire and its peers, each server in its own process, one at a time,
 # fresh for every scenario, on 127.0.0.1; writes bench/results/<UTC time>.md (and the raw .tsv beside it).
 #
-# Usage: bench/run.sh [idle|fanout|echo|storm|connect|all]        (default all; ≈ 12 min for all on 2 cores)
+# Usage: bench/run.sh [idle|fanout|echo|storm|connect|all]        (default all; ≈ 11 min for all on 2 cores)
 # Environment: SERVERS="agentwire envelope socketio netty-socketio ws" (which servers), SMALL=1 (tiny sizes, a
 #   smoke run of a minute), SERVER_CPUS=1 GEN_CPUS=0 (taskset lists), GEN_LOOPS (the generator's event loop
 #   threads; default: the CPUs in GEN_CPUS), IDLE_N, FANOUT_N, FANOUT_RATES, ECHO_N, STORM_N, CONNECT_N, CONNECT_WARMUP
