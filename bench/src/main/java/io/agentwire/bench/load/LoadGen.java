@@ -24,6 +24,15 @@ import org.HdrHistogram.Histogram;
  * run script's report reads it). The process ends by itself: every wait has a deadline.
  */
 public final class LoadGen {
+    /** Where {@link #cpu()} puts each figure: the server process, this process, the server's JIT threads … */
+    static final int SERVER = 0;
+    static final int GENERATOR = 1;
+    static final int SERVER_JIT = 2;
+    static final int SERVER_KERNEL = 3;
+    static final int LOOPS = 4;
+    /** A warm-up round whose server spent less than this share of its CPU compiling ends the warm-up. */
+    static final double JIT_SETTLED = 0.05;
+
     final Map<String, String> options;
     final Proto proto;
     final String label;
@@ -137,10 +146,8 @@ public final class LoadGen {
             if (work > 0 && server > 0) result(prefix + "_" + unit + "_per_server_cpu_s", work / (server / 1e9));
             double jit = jitShare(before, after);
             if (!Double.isNaN(jit)) result(prefix + "_server_jit_share", jit);
-            if (before[SERVER_KERNEL] >= 0 && after[SERVER_KERNEL] >= 0 && server > 0) {
-                long kernel = Math.max(0, after[SERVER_KERNEL] - before[SERVER_KERNEL]);
-                result(prefix + "_server_kernel_share", Math.min(1, kernel / (double) server));
-            }
+            double kernel = serverShare(SERVER_KERNEL, before, after);
+            if (!Double.isNaN(kernel)) result(prefix + "_server_kernel_share", Math.min(1, kernel));
         }
         result(prefix + "_generator_cpu_cores", (after[GENERATOR] - before[GENERATOR]) / (double) wallNanos);
         long busiest = -1;
@@ -150,27 +157,22 @@ public final class LoadGen {
         if (busiest >= 0) result(prefix + "_generator_busiest_loop_cpu_cores", busiest / (double) wallNanos);
     }
 
-    /** A warm-up round whose server spent less than this share of its CPU compiling ends the warm-up. */
-    static final double JIT_SETTLED = 0.05;
-
     /**
      * The share of the server's CPU between two {@link #cpu()} samples spent in its JIT compiler threads; NaN where it
      * can not be read (not a JVM) or the server used no CPU.
      */
     static double jitShare(long[] before, long[] after) {
-        long server = after[SERVER] - before[SERVER];
-        if (before[SERVER] < 0 || after[SERVER] < 0 || before[SERVER_JIT] < 0 || after[SERVER_JIT] < 0 || server <= 0) {
-            return Double.NaN;
-        }
-        return Math.max(0, after[SERVER_JIT] - before[SERVER_JIT]) / (double) server;
+        return serverShare(SERVER_JIT, before, after);
     }
 
-    /** Where {@link #cpu()} puts each figure: the server process, this process, the server's JIT threads … */
-    static final int SERVER = 0;
-    static final int GENERATOR = 1;
-    static final int SERVER_JIT = 2;
-    static final int SERVER_KERNEL = 3;
-    static final int LOOPS = 4;
+    /** The share of the server's CPU between two {@link #cpu()} samples that figure {@code part} took; NaN: unknown. */
+    private static double serverShare(int part, long[] before, long[] after) {
+        long server = after[SERVER] - before[SERVER];
+        if (before[SERVER] < 0 || after[SERVER] < 0 || before[part] < 0 || after[part] < 0 || server <= 0) {
+            return Double.NaN;
+        }
+        return Math.max(0, after[part] - before[part]) / (double) server;
+    }
 
     /**
      * CPU nanoseconds so far: the server process, this process, the server's JIT compiler threads, the server's
