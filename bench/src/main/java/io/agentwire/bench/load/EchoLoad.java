@@ -93,10 +93,10 @@ final class EchoLoad {
 
     /**
      * The closed loop unmeasured: at least {@code --warmup} (3) s, until {@code --measure-after} (27) s after
-     * {@code connected} (past the first ping round), then, where the server's JIT compiler threads can be read (a JVM
-     * server), in rounds of 2 s until a round's compilation share is under {@value LoadGen#JIT_SETTLED}, no round
-     * ending after {@code --warmup-max-seconds} (33) s from {@code connected} (the windows then end before the second
-     * round). With 3 s, AgentWire's and netty-socketio's compilers still took 0.04–0.14 of their CPU in the windows
+     * {@code connected} (past the first ping round), then a round of 2 s and, where the server's JIT compiler
+     * threads can be read (a JVM server), more until a round's compilation share is under
+     * {@value LoadGen#JIT_SETTLED}, no round ending after {@code --warmup-max-seconds} (33) s from {@code connected}
+     * (the windows then end before the second round). With 3 s, AgentWire's and netty-socketio's compilers still took 0.04–0.14 of their CPU in the windows
      * and their rates climbed from window to window (netty-socketio 72 k → 125 k round trips/s within one run).
      */
     private void warmUp(long connected) throws InterruptedException {

@@ -180,10 +180,11 @@ public final class LoadGen {
      */
     long[] cpu() {
         long[] t = new long[LOOPS + loopThreads.length];
-        t[SERVER] = serverPid > 0 ? Probe.cpuNanos(serverPid) : -1;
+        long[] server = serverPid > 0 ? Probe.cpuAndKernelNanos(serverPid) : new long[] {-1, -1};
+        t[SERVER] = server[0];
         t[GENERATOR] = Probe.cpuNanos(ProcessHandle.current().pid());
         t[SERVER_JIT] = serverPid > 0 ? Probe.jitCpuNanos(serverPid) : -1;
-        t[SERVER_KERNEL] = serverPid > 0 ? Probe.kernelNanos(serverPid) : -1;
+        t[SERVER_KERNEL] = server[1];
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         for (int i = 0; i < loopThreads.length; i++) t[LOOPS + i] = threads.getThreadCpuTime(loopThreads[i]);
         return t;

@@ -26,22 +26,20 @@ final class Probe {
 
     /** User + system CPU time of {@code pid} in nanoseconds, or -1. */
     static long cpuNanos(long pid) {
-        try {
-            return cpuNanosOf(Files.readString(Path.of("/proc/" + pid + "/stat")));
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        return cpuAndKernelNanos(pid)[0];
     }
 
     /**
-     * System CPU time of {@code pid} in nanoseconds (the kernel working for it: its system calls, and the network
-     * stack's work done in their course, such as a loopback send's delivery to the receiving socket), or -1.
+     * User + system CPU time of {@code pid} and its system time alone (the kernel working for it: its system calls,
+     * and the network stack's work done in their course, such as a loopback send's delivery to the receiving socket),
+     * in nanoseconds, from one reading of its stat; -1 each if it can not be read.
      */
-    static long kernelNanos(long pid) {
+    static long[] cpuAndKernelNanos(long pid) {
         try {
-            return ticksOf(Files.readString(Path.of("/proc/" + pid + "/stat")))[1] * TICK_NANOS;
+            long[] t = ticksOf(Files.readString(Path.of("/proc/" + pid + "/stat")));
+            return new long[] {(t[0] + t[1]) * TICK_NANOS, t[1] * TICK_NANOS};
         } catch (IOException | RuntimeException e) {
-            return -1;
+            return new long[] {-1, -1};
         }
     }
 

@@ -20,7 +20,7 @@ class ProbeTest {
             sleeper.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
         }
         assertThat(Probe.jitCpuNanos(Long.MAX_VALUE)).isEqualTo(-1); // no such process
-        assertThat(Probe.kernelNanos(Long.MAX_VALUE)).isEqualTo(-1);
+        assertThat(Probe.cpuAndKernelNanos(Long.MAX_VALUE)).containsExactly(-1, -1);
     }
 
     @Test
@@ -35,8 +35,9 @@ class ProbeTest {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             Thread.sleep(1000);
-            long kernel = Probe.kernelNanos(p.pid());
-            long cpu = Probe.cpuNanos(p.pid());
+            long[] times = Probe.cpuAndKernelNanos(p.pid());
+            long cpu = times[0];
+            long kernel = times[1];
             assertThat(p.isAlive()).as("still running when read").isTrue();
             assertThat(cpu).as("CPU time of " + command[0]).isPositive();
             assertThat(kernel).isBetween(0L, cpu);
