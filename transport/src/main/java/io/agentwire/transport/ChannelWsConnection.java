@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -22,37 +23,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link WsConnection} over a Netty channel and the closing handshake's state. The close state is confined to
- * the event loop; {@code closing} is published for other threads.
+ * A {@link WsConnection} over a Netty channel and the closing handshake's state: {@code closing} is null while the
+ * connection is open, set once on the event loop and published for other threads. An open connection keeps only
+ * what it needs every day (the close's code, reason and grace timer are made by the close); the path is its
+ * request's.
  */
-final class ChannelWsConnection implements WsConnection {
+final class ChannelWsConnection implements WsConnection, ConnectionWriter.Overflow {
     private static final Logger log = LoggerFactory.getLogger(ChannelWsConnection.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     static final int NO_STATUS = 1005;
     static final int ABNORMAL = 1006;
 
+    /** The close of a connection that went away without a closing handshake. */
+    private static final Closing LOST = new Closing(ABNORMAL, "connection lost");
+
     private final long idBits = RANDOM.nextLong(); // rendered by id(): an idle connection keeps no id string
     private final Channel channel;
     private final Principal principal;
     private final Authenticator.Request request;
-    private final String path;
-    private final WriterLimits limits;
     private final ConnectionWriter writer;
     private volatile long lastReadNanos = System.nanoTime();
-    private volatile boolean closing;
-    private int closeCode = ABNORMAL;
-    private String closeReason = "connection lost";
-    private ScheduledFuture<?> forceClose;
+    private volatile Closing closing;
     private Object attachment;
 
-    ChannelWsConnection(Channel channel, Principal principal, Authenticator.Request request, String path,
-                        WriterLimits limits) {
+    /** A close that started: its code and reason, and (event loop) the timer that ends a handshake left unanswered. */
+    private static final class Closing {
+        final int code;
+        final String reason;
+        ScheduledFuture<?> grace;
+
+        Closing(int code, String reason) {
+            this.code = code;
+            this.reason = reason;
+        }
+    }
+
+    ChannelWsConnection(Channel channel, Principal principal, Authenticator.Request request, WriterLimits limits) {
         this.channel = channel;
         this.principal = principal;
         this.request = request;
-        this.path = path;
-        this.limits = limits;
-        this.writer = new ConnectionWriter(channel, limits, this::overflowed);
+        this.writer = new ConnectionWriter(channel, limits, this);
     }
 
     @Override public String id() { return "conn_" + HexFormat.of().toHexDigits(idBits); }
@@ -60,12 +70,12 @@ final class ChannelWsConnection implements WsConnection {
     @Override public void attach(Object attachment) { this.attachment = attachment; }
     @Override public Principal principal() { return principal; }
     @Override public Authenticator.Request request() { return request; }
-    @Override public String path() { return path; }
+    @Override public String path() { return request.path(); }
     @Override public ScheduledExecutorService executor() { return channel.eventLoop(); }
     @Override public long lastReadNanos() { return lastReadNanos; }
     @Override public int queuedMessages() { return writer.queuedMessages(); }
     @Override public void whenDrained(int below, Runnable task) { writer.whenDrained(below, task); }
-    @Override public boolean isOpen() { return !closing && channel.isActive(); }
+    @Override public boolean isOpen() { return closing == null && channel.isActive(); }
 
     /*
      * With the transport's pipeline, a data frame is encoded here, header and payload in one pooled direct buffer, and
@@ -74,7 +84,7 @@ final class ChannelWsConnection implements WsConnection {
 
     @Override
     public boolean send(String text) {
-        if (closing) return false;
+        if (closing != null) return false;
         if (!writer.writesFrames()) return writer.send(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8)));
         int n = ByteBufUtil.utf8Bytes(text);
         ByteBuf frame = frame(false, n);
@@ -84,7 +94,7 @@ final class ChannelWsConnection implements WsConnection {
 
     @Override
     public boolean send(byte[]... utf8Parts) {
-        if (closing) return false;
+        if (closing != null) return false;
         if (!writer.writesFrames()) return writer.send(Unpooled.wrappedBuffer(utf8Parts));
         int n = 0;
         for (byte[] part : utf8Parts) n += part.length;
@@ -95,7 +105,7 @@ final class ChannelWsConnection implements WsConnection {
 
     @Override
     public boolean sendBinary(byte[] data) {
-        if (closing) return false;
+        if (closing != null) return false;
         if (!writer.writesFrames()) return writer.sendBinary(Unpooled.wrappedBuffer(data));
         return writer.sendFrame(frame(true, data.length).writeBytes(data));
     }
@@ -108,14 +118,23 @@ final class ChannelWsConnection implements WsConnection {
 
     @Override
     public boolean send(WsFrame frame) {
-        return !closing && writer.sendFrame(frame.forWrite());
+        return closing == null && writer.sendFrame(frame.forWrite());
     }
 
     @Override
     public boolean sendPing() {
-        if (closing || !channel.isActive() || !channel.isWritable()) return false;
+        if (closing != null || !channel.isActive() || !channel.isWritable()) return false;
         channel.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
         return true;
+    }
+
+    /**
+     * Event loop: answers a ping with {@code payload} (retained here), through the channel so that the frame passes
+     * the encoder; dropped, not queued, while closing or while the peer is not reading (a ping flood can not grow
+     * the outbound buffer).
+     */
+    void pong(ByteBuf payload) {
+        if (closing == null && channel.isWritable()) channel.writeAndFlush(new PongWebSocketFrame(payload.retain()));
     }
 
     @Override
@@ -133,7 +152,7 @@ final class ChannelWsConnection implements WsConnection {
             }
             return;
         }
-        if (closing || !channel.isActive()) return;
+        if (closing != null || !channel.isActive()) return;
         begin(code, reason);
         channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(f -> {
             if (!f.isSuccess()) {
@@ -149,7 +168,7 @@ final class ChannelWsConnection implements WsConnection {
 
     /** Event loop: the peer sent a close frame ({@code code} -1: none). Answers it, or ends our handshake. */
     void peerClosed(int code, String reason) {
-        if (closing) {
+        if (closing != null) {
             channel.close();
             return;
         }
@@ -160,11 +179,12 @@ final class ChannelWsConnection implements WsConnection {
 
     /** Event loop: the channel is closed. Returns the final close code and reason, as the handler is told. */
     CloseStatus closed() {
-        closing = true;
+        Closing c = closing;
+        if (c == null) closing = c = LOST;
         writer.discard();
-        if (forceClose != null) forceClose.cancel(false);
-        log.debug("ws {} closed: {} {}", this, closeCode, closeReason);
-        return new CloseStatus(closeCode, closeReason);
+        if (c.grace != null) c.grace.cancel(false);
+        log.debug("ws {} closed: {} {}", this, c.code, c.reason);
+        return new CloseStatus(c.code, c.reason);
     }
 
     @Override
@@ -175,7 +195,7 @@ final class ChannelWsConnection implements WsConnection {
     record CloseStatus(int code, String reason) { }
 
     boolean isClosing() {
-        return closing;
+        return closing != null;
     }
 
     void touch() {
@@ -187,11 +207,11 @@ final class ChannelWsConnection implements WsConnection {
     }
 
     private void begin(int code, String reason) {
-        closing = true;
-        closeCode = code;
-        closeReason = reason;
+        Closing c = new Closing(code, reason);
+        closing = c;
         writer.discard();
-        forceClose = channel.eventLoop().schedule(() -> {
+        WriterLimits limits = writer.limits();
+        c.grace = channel.eventLoop().schedule(() -> {
             if (channel.isOpen()) {
                 log.debug("ws {}: close handshake not done within {}, closing the socket", this, limits.closeGrace());
                 channel.close();
@@ -199,7 +219,9 @@ final class ChannelWsConnection implements WsConnection {
         }, limits.closeGrace().toNanos(), TimeUnit.NANOSECONDS);
     }
 
-    private void overflowed(int queuedMessages, long queuedBytes) {
+    @Override
+    public void overflowed(int queuedMessages, long queuedBytes) {
+        WriterLimits limits = writer.limits();
         log.warn("ws {} slow consumer: send queue overflow at {} messages / {} bytes (limits {} / {}); closing with {}",
                 id(), queuedMessages, queuedBytes, limits.maxQueuedMessages(), limits.maxQueuedBytes(),
                 DisconnectReason.SLOW_CONSUMER.closeCode());

@@ -111,6 +111,10 @@ final class ConnectionWriter implements Runnable {
         this.overflow = overflow;
     }
 
+    WriterLimits limits() {
+        return limits;
+    }
+
     /** Queues {@code payload} (ownership passes to the writer) as one text frame; {@code false}: refused. */
     boolean send(ByteBuf payload) {
         return enqueue(new TextWebSocketFrame(payload));

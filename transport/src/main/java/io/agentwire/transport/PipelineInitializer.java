@@ -24,28 +24,28 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
  *                             JSON, or handshake) followed by {@link #switchToWebSocket}
  * </pre>
  *
- * After a WebSocket handshake Netty's handshaker swaps http-decoder, http-encoder and http-aggregator for {@code wsdecoder}
- * (WebSocket13FrameDecoder with {@link #decoderConfig}: frame payload ≤ maxFrameBytes, else close 1009) and
- * {@code wsencoder}, and the router is replaced by the WebSocket stage:
+ * After a WebSocket handshake Netty's handshaker swaps http-decoder, http-encoder and http-aggregator for its
+ * {@code wsdecoder} and {@code wsencoder}, and {@link #switchToWebSocket} replaces those two and the router with one
+ * stage:
  *
  * <pre>
- *  socket ─▶ wsdecoder / wsencoder   frames ⇄ bytes
- *         ─▶ ws-endpoint   WsEndpointHandler: liveness stamp, ping → pong, the closing handshake (WsControlHandler's
- *                          work), text must be UTF-8 (else close 1007); the endpoint's WsHandler callbacks, errors →
- *                          close codes, writability → the connection's ConnectionWriter (bounded queue, one flush
- *                          per batch)
+ *  socket ─▶ ws   WsEndpointHandler: Netty's WebSocket 13 frame decoder ({@link #decoderConfig}: frame payload
+ *                 ≤ maxFrameBytes, else close 1009) and the encoder of control frames; liveness stamp, ping → pong,
+ *                 the closing handshake (WsControlHandler's work), text must be UTF-8 (else close 1007); the
+ *                 endpoint's WsHandler callbacks, errors → close codes, writability → the connection's
+ *                 ConnectionWriter (bounded queue, one flush per batch; data frames arrive encoded, WsFrame)
  * </pre>
  *
- * The first fragmented message puts the fragment stages in front of ws-endpoint, for the rest of the connection:
+ * The first fragmented message puts the fragment stages after ws, for the rest of the connection:
  *
  * <pre>
  *         ─▶ ws-utf8       Utf8FrameValidator: text must be UTF-8 across fragments, else close 1007
  *         ─▶ ws-control    WsControlHandler: liveness stamp, ping → pong, the closing handshake
  *         ─▶ ws-aggregator WebSocketFrameAggregator: one message, ≤ maxFrameBytes, else close 1009
- *         ─▶ ws-endpoint
+ *         ─▶ ws-endpoint   whole messages (and the stages' errors) back to ws's endpoint
  * </pre>
  *
- * An idle connection holds only the three stages (and their contexts) it uses.
+ * An idle connection holds one stage and one context for its WebSocket.
  */
 final class PipelineInitializer extends ChannelInitializer<Channel> {
     /** Outbound bytes pending in the channel above which it turns unwritable and the writer pauses. */
@@ -78,7 +78,7 @@ final class PipelineInitializer extends ChannelInitializer<Channel> {
                 .addLast("router", new HttpRouter(routes, config, guard));
     }
 
-    /** How the handshaker's {@code wsdecoder} reads frames; violations are closed by ws-endpoint, not by Netty. */
+    /** How the WebSocket stage reads frames; violations are closed by its endpoint, not by Netty's decoder. */
     static WebSocketDecoderConfig decoderConfig(int maxFrameBytes) {
         WebSocketDecoderConfig last = lastDecoderConfig;
         if (last != null && last.maxFramePayloadLength() == maxFrameBytes) return last; // one shared, not one each
@@ -96,13 +96,16 @@ final class PipelineInitializer extends ChannelInitializer<Channel> {
     private static volatile WebSocketDecoderConfig lastDecoderConfig;
 
     /**
-     * Replaces the router with the WebSocket stage, which opens the connection. The fragment stages (ws-utf8,
-     * ws-control, ws-aggregator) join it when the first fragmented message arrives.
+     * Replaces the handshaker's {@code wsdecoder} and {@code wsencoder} and the router with the one WebSocket stage,
+     * {@code ws}, which opens the connection ({@link WsEndpointHandler#open()}). Bytes the HTTP decoder still held
+     * reach the new stage (Netty forwards a replaced decoder's leftovers to its replacement).
      */
     static WsEndpointHandler switchToWebSocket(ChannelPipeline p, ChannelWsConnection connection, WsHandler handler,
                                                int maxFrameBytes) {
-        WsEndpointHandler endpoint = new WsEndpointHandler(connection, handler, maxFrameBytes);
-        p.replace("router", "ws-endpoint", endpoint);
-        return endpoint;
+        WsEndpointHandler ws = new WsEndpointHandler(connection, handler, decoderConfig(maxFrameBytes), maxFrameBytes);
+        p.remove("wsencoder");
+        p.replace("wsdecoder", "ws", ws);
+        p.remove("router");
+        return ws;
     }
 }

@@ -73,7 +73,7 @@ final class WebSocketUpgrade {
                     return;
                 }
                 ChannelWsConnection connection = new ChannelWsConnection(ctx.channel(), accepted.principal(),
-                        request, request.path(), config.writer());
+                        request, config.writer());
                 PipelineInitializer.switchToWebSocket(ctx.pipeline(), connection, endpoint.handler(),
                         frameLimit).open();
             }

@@ -23,7 +23,7 @@ final class WsControlHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (!(msg instanceof WebSocketFrame frame)) {
             ctx.fireChannelRead(msg);
-        } else if (!control(ctx, connection, frame)) {
+        } else if (!control(connection, frame)) {
             ctx.fireChannelRead(frame);
         }
     }
@@ -32,13 +32,11 @@ final class WsControlHandler extends ChannelInboundHandlerAdapter {
      * Stamps {@code frame} as liveness and handles it if it is a control frame, or a data frame after a close
      * started (dropped); returns whether it was consumed ({@code false}: a data frame for the next stage).
      */
-    static boolean control(ChannelHandlerContext ctx, ChannelWsConnection connection, WebSocketFrame frame) {
+    static boolean control(ChannelWsConnection connection, WebSocketFrame frame) {
         connection.touch();
         switch (frame) {
             case PingWebSocketFrame ping -> {
-                if (!connection.isClosing() && ctx.channel().isWritable()) {
-                    ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
-                }
+                connection.pong(ping.content());
                 ping.release();
             }
             case PongWebSocketFrame pong -> pong.release();

@@ -38,8 +38,7 @@ class PipelineInitializerTest {
                 .startsWith("HTTP/1.1 101 Switching Protocols")
                 .contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="); // RFC 6455's sample accept key
         response.release();
-        assertThat(stages()).containsExactly(
-                "wsdecoder", "wsencoder", "ws-endpoint");
+        assertThat(stages()).containsExactly("ws"); // Netty's wsdecoder and wsencoder and the router: one stage
         assertThat(handler.opened).hasSize(1);
         assertThat(channel.pipeline().get(WsEndpointHandler.class).connection()).isSameAs(handler.opened.peek());
         channel.finishAndReleaseAll();
