@@ -144,11 +144,17 @@ final class Registration {
         return true;
     }
 
-    /** The run is over; unless the agent ended it, it is told to stop ({@code run.cancel}). */
+    /**
+     * The run is over; unless the agent ended it, it is told to stop ({@code run.cancel}). Its messages that
+     * arrived after its thread took its last one (a {@code run.end} resent between the first one's ack and this) are
+     * answered as for an ended run: nothing the agent sent goes unanswered.
+     */
     synchronized void detach(RemoteRun run, Ended end, boolean byAgent) {
         runs.remove(run.runId());
         ended.put(run.runId(), end);
         if (!byAgent && link != null && !run.cancelling) link.send(Outbound.runCancel(run.runId()));
+        List<Inbound.OfRun> late = run.drainWaiting();
+        if (link != null) late.forEach(m -> answerEnded(m, end, link));
     }
 
     /** Sends to the agent if it is connected; false if it is away. */
@@ -174,13 +180,17 @@ final class Registration {
             }
             return;
         }
-        Ended e = ended.get(m.runId());
+        answerEnded(m, ended.get(m.runId()), from);
+    }
+
+    /** Answers a message of a run not in progress ({@code e}: how it ended, or null): a resent run.end's ack, or UNKNOWN_RUN. */
+    private void answerEnded(Inbound.OfRun m, Ended e, AgentLink to) {
         if (e != null && m instanceof Inbound.End end && end.n() == e.endN()) {
-            from.send(Outbound.ack(m.runId(), m.n(), e.endSeq()));
+            to.send(Outbound.ack(m.runId(), m.n(), e.endSeq()));
             return;
         }
         String why = e != null ? "run " + m.runId() + " has ended (" + e.status() + ")"
                 : "no run in progress with run_id " + m.runId() + " belongs to agent " + name;
-        from.send(Outbound.error(ErrorCode.UNKNOWN_RUN, "run_id", why, m.runId(), m.n()));
+        to.send(Outbound.error(ErrorCode.UNKNOWN_RUN, "run_id", why, m.runId(), m.n()));
     }
 }

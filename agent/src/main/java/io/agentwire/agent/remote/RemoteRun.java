@@ -1,6 +1,8 @@
 package io.agentwire.agent.remote;
 
 import io.agentwire.agent.RunRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +51,18 @@ final class RemoteRun {
         }
         queue.add(m);
         return true;
+    }
+
+    /** Takes the agent's messages still waiting (signals are dropped): for a run whose thread has ended. */
+    List<Inbound.OfRun> drainWaiting() {
+        List<Inbound.OfRun> out = new ArrayList<>();
+        for (Inbound m; (m = queue.poll()) != null; ) {
+            if (m instanceof Inbound.OfRun r) {
+                waiting.decrementAndGet();
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     /** Gives the run's thread a signal ({@link Inbound.Dropped}). Any thread. */
