@@ -13,7 +13,10 @@ public interface Authenticator {
 
     Result authenticate(Request request);
 
-    /** What a client presented: the request path, headers (names in lower case), query parameters, peer. */
+    /**
+     * What a client presented: the request path, headers (names in lower case; a WebSocket handshake's one-time
+     * {@code sec-websocket-key} is left out), query parameters, peer.
+     */
     record Request(String path, Map<String, List<String>> headers, Map<String, List<String>> query, String remoteAddress) {
         public Request {
             java.util.Objects.requireNonNull(path, "path");

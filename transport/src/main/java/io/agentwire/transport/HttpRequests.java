@@ -45,7 +45,7 @@ final class HttpRequests {
      */
     private static final Map<String, String> KNOWN_NAMES = Stream.of("host", "connection", "upgrade", "origin",
                     "user-agent", "accept", "accept-encoding", "accept-language", "cache-control", "pragma", "cookie",
-                    "authorization", "content-type", "content-length", "sec-websocket-key", "sec-websocket-version",
+                    "authorization", "content-type", "content-length", "sec-websocket-version",
                     "sec-websocket-extensions", "sec-websocket-protocol", "x-forwarded-for", "x-forwarded-proto",
                     "x-real-ip", "referer", "sec-fetch-site", "sec-fetch-mode", "sec-fetch-dest")
             .collect(Collectors.toUnmodifiableMap(n -> n, n -> n));
@@ -84,12 +84,17 @@ final class HttpRequests {
         return out;
     }
 
-    /** Header names in lower case, each with its values in the order received. */
+    /**
+     * Header names in lower case, each with its values in the order received; without a WebSocket handshake's
+     * {@code sec-websocket-key}: a one-time value that Netty's handshaker reads from the request itself and that
+     * means nothing after it, while a WebSocket's request lives as long as the connection (a string of its own each).
+     */
     static Map<String, List<String>> headers(FullHttpRequest req) {
         Map<String, List<String>> out = new HashMap<>();
         for (Map.Entry<String, String> h : req.headers()) {
             String name = h.getKey().toLowerCase(Locale.ROOT);
-            String value = name.equals("sec-websocket-key") ? h.getValue() : shared(h.getValue()); // unique: not kept
+            if (name.equals("sec-websocket-key")) continue;
+            String value = shared(h.getValue());
             out.computeIfAbsent(KNOWN_NAMES.getOrDefault(name, name), k -> new ArrayList<>(1)).add(value);
         }
         out.replaceAll((k, v) -> List.copyOf(v));

@@ -73,6 +73,9 @@ class WebSocketIntegrationTest {
         assertThat(conn.request().queryParam("token")).hasValue("good");
         assertThat(conn.request().remoteAddress()).isEqualTo("127.0.0.1");
         assertThat(conn.request().header("Host")).isPresent();
+        assertThat(conn.request().header("Sec-WebSocket-Version")).hasValue("13");
+        // the handshake's one-time key is not kept: it means nothing past the 101, and the request lives on
+        assertThat(conn.request().header("Sec-WebSocket-Key")).isEmpty();
 
         ws.sendText("hello", true).get(5, TimeUnit.SECONDS);
         assertThat(client.next()).isEqualTo("hello");
