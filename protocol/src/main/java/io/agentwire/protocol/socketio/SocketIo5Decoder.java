@@ -24,6 +24,16 @@ public final class SocketIo5Decoder {
         this.maxAttachments = maxAttachments;
     }
 
+    /**
+     * A text message decoded without a decoder: the packet, or null when it is a binary packet (one with
+     * attachments), which only a decoder can put together ({@link #add(String)} with the same text). For a connection
+     * that makes its decoder when the first binary packet arrives: most never send one.
+     */
+    public static SocketIo5Packet withoutAttachments(String text) throws SocketIo5ParseException {
+        SocketIo5Codec.Header h = SocketIo5Codec.decodeText(text, SocketIo5Codec.DEFAULT_MAX_ATTACHMENTS);
+        return h.attachments() == 0 ? h.packet() : null;
+    }
+
     /** A text message: the packet, or null when it is a binary packet waiting for its attachments. */
     public SocketIo5Packet add(String text) throws SocketIo5ParseException {
         if (pending != null) throw new SocketIo5ParseException("got plaintext data when reconstructing a packet");

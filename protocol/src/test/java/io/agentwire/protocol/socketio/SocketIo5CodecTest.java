@@ -80,6 +80,20 @@ class SocketIo5CodecTest {
     }
 
     @Test
+    void withoutADecoderAPlainPacketDecodesAndABinaryOneIsLeftToADecoder() throws Exception {
+        SocketIo5Packet p = SocketIo5Decoder.withoutAttachments("2/chat,12[\"hi\",1]");
+        assertThat(p.type()).isEqualTo(Type.EVENT);
+        assertThat(p.namespace()).isEqualTo("/chat");
+        assertThat(p.ackId()).isEqualTo(12);
+        String binary = "51-[\"up\",{\"_placeholder\":true,\"num\":0}]";
+        assertThat(SocketIo5Decoder.withoutAttachments(binary)).isNull();
+        SocketIo5Decoder d = new SocketIo5Decoder(); // what the connection makes then, with the same text
+        assertThat(d.add(binary)).isNull();
+        assertThat(d.add(new byte[] {7}).data().get(1).binaryValue()).containsExactly(7);
+        assertThatThrownBy(() -> SocketIo5Decoder.withoutAttachments("9")).isInstanceOf(SocketIo5ParseException.class);
+    }
+
+    @Test
     void binaryAckIsEncodedAsType6() {
         ArrayNode data = N.arrayNode().add(N.binaryNode(new byte[] {9}));
         SocketIo5Codec.Encoded enc = SocketIo5Codec.encode(new SocketIo5Packet(Type.ACK, "/", 789, data));

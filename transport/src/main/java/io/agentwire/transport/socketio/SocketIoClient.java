@@ -28,7 +28,7 @@ final class SocketIoClient implements EngineIoSession.Listener {
 
     private final SocketIoServer server;
     private final EngineIoSession session;
-    private final SocketIo5Decoder decoder = new SocketIo5Decoder();
+    private SocketIo5Decoder decoder; // made by the first binary packet or attachment: most clients send none
     private Socket first;              // its socket in the first namespace it joined: nearly always the only one
     private Map<String, Socket> others; // by namespace, created for a second one
     private boolean closed;
@@ -80,11 +80,17 @@ final class SocketIoClient implements EngineIoSession.Listener {
         SocketObserver o = server.observer();
         if (o != null) o.packetIn(utf8Length(text));
         try {
-            SocketIo5Packet p = decoder.add(text);
+            SocketIo5Packet p = decoder == null ? SocketIo5Decoder.withoutAttachments(text) : null;
+            if (p == null) p = decoder().add(text); // a binary packet, or one while a decoder exists
             if (p != null) route(p);
         } catch (SocketIo5ParseException e) {
             protocolError(e.getMessage());
         }
+    }
+
+    private SocketIo5Decoder decoder() {
+        if (decoder == null) decoder = new SocketIo5Decoder();
+        return decoder;
     }
 
     @Override
@@ -92,7 +98,7 @@ final class SocketIoClient implements EngineIoSession.Listener {
         SocketObserver o = server.observer();
         if (o != null) o.packetIn(data.length);
         try {
-            SocketIo5Packet p = decoder.add(data);
+            SocketIo5Packet p = decoder().add(data);
             if (p != null) route(p);
         } catch (SocketIo5ParseException e) {
             protocolError(e.getMessage());
@@ -103,7 +109,7 @@ final class SocketIoClient implements EngineIoSession.Listener {
     public void onClose(String reason) {
         closed = true;
         if (session.cutOffAsSlowConsumer()) server.meters().slowConsumerCutOff();
-        decoder.reset();
+        if (decoder != null) decoder.reset();
         List<Socket> all = sockets();
         first = null;
         others = null;
