@@ -147,7 +147,8 @@ final class Registration {
     /**
      * The run is over; unless the agent ended it, it is told to stop ({@code run.cancel}). Its messages that
      * arrived after its thread took its last one (a {@code run.end} resent between the first one's ack and this) are
-     * answered as for an ended run: nothing the agent sent goes unanswered.
+     * answered as for an ended run, on the agent's connection (away, it learns the run's state from its next
+     * {@code registered}).
      */
     synchronized void detach(RemoteRun run, Ended end, boolean byAgent) {
         runs.remove(run.runId());
@@ -183,7 +184,10 @@ final class Registration {
         answerEnded(m, ended.get(m.runId()), from);
     }
 
-    /** Answers a message of a run not in progress ({@code e}: how it ended, or null): a resent run.end's ack, or UNKNOWN_RUN. */
+    /**
+     * Answers a message of a run not in progress ({@code e}: how it ended, or null): a resent run.end's ack, or
+     * UNKNOWN_RUN.
+     */
     private void answerEnded(Inbound.OfRun m, Ended e, AgentLink to) {
         if (e != null && m instanceof Inbound.End end && end.n() == e.endN()) {
             to.send(Outbound.ack(m.runId(), m.n(), e.endSeq()));
