@@ -62,8 +62,9 @@ final class WsEndpointHandler extends WebSocket13FrameDecoder implements WebSock
     private boolean closeNotified;
 
     /**
-     * Frames as {@code config} says (the handshaker's decoder configuration, {@link PipelineInitializer#decoderConfig});
-     * the fragment stages, when added, take messages of up to {@code maxMessageBytes}.
+     * Frames as {@code config} says (the handshaker's decoder configuration,
+     * {@link PipelineInitializer#decoderConfig}); the fragment stages, when added, take messages of up to
+     * {@code maxMessageBytes}.
      */
     WsEndpointHandler(ChannelWsConnection connection, WsHandler handler, WebSocketDecoderConfig config,
                       int maxMessageBytes) {

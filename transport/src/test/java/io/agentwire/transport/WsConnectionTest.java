@@ -39,14 +39,17 @@ class WsConnectionTest {
     private ChannelWsConnection connection;
     /** The client's side: its encoder masks what it sends, its decoder reads what the server wrote. */
     private final EmbeddedChannel clientEncoder = new EmbeddedChannel(new WebSocket13FrameEncoder(true));
-    private final EmbeddedChannel clientDecoder = new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 1 << 20));
+    private final EmbeddedChannel clientDecoder =
+            new EmbeddedChannel(new WebSocket13FrameDecoder(false, false, 1 << 20));
 
     @BeforeEach
     void setUp() {
         channel = new EmbeddedChannel();
         connection = new ChannelWsConnection(channel, Principal.user("ada"),
-                new Authenticator.Request("/ws", Map.of(), Map.of(), "127.0.0.1"), new WriterLimits(3, 1_000_000, GRACE));
-        WsEndpointHandler ws = new WsEndpointHandler(connection, handler, PipelineInitializer.decoderConfig(LIMIT), LIMIT);
+                new Authenticator.Request("/ws", Map.of(), Map.of(), "127.0.0.1"),
+                new WriterLimits(3, 1_000_000, GRACE));
+        WsEndpointHandler ws =
+                new WsEndpointHandler(connection, handler, PipelineInitializer.decoderConfig(LIMIT), LIMIT);
         channel.pipeline().addLast("ws", ws);
         ws.open();
     }

@@ -85,8 +85,7 @@ final class EchoLoad {
         double pacedRate = Double.parseDouble(gen.option("paced-rate", String.valueOf(sorted[windows / 2] / 2)));
         // the paced step measures after the clients' second ping round: unmeasured until --paced-after (52) s after
         // the connects, at least 1 s
-        long sinceConnectsMillis = (System.nanoTime() - connected) / 1_000_000;
-        long warm = Math.max(1000, gen.intOption("paced-after", 52) * 1000L - sinceConnectsMillis);
+        long warm = Math.max(1000, gen.intOption("paced-after", 52) * 1000L - millisSince(connected));
         if (pacedRate > 0) paced(clients, pacedRate, warm, gen.intOption("paced-seconds", 10) * 1000L);
         clients.forEach(Conn::drop);
     }
@@ -96,13 +95,13 @@ final class EchoLoad {
      * {@code connected} (past the first ping round), then a round of 2 s and, where the server's JIT compiler
      * threads can be read (a JVM server), more until a round's compilation share is under
      * {@value LoadGen#JIT_SETTLED}, no round ending after {@code --warmup-max-seconds} (33) s from {@code connected}
-     * (the windows then end before the second round). With 3 s, AgentWire's and netty-socketio's compilers still took 0.04–0.14 of their CPU in the windows
-     * and their rates climbed from window to window (netty-socketio 72 k → 125 k round trips/s within one run).
+     * (the windows then end before the second round). With 3 s, AgentWire's and netty-socketio's compilers still
+     * took 0.04–0.14 of their CPU in the windows and their rates climbed from window to window (netty-socketio
+     * 72 k → 125 k round trips/s within one run).
      */
     private void warmUp(long connected) throws InterruptedException {
         LoadGen.sleepMillis(gen.intOption("warmup", 3) * 1000L);
-        long sinceConnectsMillis = (System.nanoTime() - connected) / 1_000_000;
-        LoadGen.sleepMillis(Math.max(0, gen.intOption("measure-after", 27) * 1000L - sinceConnectsMillis));
+        LoadGen.sleepMillis(Math.max(0, gen.intOption("measure-after", 27) * 1000L - millisSince(connected)));
         long most = gen.intOption("warmup-max-seconds", 33) * 1_000_000_000L;
         double jit;
         do {
@@ -113,6 +112,11 @@ final class EchoLoad {
                 && System.nanoTime() - connected + 2_000_000_000L <= most);
         gen.result("warmup_seconds", (System.nanoTime() - connected) / 1e9);
         if (!Double.isNaN(jit)) gen.result("warmup_last_server_jit_share", jit);
+    }
+
+    /** Milliseconds since {@code nanos} ({@link System#nanoTime()}), e.g. since the clients connected. */
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     /** The open-loop step at {@code rate} echoes/s for {@code millis}: the {@code half_…} figures. */
