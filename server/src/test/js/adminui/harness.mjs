@@ -6,7 +6,7 @@
 // Usage: node harness.mjs <scenario> '<json params>' — prints one JSON object on stdout (exit 1 on a harness error).
 // Params: base (the Socket.IO port's URL), path (Engine.IO path), username, password, wrongUser (a user the password
 // is not good for, optional), app: {nsp, auth, event: [name, arg], ack (whether the event is acknowledged), room
-// (whether it joins a room), sent (whether the server sends the client an event)}. Every wait is bounded; the Java test asserts on the JSON.
+// (the room the event joins, or false), sent (whether the server sends the client an event)}. Every wait is bounded; the Java test asserts on the JSON.
 import { io } from "socket.io-client";
 import { chromium } from "playwright-core";
 import { createServer } from "node:http";
@@ -177,7 +177,10 @@ async function tour() {
   const [name, arg] = P.app.event;
   if (P.app.ack) r.ack = await b.timeout(10000).emitWithAck(name, arg); else b.emit(name, arg);
   await until("b's event received", () => hasEvent(store, P.app.nsp, (e) => e.type === "event_received" && e.id === b.id));
-  if (P.app.room) await until("b's room", () => hasEvent(store, P.app.nsp, (e) => e.type === "room_joined" && e.id === b.id));
+  // that room itself: any room_joined of b's could be one of its automatic rooms', seen before the one its event
+  // causes reaches the admin (after b's own ack)
+  if (P.app.room) await until(`b in ${P.app.room}`, () => nsOf(store, P.app.nsp).sockets.find((s) => s.id === b.id)?.rooms.includes(P.app.room)
+    && hasEvent(store, P.app.nsp, (e) => e.type === "room_joined" && e.id === b.id && e.args === P.app.room));
   if (P.app.sent) await until("an event sent to b", () => hasEvent(store, P.app.nsp, (e) => e.type === "event_sent" && e.id === b.id));
   r.withB = snapshot(store);
 

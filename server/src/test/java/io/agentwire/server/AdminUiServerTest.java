@@ -39,7 +39,7 @@ class AdminUiServerTest {
             app.put("auth", Map.of("token", TestTokens.hs256("alice", "P1")));
             app.put("event", List.of("subscribe", Map.of("room", "project:P1")));
             app.put("ack", true);
-            app.put("room", true);
+            app.put("room", "project:P1");
             app.put("sent", true);
             Map<String, Object> p = params(s.port("rooms"), "admin", KEY, app);
             p.put("wrongUser", "nobody");
