@@ -10,6 +10,7 @@ import io.agentwire.core.WireMeters;
 import io.agentwire.protocol.engineio.EngineIo4Packet;
 import io.agentwire.protocol.socketio.SocketIo5Codec;
 import io.agentwire.protocol.socketio.SocketIo5Packet;
+import io.agentwire.transport.engineio.EngineIoSession;
 import io.agentwire.transport.engineio.Outgoing;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -46,7 +47,8 @@ public final class Socket {
 
     private final SocketIoClient client;
     private final Namespace namespace;
-    private final ConnectRequest handshake;
+    private final ObjectNode auth;       // the CONNECT's auth payload, null when empty (most clients send none)
+    private final boolean askedToRecover; // the CONNECT carried a pid (and recovery is on)
     private final LoopInbox inbox;
     private static final AtomicReferenceFieldUpdater<Socket, Object> HANDLERS =
             AtomicReferenceFieldUpdater.newUpdater(Socket.class, Object.class, "handlers");
@@ -76,10 +78,11 @@ public final class Socket {
     private java.util.concurrent.ScheduledFuture<?> liveRefresh;
     private long connectedAt;
 
-    Socket(SocketIoClient client, Namespace namespace, ConnectRequest handshake) {
+    Socket(SocketIoClient client, Namespace namespace, ObjectNode auth, boolean askedToRecover) {
         this.client = client;
         this.namespace = namespace;
-        this.handshake = handshake;
+        this.auth = auth != null && auth.isEmpty() ? null : auth;
+        this.askedToRecover = askedToRecover;
         this.inbox = namespace.server().inbox(client.session().executor());
     }
 
@@ -88,8 +91,14 @@ public final class Socket {
 
     public Namespace namespace() { return namespace; }
 
-    /** The CONNECT request: auth payload, handshake request, principal. */
-    public ConnectRequest handshake() { return handshake; }
+    /**
+     * The CONNECT request: auth payload, handshake request, principal. Made on each call from what the socket and
+     * its Engine.IO session keep (a socket kept one for as long as it was connected: 32 bytes each).
+     */
+    public ConnectRequest handshake() {
+        EngineIoSession session = client.session();
+        return new ConnectRequest(namespace.name(), auth, session.request(), session.principal(), askedToRecover);
+    }
 
     /** Whether this socket took over the state of an earlier one (connection state recovery). */
     public boolean recovered() { return recovered; }
@@ -319,7 +328,7 @@ public final class Socket {
     void accepted(ObjectNode extraData, String principal, RecoveryStore.Saved saved, String clientOffset) {
         owner = principal;
         RecoveryHandshake.Restore restore = RecoveryHandshake.restorable(namespace, principal, saved, clientOffset);
-        if (restore == null && handshake.recovering()) meters().notRecovered();
+        if (restore == null && askedToRecover) meters().notRecovered();
         if (restore != null) {
             id = restore.saved().sid();
             pid = restore.saved().pid();

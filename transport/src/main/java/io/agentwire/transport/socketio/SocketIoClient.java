@@ -167,8 +167,8 @@ final class SocketIoClient implements EngineIoSession.Listener {
         String pid = auth != null && auth.path("pid").isTextual() ? auth.get("pid").textValue() : null;
         String offset = auth != null && auth.path("offset").isTextual() ? auth.get("offset").textValue() : null;
         boolean recovering = pid != null && server.config().recovery().enabled();
-        ConnectRequest request = new ConnectRequest(ns.name(), auth, session.request(), session.principal(), recovering);
-        Socket socket = new Socket(this, ns, request);
+        Socket socket = new Socket(this, ns, auth, recovering);
+        ConnectRequest request = socket.handshake();
         if (first == null) {
             first = socket;
         } else {
