@@ -2,7 +2,6 @@ package io.agentwire.transport;
 
 import io.agentwire.core.DisconnectReason;
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -23,9 +22,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class NettyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NettyServer.class);
-    /** Netty's default sizing of reads; stateless (each channel's handle keeps its own guess), so shared. */
-    private static final AdaptiveRecvByteBufAllocator RECEIVE_SIZES = new AdaptiveRecvByteBufAllocator();
-
     private final Transport transport;
     private final ServerConfig config;
     private final Routes routes;
@@ -51,7 +47,7 @@ public final class NettyServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, RECEIVE_SIZES) // one, not one per connection
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, LoopReadSizes.INSTANCE) // a handle per loop, not per connection
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, PipelineInitializer.WATER_MARK)
                 .childHandler(new PipelineInitializer(config, routes, connections, guard))
                 .bind(config.host(), config.port())

@@ -86,6 +86,43 @@ class WebSocketIntegrationTest {
         assertThat(echo.threads).allSatisfy(t -> assertThat(t).startsWith("aw-io"));
     }
 
+    /**
+     * Read sizing is one guess per event loop ({@link LoopReadSizes}), not per connection: connections on the same
+     * loops, one sending messages near the frame limit (several reads each, the guess grows) and three sending small
+     * ones (it shrinks again), get every message back whole and in order.
+     */
+    @Test
+    void connectionsSharingALoopsReadSizingGetEveryMessageWhole() throws Exception {
+        int n = 4;
+        int rounds = 30;
+        ClientListener[] clients = new ClientListener[n];
+        WebSocket[] sockets = new WebSocket[n];
+        for (int i = 0; i < n; i++) {
+            clients[i] = new ClientListener();
+            sockets[i] = server.connect("/ws?token=good", clients[i]);
+            echo.awaitOpen();
+        }
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> senders = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int c = i;
+            senders.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+                for (int r = 0; r < rounds; r++) {
+                    sockets[c].sendText(message(c, r), true).join();
+                }
+            }));
+        }
+        for (var s : senders) s.get(30, TimeUnit.SECONDS);
+        for (int i = 0; i < n; i++) {
+            for (int r = 0; r < rounds; r++) assertThat(clients[i].next()).isEqualTo(message(i, r));
+            sockets[i].abort();
+        }
+    }
+
+    private static String message(int client, int round) {
+        String head = client + "/" + round + ":";
+        return client == 0 ? head + String.valueOf((char) ('a' + round % 26)).repeat(MAX_FRAME - 16) : head + "small";
+    }
+
     @Test
     void bearerHeaderIsAcceptedToo() throws Exception {
         WebSocket ws = server.http.newWebSocketBuilder().header("Authorization", "Bearer good")
