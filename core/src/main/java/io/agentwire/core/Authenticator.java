@@ -15,23 +15,45 @@ public interface Authenticator {
 
     /**
      * What a client presented: the request path, headers (names in lower case; a WebSocket handshake's one-time
-     * {@code sec-websocket-key} is left out), query parameters, peer.
+     * {@code sec-websocket-key} is left out), query parameters, peer. Immutable; equal when all four are.
+     *
+     * <p>A WebSocket's request lives as long as its connection, so the headers and the query are copied into one
+     * array of name/value pairs and {@link #headers()} and {@link #query()} are maps made over it when called (each
+     * call a new, equal, immutable view); {@link #header} and {@link #queryParam} read the array directly.
      */
-    record Request(String path, Map<String, List<String>> headers, Map<String, List<String>> query, String remoteAddress) {
-        public Request {
-            java.util.Objects.requireNonNull(path, "path");
-            headers = PairMap.copyOf(headers); // immutable, and compact: it lives as long as the connection
-            query = PairMap.copyOf(query);
+    final class Request {
+        private final String path;
+        private final String[] pairs; // the headers' pairs, then the query's (PairMap)
+        private final int queryAt;
+        private final String remoteAddress;
+
+        /** Copies {@code headers} and {@code query}; null names, lists or values throw, as {@link Map#copyOf}. */
+        public Request(String path, Map<String, List<String>> headers, Map<String, List<String>> query,
+                       String remoteAddress) {
+            this.path = java.util.Objects.requireNonNull(path, "path");
+            int slots = PairMap.slots(headers) + PairMap.slots(query);
+            this.pairs = slots == 0 ? NO_PAIRS : new String[slots];
+            this.queryAt = PairMap.write(headers, pairs, 0);
+            PairMap.write(query, pairs, queryAt);
+            this.remoteAddress = remoteAddress;
         }
 
+        private static final String[] NO_PAIRS = {};
+
+        public String path() { return path; }
+
+        public Map<String, List<String>> headers() { return new PairMap(pairs, 0, queryAt); }
+
+        public Map<String, List<String>> query() { return new PairMap(pairs, queryAt, pairs.length); }
+
+        public String remoteAddress() { return remoteAddress; }
+
         public Optional<String> header(String name) {
-            List<String> v = headers.get(name.toLowerCase(java.util.Locale.ROOT));
-            return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+            return Optional.ofNullable(PairMap.first(pairs, 0, queryAt, name.toLowerCase(java.util.Locale.ROOT)));
         }
 
         public Optional<String> queryParam(String name) {
-            List<String> v = query.get(name);
-            return v == null || v.isEmpty() ? Optional.empty() : Optional.of(v.get(0));
+            return Optional.ofNullable(PairMap.first(pairs, queryAt, pairs.length, name));
         }
 
         /** The bearer token from {@code Authorization: Bearer …} or, failing that, the {@code token} parameter. */
@@ -40,6 +62,23 @@ public interface Authenticator {
                     .filter(a -> a.regionMatches(true, 0, "Bearer ", 0, 7))
                     .map(a -> a.substring(7).trim());
             return h.isPresent() ? h : queryParam("token");
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o == this || o instanceof Request r && path.equals(r.path) && queryAt == r.queryAt
+                    && java.util.Arrays.equals(pairs, r.pairs) && java.util.Objects.equals(remoteAddress, r.remoteAddress);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(path, headers(), query(), remoteAddress);
+        }
+
+        @Override
+        public String toString() {
+            return "Request[path=" + path + ", headers=" + headers() + ", query=" + query() + ", remoteAddress="
+                    + remoteAddress + "]";
         }
     }
 

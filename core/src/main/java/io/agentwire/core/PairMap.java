@@ -9,29 +9,41 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * An immutable map of names to value lists (headers, query parameters) kept as one array of name/value pairs, a
- * name's values next to each other in order. A {@link Authenticator.Request} lives as long as its connection, and
- * this holds a handshake's handful of headers in one array instead of a hash table, an entry and a list per name;
- * the lists and entries are made when they are read.
+ * An immutable map of names to value lists (headers, query parameters) kept as name/value pairs in a range of an
+ * array, a name's values next to each other in order. A {@link Authenticator.Request} lives as long as its
+ * connection and keeps its headers and query in one such array ({@link #pairs}), made into maps when they are read:
+ * no hash table, entry or list per name, and no map object while nobody reads them.
  */
 final class PairMap extends AbstractMap<String, List<String>> {
-    private static final PairMap EMPTY = new PairMap(new String[0]);
-
     /** name, value, name, value …; a name with an empty list has one pair whose value is null. */
     private final String[] pairs;
+    private final int from;
+    private final int to;
 
-    private PairMap(String[] pairs) {
+    PairMap(String[] pairs, int from, int to) {
         this.pairs = pairs;
+        this.from = from;
+        this.to = to;
     }
 
-    /** {@code map} as a PairMap (itself if it is one); null names, lists or values throw, as {@link Map#copyOf}. */
-    static Map<String, List<String>> copyOf(Map<String, List<String>> map) {
-        if (map instanceof PairMap p) return p;
-        if (map.isEmpty()) return EMPTY;
+    /** The number of array slots {@code map}'s pairs take. */
+    static int slots(Map<String, List<String>> map) {
+        if (map instanceof PairMap p) return p.to - p.from;
         int n = 0;
         for (List<String> values : map.values()) n += Math.max(1, values.size());
-        String[] pairs = new String[2 * n];
-        int i = 0;
+        return 2 * n;
+    }
+
+    /**
+     * Writes {@code map}'s pairs into {@code pairs} from {@code at}; returns where they end. Null names, lists or
+     * values throw, as {@link Map#copyOf}.
+     */
+    static int write(Map<String, List<String>> map, String[] pairs, int at) {
+        if (map instanceof PairMap p) {
+            System.arraycopy(p.pairs, p.from, pairs, at, p.to - p.from);
+            return at + p.to - p.from;
+        }
+        int i = at;
         for (Map.Entry<String, List<String>> e : map.entrySet()) {
             String name = Objects.requireNonNull(e.getKey(), "name");
             List<String> values = e.getValue();
@@ -44,12 +56,20 @@ final class PairMap extends AbstractMap<String, List<String>> {
                 pairs[i++] = Objects.requireNonNull(v, "value");
             }
         }
-        return new PairMap(pairs);
+        return i;
+    }
+
+    /** The first value of {@code name} in {@code pairs[from, to)}, or null (none, or an empty list). */
+    static String first(String[] pairs, int from, int to, String name) {
+        for (int i = from; i < to; i += 2) {
+            if (pairs[i].equals(name)) return pairs[i + 1];
+        }
+        return null;
     }
 
     @Override
     public List<String> get(Object name) {
-        for (int i = 0; i < pairs.length; i += 2) {
+        for (int i = from; i < to; i += 2) {
             if (pairs[i].equals(name)) return valuesFrom(i);
         }
         return null;
@@ -57,7 +77,7 @@ final class PairMap extends AbstractMap<String, List<String>> {
 
     @Override
     public boolean containsKey(Object name) {
-        for (int i = 0; i < pairs.length; i += 2) {
+        for (int i = from; i < to; i += 2) {
             if (pairs[i].equals(name)) return true;
         }
         return false;
@@ -66,21 +86,21 @@ final class PairMap extends AbstractMap<String, List<String>> {
     @Override
     public int size() {
         int n = 0;
-        for (int i = 0; i < pairs.length; i += 2) {
-            if (i == 0 || !pairs[i].equals(pairs[i - 2])) n++;
+        for (int i = from; i < to; i += 2) {
+            if (i == from || !pairs[i].equals(pairs[i - 2])) n++;
         }
         return n;
     }
 
     @Override
     public boolean isEmpty() {
-        return pairs.length == 0;
+        return to == from;
     }
 
     @Override
     public Set<Map.Entry<String, List<String>>> entrySet() {
         Map<String, List<String>> m = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
+        for (int i = from; i < to; i += 2) {
             if (!m.containsKey(pairs[i])) m.put(pairs[i], valuesFrom(i));
         }
         return Collections.unmodifiableMap(m).entrySet();
@@ -90,7 +110,7 @@ final class PairMap extends AbstractMap<String, List<String>> {
     private List<String> valuesFrom(int i) {
         if (pairs[i + 1] == null) return List.of();
         int end = i + 2;
-        while (end < pairs.length && pairs[end].equals(pairs[i])) end += 2;
+        while (end < to && pairs[end].equals(pairs[i])) end += 2;
         if (end == i + 2) return List.of(pairs[i + 1]);
         String[] values = new String[(end - i) / 2];
         for (int j = 0; j < values.length; j++) values[j] = pairs[i + 2 * j + 1];

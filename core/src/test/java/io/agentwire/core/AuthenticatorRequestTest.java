@@ -57,7 +57,29 @@ class AuthenticatorRequestTest {
         assertThatThrownBy(() -> r.headers().remove("host")).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> r.headers().get("cookie").add("d")).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> r.headers().clear()).isInstanceOf(UnsupportedOperationException.class);
-        assertThat(new Authenticator.Request("/ws", r.headers(), r.query(), "x").headers()).isSameAs(r.headers());
+        // a copy of a request's maps is an equal request (each call of headers() a new view of the same pairs)
+        Authenticator.Request again = new Authenticator.Request("/ws", r.headers(), r.query(), "127.0.0.1");
+        assertThat(again).isEqualTo(r).hasSameHashCodeAs(r).hasToString(r.toString());
+        assertThat(again.headers()).isEqualTo(r.headers()).isNotSameAs(r.headers());
+        assertThat(new Authenticator.Request("/ws", r.headers(), r.query(), "x")).isNotEqualTo(r);
+    }
+
+    /** Headers and query share one array: a name in one is not found in the other. */
+    @Test
+    void headersAndQueryStayApart() {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        query.put("token", List.of("from-query"));
+        query.put("EIO", List.of("4"));
+        Authenticator.Request r = new Authenticator.Request("/", Map.of("host", List.of("h")), query, "x");
+        assertThat(r.queryParam("host")).isEmpty();
+        assertThat(r.header("token")).isEmpty();
+        assertThat(r.headers()).containsOnlyKeys("host");
+        assertThat(r.query()).containsOnlyKeys("token", "EIO").isEqualTo(query);
+        assertThat(r.bearerToken()).contains("from-query");
+        Authenticator.Request noQuery = new Authenticator.Request("/", Map.of("token", List.of("h")), Map.of(), "x");
+        assertThat(noQuery.queryParam("token")).isEmpty();
+        assertThat(noQuery.query()).isEmpty();
+        assertThat(r.header("x-empty")).isEmpty();
     }
 
     @Test
