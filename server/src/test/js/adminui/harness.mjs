@@ -179,7 +179,8 @@ async function tour() {
   await until("b's event received", () => hasEvent(store, P.app.nsp, (e) => e.type === "event_received" && e.id === b.id));
   // that room itself: any room_joined of b's could be one of its automatic rooms', seen before the one its event
   // causes reaches the admin (after b's own ack)
-  if (P.app.room) await until(`b in ${P.app.room}`, () => nsOf(store, P.app.nsp).sockets.find((s) => s.id === b.id)?.rooms.includes(P.app.room)
+  if (P.app.room) await until(`b in ${P.app.room}`, () =>
+    nsOf(store, P.app.nsp).sockets.find((s) => s.id === b.id)?.rooms.includes(P.app.room)
     && hasEvent(store, P.app.nsp, (e) => e.type === "room_joined" && e.id === b.id && e.args === P.app.room));
   if (P.app.sent) await until("an event sent to b", () => hasEvent(store, P.app.nsp, (e) => e.type === "event_sent" && e.id === b.id));
   r.withB = snapshot(store);

@@ -67,7 +67,8 @@ public interface Authenticator {
         @Override
         public boolean equals(Object o) {
             return o == this || o instanceof Request r && path.equals(r.path) && queryAt == r.queryAt
-                    && java.util.Arrays.equals(pairs, r.pairs) && java.util.Objects.equals(remoteAddress, r.remoteAddress);
+                    && java.util.Arrays.equals(pairs, r.pairs)
+                    && java.util.Objects.equals(remoteAddress, r.remoteAddress);
         }
 
         @Override

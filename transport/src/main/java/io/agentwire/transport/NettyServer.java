@@ -47,7 +47,7 @@ public final class NettyServer implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, LoopReadSizes.INSTANCE) // a handle per loop, not per connection
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, LoopReadSizes.INSTANCE) // per loop, not per channel
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, PipelineInitializer.WATER_MARK)
                 .childHandler(new PipelineInitializer(config, routes, connections, guard))
                 .bind(config.host(), config.port())

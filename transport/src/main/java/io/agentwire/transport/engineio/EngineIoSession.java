@@ -80,7 +80,6 @@ public final class EngineIoSession {
 
     private final String id;
     private final EngineIoServer server;
-    private final EngineIoConfig config;
     private final ScheduledExecutorService loop;
     private final Authenticator.Request request;
     private final Principal principal;
@@ -96,30 +95,39 @@ public final class EngineIoSession {
     private boolean holding;
     private WsConnection ws;
     private ArrayDeque<EngineIo4Packet> buffer; // created by the first packet buffered: a WebSocket session rarely buffers
-    private CompletableFuture<HttpReply> pendingGet;
-    private Map<String, String> pendingGetHeaders;
-    private WsConnection probe;
-    private boolean probed;
+    /** What only a session that started on long-polling uses (null for one that opened on a WebSocket). */
+    private final Polling polling;
     /** Closed because the client did not take what was sent (a WebSocket queue overflow, a full poll buffer). */
     private volatile boolean slowConsumer;
-    private ScheduledFuture<?> upgradeTimer;
     /** Where the next ping is armed ({@link PingWheel}: no timer per session); null when none is. Event loop. */
     PingWheel.Bucket pingBucket;
     int pingSlot;
     private boolean heartbeatStarted;
     private ScheduledFuture<?> pongTimer;
     private long pongDeadline;
-    private List<WsConnection> rivals = List.of(); // a second WebSocket racing to be the upgrade probe: rare
+
+    /**
+     * The state of a session that started on long-polling: its held poll and the upgrade to a WebSocket. A session
+     * opened on a WebSocket (most clients) has none: 24 bytes less per connection. Event loop.
+     */
+    private static final class Polling {
+        CompletableFuture<HttpReply> pendingGet;
+        Map<String, String> pendingGetHeaders;
+        WsConnection probe;
+        boolean probed;
+        ScheduledFuture<?> upgradeTimer;
+        List<WsConnection> rivals = List.of(); // a second WebSocket racing to be the upgrade probe: rare
+    }
 
     EngineIoSession(String id, EngineIoServer server, ScheduledExecutorService loop, Authenticator.Request request,
                     Principal principal, WsConnection ws) {
         this.id = id;
         this.server = server;
-        this.config = server.config();
         this.loop = loop;
         this.request = request;
         this.principal = principal;
         this.ws = ws;
+        this.polling = ws == null ? new Polling() : null; // invariant: ws != null || polling != null
     }
 
     /** The session id ({@code sid}). */
@@ -151,7 +159,7 @@ public final class EngineIoSession {
     }
 
     /** Whether a packet sent now would go out at once (a WebSocket, or a poll waiting). Event loop only. */
-    public boolean writable() { return state == State.OPEN && (ws != null ? ws.isOpen() : pendingGet != null); }
+    public boolean writable() { return state == State.OPEN && (ws != null ? ws.isOpen() : polling.pendingGet != null); }
 
     /** Whether the session is open. Event loop only. */
     public boolean isOpen() { return state == State.OPEN; }
@@ -276,6 +284,7 @@ public final class EngineIoSession {
     }
 
     String openPacket() {
+        EngineIoConfig config = server.config();
         String upgrades = ws == null && config.allows(EngineIoConfig.WEBSOCKET) ? "[\"websocket\"]" : "[]";
         return EngineIo4Codec.encodePacket(EngineIo4Packet.of(EngineIo4Packet.Type.OPEN, "{\"sid\":\"" + id
                 + "\",\"upgrades\":" + upgrades + ",\"pingInterval\":" + config.pingInterval().toMillis()
@@ -291,7 +300,7 @@ public final class EngineIoSession {
             return;
         }
         if (buffer == null) buffer = new ArrayDeque<>();
-        if (buffer.size() >= config.maxBufferedPackets()) {
+        if (buffer.size() >= server.config().maxBufferedPackets()) {
             log.warn("eio {}: {} packets buffered for a client that does not poll; closing", id, buffer.size());
             slowConsumer = true;
             closeNow("transport error");
@@ -311,7 +320,7 @@ public final class EngineIoSession {
     }
 
     private void flushPoll() {
-        if (pendingGet != null && buffered()) answerPoll(drain(List.of()));
+        if (polling != null && polling.pendingGet != null && buffered()) answerPoll(drain(List.of()));
     }
 
     private void releaseHeld() {
@@ -328,10 +337,10 @@ public final class EngineIoSession {
     }
 
     private void answerPoll(List<EngineIo4Packet> packets) {
-        CompletableFuture<HttpReply> get = pendingGet;
-        Map<String, String> headers = pendingGetHeaders;
-        pendingGet = null;
-        pendingGetHeaders = null;
+        CompletableFuture<HttpReply> get = polling.pendingGet;
+        Map<String, String> headers = polling.pendingGetHeaders;
+        polling.pendingGet = null;
+        polling.pendingGetHeaders = null;
         get.complete(payloadReply(packets, headers));
     }
 
@@ -353,20 +362,20 @@ public final class EngineIoSession {
             return CompletableFuture.completedFuture(payloadReply(last, h));
         }
         if (state == State.CLOSED || ws != null) return CompletableFuture.completedFuture(EngineIoErrors.reply(EngineIoErrors.BAD_REQUEST, headers));
-        if (pendingGet != null) {
+        if (polling.pendingGet != null) {
             log.debug("eio {}: overlapping polls", id);
             closeNow("transport error");
             return CompletableFuture.completedFuture(EngineIoErrors.reply(EngineIoErrors.BAD_REQUEST, headers));
         }
         if (buffered()) return CompletableFuture.completedFuture(payloadReply(drain(List.of()), h));
         CompletableFuture<HttpReply> get = new CompletableFuture<>();
-        pendingGet = get;
-        pendingGetHeaders = h;
-        if (probed) releasePollForUpgrade();
+        polling.pendingGet = get;
+        polling.pendingGetHeaders = h;
+        if (polling.probed) releasePollForUpgrade();
         exchange.onClosed(() -> execute(() -> {
-            if (pendingGet != get) return;
-            pendingGet = null;
-            if (probe == null && ws == null) {
+            if (polling.pendingGet != get) return;
+            polling.pendingGet = null;
+            if (polling.probe == null && ws == null) {
                 log.debug("eio {}: poll connection closed prematurely", id);
                 closeNow("transport error");
             }
@@ -378,7 +387,7 @@ public final class EngineIoSession {
     HttpReply onData(HttpRequestData req, Map<String, String> headers) {
         if (heartbeatOverdue()) closeNow("ping timeout");
         if (state != State.OPEN || ws != null) return EngineIoErrors.reply(EngineIoErrors.BAD_REQUEST, headers);
-        if (req.body().length > config.maxPayload()) {
+        if (req.body().length > server.config().maxPayload()) {
             closeNow("transport error");
             return new HttpReply(413, "application/json",
                     "{\"code\":3,\"message\":\"Payload too large\"}".getBytes(StandardCharsets.UTF_8), headers);
@@ -404,30 +413,30 @@ public final class EngineIoSession {
 
     /** Event loop: a WebSocket arrived for this polling session: it becomes the upgrade probe. */
     void onProbeOpen(WsConnection conn) {
-        if (state == State.OPEN && ws == null && probe != null && !probed) {
+        if (state == State.OPEN && ws == null && polling.probe != null && !polling.probed) {
             // two WebSockets for one session, their openings hopping here in either order: the one that sends 2probe
             // first is the probe, the other is closed then
-            if (rivals.isEmpty()) rivals = new ArrayList<>(2);
-            rivals.add(conn);
+            if (polling.rivals.isEmpty()) polling.rivals = new ArrayList<>(2);
+            polling.rivals.add(conn);
             return;
         }
-        if (state != State.OPEN || ws != null || probe != null) {
+        if (state != State.OPEN || ws != null || polling.probe != null) {
             conn.close(DisconnectReason.NORMAL);
             return;
         }
-        probe = conn;
-        upgradeTimer = loop.schedule(() -> {
-            if (probe != null) { // conn, or a rival that took its place
+        polling.probe = conn;
+        polling.upgradeTimer = loop.schedule(() -> {
+            if (polling.probe != null) { // conn, or a rival that took its place
                 log.debug("eio {}: upgrade timed out", id);
                 dropProbe();
             }
-        }, config.upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        }, server.config().upgradeTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Event loop: a text frame from a WebSocket of this session. */
     void onWsText(WsConnection conn, String text) {
-        if (text.length() > config.maxPayload()) {
-            if (conn == ws) closeNow("transport error"); else if (conn == probe) dropProbe();
+        if (text.length() > server.config().maxPayload()) {
+            if (conn == ws) closeNow("transport error"); else if (isProbe(conn)) dropProbe();
             return;
         }
         EngineIo4Packet p;
@@ -435,17 +444,18 @@ public final class EngineIoSession {
             p = EngineIo4Codec.decodePacket(text);
         } catch (EngineIo4ParseException e) {
             log.debug("eio {}: {}", id, e.getMessage());
-            if (conn == ws) closeNow("parse error"); else if (conn == probe) dropProbe();
+            if (conn == ws) closeNow("parse error"); else if (isProbe(conn)) dropProbe();
             return;
         }
         if (conn == ws) {
             onPacket(p);
-        } else if (rivals.contains(conn) && !probed && p.type() == EngineIo4Packet.Type.PING && "probe".equals(p.text())) {
-            rivals.remove(conn);
-            rivals.add(probe);
-            probe = conn;
+        } else if (polling != null && polling.rivals.contains(conn) && !polling.probed
+                && p.type() == EngineIo4Packet.Type.PING && "probe".equals(p.text())) {
+            polling.rivals.remove(conn);
+            polling.rivals.add(polling.probe);
+            polling.probe = conn;
             onProbePacket(p);
-        } else if (conn == probe) {
+        } else if (isProbe(conn)) {
             onProbePacket(p);
         } else if (removeRival(conn)) {
             conn.close(DisconnectReason.NORMAL);
@@ -455,10 +465,10 @@ public final class EngineIoSession {
     /** Event loop: a binary frame from a WebSocket of this session. */
     void onWsBinary(WsConnection conn, byte[] data) {
         if (conn != ws) {
-            if (conn == probe) dropProbe();
+            if (isProbe(conn)) dropProbe();
             return;
         }
-        if (data.length > config.maxPayload()) {
+        if (data.length > server.config().maxPayload()) {
             closeNow("transport error");
             return;
         }
@@ -469,26 +479,26 @@ public final class EngineIoSession {
     void onWsClose(WsConnection conn, int code) {
         removeRival(conn);
         if (conn == ws && state == State.OPEN && code == DisconnectReason.SLOW_CONSUMER.closeCode()) slowConsumer = true;
-        if (conn == probe) {
-            probe = null;
-            probed = false;
-            cancel(upgradeTimer);
+        if (isProbe(conn)) {
+            polling.probe = null;
+            polling.probed = false;
+            cancel(polling.upgradeTimer);
         } else if (conn == ws && state == State.OPEN) {
             closeNow("transport close");
         }
     }
 
     private void onProbePacket(EngineIo4Packet p) {
-        if (p.type() == EngineIo4Packet.Type.PING && "probe".equals(p.text()) && !probed) {
-            probed = true;
-            probe.send("3probe");
+        if (p.type() == EngineIo4Packet.Type.PING && "probe".equals(p.text()) && !polling.probed) {
+            polling.probed = true;
+            polling.probe.send("3probe");
             closeRivals();
-            if (pendingGet != null) releasePollForUpgrade();
-        } else if (p.type() == EngineIo4Packet.Type.UPGRADE && probed && state == State.OPEN) {
-            cancel(upgradeTimer);
-            WsConnection next = probe;
-            probe = null;
-            probed = false;
+            if (polling.pendingGet != null) releasePollForUpgrade();
+        } else if (p.type() == EngineIo4Packet.Type.UPGRADE && polling.probed && state == State.OPEN) {
+            cancel(polling.upgradeTimer);
+            WsConnection next = polling.probe;
+            polling.probe = null;
+            polling.probed = false;
             // a poll still held was sent without waiting for the upgrade: the upgrade check refuses it (400) after
             // the 3probe went out, as a request after the upgrade
             List<EngineIo4Packet> waiting = drain(List.of());
@@ -508,37 +518,38 @@ public final class EngineIoSession {
      * as an ordinary poll).
      */
     private void releasePollForUpgrade() {
-        CompletableFuture<HttpReply> get = pendingGet;
+        CompletableFuture<HttpReply> get = polling.pendingGet;
         loop.schedule(() -> {
-            if (pendingGet != get || state != State.OPEN) return;
-            if (ws != null) refusePoll(); else if (probed) answerPoll(drain(List.of(EngineIo4Packet.NOOP)));
+            if (polling.pendingGet != get || state != State.OPEN) return;
+            if (ws != null) refusePoll(); else if (polling.probed) answerPoll(drain(List.of(EngineIo4Packet.NOOP)));
         }, UPGRADE_NOOP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void refusePoll() {
-        CompletableFuture<HttpReply> get = pendingGet;
-        Map<String, String> headers = pendingGetHeaders;
-        pendingGet = null;
-        pendingGetHeaders = null;
+        CompletableFuture<HttpReply> get = polling.pendingGet;
+        Map<String, String> headers = polling.pendingGetHeaders;
+        polling.pendingGet = null;
+        polling.pendingGetHeaders = null;
         get.complete(EngineIoErrors.reply(EngineIoErrors.BAD_REQUEST, headers));
     }
 
     /** Closed after the 3probe went out (same event loop as the probe, later task). */
     private void closeRivals() {
-        if (rivals.isEmpty()) return;
-        List<WsConnection> closing = List.copyOf(rivals);
-        rivals = List.of();
-        probe.executor().execute(() -> closing.forEach(c -> c.close(DisconnectReason.NORMAL)));
+        if (polling.rivals.isEmpty()) return;
+        List<WsConnection> closing = List.copyOf(polling.rivals);
+        polling.rivals = List.of();
+        polling.probe.executor().execute(() -> closing.forEach(c -> c.close(DisconnectReason.NORMAL)));
     }
 
     private void dropProbe() {
-        List<WsConnection> closing = rivals;
-        rivals = List.of();
+        if (polling == null) return;
+        List<WsConnection> closing = polling.rivals;
+        polling.rivals = List.of();
         closing.forEach(c -> c.close(DisconnectReason.NORMAL));
-        WsConnection p = probe;
-        probe = null;
-        probed = false;
-        cancel(upgradeTimer);
+        WsConnection p = polling.probe;
+        polling.probe = null;
+        polling.probed = false;
+        cancel(polling.upgradeTimer);
         if (p != null) p.close(DisconnectReason.NORMAL);
     }
 
@@ -568,8 +579,8 @@ public final class EngineIoSession {
 
     private void schedulePing() {
         long now = server.clock.getAsLong();
-        long pingAt = now + config.pingInterval().toNanos();
-        pongDeadline = pingAt + config.pingTimeout().toNanos();
+        long pingAt = now + server.config().pingInterval().toNanos();
+        pongDeadline = pingAt + server.config().pingTimeout().toNanos();
         heartbeatStarted = true;
         server.pingWheel(loop).arm(this, pingAt, now);
     }
@@ -621,7 +632,7 @@ public final class EngineIoSession {
             DisconnectReason code = closeCode(reason);
             conn.executor().execute(() -> conn.close(code));
             server.remove(this);
-        } else if (pendingGet != null) {
+        } else if (polling.pendingGet != null) {
             state = State.CLOSED;
             answerPoll(drain(List.of(reason.equals("transport close") ? EngineIo4Packet.NOOP : EngineIo4Packet.CLOSE)));
             server.remove(this);
@@ -664,7 +675,11 @@ public final class EngineIoSession {
     }
 
     private boolean removeRival(WsConnection conn) {
-        return !rivals.isEmpty() && rivals.remove(conn);
+        return polling != null && !polling.rivals.isEmpty() && polling.rivals.remove(conn);
+    }
+
+    private boolean isProbe(WsConnection conn) {
+        return polling != null && conn == polling.probe;
     }
 
     private boolean buffered() {

@@ -17,9 +17,9 @@ import io.agentwire.core.Principal;
 public record ConnectRequest(String namespace, ObjectNode auth, Authenticator.Request request, Principal principal,
                              boolean recovering) {
     /**
-     * A socket keeps the auth for as long as it is connected (and makes its request from it, {@link Socket#handshake()}),
-     * and most clients send none: an empty one is kept as null (an empty {@code ObjectNode} is 88 bytes) and read as a
-     * new {@code {}}.
+     * A socket keeps the auth for as long as it is connected (and makes its request from it,
+     * {@link Socket#handshake()}), and most clients send none: an empty one is kept as null (an empty
+     * {@code ObjectNode} is 88 bytes) and read as a new {@code {}}.
      */
     public ConnectRequest {
         if (auth != null && auth.isEmpty()) auth = null;

@@ -160,6 +160,39 @@ class EngineIoSessionTest {
         assertThat(other.cutOffAsSlowConsumer()).isFalse();
     }
 
+    /**
+     * A session opened on a WebSocket keeps no long-polling state: a second WebSocket with its sid is closed (before
+     * or after it sends a probe), a poll or a POST for it is refused, and its own socket goes on and closes cleanly.
+     */
+    @Test
+    void aSessionOpenedOnAWebSocketRefusesProbesAndPolls() throws Exception {
+        FakeWsConnection ws = fakeWs(Map.of());
+        EngineIoSession s = server.open(channel.eventLoop(), request(Map.of()), Principal.ANONYMOUS, ws);
+        s.opened();
+        FakeWsConnection stray = fakeWs(Map.of("sid", List.of(s.id())));
+        s.onProbeOpen(stray);
+        assertThat(stray.closedWith()).isEqualTo(DisconnectReason.NORMAL);
+        FakeWsConnection late = fakeWs(Map.of("sid", List.of(s.id())));
+        s.onWsText(late, "2probe");
+        s.onWsBinary(late, new byte[] {1});
+        s.onWsClose(late, 1000);
+        assertThat(late.texts()).isEmpty();
+        assertThat(s.writable()).isTrue();
+
+        assertThat(poll(s).get(1, TimeUnit.SECONDS).status()).isEqualTo(400);
+        assertThat(post(s, "4x").status()).isEqualTo(400);
+
+        s.onWsText(ws, "4hello");
+        s.send("hi");
+        channel.runPendingTasks();
+        assertThat(messages).containsExactly("hello");
+        assertThat(ws.texts()).containsExactly("4hi");
+        s.close();
+        channel.runPendingTasks();
+        assertThat(closes).containsExactly("forced close");
+        assertThat(ws.closedWith()).isEqualTo(DisconnectReason.NORMAL);
+    }
+
     @Test
     void upgradeProbesThenSwitchesAndFlushesWhatWaited() {
         EngineIoSession s = polling();
