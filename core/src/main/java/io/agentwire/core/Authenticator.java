@@ -22,6 +22,8 @@ public interface Authenticator {
      * call a new, equal, immutable view); {@link #header} and {@link #queryParam} read the array directly.
      */
     final class Request {
+        private static final String[] NO_PAIRS = {};
+
         private final String path;
         private final String[] pairs; // the headers' pairs, then the query's (PairMap)
         private final int queryAt;
@@ -37,8 +39,6 @@ public interface Authenticator {
             PairMap.write(query, pairs, queryAt);
             this.remoteAddress = remoteAddress;
         }
-
-        private static final String[] NO_PAIRS = {};
 
         public String path() { return path; }
 
