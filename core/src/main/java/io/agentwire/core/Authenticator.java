@@ -66,9 +66,9 @@ public interface Authenticator {
 
         @Override
         public boolean equals(Object o) {
-            return o == this || o instanceof Request r && path.equals(r.path) && queryAt == r.queryAt
-                    && java.util.Arrays.equals(pairs, r.pairs)
-                    && java.util.Objects.equals(remoteAddress, r.remoteAddress);
+            // as the record this was: its maps equal (whatever the names' order), not its array
+            return o == this || o instanceof Request r && path.equals(r.path) && headers().equals(r.headers())
+                    && query().equals(r.query()) && java.util.Objects.equals(remoteAddress, r.remoteAddress);
         }
 
         @Override

@@ -62,6 +62,13 @@ class AuthenticatorRequestTest {
         assertThat(again).isEqualTo(r).hasSameHashCodeAs(r).hasToString(r.toString());
         assertThat(again.headers()).isEqualTo(r.headers()).isNotSameAs(r.headers());
         assertThat(new Authenticator.Request("/ws", r.headers(), r.query(), "x")).isNotEqualTo(r);
+        // equal as maps are, whatever order the names came in
+        Map<String, List<String>> reversed = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>(r.headers().keySet());
+        java.util.Collections.reverse(names);
+        for (String n : names) reversed.put(n, List.copyOf(r.headers().get(n)));
+        Authenticator.Request inOtherOrder = new Authenticator.Request("/ws", reversed, r.query(), "127.0.0.1");
+        assertThat(inOtherOrder).isEqualTo(r).hasSameHashCodeAs(r);
     }
 
     /** Headers and query share one array: a name in one is not found in the other. */
