@@ -36,10 +36,11 @@ cpu_count() { # CPUs in a taskset list such as 0 / 0-3 / 0,2-3
 GEN_LOOPS=${GEN_LOOPS:-$(cpu_count "$GEN_CPUS")} # the generator's event loop threads: one per CPU it may use
 SERVER_SECONDS=${SERVER_SECONDS:-300}
 # every Java process (AgentWire, netty-socketio, the generator) runs with what bin/agentwire and the image give the
-# JVM besides the heap: native access for SQLite/Netty's epoll, and on Java 24+ Netty's sun.misc.Unsafe allowed (the
-# default, "warn", cost AgentWire's echo ≈ 14 % more CPU per round trip in Netty's buffer and queue accesses: bench/README.md)
+# JVM besides the heap: native access for SQLite/Netty's epoll, on Java 24+ Netty's sun.misc.Unsafe allowed (the
+# default, "warn", cost AgentWire's echo ≈ 14 % more CPU per round trip in Netty's buffer and queue accesses:
+# bench/README.md), and on Java 25+ compact object headers (8-byte headers, JEP 519)
 JAVA_MAJOR=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-JVM_COMMON=${JVM_COMMON:-"--enable-native-access=ALL-UNNAMED$([ "${JAVA_MAJOR:-0}" -ge 24 ] && echo " --sun-misc-unsafe-memory-access=allow")"}
+JVM_COMMON=${JVM_COMMON:-"--enable-native-access=ALL-UNNAMED$([ "${JAVA_MAJOR:-0}" -ge 24 ] && echo " --sun-misc-unsafe-memory-access=allow")$([ "${JAVA_MAJOR:-0}" -ge 25 ] && echo " -XX:+UseCompactObjectHeaders")"}
 JVM_SERVER="${JVM_SERVER:-"-Xms256m -Xmx2g"} $JVM_COMMON"
 # the generator's long-lived objects (clients, histograms) go to the old generation at their first collection: with
 # the default tenuring, Serial copied them between survivor spaces in every young pause (6–28 ms, measured as the

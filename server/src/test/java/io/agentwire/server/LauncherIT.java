@@ -141,6 +141,57 @@ class LauncherIT {
         assertThat(r.out()).startsWith("agentwire " + VersionInfo.version());
     }
 
+    /**
+     * On Java 25+ the launcher turns on compact object headers (8-byte headers, JEP 519: less heap per connection),
+     * and {@code AGENTWIRE_JAVA_OPTS} can turn them off again; the running JVM reports the flag as it took it.
+     */
+    @Test
+    void compactObjectHeadersOnJava25AndAnOptionTurnsThemOff() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", pathJava17First(),
+                "JAVA_HOME", modernJdk.toString(), "AGENTWIRE_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
+        Result on = run(env, "--version");
+        assertThat(on.exit()).as(on.err()).isZero();
+        assertThat(on.out()).contains("agentwire " + VersionInfo.version());
+        if (major(modernJdk) >= 25) {
+            assertThat(on.out()).contains("-XX:+UseCompactObjectHeaders");
+        } else {
+            assertThat(on.out()).doesNotContain("UseCompactObjectHeaders");
+        }
+        env.put("AGENTWIRE_JAVA_OPTS", "-XX:-UseCompactObjectHeaders -XX:+PrintCommandLineFlags");
+        Result off = run(env, "--version");
+        assertThat(off.exit()).as(off.err()).isZero();
+        assertThat(off.out()).doesNotContain("-XX:+UseCompactObjectHeaders");
+    }
+
+    /** The flag goes by the version the launcher found: a Java 24 (where it is experimental) does not get it. */
+    @Test
+    void compactObjectHeadersOnlyFromJava25() throws Exception {
+        for (int major : new int[] {24, 25, 26}) {
+            Path home = Files.createDirectories(tmp.resolve("stand-in-jdk" + major + "/bin")).getParent();
+            Path java = home.resolve("bin/java");
+            // answers -version as that Java does, and otherwise prints the arguments it was started with
+            Files.writeString(java, "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"" + major
+                    + ".0.1\" 2026-01-20' >&2; exit 0; fi\necho \"$@\"\n");
+            Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Result r = run(Map.of("PATH", pathJava17First(), "JAVA_HOME", home.toString()), "--version");
+            assertThat(r.exit()).as(r.err()).isZero();
+            assertThat(r.out()).as("Java " + major).contains("-XX:+ExitOnOutOfMemoryError")
+                    .contains("--sun-misc-unsafe-memory-access=allow");
+            if (major >= 25) {
+                assertThat(r.out()).as("Java " + major).contains("-XX:+UseCompactObjectHeaders");
+            } else {
+                assertThat(r.out()).as("Java " + major).doesNotContain("UseCompactObjectHeaders");
+            }
+        }
+    }
+
+    /** The feature release of the JDK at {@code home}, from its {@code release} file. */
+    private static int major(Path home) throws IOException {
+        Matcher m = Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(Files.readString(home.resolve("release")));
+        assertThat(m.find()).as("JAVA_VERSION in " + home.resolve("release")).isTrue();
+        return Integer.parseInt(m.group(1));
+    }
+
     /** The quick start's second half: {@code bin/agentwire serve --dev}, then the HTTP port answers; SIGTERM stops it. */
     @Test
     void servesInDevModeOnLoopbackAndStopsOnSigterm() throws Exception {
@@ -173,6 +224,7 @@ class LauncherIT {
             assertThat(p.info().command()).hasValueSatisfying(c -> assertThat(Path.of(c).normalize())
                     .startsWith(realJdk));
             assertThat(command).contains("-XX:+ExitOnOutOfMemoryError").contains("agentwire.jar");
+            if (major(modernJdk) >= 25) assertThat(command).contains("-XX:+UseCompactObjectHeaders");
 
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             HttpResponse<String> healthz = http.send(HttpRequest.newBuilder(
