@@ -101,6 +101,8 @@ final class ConnectionWriter implements Runnable {
      * the channel (a delivery touches the writer, the channel only when the drain writes).
      */
     private boolean paused;
+    /** Event loop only: bytes were written past the writer unflushed ({@link #flushOnDrain}); the next drain flushes. */
+    private boolean unflushed;
 
     ConnectionWriter(Channel channel, WriterLimits limits, Overflow overflow) {
         this.channel = channel;
@@ -276,6 +278,16 @@ final class ConnectionWriter implements Runnable {
         else channel.write(frame, channel.voidPromise());
     }
 
+    /**
+     * Event loop: something was written to the channel without a flush (the WebSocket handshake's response); the next
+     * drain flushes it, with the frames sent meanwhile (the protocol's first packet: one send, not two), and a drain
+     * is due now so that it leaves even when nothing is sent.
+     */
+    void flushOnDrain() {
+        unflushed = true;
+        scheduleDrain();
+    }
+
     /** Event loop: writes what is queued while the channel is writable, flushes once. */
     void drain() {
         drainScheduled = 0; // before polling: a send that lands after this schedules the next drain
@@ -299,7 +311,8 @@ final class ConnectionWriter implements Runnable {
             write(frame);
             wrote = true;
         }
-        if (wrote) {
+        if (wrote || unflushed) {
+            unflushed = false;
             flushes++;
             ChannelHandlerContext ctx = encoder;
             if (ctx != null) ctx.flush(); else channel.flush();

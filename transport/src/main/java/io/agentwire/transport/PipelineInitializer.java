@@ -24,8 +24,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
  *                             JSON, or handshake) followed by {@link #switchToWebSocket}
  * </pre>
  *
- * After a WebSocket handshake Netty's handshaker swaps http-decoder, http-encoder and http-aggregator for its
- * {@code wsdecoder} and {@code wsencoder}, and {@link #switchToWebSocket} replaces those two and the router with one
+ * After a WebSocket handshake ({@link #switchFromHttp}: the 101 is written unflushed and leaves with the connection's
+ * first frames; before version 13, Netty's handshaker swaps the HTTP stages for its {@code wsdecoder} and
+ * {@code wsencoder}, which {@link #switchToWebSocket} replaces) the HTTP stages and the router make room for one
  * stage:
  *
  * <pre>
@@ -96,9 +97,24 @@ final class PipelineInitializer extends ChannelInitializer<Channel> {
     private static volatile WebSocketDecoderConfig lastDecoderConfig;
 
     /**
-     * Replaces the handshaker's {@code wsdecoder} and {@code wsencoder} and the router with the one WebSocket stage,
-     * {@code ws}, which opens the connection ({@link WsEndpointHandler#open()}). Bytes the HTTP decoder still held
-     * reach the new stage (Netty forwards a replaced decoder's leftovers to its replacement).
+     * Replaces the HTTP stages and the router with the one WebSocket stage, {@code ws}, which opens the connection
+     * ({@link WsEndpointHandler#open()}), once the handshake's response has been written (encoded by http-encoder,
+     * not yet flushed: WebSocketUpgrade). Bytes the HTTP decoder still held reach the new stage (Netty forwards a
+     * replaced decoder's leftovers to its replacement).
+     */
+    static WsEndpointHandler switchFromHttp(ChannelPipeline p, ChannelWsConnection connection, WsHandler handler,
+                                            int maxFrameBytes) {
+        WsEndpointHandler ws = new WsEndpointHandler(connection, handler, decoderConfig(maxFrameBytes), maxFrameBytes);
+        p.remove("http-aggregator");
+        p.remove("http-encoder");
+        p.replace("http-decoder", "ws", ws);
+        p.remove("router");
+        return ws;
+    }
+
+    /**
+     * After Netty's own handshake (WebSocket versions before 13): replaces its {@code wsdecoder} and {@code wsencoder}
+     * and the router with the one WebSocket stage, as {@link #switchFromHttp} does.
      */
     static WsEndpointHandler switchToWebSocket(ChannelPipeline p, ChannelWsConnection connection, WsHandler handler,
                                                int maxFrameBytes) {

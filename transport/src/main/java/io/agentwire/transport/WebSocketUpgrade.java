@@ -5,11 +5,14 @@ import io.agentwire.core.ErrorCode;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +26,29 @@ final class WebSocketUpgrade {
 
     private WebSocketUpgrade() { }
 
+    /**
+     * Netty's RFC 6455 (version 13) handshaker, whose response the upgrade writes itself without a flush
+     * ({@code newHandshakeResponse}: the accept key, the subprotocol); Netty's own {@code handshake} flushes it at
+     * once, so the 101 and the protocol's first packet would be two sends.
+     */
+    private static final class Handshaker13 extends WebSocketServerHandshaker13 {
+        Handshaker13(String url, WebSocketDecoderConfig config) {
+            super(url, null, config);
+        }
+
+        FullHttpResponse response(FullHttpRequest req) {
+            return newHandshakeResponse(req, null);
+        }
+    }
+
     static void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri,
                         WebSocketEndpoint endpoint, ServerConfig config, ConnectionGuard guard) {
         String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, config.host()) + req.uri();
         int frameLimit = endpoint.frameLimit(config.maxFrameBytes());
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(url, null,
-                PipelineInitializer.decoderConfig(frameLimit)).newHandshaker(req);
+        WebSocketDecoderConfig decoderConfig = PipelineInitializer.decoderConfig(frameLimit);
+        WebSocketServerHandshaker handshaker = "13".equals(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))
+                ? new Handshaker13(url, decoderConfig)
+                : new WebSocketServerHandshakerFactory(url, null, decoderConfig).newHandshaker(req);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
                     .addListener(ChannelFutureListener.CLOSE);
@@ -65,7 +85,25 @@ final class WebSocketUpgrade {
                         .withHeader("retry-after", "1"), HttpUtil.isKeepAlive(req), req.protocolVersion())
                         .addListener(f -> HttpDecoder.answered(ctx.channel()));
             }
-            case Authenticator.Accepted accepted -> {
+            case Authenticator.Accepted accepted when handshaker instanceof Handshaker13 h13 -> {
+                FullHttpResponse response;
+                try {
+                    response = h13.response(req);
+                } catch (WebSocketHandshakeException e) {
+                    HttpResponses.writeAndClose(ctx, 400, "BAD_REQUEST", e.getMessage());
+                    return;
+                }
+                // the 101 is encoded now and leaves with the connection's first flush: its writer's first drain,
+                // which also carries what the endpoint sends on open (Engine.IO's open packet: one send, not two)
+                ctx.write(response).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+                ChannelWsConnection connection = new ChannelWsConnection(ctx.channel(), accepted.principal(),
+                        request, config.writer());
+                WsEndpointHandler ws = PipelineInitializer.switchFromHttp(ctx.pipeline(), connection,
+                        endpoint.handler(), frameLimit);
+                connection.writer().flushOnDrain();
+                ws.open();
+            }
+            case Authenticator.Accepted accepted -> { // a WebSocket version before 13 (drafts 7, 8): Netty's handshake
                 try {
                     handshaker.handshake(ctx.channel(), req).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
                 } catch (WebSocketHandshakeException e) {

@@ -44,6 +44,52 @@ class PipelineInitializerTest {
         channel.finishAndReleaseAll();
     }
 
+    /**
+     * The 101 and what the endpoint sends on open leave in one flush (one send on a socket), the 101 first; an
+     * endpoint that sends nothing on open still gets its 101 flushed (the test above).
+     */
+    @Test
+    void theResponseAndTheFirstMessageLeaveInOneFlush() {
+        WsHandler greeter = new WsHandler() {
+            @Override public void onOpen(WsConnection c) { c.send("hello"); }
+            @Override public void onText(WsConnection c, String text) { }
+            @Override public void onClose(WsConnection c, int code, String reason) { }
+        };
+        EmbeddedChannel ch = new EmbeddedChannel(new PipelineInitializer(ServerConfig.of("127.0.0.1", 0),
+                Routes.builder().webSocket(WebSocketEndpoint.at("/ws",
+                        r -> new Authenticator.Accepted(Principal.user("ada")), greeter)).build(),
+                new DefaultChannelGroup(GlobalEventExecutor.INSTANCE)));
+        List<String> events = new java.util.ArrayList<>();
+        ch.pipeline().addFirst(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
+                              io.netty.channel.ChannelPromise promise) {
+                events.add(msg instanceof ByteBuf b && b.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 101")
+                        ? "101" : "frame");
+                ctx.write(msg, promise);
+            }
+
+            @Override
+            public void flush(io.netty.channel.ChannelHandlerContext ctx) {
+                events.add("flush");
+                ctx.flush();
+            }
+        });
+        ch.writeInbound(Unpooled.copiedBuffer("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n", StandardCharsets.US_ASCII));
+
+        assertThat(events).containsExactly("101", "frame", "flush");
+        ByteBuf response = ch.readOutbound();
+        assertThat(response.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 101 Switching Protocols");
+        response.release();
+        ByteBuf frame = ch.readOutbound();
+        assertThat(frame.getByte(0) & 0xff).as("FIN + text").isEqualTo(0x81);
+        assertThat(frame.toString(2, frame.readableBytes() - 2, StandardCharsets.UTF_8)).isEqualTo("hello");
+        frame.release();
+        ch.finishAndReleaseAll();
+    }
+
     private List<String> stages() {
         return channel.pipeline().names().stream().filter(n -> !n.startsWith("DefaultChannelPipeline")).toList();
     }
