@@ -101,7 +101,7 @@ final class ConnectionWriter implements Runnable {
      * the channel (a delivery touches the writer, the channel only when the drain writes).
      */
     private boolean paused;
-    /** Event loop only: bytes were written past the writer unflushed ({@link #flushOnDrain}); the next drain flushes. */
+    /** Event loop only: bytes written past the writer wait unflushed ({@link #flushOnDrain}) for the next drain. */
     private boolean unflushed;
 
     ConnectionWriter(Channel channel, WriterLimits limits, Overflow overflow) {

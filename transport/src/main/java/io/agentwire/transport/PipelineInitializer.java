@@ -21,7 +21,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
  *                             FullHttpRequest, body ≤ maxHttpBodyBytes, else 413 JSON
  *         ─▶ router           HttpRouter: routes (404/405/500 JSON, keep-alive, replies in request order)
  *                             or, for an upgrade to a WebSocket endpoint, WebSocketUpgrade (authenticate: 401
- *                             JSON, or handshake) followed by {@link #switchToWebSocket}
+ *                             JSON, or handshake) followed by {@link #switchFromHttp}
  * </pre>
  *
  * After a WebSocket handshake ({@link #switchFromHttp}: the 101 is written unflushed and leaves with the connection's

@@ -103,7 +103,7 @@ final class WebSocketUpgrade {
                 connection.writer().flushOnDrain();
                 ws.open();
             }
-            case Authenticator.Accepted accepted -> { // a WebSocket version before 13 (drafts 7, 8): Netty's handshake
+            case Authenticator.Accepted accepted -> { // a version before 13 (00, 07, 08): Netty's own handshake
                 try {
                     handshaker.handshake(ctx.channel(), req).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
                 } catch (WebSocketHandshakeException e) {

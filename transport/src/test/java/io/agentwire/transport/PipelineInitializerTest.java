@@ -29,9 +29,7 @@ class PipelineInitializerTest {
 
     @Test
     void webSocketStagesAfterTheUpgrade() {
-        channel.writeInbound(Unpooled.copiedBuffer("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n", StandardCharsets.US_ASCII));
+        channel.writeInbound(upgradeRequest());
 
         ByteBuf response = channel.readOutbound();
         assertThat(response.toString(StandardCharsets.US_ASCII))
@@ -64,8 +62,9 @@ class PipelineInitializerTest {
             @Override
             public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
                               io.netty.channel.ChannelPromise promise) {
-                events.add(msg instanceof ByteBuf b && b.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 101")
-                        ? "101" : "frame");
+                boolean response = msg instanceof ByteBuf b
+                        && b.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 101");
+                events.add(response ? "101" : "frame");
                 ctx.write(msg, promise);
             }
 
@@ -75,9 +74,7 @@ class PipelineInitializerTest {
                 ctx.flush();
             }
         });
-        ch.writeInbound(Unpooled.copiedBuffer("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                + "Sec-WebSocket-Version: 13\r\n\r\n", StandardCharsets.US_ASCII));
+        ch.writeInbound(upgradeRequest());
 
         assertThat(events).containsExactly("101", "frame", "flush");
         ByteBuf response = ch.readOutbound();
@@ -88,6 +85,13 @@ class PipelineInitializerTest {
         assertThat(frame.toString(2, frame.readableBytes() - 2, StandardCharsets.UTF_8)).isEqualTo("hello");
         frame.release();
         ch.finishAndReleaseAll();
+    }
+
+    /** A version-13 upgrade to /ws, with RFC 6455's sample key. */
+    private static ByteBuf upgradeRequest() {
+        return Unpooled.copiedBuffer("GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\n\r\n", StandardCharsets.US_ASCII);
     }
 
     private List<String> stages() {
