@@ -163,10 +163,13 @@ class LauncherIT {
         assertThat(off.out()).doesNotContain("-XX:+UseCompactObjectHeaders");
     }
 
-    /** The flag goes by the version the launcher found: a Java 24 (where it is experimental) does not get it. */
+    /**
+     * The version-dependent options go by the version the launcher found: compact object headers from Java 25 (24 has
+     * them experimental), native heap trimming from Java 23 (experimental before); the young generation's bound always.
+     */
     @Test
-    void compactObjectHeadersOnlyFromJava25() throws Exception {
-        for (int major : new int[] {24, 25, 26}) {
+    void versionDependentOptionsGoByTheJavaFound() throws Exception {
+        for (int major : new int[] {21, 22, 23, 24, 25, 26}) {
             Path home = Files.createDirectories(tmp.resolve("stand-in-jdk" + major + "/bin")).getParent();
             Path java = home.resolve("bin/java");
             // answers -version as that Java does, and otherwise prints the arguments it was started with
@@ -176,13 +179,57 @@ class LauncherIT {
             Result r = run(Map.of("PATH", pathJava17First(), "JAVA_HOME", home.toString()), "--version");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).as("Java " + major).contains("-XX:+ExitOnOutOfMemoryError")
-                    .contains("--sun-misc-unsafe-memory-access=allow");
+                    .contains("-XX:MaxNewSize=16m");
+            if (major >= 24) {
+                assertThat(r.out()).as("Java " + major).contains("--sun-misc-unsafe-memory-access=allow");
+            } else {
+                assertThat(r.out()).as("Java " + major).doesNotContain("sun-misc-unsafe-memory-access");
+            }
             if (major >= 25) {
                 assertThat(r.out()).as("Java " + major).contains("-XX:+UseCompactObjectHeaders");
             } else {
                 assertThat(r.out()).as("Java " + major).doesNotContain("UseCompactObjectHeaders");
             }
+            if (major >= 23) {
+                assertThat(r.out()).as("Java " + major).contains("-XX:TrimNativeHeapInterval=1000");
+            } else {
+                assertThat(r.out()).as("Java " + major).doesNotContain("TrimNativeHeapInterval");
+            }
         }
+    }
+
+    /**
+     * The memory options as the JVM took them: the young generation at most 16 MiB and the native heap trimmed every
+     * second (the trimmer logs that it started); options in {@code AGENTWIRE_JAVA_OPTS} replace both.
+     */
+    @Test
+    void youngGenerationBoundAndNativeTrimmingAndOptionsReplaceThem() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", pathJava17First(),
+                "JAVA_HOME", modernJdk.toString(), "AGENTWIRE_JAVA_OPTS", "-XX:+PrintFlagsFinal -Xlog:trimnative"));
+        Result on = run(env, "--version");
+        assertThat(on.exit()).as(on.err()).isZero();
+        assertThat(on.out()).contains("agentwire " + VersionInfo.version());
+        assertThat(flag(on.out(), "MaxNewSize")).isEqualTo("16777216");
+        if (major(modernJdk) >= 23) {
+            assertThat(flag(on.out(), "TrimNativeHeapInterval")).isEqualTo("1000");
+            assertThat(on.out()).contains("Periodic native trim enabled (interval: 1000 ms)");
+        } else {
+            assertThat(on.out()).doesNotContain("Periodic native trim enabled");
+        }
+
+        env.put("AGENTWIRE_JAVA_OPTS", "-XX:MaxNewSize=64m -XX:TrimNativeHeapInterval=0 -XX:+PrintFlagsFinal "
+                + "-Xlog:trimnative");
+        Result off = run(env, "--version");
+        assertThat(off.exit()).as(off.err()).isZero();
+        assertThat(flag(off.out(), "MaxNewSize")).isEqualTo("67108864");
+        assertThat(off.out()).doesNotContain("Periodic native trim enabled");
+    }
+
+    /** A flag's value in {@code -XX:+PrintFlagsFinal}'s table ("size_t MaxNewSize = 16777216 {product} …"). */
+    private static String flag(String flagsFinal, String name) {
+        Matcher m = Pattern.compile("\\s" + name + "\\s+:?=\\s+(\\S+)").matcher(flagsFinal);
+        assertThat(m.find()).as(name + " in the JVM's flags").isTrue();
+        return m.group(1);
     }
 
     /** The feature release of the JDK at {@code home}, from its {@code release} file. */
@@ -225,6 +272,7 @@ class LauncherIT {
                     .startsWith(realJdk));
             assertThat(command).contains("-XX:+ExitOnOutOfMemoryError").contains("agentwire.jar");
             if (major(modernJdk) >= 25) assertThat(command).contains("-XX:+UseCompactObjectHeaders");
+            assertThat(command).contains("-XX:MaxNewSize=16m");
 
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             HttpResponse<String> healthz = http.send(HttpRequest.newBuilder(
