@@ -147,19 +147,13 @@ class LauncherIT {
      */
     @Test
     void compactObjectHeadersOnJava25AndAnOptionTurnsThemOff() throws Exception {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", pathJava17First(),
-                "JAVA_HOME", modernJdk.toString(), "AGENTWIRE_JAVA_OPTS", "-XX:+PrintCommandLineFlags"));
-        Result on = run(env, "--version");
-        assertThat(on.exit()).as(on.err()).isZero();
-        assertThat(on.out()).contains("agentwire " + VersionInfo.version());
+        Result on = versionWith("-XX:+PrintCommandLineFlags");
         if (major(modernJdk) >= 25) {
             assertThat(on.out()).contains("-XX:+UseCompactObjectHeaders");
         } else {
             assertThat(on.out()).doesNotContain("UseCompactObjectHeaders");
         }
-        env.put("AGENTWIRE_JAVA_OPTS", "-XX:-UseCompactObjectHeaders -XX:+PrintCommandLineFlags");
-        Result off = run(env, "--version");
-        assertThat(off.exit()).as(off.err()).isZero();
+        Result off = versionWith("-XX:-UseCompactObjectHeaders -XX:+PrintCommandLineFlags");
         assertThat(off.out()).doesNotContain("-XX:+UseCompactObjectHeaders");
     }
 
@@ -204,11 +198,7 @@ class LauncherIT {
      */
     @Test
     void youngGenerationBoundAndNativeTrimmingAndOptionsReplaceThem() throws Exception {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("PATH", pathJava17First(),
-                "JAVA_HOME", modernJdk.toString(), "AGENTWIRE_JAVA_OPTS", "-XX:+PrintFlagsFinal -Xlog:trimnative"));
-        Result on = run(env, "--version");
-        assertThat(on.exit()).as(on.err()).isZero();
-        assertThat(on.out()).contains("agentwire " + VersionInfo.version());
+        Result on = versionWith("-XX:+PrintFlagsFinal -Xlog:trimnative");
         assertThat(flag(on.out(), "MaxNewSize")).isEqualTo("16777216");
         if (major(modernJdk) >= 23) {
             assertThat(flag(on.out(), "TrimNativeHeapInterval")).isEqualTo("1000");
@@ -217,12 +207,19 @@ class LauncherIT {
             assertThat(on.out()).doesNotContain("Periodic native trim enabled");
         }
 
-        env.put("AGENTWIRE_JAVA_OPTS", "-XX:MaxNewSize=64m -XX:TrimNativeHeapInterval=0 -XX:+PrintFlagsFinal "
+        Result off = versionWith("-XX:MaxNewSize=64m -XX:TrimNativeHeapInterval=0 -XX:+PrintFlagsFinal "
                 + "-Xlog:trimnative");
-        Result off = run(env, "--version");
-        assertThat(off.exit()).as(off.err()).isZero();
         assertThat(flag(off.out(), "MaxNewSize")).isEqualTo("67108864");
         assertThat(off.out()).doesNotContain("Periodic native trim enabled");
+    }
+
+    /** {@code agentwire --version} through the launcher on the modern JDK, {@code javaOpts} in AGENTWIRE_JAVA_OPTS. */
+    private Result versionWith(String javaOpts) throws Exception {
+        Result r = run(Map.of("PATH", pathJava17First(), "JAVA_HOME", modernJdk.toString(),
+                "AGENTWIRE_JAVA_OPTS", javaOpts), "--version");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("agentwire " + VersionInfo.version());
+        return r;
     }
 
     /** A flag's value in {@code -XX:+PrintFlagsFinal}'s table ("size_t MaxNewSize = 16777216 {product} …"). */
