@@ -41,9 +41,10 @@ SERVER_SECONDS=${SERVER_SECONDS:-300}
 # bench/README.md), and on Java 25+ compact object headers (8-byte headers, JEP 519)
 JAVA_MAJOR=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 JVM_COMMON=${JVM_COMMON:-"--enable-native-access=ALL-UNNAMED$([ "${JAVA_MAJOR:-0}" -ge 24 ] && echo " --sun-misc-unsafe-memory-access=allow")$([ "${JAVA_MAJOR:-0}" -ge 25 ] && echo " -XX:+UseCompactObjectHeaders")"}
-# every Java server (AgentWire, netty-socketio; not the generator) also gets bin/agentwire's memory options: the young
-# generation at most 16 MiB and, on Java 23+, the native heap trimmed every second (docs/deploy.md; bench/README.md,
-# "tenth stop", for what they change for each server; JVM_MEMORY= leaves them out)
+# every Java server (AgentWire, netty-socketio; not the generator) also gets the memory options bin/agentwire gives
+# `serve` on one CPU, where the JVM runs Serial: the young generation at most 16 MiB and, on Java 23+, the native heap
+# trimmed every second (docs/deploy.md; bench/README.md, "tenth stop", for what they change for each server, and why
+# the launcher bounds the young generation only under Serial; JVM_MEMORY= leaves them out)
 JVM_MEMORY=${JVM_MEMORY-"-XX:MaxNewSize=16m$([ "${JAVA_MAJOR:-0}" -ge 23 ] && echo " -XX:TrimNativeHeapInterval=1000")"}
 JVM_SERVER="${JVM_SERVER:-"-Xms256m -Xmx2g"} $JVM_MEMORY $JVM_COMMON"
 # the generator's long-lived objects (clients, histograms) go to the old generation at their first collection: with

@@ -147,30 +147,26 @@ class LauncherIT {
      */
     @Test
     void compactObjectHeadersOnJava25AndAnOptionTurnsThemOff() throws Exception {
-        Result on = versionWith("-XX:+PrintCommandLineFlags");
+        Result on = launcherWith("-XX:+PrintCommandLineFlags", "--version");
+        assertThat(on.out()).contains("agentwire " + VersionInfo.version());
         if (major(modernJdk) >= 25) {
             assertThat(on.out()).contains("-XX:+UseCompactObjectHeaders");
         } else {
             assertThat(on.out()).doesNotContain("UseCompactObjectHeaders");
         }
-        Result off = versionWith("-XX:-UseCompactObjectHeaders -XX:+PrintCommandLineFlags");
+        Result off = launcherWith("-XX:-UseCompactObjectHeaders -XX:+PrintCommandLineFlags", "--version");
         assertThat(off.out()).doesNotContain("-XX:+UseCompactObjectHeaders");
     }
 
     /**
      * The version-dependent options go by the version the launcher found: compact object headers from Java 25 (24 has
-     * them experimental), native heap trimming from Java 23 (experimental before); the young generation's bound always.
+     * them experimental), native heap trimming from Java 23 (experimental before). The young generation's bound goes
+     * by the collector the JVM says it picks, and only to {@code serve}.
      */
     @Test
     void versionDependentOptionsGoByTheJavaFound() throws Exception {
         for (int major : new int[] {21, 22, 23, 24, 25, 26}) {
-            Path home = Files.createDirectories(tmp.resolve("stand-in-jdk" + major + "/bin")).getParent();
-            Path java = home.resolve("bin/java");
-            // answers -version as that Java does, and otherwise prints the arguments it was started with
-            Files.writeString(java, "#!/bin/sh\nif [ \"$1\" = -version ]; then echo 'openjdk version \"" + major
-                    + ".0.1\" 2026-01-20' >&2; exit 0; fi\necho \"$@\"\n");
-            Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Result r = run(Map.of("PATH", pathJava17First(), "JAVA_HOME", home.toString()), "--version");
+            Result r = run(Map.of("PATH", pathJava17First(), "JAVA_HOME", standInJdk(major, true).toString()), "serve");
             assertThat(r.exit()).as(r.err()).isZero();
             assertThat(r.out()).as("Java " + major).contains("-XX:+ExitOnOutOfMemoryError")
                     .contains("-XX:MaxNewSize=16m");
@@ -190,35 +186,69 @@ class LauncherIT {
                 assertThat(r.out()).as("Java " + major).doesNotContain("TrimNativeHeapInterval");
             }
         }
+        Result g1 = run(Map.of("PATH", pathJava17First(), "JAVA_HOME", standInJdk(25, false).toString()), "serve");
+        assertThat(g1.out()).as("a JVM that picks G1").contains("-XX:TrimNativeHeapInterval=1000")
+                .doesNotContain("MaxNewSize");
+        Result cli = run(Map.of("PATH", pathJava17First(), "JAVA_HOME", standInJdk(25, true).toString()), "--version");
+        assertThat(cli.out()).as("a command other than serve").contains("-XX:TrimNativeHeapInterval=1000")
+                .doesNotContain("MaxNewSize");
     }
 
     /**
-     * The memory options as the JVM took them: the young generation at most 16 MiB and the native heap trimmed every
+     * A stand-in {@code java} that answers {@code -version} as that Java does, {@code -XX:+PrintFlagsFinal -version}
+     * with its collector (Serial or not), and otherwise prints the arguments it was started with.
+     */
+    private Path standInJdk(int major, boolean serial) throws IOException {
+        Path home = Files.createDirectories(tmp.resolve("stand-in-jdk" + major + "-" + serial + "/bin")).getParent();
+        Path java = home.resolve("bin/java");
+        Files.writeString(java, "#!/bin/sh\ncase \"$*\" in *-XX:+PrintFlagsFinal*-version) echo '     bool UseSerialGC"
+                + "                              = " + serial + "   {product} {ergonomic}'; exit 0 ;; esac\n"
+                + "if [ \"$1\" = -version ]; then echo 'openjdk version \"" + major + ".0.1\" 2026-01-20' >&2; exit 0;"
+                + " fi\n"
+                + "echo \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return home;
+    }
+
+    /**
+     * The memory options as the real JVM took them for {@code serve} (its {@code --help}, which starts nothing): on
+     * one processor (Serial) the young generation at most 16 MiB, with G1 no bound; the native heap trimmed every
      * second (the trimmer logs that it started); options in {@code AGENTWIRE_JAVA_OPTS} replace both.
      */
     @Test
-    void youngGenerationBoundAndNativeTrimmingAndOptionsReplaceThem() throws Exception {
-        Result on = versionWith("-XX:+PrintFlagsFinal -Xlog:trimnative");
-        assertThat(flag(on.out(), "MaxNewSize")).isEqualTo("16777216");
+    void youngGenerationBoundWithSerialAndNativeTrimmingAndOptionsReplaceThem() throws Exception {
+        Result serial = serveHelpWith("-XX:ActiveProcessorCount=1 -XX:+PrintFlagsFinal -Xlog:trimnative");
+        assertThat(flag(serial.out(), "UseSerialGC")).isEqualTo("true");
+        assertThat(flag(serial.out(), "MaxNewSize")).isEqualTo("16777216");
         if (major(modernJdk) >= 23) {
-            assertThat(flag(on.out(), "TrimNativeHeapInterval")).isEqualTo("1000");
-            assertThat(on.out()).contains("Periodic native trim enabled (interval: 1000 ms)");
+            assertThat(flag(serial.out(), "TrimNativeHeapInterval")).isEqualTo("1000");
+            assertThat(serial.out()).contains("Periodic native trim enabled (interval: 1000 ms)");
         } else {
-            assertThat(on.out()).doesNotContain("Periodic native trim enabled");
+            assertThat(serial.out()).doesNotContain("Periodic native trim enabled");
         }
 
-        Result off = versionWith("-XX:MaxNewSize=64m -XX:TrimNativeHeapInterval=0 -XX:+PrintFlagsFinal "
-                + "-Xlog:trimnative");
+        Result g1 = serveHelpWith("-XX:ActiveProcessorCount=1 -XX:+UseG1GC -XX:+PrintFlagsFinal");
+        assertThat(flag(g1.out(), "UseG1GC")).isEqualTo("true");
+        assertThat(flag(g1.out(), "MaxNewSize")).isNotEqualTo("16777216");
+
+        Result off = serveHelpWith("-XX:ActiveProcessorCount=1 -XX:MaxNewSize=64m -XX:TrimNativeHeapInterval=0 "
+                + "-XX:+PrintFlagsFinal -Xlog:trimnative");
         assertThat(flag(off.out(), "MaxNewSize")).isEqualTo("67108864");
         assertThat(off.out()).doesNotContain("Periodic native trim enabled");
     }
 
-    /** {@code agentwire --version} through the launcher on the modern JDK, {@code javaOpts} in AGENTWIRE_JAVA_OPTS. */
-    private Result versionWith(String javaOpts) throws Exception {
+    /** {@code agentwire ARGS} through the launcher on the modern JDK, {@code javaOpts} in AGENTWIRE_JAVA_OPTS. */
+    private Result launcherWith(String javaOpts, String... args) throws Exception {
         Result r = run(Map.of("PATH", pathJava17First(), "JAVA_HOME", modernJdk.toString(),
-                "AGENTWIRE_JAVA_OPTS", javaOpts), "--version");
+                "AGENTWIRE_JAVA_OPTS", javaOpts), args);
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("agentwire " + VersionInfo.version());
+        return r;
+    }
+
+    /** {@code agentwire serve --help} (it starts nothing) with {@code javaOpts}. */
+    private Result serveHelpWith(String javaOpts) throws Exception {
+        Result r = launcherWith(javaOpts, "serve", "--help");
+        assertThat(r.out()).contains("Usage: agentwire serve");
         return r;
     }
 
@@ -269,7 +299,7 @@ class LauncherIT {
                     .startsWith(realJdk));
             assertThat(command).contains("-XX:+ExitOnOutOfMemoryError").contains("agentwire.jar");
             if (major(modernJdk) >= 25) assertThat(command).contains("-XX:+UseCompactObjectHeaders");
-            assertThat(command).contains("-XX:MaxNewSize=16m");
+            if (major(modernJdk) >= 23) assertThat(command).contains("-XX:TrimNativeHeapInterval=1000");
 
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
             HttpResponse<String> healthz = http.send(HttpRequest.newBuilder(
